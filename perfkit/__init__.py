@@ -1,0 +1,41 @@
+"""perfkit — 预算绩效评价分析工作台 (budget performance evaluation workbench).
+
+The curated public API.  Everything here is documented and tested; modules not
+named here are internal.
+
+Examples
+--------
+>>> import perfkit
+>>> r = perfkit.score("data/sample/projects.csv", "data/sample/indicators.csv")
+>>> perfkit.grade(86.23), perfkit.grade(91.11)
+('良', '优')
+"""
+
+from perfkit.api import ValidationReport, score, validate
+from perfkit.errors import InputError, PerfkitError, Problem, SystemDefinitionError
+from perfkit.grading import grade
+from perfkit.metrics import execution_rate, reduction_rate
+from perfkit.readers import read_table
+from perfkit.result import ScoreResult
+from perfkit.systems import System, list_systems, load_system
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "PerfkitError",
+    "Problem",
+    "ScoreResult",
+    "System",
+    "SystemDefinitionError",
+    "ValidationReport",
+    "__version__",
+    "execution_rate",
+    "grade",
+    "list_systems",
+    "load_system",
+    "read_table",
+    "reduction_rate",
+    "score",
+    "validate",
+]

@@ -1,0 +1,120 @@
+"""The two verbs most users need: :func:`score` and :func:`validate`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from perfkit.errors import InputError, PerfkitError, Problem, problems_frame
+from perfkit.readers import TableInput, read_table
+from perfkit.result import ScoreResult
+from perfkit.systems import System, load_system
+
+__all__ = ["ValidationReport", "score", "validate"]
+
+
+def score(
+    projects: TableInput | None = None,
+    indicators: TableInput | None = None,
+    *,
+    system: str | Path | System = "project-self-eval",
+    assessments: TableInput | None = None,
+) -> ScoreResult:
+    """Validate the inputs and score them against an indicator system (复算评分).
+
+    Parameters
+    ----------
+    projects, indicators : path, polars.DataFrame or pandas.DataFrame
+        The contract's ``projects`` and ``indicators`` tables, for systems of
+        kind ``indicators`` (such as ``project-self-eval``).
+    system : str, Path or System
+        A built-in system name, a YAML file, or a loaded :class:`System`.
+    assessments : path or frame
+        The ``assessments`` table, for systems of kind ``assessments``
+        (``budget-mgmt-assessment``, ``dept-overall``).
+
+    Returns
+    -------
+    ScoreResult
+        ``.units`` and ``.items`` as polars frames; ``.to_pandas()`` for pandas.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in the inputs (nothing is scored).
+
+    Examples
+    --------
+    >>> import perfkit
+    >>> r = perfkit.score("data/sample/projects.csv", "data/sample/indicators.csv",
+    ...                   system="project-self-eval")
+    >>> sorted(r.units["grade"].unique().to_list())
+    ['中', '优', '差', '良']
+    """
+    loaded = load_system(system)
+    if loaded.kind == "indicators":
+        if projects is None or indicators is None:
+            raise PerfkitError(
+                f"system {loaded.name} scores projects: give projects and indicators"
+            )
+        from perfkit.scoring import score_projects
+
+        return score_projects(
+            read_table(projects, "projects"), read_table(indicators, "indicators"), loaded
+        )
+    if assessments is None:
+        raise PerfkitError(f"system {loaded.name} scores evaluator-entered items: give assessments")
+    from perfkit.assessment import score_assessments
+
+    return score_assessments(read_table(assessments, "assessments"), loaded)
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found in the inputs; ``ok`` when none is an error."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that block scoring."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks scoring."""
+        return not self.errors
+
+    def to_frame(self):
+        """The problems as a polars frame (file, row, column, message, severity)."""
+        return problems_frame(self.problems)
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return "no problems found"
+        return "\n".join(str(p) for p in self.problems)
+
+
+def validate(
+    projects: TableInput | None = None,
+    indicators: TableInput | None = None,
+    *,
+    system: str | Path | System = "project-self-eval",
+    assessments: TableInput | None = None,
+) -> ValidationReport:
+    """Check inputs against the data contract and the system; list every problem.
+
+    Takes the same arguments as :func:`score` and runs the same checks, but
+    returns the problems instead of raising.
+
+    Examples
+    --------
+    >>> import perfkit
+    >>> perfkit.validate("data/sample/projects.csv", "data/sample/indicators.csv").ok
+    True
+    """
+    try:
+        result = score(projects, indicators, system=system, assessments=assessments)
+    except InputError as exc:
+        return ValidationReport(exc.problems)
+    return ValidationReport(result.warnings)

@@ -1,0 +1,303 @@
+"""The ``perfkit`` command line.
+
+User errors (bad input, unknown system, unreadable file) print a clear message
+and exit with status 1, never a traceback; usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+import polars as pl
+
+from perfkit import __version__
+from perfkit.errors import InputError, PerfkitError, Problem
+from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
+from perfkit.systems import Node, System, builtin_systems, list_systems, load_system
+
+EXIT_INPUT = 1
+
+
+def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn perfkit's user errors into a message and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            _print_problems(exc.problems)
+            click.secho(f"✗ {exc.summary}", fg="red", err=True)
+            sys.exit(EXIT_INPUT)
+        except PerfkitError as exc:
+            click.secho(f"✗ {exc}", fg="red", err=True)
+            sys.exit(EXIT_INPUT)
+
+    return wrapper
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        click.secho(str(p), fg=colour, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="perfkit")
+def main() -> None:
+    """perfkit — 预算绩效评价分析工作台: score, grade and check budget performance evaluations."""
+
+
+def _system_option(default: str = "project-self-eval") -> Callable[..., Any]:
+    return click.option(
+        "--system",
+        "-s",
+        default=default,
+        show_default=True,
+        help="Built-in system name (see `perfkit systems list`) or a YAML file.",
+    )
+
+
+_inputs = [
+    click.option(
+        "--projects",
+        "-p",
+        type=click.Path(dir_okay=False),
+        help="projects table (.csv UTF-8/GBK, .xlsx, .parquet)",
+    ),
+    click.option("--indicators", "-i", type=click.Path(dir_okay=False), help="indicators table"),
+    click.option(
+        "--assessments",
+        "-a",
+        type=click.Path(dir_okay=False),
+        help="assessments table (for systems scored from entered items)",
+    ),
+]
+
+
+def _with_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_inputs):
+        func = option(func)
+    return func
+
+
+@main.command()
+@_with_inputs
+@_system_option()
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for unit_scores.csv, item_scores.csv and scores.xlsx.",
+)
+@click.option("--parquet", is_flag=True, help="Also write the tables as Parquet.")
+@click.option(
+    "--excel-max-rows",
+    type=click.IntRange(1, 1_048_575),
+    default=DEFAULT_EXCEL_MAX_ROWS,
+    show_default=True,
+    help="Tables longer than this stay out of scores.xlsx (CSV has them all).",
+)
+@_user_errors
+def score(
+    projects: str | None,
+    indicators: str | None,
+    assessments: str | None,
+    system: str,
+    out_dir: str,
+    parquet: bool,
+    excel_max_rows: int,
+) -> None:
+    """Validate the inputs, score them and write the results (nothing is written on errors)."""
+    from perfkit.api import score as score_api
+
+    result = score_api(projects, indicators, system=system, assessments=assessments)
+    _print_problems(result.warnings)
+    written = result.write(out_dir, parquet=parquet, excel_max_rows=excel_max_rows)
+    _summarise(result)
+    for name, rows in written.left_out_of_excel.items():
+        click.secho(
+            f"note: {name} has {rows:,} rows, more than --excel-max-rows "
+            f"{excel_max_rows:,}; it is not in scores.xlsx — {name}.csv"
+            f"{' and .parquet' if parquet else ''} hold the full record",
+            fg="yellow",
+        )
+    click.echo("wrote:")
+    for path in written.files:
+        click.echo(f"  {path}")
+
+
+def _summarise(result: Any) -> None:
+    counts = result.grade_counts()
+    for year in counts.get_column("year").unique().sort().to_list():
+        row = counts.filter(pl.col("year") == year)
+        grades = "  ".join(f"{g} {n}" for g, n in row.select("grade", "units").iter_rows())
+        click.echo(f"{year}: {row.get_column('units').sum()} units scored — {grades}")
+
+
+@main.command()
+@_with_inputs
+@_system_option()
+@_user_errors
+def validate(
+    projects: str | None, indicators: str | None, assessments: str | None, system: str
+) -> None:
+    """Check inputs against the data contract and the system; list every problem."""
+    from perfkit.api import validate as validate_api
+
+    report = validate_api(projects, indicators, system=system, assessments=assessments)
+    _print_problems(report.problems)
+    if not report.ok:
+        click.secho(f"✗ {len(report.errors)} problem(s) found", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    click.secho(
+        "✓ the input is valid"
+        + (f" ({len(report.problems)} warning(s))" if report.problems else ""),
+        fg="green",
+    )
+
+
+@main.group()
+def systems() -> None:
+    """List and show indicator systems (指标体系)."""
+
+
+@systems.command("list")
+@_user_errors
+def systems_list() -> None:
+    """List the built-in indicator systems."""
+    for name, system in zip(builtin_systems(), list_systems(), strict=True):
+        click.echo(f"{name:<26} {system.kind:<12} {system.title}")
+
+
+@systems.command("show")
+@click.argument("name")
+@_user_errors
+def systems_show(name: str) -> None:
+    """Print a system: its tree with points and rules, grade bands and result use."""
+    click.echo(render_system(load_system(name)))
+
+
+def render_system(system: System) -> str:
+    """A system as an indented outline (for `perfkit systems show`).
+
+    Examples
+    --------
+    >>> print(render_system(load_system("project-self-eval")).splitlines()[0])
+    项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators, total 100]
+    """
+    lines = [f"{system.title} [{system.name}, kind: {system.kind}, total {system.total}]"]
+    if system.description:
+        lines.append(f"  {system.description.strip()}")
+
+    def node(n: Node, depth: int) -> None:
+        pad = "  " * depth
+        tag = " (加减分)" if n.bonus else ""
+        if n.rule is not None:
+            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分 — {_rule_text(n.rule)}{tag}")
+        elif n.from_data:
+            extra = (
+                f"; 无指标时按比例并入 {', '.join(n.redistribute_to)}"
+                if (n.if_absent == "redistribute")
+                else ""
+            )
+            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分 — 指标来自数据{extra}")
+        else:
+            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分{tag}")
+            for child in n.children:
+                node(child, depth + 1)
+
+    lines.append("tree:")
+    for group in system.groups:
+        node(group, 1)
+    if system.kind == "indicators":
+        lines.append(
+            "indicator rules: "
+            + ", ".join(f"{k} → {_rule_text(r)}" for k, r in system.indicator_rules.items())
+        )
+        oc = system.over_completion
+        lines.append(f"over-completion: ≥ {oc.threshold_pct}% of target → {oc.action}")
+    lines.append("grades: " + ", ".join(f"{b.grade} ≥ {b.min}" for b in system.grades))
+    lines.append(
+        "result use: " + ", ".join(f"{g}: {r.label}" for g, r in system.result_use.items())
+    )
+    return "\n".join(lines)
+
+
+def _rule_text(rule: Any) -> str:
+    fields = rule.model_dump(exclude={"kind"}, exclude_none=True)
+    if rule.kind == "qualitative":
+        return (
+            "qualitative ("
+            + " / ".join(
+                f"{lv.phrase} {lv.min_pct}–{lv.max_pct}% 默认{lv.default_pct}%"
+                for lv in rule.levels
+            )
+            + ")"
+        )
+    if rule.kind == "stepped":
+        bands = [
+            f"≤{b.upto}→{b.points}" if b.upto is not None else f"其余→{b.points}"
+            for b in rule.bands
+        ]
+        return "stepped (" + ", ".join(bands) + ")"
+    if rule.kind == "checklist":
+        return "checklist (" + ", ".join(f"{s.label} {s.points}" for s in rule.items) + ")"
+    detail = ", ".join(f"{k}={v}" for k, v in fields.items())
+    return f"{rule.kind}" + (f" ({detail})" if detail else "")
+
+
+@main.command()
+@click.option(
+    "--data",
+    "data_dir",
+    default="data/sample",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder of contract tables.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="reports",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the results go.",
+)
+@_user_errors
+def demo(data_dir: str, out_dir: str) -> None:
+    """The main job on a data folder: validate and score every year, write under --out."""
+    from perfkit.demo import run_demo
+
+    for line in run_demo(Path(data_dir), Path(out_dir)):
+        click.echo(line)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="data/sample",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the sample tables to.",
+)
+@click.option("--seed", default=2024, show_default=True, help="Random seed.")
+@_user_errors
+def sample(out_dir: str, seed: int) -> None:
+    """Generate the deterministic sample region (data/sample)."""
+    from perfkit.sample_data import write_sample
+
+    for path in write_sample(out_dir, seed=seed):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,242 @@
+"""Data contract v1 (数据契约): the tables perfkit reads, their columns and aliases.
+
+This module is DESIGN.md section 3 as data.  Each table has columns with a
+canonical English name, the Chinese headers that mean the same (表头别名), a
+kind that says how values are checked, and whether the column is required.
+Headers are matched after normalisation (full-width → half-width, blanks
+removed, case folded), so ``项目 编码`` and ``Project_Code`` both map.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = ["TABLES", "Column", "TableSpec", "normalise_header", "table_spec"]
+
+#: Column kinds.  ``text``: any non-empty text; ``year``/``month``: whole
+#: numbers in range; ``amount``: a number ≥ 0 (money, 万元); ``number``: any
+#: number; ``measure``: a number, or text for qualitative indicators;
+#: ``direction``: 正向/反向/等于/定性 or ≥ ≤ =.
+KINDS = ("text", "year", "month", "amount", "number", "measure", "direction")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract table."""
+
+    name: str
+    kind: str
+    required: bool
+    aliases: tuple[str, ...] = ()
+    label: str = ""  # Chinese label for reports
+
+    @property
+    def display(self) -> str:
+        """Chinese label used in formatted outputs."""
+        return self.label or (self.aliases[0] if self.aliases else self.name)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A contract table: its columns and the key that must be unique."""
+
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    alias_map: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for col in self.columns:
+            for header in (col.name, *col.aliases):
+                self.alias_map[normalise_header(header)] = col.name
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (canonical English name)."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def required(self) -> list[str]:
+        """Canonical names of required columns."""
+        return [c.name for c in self.columns if c.required]
+
+
+def normalise_header(text: str) -> str:
+    """Normalise a header for matching: NFKC, no blanks or brackets' content units, lower case.
+
+    Examples
+    --------
+    >>> normalise_header(" 项目 编码 "), normalise_header("Project_Code")
+    ('项目编码', 'project_code')
+    >>> normalise_header("全年预算数（万元）")
+    '全年预算数'
+    """
+    text = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    text = re.sub(r"\((万元|元|%)\)$", "", text)  # a unit in brackets after the name
+    return re.sub(r"\s+", "", text)
+
+
+def _c(name: str, kind: str, required: bool, *aliases: str, label: str = "") -> Column:
+    return Column(name, kind, required, tuple(aliases), label)
+
+
+PROJECTS = TableSpec(
+    "projects",
+    "项目",
+    (
+        _c("year", "year", True, "年度", "年份"),
+        _c("project_code", "text", True, "项目编码", "项目代码"),
+        _c("project_name", "text", True, "项目名称"),
+        _c("dept_code", "text", True, "部门编码", "部门代码"),
+        _c("dept_name", "text", True, "部门名称", "主管部门"),
+        _c("budget_initial", "amount", True, "年初预算数", "年初预算"),
+        _c("budget_full_year", "amount", True, "全年预算数", "全年预算", "调整后预算数"),
+        _c("executed", "amount", True, "全年执行数", "执行数", "实际支出"),
+        _c("category", "text", False, "项目类别", "项目类型"),
+        _c("self_score", "number", False, "自评得分", "自评分"),
+        _c("self_grade", "text", False, "自评等级"),
+        _c("carryover", "amount", False, "结转结余", "上年结转"),
+    ),
+    key=("year", "project_code"),
+)
+
+INDICATORS = TableSpec(
+    "indicators",
+    "绩效指标",
+    (
+        _c("year", "year", True, "年度", "年份"),
+        _c("unit_code", "text", True, "项目编码", "部门编码", "单位编码"),
+        _c("level1", "text", True, "一级指标"),
+        _c("level2", "text", True, "二级指标"),
+        _c("name", "text", True, "三级指标", "指标名称"),
+        _c("direction", "direction", True, "指标方向", "方向"),
+        _c("target", "measure", True, "年度指标值", "指标值", "目标值"),
+        _c("actual", "measure", True, "实际完成值", "完成值"),
+        _c("unit", "text", False, "计量单位", "单位"),
+        _c("weight", "number", False, "分值", "权重"),
+        _c("self_points", "number", False, "自评得分", "得分"),
+        _c("reason", "text", False, "偏差原因", "偏差原因分析及改进措施"),
+    ),
+    key=("year", "unit_code", "level1", "level2", "name"),
+)
+
+DEPARTMENTS = TableSpec(
+    "departments",
+    "部门",
+    (
+        _c("year", "year", True, "年度", "年份"),
+        _c("dept_code", "text", True, "部门编码", "部门代码"),
+        _c("dept_name", "text", True, "部门名称"),
+        _c("level", "text", False, "级次"),
+        _c("sector", "text", False, "行业"),
+        _c("budget_full_year", "amount", False, "全年预算数"),
+        _c("executed", "amount", False, "全年执行数", "执行数"),
+        _c("previous_code", "text", False, "原部门编码"),
+    ),
+    key=("year", "dept_code"),
+)
+
+ASSESSMENTS = TableSpec(
+    "assessments",
+    "考核打分",
+    (
+        _c("year", "year", True, "年度", "年份"),
+        _c("unit_code", "text", True, "部门编码", "项目编码", "单位编码"),
+        _c("item", "text", True, "指标", "考核内容", "考核指标"),
+        _c("score", "number", False, "得分", "考核结果"),
+        _c("value", "number", False, "计算值"),
+        _c("note", "text", False, "备注"),
+    ),
+    key=("year", "unit_code", "item"),
+)
+
+VERIFICATIONS = TableSpec(
+    "verifications",
+    "复核结果",
+    (
+        _c("year", "year", True, "年度", "年份"),
+        _c("unit_code", "text", True, "项目编码", "部门编码", "单位编码"),
+        _c("verified_score", "number", True, "复核得分"),
+        _c("name", "text", False, "三级指标", "指标名称"),
+        _c("verified_actual", "measure", False, "复核完成值"),
+        _c("verified_points", "number", False, "复核指标得分"),
+        _c("note", "text", False, "备注"),
+    ),
+    key=("year", "unit_code", "name"),
+)
+
+MONITORING = TableSpec(
+    "monitoring",
+    "执行监控",
+    (
+        _c("year", "year", True, "年度", "年份"),
+        _c("month", "month", True, "月份"),
+        _c("unit_code", "text", True, "项目编码", "单位编码"),
+        _c("executed_to_date", "amount", True, "累计执行数"),
+    ),
+    key=("year", "month", "unit_code"),
+)
+
+INDICATOR_PROGRESS = TableSpec(
+    "indicator_progress",
+    "指标进度",
+    (
+        _c("year", "year", True, "年度", "年份"),
+        _c("month", "month", True, "月份"),
+        _c("unit_code", "text", True, "项目编码", "单位编码"),
+        _c("name", "text", True, "三级指标", "指标名称"),
+        _c("actual_to_date", "measure", True, "累计完成值"),
+    ),
+    key=("year", "month", "unit_code", "name"),
+)
+
+#: Every contract table by name.
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        PROJECTS,
+        INDICATORS,
+        DEPARTMENTS,
+        ASSESSMENTS,
+        VERIFICATIONS,
+        MONITORING,
+        INDICATOR_PROGRESS,
+    )
+}
+
+
+def table_spec(name: str) -> TableSpec:
+    """The contract's spec for table ``name`` (``projects``, ``indicators``, …).
+
+    Examples
+    --------
+    >>> table_spec("projects").key
+    ('year', 'project_code')
+    """
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; the contract has {sorted(TABLES)}") from None
+
+
+#: Direction words and symbols → canonical direction codes.
+DIRECTIONS = {
+    "正向": "positive",
+    "≥": "positive",
+    ">=": "positive",
+    "positive": "positive",
+    "反向": "reverse",
+    "≤": "reverse",
+    "<=": "reverse",
+    "reverse": "reverse",
+    "等于": "equal",
+    "=": "equal",
+    "equal": "equal",
+    "定性": "qualitative",
+    "qualitative": "qualitative",
+}

@@ -1,0 +1,195 @@
+"""Writing results: CSV, Parquet and formatted Excel, atomically (结果导出).
+
+* Nothing half-written: every file is first written into a temporary folder
+  beside the destination and moved into place only when all are complete.
+* Formula-like text (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or
+  carriage return that is not a plain number) is neutralised with a leading
+  apostrophe in CSV and Excel, so a crafted project name cannot run in a
+  spreadsheet.
+* Excel sheets are for people: Chinese headers, two-decimal numbers, frozen
+  header row, filters and column widths.  A table longer than
+  ``excel_max_rows`` (default 100,000; never beyond Excel's 1,048,576-row
+  limit) is left out of the workbook and the CSV/Parquet file is the record.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import polars as pl
+
+from perfkit.labels import column_label, translate_for_people
+
+__all__ = ["EXCEL_ROW_LIMIT", "atomic_output", "neutralise_formulas", "write_csv", "write_excel"]
+
+#: Excel's hard limit of rows per sheet (including the header row).
+EXCEL_ROW_LIMIT = 1_048_576
+#: Default largest table put in a workbook; larger ones go to CSV/Parquet only.
+DEFAULT_EXCEL_MAX_ROWS = 100_000
+
+_FORMULA_START = r"^[=+\-@\t\r]"
+_PLAIN_NUMBER = r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?%?$"
+
+
+def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ``'`` to text cells a spreadsheet would run as a formula.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"name": ["=HYPERLINK(\\"x\\")", "-5", "@cmd", "正常"]})
+    >>> neutralise_formulas(df)["name"].to_list()
+    ['\\'=HYPERLINK("x")', '-5', "'@cmd", '正常']
+    """
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if not text:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_PLAIN_NUMBER))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in text
+    )
+
+
+def write_csv(frame: pl.DataFrame, path: Path) -> None:
+    """UTF-8 CSV with a BOM (so Excel opens Chinese text correctly), formulas neutralised."""
+    neutralise_formulas(frame).write_csv(path, include_bom=True)
+
+
+class atomic_output:
+    """Write files into ``directory`` all at once, or not at all.
+
+    Use as ``with atomic_output(out) as tmp: (tmp / "a.csv").write_text(...)``;
+    files appear in ``out`` only if the block finishes without an exception.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "r"
+    >>> with atomic_output(out) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("ok")
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.txt']
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.written: list[Path] = []
+
+    def __enter__(self) -> Path:
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = Path(
+            tempfile.mkdtemp(
+                prefix=f".{self.directory.name}.", suffix=".partial", dir=self.directory.parent
+            )
+        )
+        return self._tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                for item in sorted(self._tmp.iterdir()):
+                    target = self.directory / item.name
+                    os.replace(item, target)
+                    self.written.append(target)
+        finally:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def write_excel(
+    path: Path,
+    sheets: Mapping[str, pl.DataFrame],
+    *,
+    notes: Mapping[str, pl.DataFrame] | None = None,
+    label: Callable[[str], str] = column_label,
+) -> None:
+    """Write frames as formatted sheets (Chinese headers, 0.00 numbers, frozen header).
+
+    Parameters
+    ----------
+    path : Path
+        The ``.xlsx`` to write.
+    sheets : mapping of sheet name → frame
+        Data sheets, in order; each frame must fit within Excel's row limit.
+    notes : mapping of sheet name → frame, optional
+        Extra sheets (legends, notes) written after the data sheets.
+    label : callable
+        Column name → header shown to people.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> p = Path(tempfile.mkdtemp()) / "x.xlsx"
+    >>> write_excel(p, {"得分": pl.DataFrame({"total": [86.23], "grade": ["良"]})})
+    >>> [c.value for c in openpyxl.load_workbook(p)["得分"][1]]
+    ['总分', '等级']
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+        },
+    )
+    try:
+        header_fmt = workbook.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+            }
+        )
+        two_dp = workbook.add_format({"num_format": "0.00"})
+        four_dp = workbook.add_format({"num_format": "0.0000"})
+        whole = workbook.add_format({"num_format": "0"})
+        for name, frame in {**sheets, **(notes or {})}.items():
+            if frame.height + 1 > EXCEL_ROW_LIMIT:
+                raise ValueError(f"sheet {name!r} has {frame.height} rows, over Excel's limit")
+            frame = neutralise_formulas(translate_for_people(frame))
+            sheet = workbook.add_worksheet(name[:31])
+            headers = [label(c) for c in frame.columns]
+            formats = []
+            for col, dtype in frame.schema.items():
+                if dtype.is_float():
+                    formats.append(four_dp if col == "ratio" else two_dp)
+                elif dtype.is_integer():
+                    formats.append(whole)
+                else:
+                    formats.append(None)
+            sheet.write_row(0, 0, headers, header_fmt)
+            sample = frame.head(200)
+            for j, col in enumerate(frame.columns):
+                values = [str(v) for v in sample.get_column(col).to_list() if v is not None]
+                width = max([_display_width(headers[j]), *map(_display_width, values)], default=8)
+                sheet.set_column(j, j, min(max(width + 2, 8), 50), formats[j])
+            sheet.freeze_panes(1, 0)
+            if frame.width:
+                sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
+            for i, row in enumerate(frame.iter_rows(), start=1):
+                for j, value in enumerate(row):
+                    if value is None:
+                        continue
+                    if isinstance(value, str):
+                        sheet.write_string(i, j, value)
+                    elif isinstance(value, bool):
+                        sheet.write_string(i, j, "是" if value else "")
+                    else:
+                        sheet.write_number(i, j, value, formats[j])
+    finally:
+        workbook.close()

@@ -1,0 +1,164 @@
+"""Exact money and score arithmetic (金额与得分的精确计算).
+
+DESIGN.md's rounding rule: every item's points are rounded half-up to two
+decimals (89.995 → 90.00, 2.675 → 2.68), totals are sums of rounded items, and
+binary floating point must never move a total across a grade boundary.
+
+perfkit therefore never scores in floating point.  Every number read from the
+input is held as a fixed-point integer with six decimals (``SCALE = 10**6``,
+i.e. 0.01 元 when amounts are in 万元) in polars ``Int128`` columns, and points
+are integer *cents* (hundredths of a point).  A rule's result
+``weight × numerator / denominator`` is rounded half-up with pure integer
+arithmetic::
+
+    cents = floor((2 · weight_cents · N + D) / (2 · D))
+
+which is exact for any inputs.  Floats appear only at the very end, when cents
+are shown (``cents / 100`` is the double nearest the two-decimal value, and
+prints as exactly that value).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import polars as pl
+
+__all__ = [
+    "SCALE",
+    "cents_text",
+    "cents_to_float",
+    "fixed_text",
+    "fixed_to_float",
+    "parse_fixed",
+    "ratio_cents",
+    "round_half_up",
+    "to_cents",
+]
+
+#: Fixed-point scale of every parsed number: six decimal places.
+SCALE = 10**6
+FIXED = pl.Int128
+_DEC = pl.Decimal(38, 6)
+
+_FULLWIDTH = [chr(c) for c in range(0xFF10, 0xFF1A)] + ["．", "，", "－", "＋", "　"]
+_HALFWIDTH = [str(d) for d in range(10)] + [".", ",", "-", "+", " "]
+_GROUPED = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
+
+
+def normalise_number_text(expr: pl.Expr) -> pl.Expr:
+    """Full-width digits to ASCII, surrounding blanks stripped, ``1,234.5`` → ``1234.5``.
+
+    Only well-formed thousands groups lose their commas; ``1,23`` stays as it
+    is and fails to parse, so nothing is guessed.
+    """
+    text = expr.str.replace_many(_FULLWIDTH, _HALFWIDTH).str.strip_chars()
+    grouped = text.str.contains(_GROUPED)
+    text = pl.when(grouped).then(text.str.replace_all(",", "", literal=True)).otherwise(text)
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
+    """Parse a column of numbers to six-decimal fixed point (``Int128``).
+
+    Text is normalised first (see :func:`normalise_number_text`).  Text that is
+    not a number becomes null; callers compare with the raw column to report
+    it.  Values with more than six decimals are rounded to six (the contract's
+    precision).  Numeric columns are converted directly.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"x": ["40.1", "１２", "1,234.5", "九成", None]})
+    >>> df.select(parse_fixed(pl.col("x"))).to_series().to_list()
+    [40100000, 12000000, 1234500000, None, None]
+    """
+    if dtype is not None and dtype.is_numeric():
+        return (expr.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
+    parsed = normalise_number_text(expr.cast(pl.String)).cast(_DEC, strict=False)
+    return (parsed * pl.lit(SCALE)).cast(FIXED)
+
+
+def to_cents(fixed: pl.Expr) -> pl.Expr:
+    """Fixed-point value → integer cents, rounded half-up (non-negative inputs).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"x": [2_675_000, 89_995_000, 2_004_999]}, schema={"x": pl.Int128})
+    >>> df.select(to_cents(pl.col("x"))).to_series().to_list()
+    [268, 9000, 200]
+    """
+    step = SCALE // 100
+    return ((fixed + step // 2) // step).cast(pl.Int64)
+
+
+def ratio_cents(weight_cents: pl.Expr, numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """``weight × numerator / denominator`` in cents, rounded half-up exactly.
+
+    ``numerator`` and ``denominator`` are fixed-point (any common scale) and
+    non-negative; ``denominator`` must be positive where the result is used
+    (callers guard zero denominators with ``pl.when``).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"w": [500, 500, 5000], "n": [40_100_000, 42_500_000, 1],
+    ...                    "d": [100_000_000, 100_000_000, 3]},
+    ...                   schema={"w": pl.Int64, "n": pl.Int128, "d": pl.Int128})
+    >>> df.select(ratio_cents(pl.col("w"), pl.col("n"), pl.col("d"))).to_series().to_list()
+    [201, 213, 1667]
+    """
+    w = weight_cents.cast(FIXED)
+    den = pl.when(denominator > 0).then(denominator).otherwise(pl.lit(1, FIXED))
+    return ((w * numerator * 2 + den) // (den * 2)).cast(pl.Int64)
+
+
+def cents_to_float(cents: pl.Expr) -> pl.Expr:
+    """Integer cents → Float64 points for display and export (86.23, not 8623)."""
+    return cents.cast(pl.Float64) / 100
+
+
+def fixed_to_float(fixed: pl.Expr) -> pl.Expr:
+    """Fixed-point value → Float64 for display (exact up to 15 significant digits)."""
+    return fixed.cast(pl.Float64) / SCALE
+
+
+def cents_text(cents: pl.Expr) -> pl.Expr:
+    """Integer cents as two-decimal text for messages (``3000`` → ``"30.00"``).
+
+    Examples
+    --------
+    >>> pl.select(cents_text(pl.lit(-705))).item()
+    '-7.05'
+    """
+    sign = pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    a = cents.abs()
+    return pl.concat_str(
+        [sign, (a // 100).cast(pl.String), pl.lit("."), (a % 100).cast(pl.String).str.zfill(2)]
+    )
+
+
+def fixed_text(fixed: pl.Expr) -> pl.Expr:
+    """Fixed-point value as plain decimal text without trailing zeros (``40.1``, ``95``).
+
+    Examples
+    --------
+    >>> pl.select(fixed_text(pl.lit(40_100_000, FIXED))).item()
+    '40.1'
+    """
+    text = fixed.cast(pl.Decimal(38, 0)).cast(pl.Decimal(38, 6)) / SCALE
+    text = (fixed.cast(pl.Float64) / SCALE).cast(pl.String)
+    return text.str.replace(r"\.0$", "")
+
+
+def round_half_up(value: float | int | str | Decimal, decimals: int = 2) -> Decimal:
+    """Round a single number half-up, as a person with a calculator would.
+
+    The value is taken by its decimal text, so ``2.675`` (stored in binary as
+    2.67499999…) still rounds to 2.68.
+
+    Examples
+    --------
+    >>> round_half_up(2.675), round_half_up(89.995), round_half_up("22.295")
+    (Decimal('2.68'), Decimal('90.00'), Decimal('22.30'))
+    """
+    quantum = Decimal(1).scaleb(-decimals)
+    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)

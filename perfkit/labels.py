@@ -1,0 +1,100 @@
+"""Chinese labels for output columns and codes (报表中文表头)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+__all__ = ["COLUMN_LABELS", "DIRECTION_LABELS", "column_label", "translate_for_people"]
+
+#: Output column → header shown to people.
+COLUMN_LABELS: dict[str, str] = {
+    "year": "年度",
+    "unit_code": "单位编码",
+    "unit_name": "名称",
+    "project_code": "项目编码",
+    "project_name": "项目名称",
+    "dept_code": "部门编码",
+    "dept_name": "部门名称",
+    "category": "项目类别",
+    "budget_full_year": "全年预算数（万元）",
+    "executed": "全年执行数（万元）",
+    "execution_rate": "预算执行率（%）",
+    "total": "总分",
+    "base_total": "基础分",
+    "bonus": "加减分",
+    "grade": "等级",
+    "self_score": "自评得分",
+    "self_grade": "自评等级",
+    "score_diff": "自评分−复算分",
+    "indicator_score_rate": "指标得分率（%）",
+    "n_indicators": "指标个数",
+    "n_items": "考核项数",
+    "weights_given": "分值由单位填报",
+    "result_use": "结果应用建议",
+    "flags": "风险提示",
+    "group": "一级指标",
+    "section": "考核内容",
+    "level2": "二级指标",
+    "item": "三级指标/考核项",
+    "item_id": "考核项编号",
+    "rule": "计分规则",
+    "direction": "指标方向",
+    "weight": "分值",
+    "max_points": "分值",
+    "weight_source": "分值来源",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "value": "计算值",
+    "unit": "计量单位",
+    "ratio": "完成比例",
+    "points": "得分",
+    "self_points": "自评得分",
+    "stated_score": "填报得分",
+    "points_diff": "复算分−自评分",
+    "over_completion": "超额完成",
+    "reason": "偏差原因",
+    "note": "备注",
+    "source_row": "源文件行号",
+    "file": "文件",
+    "row": "行",
+    "column": "列",
+    "message": "问题",
+    "severity": "级别",
+}
+
+DIRECTION_LABELS = {"positive": "正向", "reverse": "反向", "equal": "等于", "qualitative": "定性"}
+WEIGHT_SOURCE_LABELS = {"given": "单位填报", "equal_split": "平均分配", "system": "体系规定"}
+
+
+def column_label(name: str) -> str:
+    """Header shown to people for an output column.
+
+    Examples
+    --------
+    >>> column_label("total"), column_label("flag_budget_zero"), column_label("产出指标")
+    ('总分', '标记：全年预算数为0，执行率无法计算', '产出指标')
+    """
+    from perfkit.flags import FLAG_LABELS
+
+    if name.startswith("flag_") and name[5:] in FLAG_LABELS:
+        return "标记：" + FLAG_LABELS[name[5:]]
+    return COLUMN_LABELS.get(name, name)
+
+
+def translate_for_people(frame: pl.DataFrame) -> pl.DataFrame:
+    """Codes → Chinese words in the columns people read (direction, flags, weight source)."""
+    from perfkit.flags import FLAG_LABELS
+
+    exprs = []
+    if frame.schema.get("direction") == pl.String:
+        exprs.append(pl.col("direction").replace(DIRECTION_LABELS))
+    if frame.schema.get("weight_source") == pl.String:
+        exprs.append(pl.col("weight_source").replace(WEIGHT_SOURCE_LABELS))
+    if frame.schema.get("flags") == pl.String:
+        exprs.append(
+            pl.col("flags")
+            .str.split(";")
+            .list.eval(pl.element().replace(FLAG_LABELS))
+            .list.join("；")
+        )
+    return frame.with_columns(exprs) if exprs else frame

@@ -1,0 +1,281 @@
+"""Reading contract tables from CSV, Excel, Parquet or in-memory frames (读取数据).
+
+A reader maps headers to the contract's canonical names, keeps each row's
+spreadsheet row number (``_row``; the header is row 1) so that every problem can
+be located, and reads every file value as text so that nothing is coerced
+before validation.  CSV encoding is detected: UTF-8 (with or without BOM) or
+GB18030 (a superset of GBK and GB2312, what Chinese Excel writes).
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from perfkit.contract import TableSpec, normalise_header, table_spec
+from perfkit.errors import InputError, Problem
+
+__all__ = ["RawTable", "TableInput", "detect_encoding", "find_table", "read_table"]
+
+#: What a reader accepts: a path, a polars or pandas frame.
+TableInput = str | Path | pl.DataFrame | Any
+
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet")
+
+
+@dataclass
+class RawTable:
+    """A table as read: canonical column names, values as in the source, ``_row`` numbers.
+
+    Attributes
+    ----------
+    frame : polars.DataFrame
+        Known columns under their canonical names (text, or numbers when the
+        source was a typed frame) plus ``_row``; unknown columns are dropped
+        and listed in ``problems`` as warnings.
+    source : str
+        File name (or ``<projects>`` for an in-memory frame) used in messages.
+    headers : dict
+        Canonical name → the header as written in the source.
+    from_pandas : bool
+        True when a pandas frame was handed in (results then offer pandas).
+    """
+
+    name: str
+    frame: pl.DataFrame
+    source: str
+    headers: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    from_pandas: bool = False
+
+    def header(self, column: str) -> str:
+        """The source's own header for a canonical column (for messages)."""
+        return self.headers.get(column, column)
+
+
+def detect_encoding(data: bytes) -> str:
+    """Return ``"utf-8"`` or ``"gb18030"`` for CSV bytes; raise if neither decodes.
+
+    Examples
+    --------
+    >>> detect_encoding("项目编码".encode("gbk")), detect_encoding("项目编码".encode())
+    ('gb18030', 'utf-8')
+    """
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise ValueError("the file is neither UTF-8 nor GB18030/GBK text") from None
+
+
+def find_table(directory: str | Path, name: str) -> Path | None:
+    """The file holding table ``name`` in a folder (``projects.csv``, ``.xlsx``, ``.parquet``).
+
+    Examples
+    --------
+    >>> find_table("data/sample", "projects").name
+    'projects.csv'
+    """
+    directory = Path(directory)
+    for suffix in SUFFIXES:
+        candidate = directory / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_table(source: TableInput, table: str, *, sheet: str | None = None) -> RawTable:
+    """Read one contract table from a file or frame, mapping Chinese headers.
+
+    Parameters
+    ----------
+    source : path, polars.DataFrame or pandas.DataFrame
+        CSV (UTF-8 or GB18030/GBK, detected), ``.xlsx`` or ``.parquet`` file,
+        or a frame already in memory.
+    table : str
+        Contract table name: ``projects``, ``indicators``, ``assessments`` …
+    sheet : str, optional
+        Excel sheet; by default a sheet named after the table (``projects`` or
+        its Chinese label) or else the first sheet.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    InputError
+        The file is missing, unreadable, or lacks required columns (all of
+        them are listed).
+
+    Examples
+    --------
+    >>> raw = read_table("data/sample/projects.csv", "projects")
+    >>> raw.frame.columns[:3]
+    ['year', 'project_code', 'project_name']
+    """
+    spec = table_spec(table)
+    from_pandas = False
+    if isinstance(source, pl.DataFrame):
+        frame, label = source, f"<{table}>"
+    elif _is_pandas(source):
+        frame, label, from_pandas = pl.from_pandas(source), f"<{table}>", True
+    else:
+        path = Path(source)
+        label = path.name
+        frame = _read_file(path, spec, sheet)
+    first = 1 if label.startswith("<") else 2  # files: header is row 1; frames: 1-based
+    frame = frame.with_row_index("_row", offset=first).with_columns(pl.col("_row").cast(pl.Int64))
+    frame = _drop_blank_rows(frame)
+    raw = _map_headers(frame, spec, label)
+    raw.from_pandas = from_pandas
+    return raw
+
+
+def _is_pandas(obj: object) -> bool:
+    return type(obj).__module__.startswith("pandas") and hasattr(obj, "columns")
+
+
+def _read_file(path: Path, spec: TableSpec, sheet: str | None) -> pl.DataFrame:
+    if not path.is_file():
+        raise InputError(
+            [Problem(str(path), None, None, "file not found")], summary=f"cannot read {spec.name}"
+        )
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv" or suffix == ".txt":
+            return _read_csv(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_excel(path, spec, sheet)
+        if suffix == ".parquet":
+            return pl.read_parquet(path)
+    except InputError:
+        raise
+    except Exception as exc:  # a broken file is a user error: say so, no traceback
+        raise InputError(
+            [Problem(path.name, None, None, f"cannot be read: {_first_line(exc)}")],
+            summary=f"cannot read {spec.name}",
+        ) from None
+    raise InputError(
+        [
+            Problem(
+                path.name,
+                None,
+                None,
+                f"unsupported file type {suffix!r}: use .csv, .xlsx or .parquet",
+            )
+        ],
+        summary=f"cannot read {spec.name}",
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    data = path.read_bytes()
+    try:
+        encoding = detect_encoding(data)
+    except ValueError as exc:
+        raise InputError(
+            [Problem(path.name, None, None, str(exc))], summary="cannot read the file"
+        ) from None
+    if encoding != "utf-8":
+        data = data.decode(encoding).encode("utf-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    frame = pl.read_csv(
+        io.BytesIO(data), infer_schema=False, raise_if_empty=False, truncate_ragged_lines=False
+    )
+    return frame
+
+
+def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> pl.DataFrame:
+    import fastexcel
+
+    reader = fastexcel.read_excel(path)
+    names = reader.sheet_names
+    if sheet is None:
+        wanted = {normalise_header(n) for n in (spec.name, spec.label)}
+        sheet = next((n for n in names if normalise_header(n) in wanted), names[0])
+    elif sheet not in names:
+        raise InputError(
+            [Problem(path.name, None, None, f"no sheet {sheet!r}; the workbook has {names}")],
+            summary="cannot read the workbook",
+        )
+    return reader.load_sheet(sheet, dtypes="string").to_polars()
+
+
+def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows where every cell is empty are layout, not data (trailing Excel rows)."""
+    cols = [c for c in frame.columns if c != "_row"]
+    if not cols or frame.height == 0:
+        return frame
+    text = [pl.col(c).cast(pl.String).str.strip_chars() for c in cols]
+    return frame.filter(~pl.all_horizontal([t.is_null() | (t == "") for t in text]))
+
+
+def _map_headers(frame: pl.DataFrame, spec: TableSpec, label: str) -> RawTable:
+    problems: list[Problem] = []
+    mapping: dict[str, str] = {}
+    headers: dict[str, str] = {}
+    for original in frame.columns:
+        if original == "_row":
+            continue
+        canonical = spec.alias_map.get(normalise_header(original))
+        if canonical is None:
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    original,
+                    f"column not in the {spec.name} contract; ignored",
+                    severity="warning",
+                )
+            )
+            continue
+        if canonical in headers:
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    original,
+                    f"means the same as column {headers[canonical]!r} "
+                    f"({canonical}); keep one of them",
+                )
+            )
+            continue
+        mapping[original] = canonical
+        headers[canonical] = original
+    for col in spec.columns:
+        if col.required and col.name not in headers:
+            names = ", ".join((col.name, *col.aliases))
+            problems.append(
+                Problem(
+                    label, None, col.name, f"required column missing (accepted headers: {names})"
+                )
+            )
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems, summary=f"{label}: the {spec.name} table's columns are wrong")
+    frame = frame.select(["_row", *mapping]).rename(mapping)
+    text_cols = [c for c in frame.columns if c != "_row" and frame.schema[c] == pl.String]
+    if text_cols:
+        frame = frame.with_columns(pl.col(text_cols).str.strip_chars().replace("", None))
+    return RawTable(spec.name, frame, label, headers, problems)
+
+
+def nfkc(text: str) -> str:
+    """NFKC-normalise user text (full-width letters and digits to ASCII)."""
+    return unicodedata.normalize("NFKC", text)
