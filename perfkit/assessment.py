@@ -380,7 +380,7 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
     )
     problems += problems_from_mask(
         data,
-        known & kind.is_in(["deduction", "positive", "reverse", "equal"]) & (value < 0),
+        known & kind.is_in(["deduction", "positive"]) & (value < 0),
         raw,
         "value",
         pl.format("value {} must not be negative for rule '{}'", fixed_text(value), kind),

@@ -68,7 +68,7 @@ class InputError(PerfkitError):
     """
 
     def __init__(self, problems: Iterable[Problem], summary: str | None = None) -> None:
-        self.problems: list[Problem] = sorted(problems, key=_sort_key)
+        self.problems: list[Problem] = sorted(problems, key=problem_order)
         n = sum(p.severity == "error" for p in self.problems)
         self.summary = summary or f"{n} problem(s) in the input; nothing was written"
         super().__init__(self.summary + "\n" + "\n".join(str(p) for p in self.problems[:50]))
@@ -82,7 +82,8 @@ class SystemDefinitionError(PerfkitError):
     """An indicator-system file is malformed; the message names file and key path."""
 
 
-def _sort_key(p: Problem) -> tuple:
+def problem_order(p: Problem) -> tuple:
+    """Sort key: file, row (whole-file problems first), column, message."""
     return (p.file, p.row if p.row is not None else -1, p.column or "", p.message)
 
 
@@ -102,7 +103,7 @@ def problems_frame(problems: Iterable[Problem]) -> pl.DataFrame:
             "message": p.message,
             "severity": p.severity,
         }
-        for p in sorted(problems, key=_sort_key)
+        for p in sorted(problems, key=problem_order)
     ]
     schema = {
         "file": pl.String,

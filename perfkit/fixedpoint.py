@@ -30,6 +30,7 @@ __all__ = [
     "cents_to_float",
     "fixed_text",
     "fixed_to_float",
+    "needs_normalising",
     "parse_fixed",
     "ratio_cents",
     "round_half_up",
@@ -58,13 +59,15 @@ def normalise_number_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(text == "").then(None).otherwise(text)
 
 
-def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
+def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None, *, plain: bool = False) -> pl.Expr:
     """Parse a column of numbers to six-decimal fixed point (``Int128``).
 
     Text is normalised first (see :func:`normalise_number_text`).  Text that is
     not a number becomes null; callers compare with the raw column to report
     it.  Values with more than six decimals are rounded to six (the contract's
-    precision).  Numeric columns are converted directly.
+    precision).  Numeric columns are converted directly.  ``plain=True``
+    skips normalisation when the caller knows the text is plain ASCII
+    (see :func:`needs_normalising`).
 
     Examples
     --------
@@ -74,8 +77,19 @@ def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
     """
     if dtype is not None and dtype.is_numeric():
         return (expr.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
-    parsed = normalise_number_text(expr.cast(pl.String)).cast(_DEC, strict=False)
-    return (parsed * pl.lit(SCALE)).cast(FIXED)
+    text = expr.cast(pl.String) if plain else normalise_number_text(expr.cast(pl.String))
+    return (text.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
+
+
+def needs_normalising(frame: pl.DataFrame, column: str) -> bool:
+    """Whether any text of ``column`` has more than ASCII digits, sign, point or exponent.
+
+    Lets :func:`parse_fixed` skip normalisation for clean columns (the usual
+    case), which is most of its cost.
+    """
+    if frame.schema[column] != pl.String:
+        return False
+    return bool(frame.select(pl.col(column).str.contains(r"[^0-9.eE+\-]").any()).item())
 
 
 def to_cents(fixed: pl.Expr) -> pl.Expr:
@@ -112,13 +126,30 @@ def ratio_cents(weight_cents: pl.Expr, numerator: pl.Expr, denominator: pl.Expr)
 
 
 def cents_to_float(cents: pl.Expr) -> pl.Expr:
-    """Integer cents → Float64 points for display and export (86.23, not 8623)."""
-    return cents.cast(pl.Float64) / 100
+    """Integer cents → Float64 points for display and export (86.23, not 8623).
+
+    The result is the double nearest the two-decimal value, so it prints as
+    that value (``660`` → ``6.6``, never ``6.6000000000000005``: a float
+    division by a literal may be compiled as a multiplication by its inverse,
+    so the division is done in decimal).
+
+    Examples
+    --------
+    >>> pl.select(cents_to_float(pl.lit(660))).item()
+    6.6
+    """
+    return (cents.cast(pl.Decimal(38, 2)) / 100).cast(pl.Float64)
 
 
 def fixed_to_float(fixed: pl.Expr) -> pl.Expr:
-    """Fixed-point value → Float64 for display (exact up to 15 significant digits)."""
-    return fixed.cast(pl.Float64) / SCALE
+    """Fixed-point value → the nearest Float64, for display and export.
+
+    Examples
+    --------
+    >>> pl.select(fixed_to_float(pl.lit(18_966_530_000, FIXED))).item()
+    18966.53
+    """
+    return (fixed.cast(pl.Decimal(38, 6)) / SCALE).cast(pl.Float64)
 
 
 def cents_text(cents: pl.Expr) -> pl.Expr:
@@ -143,10 +174,10 @@ def fixed_text(fixed: pl.Expr) -> pl.Expr:
     --------
     >>> pl.select(fixed_text(pl.lit(40_100_000, FIXED))).item()
     '40.1'
+    >>> pl.select(fixed_text(pl.lit(-1_790_000, FIXED))).item()
+    '-1.79'
     """
-    text = fixed.cast(pl.Decimal(38, 0)).cast(pl.Decimal(38, 6)) / SCALE
-    text = (fixed.cast(pl.Float64) / SCALE).cast(pl.String)
-    return text.str.replace(r"\.0$", "")
+    return fixed_to_float(fixed).cast(pl.String).str.replace(r"\.0$", "")
 
 
 def round_half_up(value: float | int | str | Decimal, decimals: int = 2) -> Decimal:

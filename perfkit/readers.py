@@ -10,7 +10,10 @@ GB18030 (a superset of GBK and GB2312, what Chinese Excel writes).
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
+import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,7 +218,104 @@ def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> pl.DataFrame:
             [Problem(path.name, None, None, f"no sheet {sheet!r}; the workbook has {names}")],
             summary="cannot read the workbook",
         )
-    return reader.load_sheet(sheet, dtypes="string").to_polars()
+    frame = reader.load_sheet(sheet, dtypes="string").to_polars()
+    return fill_merged_cells(frame, merged_ranges(path, sheet))
+
+
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+def _cell_index(ref: str) -> tuple[int, int]:
+    """``"B3"`` → (row 3, column 2), both 1-based."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", ref.replace("$", ""))
+    if not match:
+        raise ValueError(f"bad cell reference {ref!r}")
+    col = 0
+    for ch in match.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)), col
+
+
+def merged_ranges(path: str | Path, sheet: str) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of a sheet as (first row, first col, last row, last col), 1-based.
+
+    Read straight from the workbook's XML (streamed), since a fast reader
+    returns merged cells as empty.
+
+    Examples
+    --------
+    >>> merged_ranges("tests/data/merged_projects.xlsx", "projects")
+    [(2, 4, 3, 4), (2, 5, 3, 5)]
+    """
+    with zipfile.ZipFile(path) as archive:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        rel_id = next(
+            (
+                el.get(f"{{{_NS['r']}}}id")
+                for el in workbook.iter(f"{{{_NS['m']}}}sheet")
+                if el.get("name") == sheet
+            ),
+            None,
+        )
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        target = next(
+            (
+                el.get("Target")
+                for el in rels.iter(f"{{{_NS['rel']}}}Relationship")
+                if el.get("Id") == rel_id
+            ),
+            None,
+        )
+        if target is None:
+            return []
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        ranges = []
+        with archive.open(member) as stream:
+            for _, el in ET.iterparse(stream):
+                if el.tag == f"{{{_NS['m']}}}mergeCell" and ":" in (el.get("ref") or ""):
+                    first, last = el.get("ref").split(":")
+                    ranges.append((*_cell_index(first), *_cell_index(last)))
+                el.clear()
+    return ranges
+
+
+def fill_merged_cells(
+    frame: pl.DataFrame, ranges: list[tuple[int, int, int, int]], header_row: int = 1
+) -> pl.DataFrame:
+    """Give every cell of a merged range the value of its top-left cell.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"a": ["x", None, "y"], "b": ["1", "2", "3"]})
+    >>> fill_merged_cells(df, [(2, 1, 3, 1)])["a"].to_list()
+    ['x', 'x', 'y']
+    """
+    fills: dict[int, list[tuple[int, str | None]]] = {}
+    for r1, c1, r2, c2 in ranges:
+        top = r1 - header_row - 1  # frame index of the range's first row
+        if r2 <= header_row or c1 > frame.width:
+            continue
+        for c in range(c1, min(c2, frame.width) + 1):
+            value = frame[max(top, 0), c1 - 1] if top >= 0 else None
+            fills.setdefault(c - 1, []).extend(
+                (i, value)
+                for i in range(max(top, 0), min(r2 - header_row, frame.height))
+                if not (i == top and c == c1)
+            )
+    if not fills:
+        return frame
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    out = frame
+    for col_idx, cells in fills.items():
+        name = frame.columns[col_idx]
+        mapping = {i: v for i, v in cells}
+        filled = index.replace_strict(mapping, default=None, return_dtype=pl.String)
+        out = out.with_columns(pl.coalesce(pl.col(name).cast(pl.String), filled).alias(name))
+    return out
 
 
 def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:

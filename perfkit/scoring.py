@@ -34,12 +34,14 @@ from perfkit.rules import (
 )
 from perfkit.systems import System
 from perfkit.systems.model import QualitativeRule
-from perfkit.validation import check_table, problems_from_mask
+from perfkit.validation import Check, check_table, problems_from_mask, run_checks
 from perfkit.weights import split_weights
 
 __all__ = ["score_projects"]
 
 _UNIT = ["year", "unit_code"]
+#: Integer key of a unit: its row in the projects file (for fast windows, joins, sorts).
+_KEY = "_unit"
 
 
 def _norm(expr: pl.Expr) -> pl.Expr:
@@ -68,40 +70,98 @@ def check_indicators(
     i_raw: RawTable,
     system: System,
 ) -> tuple[pl.DataFrame, list[Problem]]:
-    """Cross-table and rule checks; returns indicators with ``group_id`` and ``level``."""
-    problems: list[Problem] = []
+    """Cross-table and rule checks.
+
+    Returns the indicators with ``group_id``, ``level`` (qualitative level 1–3)
+    and ``_unit`` (the project's row in the projects file; for an indicator of
+    no known project, minus its own row) and every problem found.
+    """
     group_map = {w: g.id for g in system.data_groups for w in (g.label, *g.aliases)}
     qual_rule, phrases = _qualitative_levels(system)
-    ind = indicators.with_columns(
+    keyed = projects.select(
+        "year", pl.col("project_code").alias("unit_code"), pl.col("_row").alias("_prow")
+    ).unique(subset=_UNIT, keep="first", maintain_order=True)
+    ind = indicators.join(keyed, on=_UNIT, how="left", maintain_order="left").with_columns(
         _lookup(pl.col("level1"), group_map, pl.String).alias("group_id"),
         _lookup(pl.col("actual_text"), phrases, pl.Int32).alias("level"),
         (pl.col("direction") != "qualitative").alias("_quant"),
     )
+    ind = ind.with_columns(pl.coalesce("_prow", -pl.col("_row")).alias(_KEY)).drop("_prow")
     accepted = "、".join(g.label for g in system.data_groups)
-    problems += problems_from_mask(
-        ind,
-        pl.col("level1").is_not_null() & pl.col("group_id").is_null(),
-        i_raw,
-        "level1",
-        pl.format(f"一级指标 '{{}}' is not one of {accepted}", pl.col("level1")),
-    )
-
-    known = projects.select("year", pl.col("project_code").alias("unit_code")).unique()
-    orphans = ind.join(known, on=_UNIT, how="anti")
-    problems += problems_from_mask(
-        orphans,
-        pl.col("unit_code").is_not_null() & pl.col("year").is_not_null(),
-        i_raw,
-        "unit_code",
-        pl.format(
-            f"no project {{}} in {p_raw.source} for year {{}}", pl.col("unit_code"), pl.col("year")
+    levels = " / ".join(lv.phrase for lv in qual_rule.levels)
+    quant = pl.col("_quant").fill_null(False)
+    checks = [
+        Check(
+            pl.col("level1").is_not_null() & pl.col("group_id").is_null(),
+            "level1",
+            pl.format(f"一级指标 '{{}}' is not one of {accepted}", pl.col("level1")),
         ),
-    )
-    lonely = projects.join(
-        ind.select(pl.col("unit_code").alias("project_code"), "year").unique(),
-        on=["year", "project_code"],
-        how="anti",
-    )
+        Check(
+            (pl.col(_KEY) < 0) & pl.col("unit_code").is_not_null() & pl.col("year").is_not_null(),
+            "unit_code",
+            pl.format(
+                f"no project {{}} in {p_raw.source} for year {{}}",
+                pl.col("unit_code"),
+                pl.col("year"),
+            ),
+        ),
+        Check(
+            quant & (pl.col("target") < 0),
+            "target",
+            pl.format("target {} must not be negative", pl.col("target_text")),
+        ),
+        Check(
+            quant & (pl.col("direction") == "positive") & (pl.col("actual") < 0),
+            "actual",
+            pl.format("actual {} must not be negative for a 正向 indicator", pl.col("actual_text")),
+        ),
+        Check(
+            (pl.col("direction") == "qualitative")
+            & pl.col("actual_text").is_not_null()
+            & pl.col("level").is_null(),
+            "actual",
+            pl.format(
+                f"qualitative result '{{}}' is not one of the three levels: {levels}",
+                pl.col("actual_text"),
+            ),
+        ),
+    ]
+    for col in ("target", "actual"):
+        text = pl.col(f"{col}_text")
+        checks.append(
+            Check(
+                quant & text.is_not_null() & pl.col(col).is_null(),
+                col,
+                pl.format(
+                    "'{}' is not a number (a quantitative indicator needs a number; put the "
+                    "unit such as % in the unit column)",
+                    text,
+                ),
+            )
+        )
+    if "weight" in ind.columns:
+        w = pl.col("weight")
+        given = w.is_not_null().any().over(_KEY)
+        checks += [
+            Check(
+                w.is_null() & given,
+                "weight",
+                pl.format(
+                    "weight missing while other indicators of {} have one (give all or none)",
+                    pl.col("unit_code"),
+                ),
+            ),
+            Check(w <= 0, "weight", pl.format("weight {} must be above 0", fixed_text(w))),
+            Check(w % (SCALE // 100) != 0, "weight", "weight has more than two decimals"),
+        ]
+    if "self_points" in ind.columns:
+        checks.append(
+            Check(pl.col("self_points") < 0, "self_points", "entered score must not be negative")
+        )
+    problems = run_checks(ind, i_raw, checks)
+
+    with_indicators = ind.get_column(_KEY).unique().implode()
+    lonely = projects.filter(~pl.col("_row").is_in(with_indicators))
     problems += problems_from_mask(
         lonely,
         pl.col("project_code").is_not_null(),
@@ -109,73 +169,18 @@ def check_indicators(
         "project_code",
         pl.format(f"project {{}} has no indicators in {i_raw.source}", pl.col("project_code")),
     )
-
-    quant = pl.col("_quant").fill_null(False)
-    for col in ("target", "actual"):
-        text = pl.col(f"{col}_text")
-        problems += problems_from_mask(
-            ind,
-            quant & text.is_not_null() & pl.col(col).is_null(),
-            i_raw,
-            col,
-            pl.format(
-                "'{}' is not a number (a quantitative indicator needs a number; put the "
-                "unit such as % in the unit column)",
-                text,
-            ),
-        )
-    problems += problems_from_mask(
-        ind,
-        quant & (pl.col("target") < 0),
-        i_raw,
-        "target",
-        pl.format("target {} must not be negative", pl.col("target_text")),
-    )
-    problems += problems_from_mask(
-        ind,
-        quant & (pl.col("direction") == "positive") & (pl.col("actual") < 0),
-        i_raw,
-        "actual",
-        pl.format("actual {} must not be negative for a 正向 indicator", pl.col("actual_text")),
-    )
-    levels = " / ".join(lv.phrase for lv in qual_rule.levels)
-    problems += problems_from_mask(
-        ind,
-        (pl.col("direction") == "qualitative")
-        & pl.col("actual_text").is_not_null()
-        & pl.col("level").is_null(),
-        i_raw,
-        "actual",
-        pl.format(
-            f"qualitative result '{{}}' is not one of the three levels: {levels}",
-            pl.col("actual_text"),
-        ),
-    )
-
     if "weight" in ind.columns:
-        w = pl.col("weight")
-        given = w.is_not_null().sum().over(_UNIT)
-        problems += problems_from_mask(
-            ind,
-            w.is_null() & (given > 0),
-            i_raw,
-            "weight",
-            pl.format(
-                "weight missing while other indicators of {} have one (give all or none)",
-                pl.col("unit_code"),
-            ),
-        )
-        problems += problems_from_mask(
-            ind, w <= 0, i_raw, "weight", pl.format("weight {} must be above 0", w)
-        )
-        problems += problems_from_mask(
-            ind, w % (SCALE // 100) != 0, i_raw, "weight", "weight has more than two decimals"
-        )
         need = int(system.indicator_points * SCALE)
         exec_points = system.total - system.indicator_points
         totals = (
-            ind.group_by(_UNIT)
-            .agg(pl.col("_row").min(), w.sum().alias("_sum"), w.is_null().sum().alias("_missing"))
+            ind.group_by(_KEY)
+            .agg(
+                pl.col("_row").min(),
+                pl.col("unit_code").first(),
+                pl.col("year").first(),
+                pl.col("weight").sum().alias("_sum"),
+                pl.col("weight").is_null().sum().alias("_missing"),
+            )
             .filter((pl.col("_missing") == 0) & (pl.col("_sum") != need))
         )
         problems += problems_from_mask(
@@ -184,20 +189,13 @@ def check_indicators(
             i_raw,
             "weight",
             pl.format(
-                f"weights of unit {{}} ({{}}) add up to {{}}, not {system.indicator_points}"
-                f" ({system.total} minus 预算执行率 {exec_points})",
+                f"weights of unit {{}} ({{}}) add up to {{}}, not "
+                f"{system.indicator_points} ({system.total} minus 预算执行率 "
+                f"{exec_points})",
                 pl.col("unit_code"),
                 pl.col("year"),
                 fixed_text(pl.col("_sum")),
             ),
-        )
-    if "self_points" in ind.columns:
-        problems += problems_from_mask(
-            ind,
-            pl.col("self_points") < 0,
-            i_raw,
-            "self_points",
-            "entered score must not be negative",
         )
     return ind, problems
 
@@ -205,22 +203,31 @@ def check_indicators(
 def _assign_weights(
     ind: pl.DataFrame, system: System, i_raw: RawTable
 ) -> tuple[pl.DataFrame, list[Problem]]:
+    """Given weights where a unit gives them, else the equal split; rows stay in order."""
     has_weight = "weight" in ind.columns
-    given_units = (
-        ind.filter(pl.col("weight").is_not_null()).select(_UNIT).unique()
-        if (has_weight)
-        else pl.DataFrame(schema={"year": pl.Int32, "unit_code": pl.String})
+    given = pl.col("weight").is_not_null().any().over(_KEY) if has_weight else pl.lit(False)
+    split, unsplittable = split_weights(ind.with_columns(given.alias("_given")), system, key=[_KEY])
+    given_cents = (
+        (pl.col("weight") // (SCALE // 100)).cast(pl.Int64)
+        if has_weight
+        else pl.lit(None, pl.Int64)
     )
-    given = ind.join(given_units, on=_UNIT, how="semi")
-    absent = ind.join(given_units, on=_UNIT, how="anti")
-    given = given.with_columns(
-        (pl.col("weight") // (SCALE // 100)).cast(pl.Int64).alias("weight_cents"),
-        pl.lit("given").alias("weight_source"),
+    out = split.with_columns(
+        pl.when(pl.col("_given"))
+        .then(given_cents)
+        .otherwise(pl.col("weight_cents"))
+        .alias("weight_cents"),
+        pl.when(pl.col("_given"))
+        .then(pl.lit("given"))
+        .otherwise(pl.lit("equal_split"))
+        .alias("weight_source"),
     )
-    split, unsplittable = split_weights(absent, system)
-    split = split.with_columns(pl.lit("equal_split").alias("weight_source"))
-    first_rows = absent.group_by(_UNIT).agg(pl.col("_row").min())
-    bad = unsplittable.join(first_rows, on=_UNIT)
+    firsts = (
+        out.filter(~pl.col("_given"))
+        .group_by(_KEY)
+        .agg(pl.col("_row").min(), pl.col("unit_code").first(), pl.col("year").first())
+    )
+    bad = unsplittable.join(firsts, on=_KEY)
     problems = problems_from_mask(
         bad,
         pl.lit(True),
@@ -228,21 +235,22 @@ def _assign_weights(
         "level1",
         pl.format("unit {} ({}): {}", pl.col("unit_code"), pl.col("year"), pl.col("message")),
     )
-    out = pl.concat([given, split.select(given.columns)], how="vertical").sort("_row")
-    # group totals that differ from the system's group points are only a warning
-    if has_weight and given.height:
-        expected = {g.id: int(g.points * 100) for g in system.data_groups}
-        sums = (
-            given.group_by([*_UNIT, "group_id"])
-            .agg(pl.col("weight_cents").sum(), pl.col("_row").min())
-            .with_columns(
-                pl.col("group_id")
-                .replace_strict(expected, default=None, return_dtype=pl.Int64)
-                .alias("_expected")
-            )
-            .filter(pl.col("weight_cents") != pl.col("_expected"))
-        )
+    # group totals that differ from the unit's group points (50/30/10, or 56.25/33.75 after
+    # redistribution) are only a warning
+    if has_weight and out.select(pl.col("_given").any()).item():
         labels = {g.id: g.label for g in system.data_groups}
+        sums = (
+            out.filter(pl.col("_given"))
+            .group_by(_KEY, "group_id")
+            .agg(
+                pl.col("weight_cents").sum(),
+                pl.col("group_cents").first(),
+                pl.col("_row").min(),
+                pl.col("unit_code").first(),
+                pl.col("year").first(),
+            )
+            .filter(pl.col("weight_cents") != pl.col("group_cents"))
+        )
         problems += problems_from_mask(
             sums,
             pl.lit(True),
@@ -254,11 +262,11 @@ def _assign_weights(
                 pl.col("year"),
                 pl.col("group_id").replace_strict(labels, default=""),
                 cents_text(pl.col("weight_cents")),
-                cents_text(pl.col("_expected")),
+                cents_text(pl.col("group_cents")),
             ),
             severity="warning",
         )
-    return out, problems
+    return out.drop("_given", "group_cents"), problems
 
 
 def _indicator_points(ind: pl.DataFrame, system: System) -> pl.DataFrame:
@@ -312,38 +320,37 @@ def _check_entered_points(ind: pl.DataFrame, system: System, i_raw: RawTable) ->
         return []
     sp = to_cents(pl.col("self_points"))
     w = pl.col("weight_cents")
-    problems = problems_from_mask(
-        ind,
-        sp > w,
-        i_raw,
-        "self_points",
-        pl.format(
-            "entered score {} is above its maximum (weight) {}",
-            fixed_text(pl.col("self_points")),
-            cents_text(w),
-        ),
-    )
-    qual_rule, _ = _qualitative_levels(system)
-    for i, level in enumerate(qual_rule.levels, start=1):
-        low = w * int(level.min_pct * 100)  # cents × pct·100 → compare in cents·10⁴
-        high = w * int(level.max_pct * 100)
-        scaled = sp * 10_000
-        outside = (scaled < low) | ((scaled > high) if level.max_inclusive else (scaled >= high))
-        close = "]" if level.max_inclusive else ")"
-        mask = (pl.col("direction") == "qualitative") & (pl.col("level") == i) & outside
-        problems += problems_from_mask(
-            ind,
-            mask,
-            i_raw,
+    checks = [
+        Check(
+            sp > w,
             "self_points",
             pl.format(
-                f"entered score {{}} is outside the band of level '{level.phrase}' "
-                f"([{level.min_pct}%, {level.max_pct}%{close} of weight {{}})",
+                "entered score {} is above its maximum (weight) {}",
                 fixed_text(pl.col("self_points")),
                 cents_text(w),
             ),
         )
-    return problems
+    ]
+    qual_rule, _ = _qualitative_levels(system)
+    for i, level in enumerate(qual_rule.levels, start=1):
+        low = w * int(level.min_pct * 100)  # compare cents·10⁴ with cents × pct·100
+        high = w * int(level.max_pct * 100)
+        scaled = sp * 10_000
+        outside = (scaled < low) | ((scaled > high) if level.max_inclusive else (scaled >= high))
+        close = "]" if level.max_inclusive else ")"
+        checks.append(
+            Check(
+                (pl.col("direction") == "qualitative") & (pl.col("level") == i) & outside,
+                "self_points",
+                pl.format(
+                    f"entered score {{}} is outside the band of level '{level.phrase}' "
+                    f"([{level.min_pct}%, {level.max_pct}%{close} of weight {{}})",
+                    fixed_text(pl.col("self_points")),
+                    cents_text(w),
+                ),
+            )
+        )
+    return run_checks(ind, i_raw, checks)
 
 
 def score_projects(p_raw: RawTable, i_raw: RawTable, system: System) -> ScoreResult:
@@ -359,6 +366,7 @@ def score_projects(p_raw: RawTable, i_raw: RawTable, system: System) -> ScoreRes
     Returns
     -------
     ScoreResult
+        Units and items in the order of the projects file.
 
     Raises
     ------
@@ -392,9 +400,10 @@ def score_projects(p_raw: RawTable, i_raw: RawTable, system: System) -> ScoreRes
     assert exec_group is not None
     exec_cents = int(exec_group.points * 100)
     proj = projects.rename({"project_code": "unit_code"}).with_columns(
+        pl.col("_row").alias(_KEY),
         execution_cents(pl.lit(exec_cents), pl.col("executed"), pl.col("budget_full_year")).alias(
             "points_cents"
-        )
+        ),
     )
     items = _item_table(proj, ind, system, exec_group.label, exec_cents)
     units = _unit_table(proj, ind, system, exec_group.label)
@@ -416,8 +425,9 @@ def _item_table(
     proj: pl.DataFrame, ind: pl.DataFrame, system: System, exec_label: str, exec_cents: int
 ) -> pl.DataFrame:
     labels = {g.id: g.label for g in system.data_groups}
-    optional = [c for c in ("self_points", "reason", "unit") if c in ind.columns]
+    has_self = "self_points" in ind.columns
     indicator_items = ind.select(
+        _KEY,
         "year",
         "unit_code",
         pl.col("group_id").replace_strict(labels, default=None).alias("group"),
@@ -429,19 +439,16 @@ def _item_table(
         "weight_source",
         pl.col("target_text").alias("target"),
         pl.col("actual_text").alias("actual"),
-        *[pl.col(c) for c in ("unit",) if c in optional],
+        *[pl.col(c) for c in ("unit",) if c in ind.columns],
         pl.col("ratio").round(4),
         cents_to_float(pl.col("points_cents")).alias("points"),
-        *(
-            [fixed_to_float(pl.col("self_points")).alias("self_points")]
-            if "self_points" in optional
-            else []
-        ),
+        *([fixed_to_float(pl.col("self_points")).alias("self_points")] if has_self else []),
         "over_completion",
-        *[pl.col(c) for c in ("reason",) if c in optional],
+        *[pl.col(c) for c in ("reason",) if c in ind.columns],
         pl.col("_row").alias("source_row"),
     )
     exec_items = proj.select(
+        _KEY,
         "year",
         "unit_code",
         pl.lit(exec_label).alias("group"),
@@ -462,46 +469,41 @@ def _item_table(
         pl.col("_row").alias("source_row"),
     )
     items = pl.concat([exec_items, indicator_items], how="diagonal_relaxed")
-    if "self_points" in items.columns:
+    if has_self:
         items = items.with_columns(
             (pl.col("points") - pl.col("self_points")).round(2).alias("points_diff")
         )
     order = pl.when(pl.col("rule") == "execution_rate").then(0).otherwise(1)
-    return items.sort(["year", "unit_code", order, "source_row"], maintain_order=True)
+    columns = [c for c in items.columns if c not in (_KEY, "source_row")] + ["source_row"]
+    return items.sort([_KEY, order, "source_row"]).select(columns)
 
 
 def _unit_table(
     proj: pl.DataFrame, ind: pl.DataFrame, system: System, exec_label: str
 ) -> pl.DataFrame:
-    labels = {g.id: g.label for g in system.data_groups}
-    by_group = (
-        ind.group_by([*_UNIT, "group_id"])
-        .agg(pl.col("points_cents").sum())
-        .with_columns(pl.col("group_id").replace_strict(labels, default=None))
-    )
-    wide = by_group.pivot(on="group_id", index=_UNIT, values="points_cents")
-    present = [g.label for g in system.data_groups if g.label in wide.columns]
-    per_unit = ind.group_by(_UNIT).agg(
+    groups = system.data_groups
+    present = set(ind.get_column("group_id").unique().to_list())
+    shown = [g for g in groups if g.id in present]
+    per_unit = ind.group_by(_KEY).agg(
+        *[
+            pl.col("points_cents").filter(pl.col("group_id") == g.id).sum().alias(g.label)
+            for g in shown
+        ],
         pl.col("points_cents").sum().alias("_ind_cents"),
         pl.col("weight_cents").sum().alias("_ind_max"),
         pl.col("over_completion").any().alias("_over"),
         pl.len().alias("n_indicators"),
         (pl.col("weight_source") == "given").all().alias("weights_given"),
     )
-    units = (
-        proj.join(wide, on=_UNIT, how="left")
-        .join(per_unit, on=_UNIT, how="left")
-        .with_columns([pl.col(c).fill_null(0) for c in present])
-    )
-    total = pl.col("points_cents") + pl.sum_horizontal([pl.col(c) for c in present])
+    units = proj.join(per_unit, on=_KEY, how="left", maintain_order="left")
+    labels = [g.label for g in shown]
+    total = pl.col("points_cents") + pl.sum_horizontal([pl.col(c) for c in labels])
     units = units.with_columns(total.alias("_total_cents"))
     units = units.with_columns(grade_expr(pl.col("_total_cents"), system))
     units = unit_flags(units, system)
     use = {g: r.label for g, r in system.result_use.items()}
     b, e = pl.col("budget_full_year"), pl.col("executed")
-    rate_cents = (
-        pl.when(b > 0).then((e * 20000 + b) // (b * 2)).cast(pl.Int64)
-    )  # percent, 2 decimals, half-up
+    rate_cents = pl.when(b > 0).then((e * 20000 + b) // (b * 2)).cast(pl.Int64)
     cols = [
         "year",
         "unit_code",
@@ -513,7 +515,7 @@ def _unit_table(
         fixed_to_float(e).alias("executed"),
         cents_to_float(rate_cents).alias("execution_rate"),
         cents_to_float(pl.col("points_cents")).alias(exec_label),
-        *[cents_to_float(pl.col(c)).alias(c) for c in present],
+        *[cents_to_float(pl.col(c)).alias(c) for c in labels],
         cents_to_float(pl.col("_total_cents")).alias("total"),
         "grade",
     ]
@@ -527,7 +529,11 @@ def _unit_table(
         ]
     cols += [
         pl.when(pl.col("_ind_max") > 0)
-        .then((pl.col("_ind_cents") * 10000 / pl.col("_ind_max")).round(0) / 100)
+        .then(
+            cents_to_float(
+                (pl.col("_ind_cents") * 20000 + pl.col("_ind_max")) // (pl.col("_ind_max") * 2)
+            )
+        )
         .alias("indicator_score_rate"),
         "n_indicators",
         "weights_given",
@@ -535,4 +541,4 @@ def _unit_table(
         "flags",
         pl.col("^flag_.*$"),
     ]
-    return units.sort(["year", "unit_code"]).select(cols)
+    return units.select(cols)

@@ -11,15 +11,16 @@ Python only formats the problems found.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import polars as pl
 
 from perfkit.contract import DIRECTIONS, TableSpec, table_spec
-from perfkit.errors import Problem
-from perfkit.fixedpoint import normalise_number_text, parse_fixed
+from perfkit.errors import Problem, problem_order
+from perfkit.fixedpoint import SCALE, needs_normalising, normalise_number_text, parse_fixed
 from perfkit.readers import RawTable
 
-__all__ = ["MAX_LISTED", "check_table", "problems_from_mask"]
+__all__ = ["MAX_LISTED", "Check", "check_table", "problems_from_mask", "run_checks"]
 
 #: At most this many rows are listed per (column, kind of problem); the rest
 #: are counted in one summary line so that a million bad rows stay readable.
@@ -70,6 +71,42 @@ def problems_from_mask(
     return out
 
 
+@dataclass(frozen=True)
+class Check:
+    """A check to run on a frame: rows where ``mask`` holds are problems."""
+
+    mask: pl.Expr
+    column: str | None
+    message: str | pl.Expr
+    severity: str = "error"
+
+
+def run_checks(frame: pl.DataFrame, raw: RawTable, checks: list[Check]) -> list[Problem]:
+    """Evaluate every check's mask in one parallel pass; format only the ones that hit.
+
+    Examples
+    --------
+    >>> from perfkit.readers import read_table
+    >>> raw = read_table(pl.DataFrame({"year": ["2024"], "dept_code": ["D1"],
+    ...                                "dept_name": [None]}), "departments")
+    >>> [str(p) for p in run_checks(raw.frame, raw, [
+    ...     Check(pl.col("dept_name").is_null(), "dept_name", "missing value")])]
+    ['<departments>:1: dept_name: missing value']
+    """
+    if not checks or frame.height == 0:
+        return []
+    hits = frame.select(
+        [c.mask.fill_null(False).any().alias(f"_m{i}") for i, c in enumerate(checks)]
+    ).row(0)
+    problems: list[Problem] = []
+    for check, hit in zip(checks, hits, strict=True):
+        if hit:
+            problems += problems_from_mask(
+                frame, check.mask.fill_null(False), raw, check.column, check.message, check.severity
+            )
+    return problems
+
+
 def check_table(
     raw: RawTable, spec: TableSpec | str | None = None
 ) -> tuple[pl.DataFrame, list[Problem]]:
@@ -102,74 +139,99 @@ def check_table(
     """
     spec = table_spec(spec or raw.name) if not isinstance(spec, TableSpec) else spec
     frame = raw.frame
-    problems = list(raw.problems)
     exprs: list[pl.Expr] = []
     for col in spec.columns:
         name = col.name
-        if name not in frame.columns and not col.required:
+        if name not in frame.columns:
             continue
-        source = pl.col(name)
-        dtype = frame.schema[name]
-        is_text = dtype == pl.String
+        source, dtype = pl.col(name), frame.schema[name]
+        plain = not needs_normalising(frame, name)
+        if col.kind in ("amount", "number", "year", "month"):
+            exprs.append(parse_fixed(source, dtype, plain=plain).alias(f"_{name}"))
+        elif col.kind == "measure":
+            exprs += [
+                source.cast(pl.String).alias(f"{name}_text"),
+                parse_fixed(source, dtype, plain=plain).alias(f"_{name}"),
+            ]
+        elif col.kind == "direction":
+            key = normalise_number_text(source.cast(pl.String)).str.replace_all(" ", "")
+            exprs.append(
+                key.replace_strict(DIRECTIONS, default=None, return_dtype=pl.String).alias(
+                    f"_{name}"
+                )
+            )
+    work = frame.with_columns(exprs)
+    checks: list[Check] = []
+    for col in spec.columns:
+        name = col.name
+        if name not in frame.columns:
+            continue
+        source, parsed = pl.col(name), pl.col(f"_{name}")
+        text = source.cast(pl.String)
         if col.required:
-            problems += problems_from_mask(frame, source.is_null(), raw, name, "missing value")
+            checks.append(Check(source.is_null(), name, "missing value"))
         if col.kind in ("amount", "number"):
-            parsed = parse_fixed(source, dtype)
-            bad = source.is_not_null() & parsed.is_null()
-            problems += problems_from_mask(
-                frame, bad, raw, name, pl.format("'{}' is not a number", source.cast(pl.String))
+            checks.append(
+                Check(
+                    source.is_not_null() & parsed.is_null(),
+                    name,
+                    pl.format("'{}' is not a number", text),
+                )
             )
             if col.kind == "amount":
-                problems += problems_from_mask(
-                    frame,
-                    parsed < 0,
-                    raw,
-                    name,
-                    pl.format("negative amount {}", source.cast(pl.String)),
-                )
-            exprs.append(parsed.alias(name))
+                checks.append(Check(parsed < 0, name, pl.format("negative amount {}", text)))
         elif col.kind in ("year", "month"):
             lo, hi = (1900, 2200) if col.kind == "year" else (1, 12)
-            parsed = parse_fixed(source, dtype)
-            whole = (
-                (parsed % 1_000_000 == 0) & (parsed >= lo * 1_000_000) & (parsed <= hi * 1_000_000)
-            )
-            bad = source.is_not_null() & ~whole.fill_null(False)
+            whole = (parsed % SCALE == 0) & (parsed >= lo * SCALE) & (parsed <= hi * SCALE)
             what = (
                 "year must be a whole number like 2024"
                 if col.kind == "year"
                 else (f"month must be a whole number from {lo} to {hi}")
             )
-            problems += problems_from_mask(
-                frame, bad, raw, name, pl.format(f"{what}, not '{{}}'", source.cast(pl.String))
+            checks.append(
+                Check(
+                    source.is_not_null() & ~whole.fill_null(False),
+                    name,
+                    pl.format(f"{what}, not '{{}}'", text),
+                )
             )
-            exprs.append((parsed // 1_000_000).cast(pl.Int32).alias(name))
-        elif col.kind == "measure":
-            text = source.cast(pl.String)
-            exprs += [text.alias(f"{name}_text"), parse_fixed(source, dtype).alias(name)]
         elif col.kind == "direction":
-            key = normalise_number_text(source.cast(pl.String)).str.replace_all(" ", "")
-            code = key.replace_strict(DIRECTIONS, default=None, return_dtype=pl.String)
             accepted = "正向, 反向, 等于, 定性 or ≥, ≤, ="
-            problems += problems_from_mask(
-                frame,
-                source.is_not_null() & code.is_null(),
-                raw,
-                name,
-                pl.format(f"direction '{{}}' is not one of {accepted}", source),
+            checks.append(
+                Check(
+                    source.is_not_null() & parsed.is_null(),
+                    name,
+                    pl.format(f"direction '{{}}' is not one of {accepted}", source),
+                )
             )
-            exprs.append(code.alias(name))
-        else:  # text
-            exprs.append((source if is_text else source.cast(pl.String)).alias(name))
-    typed = frame.select(pl.col("_row"), *exprs)
+    problems = list(raw.problems) + run_checks(work, raw, checks)
+    final: list[pl.Expr] = [pl.col("_row")]
+    for col in spec.columns:
+        name = col.name
+        if name not in frame.columns:
+            continue
+        if col.kind in ("amount", "number", "direction"):
+            final.append(pl.col(f"_{name}").alias(name))
+        elif col.kind in ("year", "month"):
+            final.append((pl.col(f"_{name}") // SCALE).cast(pl.Int32).alias(name))
+        elif col.kind == "measure":
+            final += [pl.col(f"{name}_text"), pl.col(f"_{name}").alias(name)]
+        else:
+            source = pl.col(name)
+            final.append(
+                source if frame.schema[name] == pl.String else source.cast(pl.String).alias(name)
+            )
+    typed = work.select(final)
     problems += duplicate_key_problems(typed, raw, spec.key)
-    return typed, problems
+    return typed, sorted(problems, key=problem_order)
 
 
 def duplicate_key_problems(typed: pl.DataFrame, raw: RawTable, key: Iterable[str]) -> list[Problem]:
     """One problem per row whose key repeats an earlier row's key."""
     key = [k for k in key if k in typed.columns]
     if not key:
+        return []
+    if not typed.select(pl.struct(key).is_duplicated().any()).item():
         return []
     first = pl.col("_row").min().over(key)
     dup = pl.len().over(key) > 1

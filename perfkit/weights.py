@@ -14,7 +14,7 @@ import polars as pl
 
 from perfkit.systems import System
 
-__all__ = ["equal_split_cents", "group_points_cents"]
+__all__ = ["equal_split_cents", "group_points_cents", "split_weights"]
 
 
 def equal_split_cents(total_cents: int, n: int) -> list[int]:
@@ -78,45 +78,50 @@ def group_points_cents(
     return {g: p for g, p in points.items() if g in present}, None
 
 
-def split_weights(indicators: pl.DataFrame, system: System) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Weights in cents for units that gave none; vectorised per (unit, group).
+def split_weights(
+    indicators: pl.DataFrame, system: System, key: list[str] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Equal-split weights in cents for every row, vectorised per (unit, group).
 
-    ``indicators`` needs ``year``, ``unit_code``, ``group_id`` and ``_row``.
-    Returns (the frame with ``weight_cents`` for those rows, units that cannot
-    be split with a ``message``).
+    ``indicators`` needs the unit ``key`` columns (default ``year``,
+    ``unit_code``) and ``group_id``, in file order.  Each unit's set of
+    present groups is a bitmask; the few distinct masks are planned in Python
+    (:func:`group_points_cents`) and joined back.
+    Returns (the frame with ``weight_cents`` and ``group_cents`` — the
+    group's points for that unit after redistribution — and the units that
+    cannot be split, with a ``message``).
     """
-    key = ["year", "unit_code"]
-    patterns = indicators.group_by(key).agg(
-        pl.col("group_id").unique().sort().str.join(",").alias("_pattern")
+    key = key or ["year", "unit_code"]
+    groups = [g.id for g in system.data_groups]
+    bits = {gid: 1 << j for j, gid in enumerate(groups)}
+    group_key = [*key, "group_id"]
+    work = indicators.with_columns(
+        pl.col("group_id").replace_strict(bits, default=0, return_dtype=pl.Int64).alias("_bit")
+    )
+    work = work.with_columns(
+        pl.col("_bit").bitwise_or().over(key).alias("_pattern"),
+        pl.len().over(group_key).cast(pl.Int64).alias("_n"),
+        pl.int_range(pl.len(), dtype=pl.Int64).over(group_key).alias("_k"),
     )
     rows, bad = [], []
-    for pattern in patterns.get_column("_pattern").unique().sort().to_list():
-        cents, message = group_points_cents(system, frozenset(pattern.split(",")))
+    for pattern in work.get_column("_pattern").unique().sort().to_list():
+        present = frozenset(g for g in groups if pattern & bits[g])
+        cents, message = group_points_cents(system, present)
         if message:
             bad.append({"_pattern": pattern, "message": message})
-        for gid, c in cents.items():
-            rows.append({"_pattern": pattern, "group_id": gid, "_group_cents": c})
+        rows += [{"_pattern": pattern, "group_id": g, "_group_cents": c} for g, c in cents.items()]
     plan = pl.DataFrame(
-        rows, schema={"_pattern": pl.String, "group_id": pl.String, "_group_cents": pl.Int64}
+        rows, schema={"_pattern": pl.Int64, "group_id": pl.String, "_group_cents": pl.Int64}
     )
-    unsplittable = patterns.join(
-        pl.DataFrame(bad, schema={"_pattern": pl.String, "message": pl.String}), on="_pattern"
+    out = work.join(
+        plan, on=["_pattern", "group_id"], how="left", maintain_order="left"
+    ).with_columns(
+        (
+            pl.col("_group_cents") // pl.col("_n")
+            + (pl.col("_k") < pl.col("_group_cents") % pl.col("_n")).cast(pl.Int64)
+        ).alias("weight_cents")
     )
-    group_key = [*key, "group_id"]
-    out = (
-        indicators.join(patterns, on=key, how="left")
-        .join(plan, on=["_pattern", "group_id"], how="left")
-        .sort("_row")
-        .with_columns(
-            pl.len().over(group_key).cast(pl.Int64).alias("_n"),
-            pl.int_range(pl.len()).over(group_key).cast(pl.Int64).alias("_k"),
-        )
-        .with_columns(
-            (
-                pl.col("_group_cents") // pl.col("_n")
-                + (pl.col("_k") < pl.col("_group_cents") % pl.col("_n")).cast(pl.Int64)
-            ).alias("weight_cents")
-        )
-        .drop("_pattern", "_group_cents", "_n", "_k")
-    )
-    return out, unsplittable.drop("_pattern")
+    bad_frame = pl.DataFrame(bad, schema={"_pattern": pl.Int64, "message": pl.String})
+    unsplittable = out.join(bad_frame, on="_pattern").group_by(key).agg(pl.col("message").first())
+    out = out.rename({"_group_cents": "group_cents"})
+    return out.drop("_bit", "_pattern", "_n", "_k"), unsplittable
