@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfkit.errors import InputError, PerfkitError, Problem, problems_frame
-from perfkit.readers import TableInput, read_table
+from perfkit.readers import RawTable, TableInput, read_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, load_system
 
@@ -59,14 +59,39 @@ def score(
             )
         from perfkit.scoring import score_projects
 
-        return score_projects(
-            read_table(projects, "projects"), read_table(indicators, "indicators"), loaded
-        )
+        p_raw, i_raw = read_tables((projects, "projects"), (indicators, "indicators"))
+        return score_projects(p_raw, i_raw, loaded)
     if assessments is None:
         raise PerfkitError(f"system {loaded.name} scores evaluator-entered items: give assessments")
     from perfkit.assessment import score_assessments
 
     return score_assessments(read_table(assessments, "assessments"), loaded)
+
+
+def read_tables(*sources: tuple[TableInput, str]) -> list[RawTable]:
+    """Read several tables; if any cannot be read, report the problems of all of them.
+
+    The tables that could be read are still checked against the contract, so a
+    missing column in one file does not hide the row problems of another.
+    """
+    from perfkit.validation import check_table
+
+    tables, problems = [], []
+    for source, name in sources:
+        try:
+            tables.append(read_table(source, name))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        for raw in tables:
+            problems += [p for p in check_table(raw)[1] if p not in raw.problems]
+            problems += raw.problems
+        raise InputError(
+            problems,
+            summary=f"{sum(p.severity == 'error' for p in problems)} "
+            "problem(s) reading the input; nothing was written",
+        )
+    return tables
 
 
 @dataclass

@@ -66,6 +66,8 @@ class atomic_output:
 
     Use as ``with atomic_output(out) as tmp: (tmp / "a.csv").write_text(...)``;
     files appear in ``out`` only if the block finishes without an exception.
+    Files named in ``owns`` that an earlier run left and this one did not
+    write are removed, so a folder never mixes two runs.
 
     Examples
     --------
@@ -77,8 +79,9 @@ class atomic_output:
     ['a.txt']
     """
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, owns: tuple[str, ...] = ()) -> None:
         self.directory = Path(directory)
+        self.owns = owns  # files this output writes: old copies not rewritten are removed
         self.written: list[Path] = []
 
     def __enter__(self) -> Path:
@@ -94,6 +97,11 @@ class atomic_output:
         try:
             if exc_type is None:
                 self.directory.mkdir(parents=True, exist_ok=True)
+                produced = {item.name for item in self._tmp.iterdir()}
+                for name in self.owns:
+                    stale = self.directory / name
+                    if name not in produced and stale.is_file():
+                        stale.unlink()  # from an earlier run: would contradict the new files
                 for item in sorted(self._tmp.iterdir()):
                     target = self.directory / item.name
                     os.replace(item, target)

@@ -7,9 +7,11 @@ Thresholds come from the system's ``flags`` section.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
-from perfkit.fixedpoint import to_cents
+from perfkit.fixedpoint import FIXED, SCALE, to_cents
 from perfkit.grading import grade_expr, grade_rank
 from perfkit.systems import System
 
@@ -28,6 +30,10 @@ FLAG_LABELS: dict[str, str] = {
 }
 
 
+def _fx(value: Decimal) -> pl.Expr:
+    return pl.lit(int(value * SCALE), FIXED)
+
+
 def unit_flags(units: pl.DataFrame, system: System) -> pl.DataFrame:
     """Add ``flag_<code>`` booleans and a ``flags`` text (codes joined by ``;``).
 
@@ -37,18 +43,17 @@ def unit_flags(units: pl.DataFrame, system: System) -> pl.DataFrame:
     """
     f = system.flags
     b, e = pl.col("budget_full_year"), pl.col("executed")
+    hundred = 100 * SCALE  # thresholds are exact: percent × SCALE as integers
     total = pl.col("_total_cents")
     exprs = {
         "over_completion": pl.col("_over").fill_null(False),
         "budget_zero": b == 0,
         "execution_over_100": e > b,
-        "unspent_over_20": (b > 0) & ((b - e) * 100 > b * int(f.unspent_above_pct)),
+        "unspent_over_20": (b > 0) & ((b - e) * hundred > b * _fx(f.unspent_above_pct)),
         "score_rate_above_execution": (b > 0)
         & (
-            pl.col("_ind_cents").cast(pl.Int128) * b * 100
-            > pl.col("_ind_max").cast(pl.Int128)
-            * e
-            * int(100 + f.score_rate_above_execution_rel_pct)
+            pl.col("_ind_cents").cast(FIXED) * b * hundred
+            > pl.col("_ind_max").cast(FIXED) * e * _fx(100 + f.score_rate_above_execution_rel_pct)
         ),
     }
     if "self_score" in units.columns:
@@ -61,7 +66,7 @@ def unit_flags(units: pl.DataFrame, system: System) -> pl.DataFrame:
         self_rank = pl.col("self_grade").replace_strict(rank, default=None, return_dtype=pl.Int32)
         new_rank = pl.col("grade").replace_strict(rank, default=None, return_dtype=pl.Int32)
         diff_limit = int(f.self_score_diff_points * 100)
-        low_exec = (b == 0) | (e * 100 < b * int(f.self_100_execution_below_pct))
+        low_exec = (b == 0) | (e * hundred < b * _fx(f.self_100_execution_below_pct))
         exprs |= {
             "self_score_diff": ((self_cents - total).abs() > diff_limit) | (self_rank != new_rank),
             "self_grade_better": self_rank < new_rank,

@@ -63,6 +63,19 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 DIRECTION_LABELS = {"positive": "正向", "reverse": "反向", "equal": "等于", "qualitative": "定性"}
+RULE_LABELS = {
+    "execution_rate": "预算执行率",
+    "positive": "正向",
+    "reverse/linear": "反向（线性）",
+    "reverse/ratio": "反向（比值）",
+    "equal": "等于",
+    "qualitative": "定性",
+    "stepped": "分档",
+    "yes_no": "是否",
+    "checklist": "子项清单",
+    "deduction": "扣分",
+    "entered": "录入得分",
+}
 WEIGHT_SOURCE_LABELS = {"given": "单位填报", "equal_split": "平均分配", "system": "体系规定"}
 
 
@@ -82,12 +95,14 @@ def column_label(name: str) -> str:
 
 
 def translate_for_people(frame: pl.DataFrame) -> pl.DataFrame:
-    """Codes → Chinese words in the columns people read (direction, flags, weight source)."""
+    """Codes → Chinese words in the columns people read (direction, rule, flags, weight source)."""
     from perfkit.flags import FLAG_LABELS
 
     exprs = []
     if frame.schema.get("direction") == pl.String:
         exprs.append(pl.col("direction").replace(DIRECTION_LABELS))
+    if frame.schema.get("rule") == pl.String:
+        exprs.append(pl.col("rule").replace(RULE_LABELS))
     if frame.schema.get("weight_source") == pl.String:
         exprs.append(pl.col("weight_source").replace(WEIGHT_SOURCE_LABELS))
     if frame.schema.get("flags") == pl.String:

@@ -199,10 +199,34 @@ def _read_csv(path: Path) -> pl.DataFrame:
         data = data.decode(encoding).encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    frame = pl.read_csv(
-        io.BytesIO(data), infer_schema=False, raise_if_empty=False, truncate_ragged_lines=False
-    )
-    return frame
+    try:
+        return pl.read_csv(
+            io.BytesIO(data), infer_schema=False, raise_if_empty=False, truncate_ragged_lines=False
+        )
+    except pl.exceptions.ComputeError:
+        problems = _ragged_rows(data.decode("utf-8"), path.name)
+        if problems:
+            raise InputError(
+                problems, summary="rows with the wrong number of fields; nothing was written"
+            ) from None
+        raise
+
+
+def _ragged_rows(text: str, label: str) -> list[Problem]:
+    """Rows whose number of fields differs from the header's (row numbers as in a spreadsheet)."""
+    import csv
+
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    problems = []
+    for number, row in enumerate(rows, start=2):
+        if row and len(row) != len(header):
+            problems.append(
+                Problem(
+                    label, number, None, f"{len(row)} fields where the header has {len(header)}"
+                )
+            )
+    return problems
 
 
 def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> pl.DataFrame:
@@ -368,7 +392,10 @@ def _map_headers(frame: pl.DataFrame, spec: TableSpec, label: str) -> RawTable:
                 )
             )
     if any(p.severity == "error" for p in problems):
-        raise InputError(problems, summary=f"{label}: the {spec.name} table's columns are wrong")
+        raise InputError(
+            problems,
+            summary=f"{label}: the {spec.name} table's columns are wrong; nothing was written",
+        )
     frame = frame.select(["_row", *mapping]).rename(mapping)
     text_cols = [c for c in frame.columns if c != "_row" and frame.schema[c] == pl.String]
     if text_cols:

@@ -17,6 +17,7 @@ from perfkit.export import (
     write_excel,
 )
 from perfkit.flags import FLAG_LABELS
+from perfkit.labels import RULE_LABELS
 from perfkit.rules import RULE_FORMULAS
 from perfkit.systems import System
 
@@ -140,7 +141,9 @@ class ScoreResult:
         tables = {"unit_scores": self.units, "item_scores": self.items}
         sheet_names = {"unit_scores": "单位得分", "item_scores": "指标得分"}
         left_out = {name: t.height for name, t in tables.items() if t.height > limit}
-        output = atomic_output(out_dir)
+        owned = [f"{n}.{ext}" for n in tables for ext in ("csv", "parquet")]
+        owned += ["scores.xlsx", "warnings.csv"]
+        output = atomic_output(out_dir, owns=tuple(owned))
         with output as tmp:
             for name, table in tables.items():
                 write_csv(table, tmp / f"{name}.csv")
@@ -155,7 +158,11 @@ class ScoreResult:
 
     def _notes(self, left_out: dict[str, int]) -> dict[str, pl.DataFrame]:
         rules = pl.DataFrame(
-            {"计分规则": list(RULE_FORMULAS), "说明": list(RULE_FORMULAS.values())}
+            {
+                "计分规则": [RULE_LABELS.get(k, k) for k in RULE_FORMULAS],
+                "代码": list(RULE_FORMULAS),
+                "说明": list(RULE_FORMULAS.values()),
+            }
         )
         flags = pl.DataFrame({"标记": list(FLAG_LABELS), "说明": list(FLAG_LABELS.values())})
         bands = pl.DataFrame(

@@ -8,6 +8,8 @@ the formulas below are also what :data:`RULE_FORMULAS` shows to reviewers.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
 from perfkit.fixedpoint import FIXED, SCALE, ratio_cents
@@ -137,7 +139,7 @@ def share_cents(weight_cents: pl.Expr, pct: pl.Expr) -> pl.Expr:
     return ratio_cents(_w(weight_cents), pct, pl.lit(100 * SCALE, FIXED))
 
 
-def over_completed(actual: pl.Expr, target: pl.Expr, threshold_pct: int | float) -> pl.Expr:
+def over_completed(actual: pl.Expr, target: pl.Expr, threshold_pct: Decimal | int) -> pl.Expr:
     """超额完成: actual ≥ threshold % of a positive target (exact comparison).
 
     Examples
@@ -146,5 +148,5 @@ def over_completed(actual: pl.Expr, target: pl.Expr, threshold_pct: int | float)
     >>> df.select(over_completed(pl.col("a"), pl.col("t"), 130)).to_series().to_list()
     [False, True, True]
     """
-    pct = pl.lit(int(threshold_pct * 10**4), FIXED)  # threshold to 4 decimals
-    return (target > 0) & (actual * 10**6 >= target * pct)
+    pct = pl.lit(int(Decimal(threshold_pct) * SCALE), FIXED)  # exact: percent × SCALE
+    return (target > 0) & (actual * (100 * SCALE) >= target * pct)

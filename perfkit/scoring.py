@@ -81,6 +81,8 @@ def check_indicators(
     keyed = projects.select(
         "year", pl.col("project_code").alias("unit_code"), pl.col("_row").alias("_prow")
     ).unique(subset=_UNIT, keep="first", maintain_order=True)
+    if "weight" in indicators.columns:  # the text as given, to tell 'missing' from 'bad'
+        indicators = indicators.with_columns(i_raw.frame.get_column("weight").alias("_weight_text"))
     ind = indicators.join(keyed, on=_UNIT, how="left", maintain_order="left").with_columns(
         _lookup(pl.col("level1"), group_map, pl.String).alias("group_id"),
         _lookup(pl.col("actual_text"), phrases, pl.Int32).alias("level"),
@@ -161,7 +163,8 @@ def check_indicators(
     problems = run_checks(ind, i_raw, checks)
 
     with_indicators = ind.get_column(_KEY).unique().implode()
-    lonely = projects.filter(~pl.col("_row").is_in(with_indicators))
+    first_of_key = pl.col("_row").min().over("year", "project_code")  # duplicates: see first
+    lonely = projects.filter(~first_of_key.is_in(with_indicators))
     problems += problems_from_mask(
         lonely,
         pl.col("project_code").is_not_null(),
@@ -223,7 +226,7 @@ def _assign_weights(
         .alias("weight_source"),
     )
     firsts = (
-        out.filter(~pl.col("_given"))
+        out.filter(~pl.col("_given") & (pl.col(_KEY) > 0))  # unknown projects: reported already
         .group_by(_KEY)
         .agg(pl.col("_row").min(), pl.col("unit_code").first(), pl.col("year").first())
     )
@@ -239,6 +242,12 @@ def _assign_weights(
     # redistribution) are only a warning
     if has_weight and out.select(pl.col("_given").any()).item():
         labels = {g.id: g.label for g in system.data_groups}
+        need = int(system.indicator_points * SCALE)
+        complete = (  # units whose weights are missing or do not total 90 have an error already
+            out.group_by(_KEY)
+            .agg(pl.col("weight").is_null().any().alias("_gap"), pl.col("weight").sum())
+            .filter(~pl.col("_gap") & (pl.col("weight") == need))
+        )
         sums = (
             out.filter(pl.col("_given"))
             .group_by(_KEY, "group_id")
@@ -250,6 +259,7 @@ def _assign_weights(
                 pl.col("year").first(),
             )
             .filter(pl.col("weight_cents") != pl.col("group_cents"))
+            .join(complete, on=_KEY, how="semi")
         )
         problems += problems_from_mask(
             sums,
@@ -298,7 +308,7 @@ def _indicator_points(ind: pl.DataFrame, system: System) -> pl.DataFrame:
     )
     oc = system.over_completion
     over = (
-        direction.is_in(["positive", "equal"]) & over_completed(a, t, float(oc.threshold_pct))
+        direction.is_in(["positive", "equal"]) & over_completed(a, t, oc.threshold_pct)
     ).fill_null(False)
     if oc.action == "deduct":
         cut = share_cents(w, pl.lit(int(oc.deduct_pct * SCALE), FIXED))
@@ -388,8 +398,6 @@ def score_projects(p_raw: RawTable, i_raw: RawTable, system: System) -> ScoreRes
     problems += i_problems
     ind, cross = check_indicators(projects, indicators, p_raw, i_raw, system)
     problems += cross
-    if _has_errors(problems):
-        raise InputError(problems)
     ind, weight_problems = _assign_weights(ind, system, i_raw)
     problems += weight_problems + _check_entered_points(ind, system, i_raw)
     if _has_errors(problems):
