@@ -20,6 +20,7 @@ prints as exactly that value).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
@@ -30,8 +31,10 @@ __all__ = [
     "cents_to_float",
     "fixed_text",
     "fixed_to_float",
+    "map_unique",
     "needs_normalising",
     "parse_fixed",
+    "parse_fixed_column",
     "ratio_cents",
     "round_half_up",
     "to_cents",
@@ -79,6 +82,67 @@ def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None, *, plain: bool 
         return (expr.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
     text = expr.cast(pl.String) if plain else normalise_number_text(expr.cast(pl.String))
     return (text.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
+
+
+def parse_fixed_column(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """Parse column ``name`` of ``frame`` to fixed point, normalising only what needs it.
+
+    Plain ASCII numbers (nearly all values) are cast directly; the distinct
+    values that fail that cast (full-width digits, thousands separators, or
+    text that is no number at all) are normalised once each and mapped back.
+    Same result as :func:`parse_fixed`, at the cost of one cast per row.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"x": ["40.1", "１２", "1,234.5", "九成", None]})
+    >>> df.select(parse_fixed_column(df, "x")).to_series().to_list()
+    [40100000, 12000000, 1234500000, None, None]
+    """
+    dtype = frame.schema[name]
+    col = pl.col(name)
+    if dtype != pl.String:
+        return parse_fixed(col, dtype)
+    plain = col.cast(_DEC, strict=False)
+    failing = frame.select(col.filter(col.is_not_null() & plain.is_null()).unique()).to_series()
+    if failing.len():
+        fixed = (
+            pl.DataFrame({"t": failing})
+            .with_columns(normalise_number_text(pl.col("t")).cast(_DEC, strict=False).alias("d"))
+            .drop_nulls("d")
+        )
+        if fixed.height:
+            mapping = dict(zip(fixed["t"].to_list(), fixed["d"].to_list(), strict=True))
+            repaired = col.replace_strict(mapping, default=None, return_dtype=_DEC)
+            plain = pl.coalesce(plain, repaired)
+    return (plain * pl.lit(SCALE)).cast(FIXED)
+
+
+def map_unique(
+    frame: pl.DataFrame,
+    column: str,
+    function: Callable[[str], object],
+    dtype: pl.DataType,
+    where: pl.Expr | None = None,
+) -> pl.Expr:
+    """Map a low-cardinality text column through a Python function, once per distinct value.
+
+    Text normalisation (NFKC, blanks, case) is costly per row but cheap per
+    distinct value; categorical columns (指标方向, 一级指标, qualitative phrases)
+    have a handful.  Rows outside ``where`` map to null.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"d": ["正向", "≥", "正向", "x"]})
+    >>> df.select(map_unique(df, "d", {"正向": "positive", "≥": "positive"}.get, pl.String)
+    ...           ).to_series().to_list()
+    ['positive', 'positive', 'positive', None]
+    """
+    col = pl.col(column)
+    values = col if where is None else col.filter(where)
+    distinct = frame.select(values.drop_nulls().unique()).to_series().to_list()
+    mapping = {v: function(v) for v in distinct}
+    mapped = col.replace_strict(mapping, default=None, return_dtype=dtype)
+    return mapped if where is None else pl.when(where).then(mapped)
 
 
 def needs_normalising(frame: pl.DataFrame, column: str) -> bool:

@@ -124,8 +124,8 @@ def read_table(source: TableInput, table: str, *, sheet: str | None = None) -> R
     Examples
     --------
     >>> raw = read_table("data/sample/projects.csv", "projects")
-    >>> raw.frame.columns[:3]
-    ['year', 'project_code', 'project_name']
+    >>> raw.frame.columns[:4]     # _row: the row in the file (the header is row 1)
+    ['_row', 'year', 'project_code', 'project_name']
     """
     spec = table_spec(table)
     from_pandas = False

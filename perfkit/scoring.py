@@ -8,6 +8,8 @@ rounded item points to totals, grades them and raises the per-unit flags.
 
 from __future__ import annotations
 
+import unicodedata
+
 import polars as pl
 
 from perfkit.errors import InputError, Problem
@@ -18,6 +20,7 @@ from perfkit.fixedpoint import (
     cents_to_float,
     fixed_text,
     fixed_to_float,
+    map_unique,
     to_cents,
 )
 from perfkit.flags import unit_flags
@@ -44,13 +47,20 @@ _UNIT = ["year", "unit_code"]
 _KEY = "_unit"
 
 
-def _norm(expr: pl.Expr) -> pl.Expr:
-    return expr.str.normalize("NFKC").str.replace_all(r"\s+", "").str.to_lowercase()
+def _lookup(
+    frame: pl.DataFrame,
+    column: str,
+    mapping: dict[str, object],
+    dtype: pl.DataType,
+    where: pl.Expr | None = None,
+) -> pl.Expr:
+    """Look text up in ``mapping`` after NFKC, blank removal and case folding."""
+    keys = {_normal(k): v for k, v in mapping.items()}
+    return map_unique(frame, column, lambda v: keys.get(_normal(v)), dtype, where)
 
 
-def _lookup(expr: pl.Expr, mapping: dict[str, object], dtype: pl.DataType) -> pl.Expr:
-    keys = {k.lower(): v for k, v in mapping.items()}
-    return _norm(expr).replace_strict(keys, default=None, return_dtype=dtype)
+def _normal(text: object) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
 
 
 def _qualitative_levels(system: System) -> tuple[QualitativeRule, dict[str, int]]:
@@ -83,10 +93,11 @@ def check_indicators(
     ).unique(subset=_UNIT, keep="first", maintain_order=True)
     if "weight" in indicators.columns:  # the text as given, to tell 'missing' from 'bad'
         indicators = indicators.with_columns(i_raw.frame.get_column("weight").alias("_weight_text"))
+    qualitative = pl.col("direction") == "qualitative"
     ind = indicators.join(keyed, on=_UNIT, how="left", maintain_order="left").with_columns(
-        _lookup(pl.col("level1"), group_map, pl.String).alias("group_id"),
-        _lookup(pl.col("actual_text"), phrases, pl.Int32).alias("level"),
-        (pl.col("direction") != "qualitative").alias("_quant"),
+        _lookup(indicators, "level1", group_map, pl.String).alias("group_id"),
+        _lookup(indicators, "actual_text", phrases, pl.Int32, where=qualitative).alias("level"),
+        (~qualitative).alias("_quant"),
     )
     ind = ind.with_columns(pl.coalesce("_prow", -pl.col("_row")).alias(_KEY)).drop("_prow")
     accepted = "、".join(g.label for g in system.data_groups)

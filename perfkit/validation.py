@@ -10,6 +10,7 @@ Python only formats the problems found.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import polars as pl
 
 from perfkit.contract import DIRECTIONS, TableSpec, table_spec
 from perfkit.errors import Problem, problem_order
-from perfkit.fixedpoint import SCALE, needs_normalising, normalise_number_text, parse_fixed
+from perfkit.fixedpoint import SCALE, map_unique, parse_fixed_column
 from perfkit.readers import RawTable
 
 __all__ = ["MAX_LISTED", "Check", "check_table", "problems_from_mask", "run_checks"]
@@ -43,11 +44,12 @@ def problems_from_mask(
     Examples
     --------
     >>> from perfkit.readers import read_table
-    >>> raw = read_table(pl.DataFrame({"year": ["2024", "24"]}), "departments")
-    Traceback (most recent call last):
-    ...
-    perfkit.errors.InputError: <departments>: the departments table's columns are wrong
-    ...
+    >>> raw = read_table(pl.DataFrame({"year": ["2024", "24"], "dept_code": ["D1", "D2"],
+    ...                                "dept_name": ["民政局", "外事办"]}), "departments")
+    >>> found = problems_from_mask(raw.frame, pl.col("year").str.len_chars() != 4, raw,
+    ...                            "year", "year must have four digits")
+    >>> [str(p) for p in found]
+    ['<departments>:2: year: year must have four digits']
     """
     msg = message if isinstance(message, pl.Expr) else pl.lit(message)
     hits = frame.filter(mask).select(pl.col("_row"), msg.alias("_msg"))
@@ -69,6 +71,12 @@ def problems_from_mask(
             )
         )
     return out
+
+
+def _direction_code(text: object) -> str | None:
+    """指标方向 text → direction code (``≥`` / ``正向`` / ``＞＝`` → ``positive``)."""
+    key = "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
+    return DIRECTIONS.get(key)
 
 
 @dataclass(frozen=True)
@@ -144,22 +152,16 @@ def check_table(
         name = col.name
         if name not in frame.columns:
             continue
-        source, dtype = pl.col(name), frame.schema[name]
-        plain = not needs_normalising(frame, name)
+        source = pl.col(name)
         if col.kind in ("amount", "number", "year", "month"):
-            exprs.append(parse_fixed(source, dtype, plain=plain).alias(f"_{name}"))
+            exprs.append(parse_fixed_column(frame, name).alias(f"_{name}"))
         elif col.kind == "measure":
             exprs += [
                 source.cast(pl.String).alias(f"{name}_text"),
-                parse_fixed(source, dtype, plain=plain).alias(f"_{name}"),
+                parse_fixed_column(frame, name).alias(f"_{name}"),
             ]
         elif col.kind == "direction":
-            key = normalise_number_text(source.cast(pl.String)).str.replace_all(" ", "")
-            exprs.append(
-                key.replace_strict(DIRECTIONS, default=None, return_dtype=pl.String).alias(
-                    f"_{name}"
-                )
-            )
+            exprs.append(map_unique(frame, name, _direction_code, pl.String).alias(f"_{name}"))
     work = frame.with_columns(exprs)
     checks: list[Check] = []
     for col in spec.columns:
