@@ -492,9 +492,10 @@ def _item_table(
         items = items.with_columns(
             (pl.col("points") - pl.col("self_points")).round(2).alias("points_diff")
         )
-    order = pl.when(pl.col("rule") == "execution_rate").then(0).otherwise(1)
+    # one stable sort on one integer: each unit's execution row, then its indicators in file order
+    order = pl.col(_KEY) * 2 + (pl.col("rule") != "execution_rate").cast(pl.Int64)
     columns = [c for c in items.columns if c not in (_KEY, "source_row")] + ["source_row"]
-    return items.sort([_KEY, order, "source_row"]).select(columns)
+    return items.sort(order, maintain_order=True).select(columns)
 
 
 def _unit_table(

@@ -94,7 +94,7 @@ def split_weights(
     key = key or ["year", "unit_code"]
     groups = [g.id for g in system.data_groups]
     bits = {gid: 1 << j for j, gid in enumerate(groups)}
-    group_key = [*key, "group_id"]
+    group_key = [*key, "_bit"]  # the group's bit: an integer key, faster than its name
     work = indicators.with_columns(
         pl.col("group_id").replace_strict(bits, default=0, return_dtype=pl.Int64).alias("_bit")
     )
@@ -109,13 +109,13 @@ def split_weights(
         cents, message = group_points_cents(system, present)
         if message:
             bad.append({"_pattern": pattern, "message": message})
-        rows += [{"_pattern": pattern, "group_id": g, "_group_cents": c} for g, c in cents.items()]
+        rows += [
+            {"_pattern": pattern, "_bit": bits[g], "_group_cents": c} for g, c in cents.items()
+        ]
     plan = pl.DataFrame(
-        rows, schema={"_pattern": pl.Int64, "group_id": pl.String, "_group_cents": pl.Int64}
+        rows, schema={"_pattern": pl.Int64, "_bit": pl.Int64, "_group_cents": pl.Int64}
     )
-    out = work.join(
-        plan, on=["_pattern", "group_id"], how="left", maintain_order="left"
-    ).with_columns(
+    out = work.join(plan, on=["_pattern", "_bit"], how="left", maintain_order="left").with_columns(
         (
             pl.col("_group_cents") // pl.col("_n")
             + (pl.col("_k") < pl.col("_group_cents") % pl.col("_n")).cast(pl.Int64)
