@@ -17,7 +17,7 @@ from itertools import combinations
 
 import polars as pl
 
-from perfkit.errors import InputError, Problem
+from perfkit.errors import InputError, Problem, problem_order
 from perfkit.fixedpoint import FIXED, SCALE, cents_text, cents_to_float, fixed_text, to_cents
 from perfkit.grading import grade_expr
 from perfkit.readers import RawTable
@@ -255,7 +255,7 @@ def score_assessments(raw: RawTable, system: System) -> ScoreResult:
         system=system,
         units=units,
         items=item_table,
-        warnings=[p for p in problems if p.severity != "error"],
+        warnings=sorted((p for p in problems if p.severity != "error"), key=problem_order),
         from_pandas=raw.from_pandas,
     )
 

@@ -223,7 +223,8 @@ def render_system(system: System) -> str:
             + ", ".join(f"{k} → {_rule_text(r)}" for k, r in system.indicator_rules.items())
         )
         oc = system.over_completion
-        lines.append(f"over-completion: ≥ {oc.threshold_pct}% of target → {oc.action}")
+        action = oc.action if oc.action == "flag" else f"deduct {oc.deduct_pct}% of the points"
+        lines.append(f"over-completion: ≥ {oc.threshold_pct}% of target → {action}")
     lines.append("grades: " + ", ".join(f"{b.grade} ≥ {b.min}" for b in system.grades))
     lines.append(
         "result use: " + ", ".join(f"{g}: {r.label}" for g, r in system.result_use.items())

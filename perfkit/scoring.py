@@ -12,7 +12,7 @@ import unicodedata
 
 import polars as pl
 
-from perfkit.errors import InputError, Problem
+from perfkit.errors import InputError, Problem, problem_order
 from perfkit.fixedpoint import (
     FIXED,
     SCALE,
@@ -167,11 +167,12 @@ def check_indicators(
             Check(w <= 0, "weight", pl.format("weight {} must be above 0", fixed_text(w))),
             Check(w % (SCALE // 100) != 0, "weight", "weight has more than two decimals"),
         ]
+    problems_p = _project_checks(projects, p_raw, system)
     if "self_points" in ind.columns:
         checks.append(
             Check(pl.col("self_points") < 0, "self_points", "entered score must not be negative")
         )
-    problems = run_checks(ind, i_raw, checks)
+    problems = problems_p + run_checks(ind, i_raw, checks)
 
     with_indicators = ind.get_column(_KEY).unique().implode()
     first_of_key = pl.col("_row").min().over("year", "project_code")  # duplicates: see first
@@ -214,6 +215,34 @@ def check_indicators(
     return ind, problems
 
 
+def _project_checks(projects: pl.DataFrame, p_raw: RawTable, system: System) -> list[Problem]:
+    """A stated self-score must lie within [0, total]; a stated self-grade must be a grade."""
+    checks = []
+    if "self_score" in projects.columns:
+        top = int(system.total * SCALE)
+        checks.append(
+            Check(
+                (pl.col("self_score") < 0) | (pl.col("self_score") > top),
+                "self_score",
+                pl.format(
+                    f"self-score {{}} is outside 0–{system.total}", fixed_text(pl.col("self_score"))
+                ),
+            )
+        )
+    if "self_grade" in projects.columns:
+        grades = [b.grade for b in system.grades]
+        checks.append(
+            Check(
+                pl.col("self_grade").is_not_null() & ~pl.col("self_grade").is_in(grades),
+                "self_grade",
+                pl.format(
+                    f"self-grade '{{}}' is not one of {'、'.join(grades)}", pl.col("self_grade")
+                ),
+            )
+        )
+    return run_checks(projects, p_raw, checks)
+
+
 def _assign_weights(
     ind: pl.DataFrame, system: System, i_raw: RawTable
 ) -> tuple[pl.DataFrame, list[Problem]]:
@@ -237,7 +266,7 @@ def _assign_weights(
         .alias("weight_source"),
     )
     firsts = (
-        out.filter(~pl.col("_given") & (pl.col(_KEY) > 0))  # unknown projects: reported already
+        out.filter(pl.col(_KEY) > 0)  # unknown projects: reported already
         .group_by(_KEY)
         .agg(pl.col("_row").min(), pl.col("unit_code").first(), pl.col("year").first())
     )
@@ -426,7 +455,7 @@ def score_projects(p_raw: RawTable, i_raw: RawTable, system: System) -> ScoreRes
     )
     items = _item_table(proj, ind, system, exec_group.label, exec_cents)
     units = _unit_table(proj, ind, system, exec_group.label)
-    warnings = [p for p in problems if p.severity != "error"]
+    warnings = sorted((p for p in problems if p.severity != "error"), key=problem_order)
     return ScoreResult(
         system=system,
         units=units,
@@ -502,8 +531,7 @@ def _unit_table(
     proj: pl.DataFrame, ind: pl.DataFrame, system: System, exec_label: str
 ) -> pl.DataFrame:
     groups = system.data_groups
-    present = set(ind.get_column("group_id").unique().to_list())
-    shown = [g for g in groups if g.id in present]
+    shown = list(groups)  # every group gets its column, 0 where a unit has no such indicator
     per_unit = ind.group_by(_KEY).agg(
         *[
             pl.col("points_cents").filter(pl.col("group_id") == g.id).sum().alias(g.label)

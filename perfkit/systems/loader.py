@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -72,14 +73,23 @@ def load_system(system: str | Path | System) -> System:
         return system
     builtins = builtin_systems()
     if isinstance(system, str) and system in builtins:
-        path = builtins[system]
-    else:
-        path = Path(system)
-        if not path.is_file():
-            raise SystemDefinitionError(
-                f"unknown indicator system {str(system)!r}: not a built-in "
-                f"({', '.join(builtins)}) and no such file"
-            )
+        return _load_builtin(system)
+    path = Path(system)
+    if not path.is_file():
+        raise SystemDefinitionError(
+            f"unknown indicator system {str(system)!r}: not a built-in "
+            f"({', '.join(builtins)}) and no such file"
+        )
+    return _load_file(path)
+
+
+@cache
+def _load_builtin(name: str) -> System:
+    """Built-in systems are immutable package data: load each once."""
+    return _load_file(builtin_systems()[name])
+
+
+def _load_file(path: Path) -> System:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
