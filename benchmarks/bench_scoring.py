@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
@@ -125,13 +125,14 @@ def rowwise_pandas(projects, indicators) -> dict[tuple[str, str], float]:
 
 # ------------------------------------------------------------------ helpers
 def _child(code: str) -> tuple[float, float]:
-    """Run Python code in a child; return (wall seconds, peak RSS MiB of the child)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run Python code in a child; return (wall seconds, peak RSS MiB of that child alone)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise subprocess.CalledProcessError(status, code)
+    return wall, usage.ru_maxrss / 1024
 
 
 def _cli(args: list[str]) -> tuple[float, float]:

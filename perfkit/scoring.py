@@ -35,6 +35,7 @@ from perfkit.rules import (
     reverse_cents,
     share_cents,
 )
+from perfkit.segments import unit_total
 from perfkit.systems import System
 from perfkit.systems.model import QualitativeRule
 from perfkit.validation import Check, check_table, problems_from_mask, run_checks
@@ -99,7 +100,11 @@ def check_indicators(
         _lookup(indicators, "actual_text", phrases, pl.Int32, where=qualitative).alias("level"),
         (~qualitative).alias("_quant"),
     )
-    ind = ind.with_columns(pl.coalesce("_prow", -pl.col("_row")).alias(_KEY)).drop("_prow")
+    ind = (
+        ind.with_columns(pl.coalesce("_prow", -pl.col("_row")).alias(_KEY))
+        .drop("_prow")
+        .sort(_KEY, maintain_order=True)  # units contiguous, file order within: see segments
+    )
     accepted = "、".join(g.label for g in system.data_groups)
     levels = " / ".join(lv.phrase for lv in qual_rule.levels)
     quant = pl.col("_quant").fill_null(False)
@@ -154,7 +159,7 @@ def check_indicators(
         )
     if "weight" in ind.columns:
         w = pl.col("weight")
-        given = w.is_not_null().any().over(_KEY)
+        given = unit_total(w.is_not_null(), _KEY) > 0
         checks += [
             Check(
                 w.is_null() & given,
@@ -248,8 +253,8 @@ def _assign_weights(
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Given weights where a unit gives them, else the equal split; rows stay in order."""
     has_weight = "weight" in ind.columns
-    given = pl.col("weight").is_not_null().any().over(_KEY) if has_weight else pl.lit(False)
-    split, unsplittable = split_weights(ind.with_columns(given.alias("_given")), system, key=[_KEY])
+    given = unit_total(pl.col("weight").is_not_null(), _KEY) > 0 if has_weight else pl.lit(False)
+    split, unsplittable = split_weights(ind.with_columns(given.alias("_given")), system, key=_KEY)
     given_cents = (
         (pl.col("weight") // (SCALE // 100)).cast(pl.Int64)
         if has_weight

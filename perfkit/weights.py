@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from perfkit.segments import position_in_unit, unit_total
 from perfkit.systems import System
 
 __all__ = ["equal_split_cents", "group_points_cents", "split_weights"]
@@ -79,49 +80,66 @@ def group_points_cents(
 
 
 def split_weights(
-    indicators: pl.DataFrame, system: System, key: list[str] | None = None
+    indicators: pl.DataFrame, system: System, key: str = "_unit"
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Equal-split weights in cents for every row, vectorised per (unit, group).
+    """Equal-split weights in cents for every row, vectorised without per-row Python.
 
-    ``indicators`` needs the unit ``key`` columns (default ``year``,
-    ``unit_code``) and ``group_id``, in file order.  Each unit's set of
-    present groups is a bitmask; the few distinct masks are planned in Python
-    (:func:`group_points_cents`) and joined back.
-    Returns (the frame with ``weight_cents`` and ``group_cents`` — the
-    group's points for that unit after redistribution — and the units that
-    cannot be split, with a ``message``).
+    ``indicators`` needs the integer unit ``key`` and ``group_id``, and must be
+    sorted by ``key`` with each unit's rows in file order (see
+    :mod:`perfkit.segments`).  Each unit's set of present groups is a bitmask;
+    the few distinct masks are planned in Python (:func:`group_points_cents`)
+    and mapped back.  Returns (the frame with ``weight_cents`` and
+    ``group_cents`` — the group's points for that unit after redistribution —
+    and the units that cannot be split, with a ``message``).
+
+    Examples
+    --------
+    >>> from perfkit.systems import load_system
+    >>> df = pl.DataFrame({"_unit": [1, 1, 1, 1], "group_id": ["output"] * 3 + ["effect"]})
+    >>> out, bad = split_weights(df, load_system("project-self-eval"))
+    >>> out["weight_cents"].to_list()
+    [1875, 1875, 1875, 3375]
     """
-    key = key or ["year", "unit_code"]
     groups = [g.id for g in system.data_groups]
     bits = {gid: 1 << j for j, gid in enumerate(groups)}
-    group_key = [*key, "_bit"]  # the group's bit: an integer key, faster than its name
+    bit = pl.col("_bit")
     work = indicators.with_columns(
         pl.col("group_id").replace_strict(bits, default=0, return_dtype=pl.Int64).alias("_bit")
     )
     work = work.with_columns(
-        pl.col("_bit").bitwise_or().over(key).alias("_pattern"),
-        pl.len().over(group_key).cast(pl.Int64).alias("_n"),
-        pl.int_range(pl.len(), dtype=pl.Int64).over(group_key).alias("_k"),
+        *[unit_total(bit == b, key).alias(f"_n{b}") for b in bits.values()],
+        *[position_in_unit(bit == b, key).alias(f"_k{b}") for b in bits.values()],
     )
-    rows, bad = [], []
-    for pattern in work.get_column("_pattern").unique().sort().to_list():
-        present = frozenset(g for g in groups if pattern & bits[g])
+    n = pl.coalesce([pl.when(bit == b).then(pl.col(f"_n{b}")) for b in bits.values()])
+    k = pl.coalesce([pl.col(f"_k{b}") for b in bits.values()])
+    pattern = pl.sum_horizontal(
+        [pl.when(pl.col(f"_n{b}") > 0).then(b).otherwise(0) for b in bits.values()]
+    )
+    work = work.with_columns(n.alias("_n"), k.alias("_k"), pattern.alias("_pattern"))
+    plan, bad = {}, {}
+    for p in work.get_column("_pattern").unique().sort().to_list():
+        present = frozenset(g for g in groups if p & bits[g])
         cents, message = group_points_cents(system, present)
         if message:
-            bad.append({"_pattern": pattern, "message": message})
-        rows += [
-            {"_pattern": pattern, "_bit": bits[g], "_group_cents": c} for g, c in cents.items()
-        ]
-    plan = pl.DataFrame(
-        rows, schema={"_pattern": pl.Int64, "_bit": pl.Int64, "_group_cents": pl.Int64}
+            bad[p] = message
+        plan |= {p * 64 + bits[g]: c for g, c in cents.items()}
+    group_cents = (pl.col("_pattern") * 64 + bit).replace_strict(
+        plan, default=None, return_dtype=pl.Int64
     )
-    out = work.join(plan, on=["_pattern", "_bit"], how="left", maintain_order="left").with_columns(
+    out = work.with_columns(group_cents.alias("group_cents")).with_columns(
         (
-            pl.col("_group_cents") // pl.col("_n")
-            + (pl.col("_k") < pl.col("_group_cents") % pl.col("_n")).cast(pl.Int64)
+            pl.col("group_cents") // pl.col("_n")
+            + (pl.col("_k") < pl.col("group_cents") % pl.col("_n")).cast(pl.Int64)
         ).alias("weight_cents")
     )
-    bad_frame = pl.DataFrame(bad, schema={"_pattern": pl.Int64, "message": pl.String})
-    unsplittable = out.join(bad_frame, on="_pattern").group_by(key).agg(pl.col("message").first())
-    out = out.rename({"_group_cents": "group_cents"})
-    return out.drop("_bit", "_pattern", "_n", "_k"), unsplittable
+    unsplittable = (
+        out.filter(pl.col("_pattern").is_in(list(bad)))
+        .group_by(key)
+        .agg(pl.col("_pattern").first())
+        .with_columns(
+            pl.col("_pattern").replace_strict(bad, return_dtype=pl.String).alias("message")
+        )
+        .drop("_pattern")
+    )
+    helpers = ["_bit", "_n", "_k", "_pattern"] + [f"_{x}{b}" for x in "nk" for b in bits.values()]
+    return out.drop(helpers), unsplittable
