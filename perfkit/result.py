@@ -52,7 +52,9 @@ class ScoreResult:
         self-score comparison, ``result_use`` and flags.
     items : polars.DataFrame
         One row per scored item: rule, weight, inputs (target, actual,
-        ratio) and points, so any number can be redone by hand.
+        ratio) and points, so any number can be redone by hand.  Order: the
+        预算执行率 items (projects order), then the indicators (by project,
+        file order within); ``scores.xlsx`` shows each unit's items together.
     warnings : list of Problem
         Non-blocking problems (for example group weights that differ from the
         system's 50/30/10).
@@ -149,7 +151,11 @@ class ScoreResult:
                 write_csv(table, tmp / f"{name}.csv")
                 if parquet:
                     table.write_parquet(tmp / f"{name}.parquet")
-            sheets = {sheet_names[n]: t for n, t in tables.items() if n not in left_out}
+            for_people = {  # each unit's items together (stable: 预算执行率 first)
+                "unit_scores": self.units,
+                "item_scores": self.items.sort("year", "unit_code", maintain_order=True),
+            }
+            sheets = {sheet_names[n]: t for n, t in for_people.items() if n not in left_out}
             if sheets:
                 write_excel(tmp / "scores.xlsx", sheets, notes=self._notes(left_out))
             if self.warnings:

@@ -35,7 +35,7 @@ from perfkit.rules import (
     reverse_cents,
     share_cents,
 )
-from perfkit.segments import unit_total
+from perfkit.segments import position_in_unit, unit_total
 from perfkit.systems import System
 from perfkit.systems.model import QualitativeRule
 from perfkit.validation import Check, check_table, problems_from_mask, run_checks
@@ -270,53 +270,53 @@ def _assign_weights(
         .otherwise(pl.lit("equal_split"))
         .alias("weight_source"),
     )
-    firsts = (
-        out.filter(pl.col(_KEY) > 0)  # unknown projects: reported already
-        .group_by(_KEY)
-        .agg(pl.col("_row").min(), pl.col("unit_code").first(), pl.col("year").first())
-    )
-    bad = unsplittable.join(firsts, on=_KEY)
-    problems = problems_from_mask(
-        bad,
-        pl.lit(True),
-        i_raw,
-        "level1",
-        pl.format("unit {} ({}): {}", pl.col("unit_code"), pl.col("year"), pl.col("message")),
-    )
-    # group totals that differ from the unit's group points (50/30/10, or 56.25/33.75 after
-    # redistribution) are only a warning
-    if has_weight and out.select(pl.col("_given").any()).item():
-        labels = {g.id: g.label for g in system.data_groups}
-        need = int(system.indicator_points * SCALE)
-        complete = (  # units whose weights are missing or do not total 90 have an error already
-            out.group_by(_KEY)
-            .agg(pl.col("weight").is_null().any().alias("_gap"), pl.col("weight").sum())
-            .filter(~pl.col("_gap") & (pl.col("weight") == need))
-        )
-        sums = (
-            out.filter(pl.col("_given"))
-            .group_by(_KEY, "group_id")
-            .agg(
-                pl.col("weight_cents").sum(),
-                pl.col("group_cents").first(),
-                pl.col("_row").min(),
-                pl.col("unit_code").first(),
-                pl.col("year").first(),
-            )
-            .filter(pl.col("weight_cents") != pl.col("group_cents"))
-            .join(complete, on=_KEY, how="semi")
+    problems: list[Problem] = []
+    if unsplittable.height:  # rare: only then find each unit's first row for the message
+        firsts = (
+            out.filter(pl.col(_KEY) > 0)  # unknown projects: reported already
+            .group_by(_KEY)
+            .agg(pl.col("_row").min(), pl.col("unit_code").first(), pl.col("year").first())
         )
         problems += problems_from_mask(
-            sums,
+            unsplittable.join(firsts, on=_KEY),
             pl.lit(True),
+            i_raw,
+            "level1",
+            pl.format("unit {} ({}): {}", pl.col("unit_code"), pl.col("year"), pl.col("message")),
+        )
+    # group totals that differ from the unit's group points (50/30/10, or 56.25/33.75 after
+    # redistribution) are only a warning; units whose weights are missing or do not total 90
+    # have an error already.  Segment sums on the unit-sorted rows: no hashing.
+    if has_weight and out.select(pl.col("_given").any()).item():
+        labels = {g.id: g.label for g in system.data_groups}
+        need = int(system.indicator_points * 100)
+        group = pl.col("group_id")
+        complete = (unit_total(pl.col("weight").is_null(), _KEY) == 0) & (
+            unit_total(pl.col("weight_cents").fill_null(0), _KEY) == need
+        )
+        group_sum = pl.coalesce(
+            [
+                pl.when(group == g.id).then(
+                    unit_total(pl.when(group == g.id).then(pl.col("weight_cents")), _KEY)
+                )
+                for g in system.data_groups
+            ]
+        )
+        first_of_group = pl.coalesce(
+            [position_in_unit(group == g.id, _KEY) == 0 for g in system.data_groups]
+        )
+        mask = pl.col("_given") & complete & first_of_group & (group_sum != pl.col("group_cents"))
+        problems += problems_from_mask(
+            out,
+            mask,
             i_raw,
             "weight",
             pl.format(
                 "weights of {} ({}) in {} add up to {}, not the system's {}",
                 pl.col("unit_code"),
                 pl.col("year"),
-                pl.col("group_id").replace_strict(labels, default=""),
-                cents_text(pl.col("weight_cents")),
+                group.replace_strict(labels, default=""),
+                cents_text(group_sum),
                 cents_text(pl.col("group_cents")),
             ),
             severity="warning",
@@ -521,15 +521,16 @@ def _item_table(
         pl.lit(False).alias("over_completion"),
         pl.col("_row").alias("source_row"),
     )
+    # the full record: each project's 预算执行率 row (projects order), then every indicator
+    # (unit order, file order within).  Interleaving them would gather every text column of
+    # millions of rows again; the workbook for people sorts each unit's items together.
     items = pl.concat([exec_items, indicator_items], how="diagonal_relaxed")
     if has_self:
         items = items.with_columns(
             (pl.col("points") - pl.col("self_points")).round(2).alias("points_diff")
         )
-    # one stable sort on one integer: each unit's execution row, then its indicators in file order
-    order = pl.col(_KEY) * 2 + (pl.col("rule") != "execution_rate").cast(pl.Int64)
-    columns = [c for c in items.columns if c not in (_KEY, "source_row")] + ["source_row"]
-    return items.sort(order, maintain_order=True).select(columns)
+    columns = [c for c in items.columns if c not in (_KEY, "source_row")]
+    return items.select([*columns, "source_row"])
 
 
 def _unit_table(

@@ -23,15 +23,15 @@ def _end(key: str) -> pl.Expr:
 
 
 def unit_total(value: pl.Expr, key: str) -> pl.Expr:
-    """Sum of ``value`` (integers) over each unit, on every row of the unit.
+    """Sum of ``value`` (integers; null counts as 0) over each unit, on every row of the unit.
 
     Examples
     --------
-    >>> df = pl.DataFrame({"u": [1, 1, 2, 3, 3, 3], "x": [1, 2, 5, 1, 1, 1]})
+    >>> df = pl.DataFrame({"u": [1, 1, 2, 3, 3, 3], "x": [1, 2, 5, 1, None, 1]})
     >>> df.select(unit_total(pl.col("x"), "u")).to_series().to_list()
-    [3, 3, 5, 3, 3, 3]
+    [3, 3, 5, 2, 2, 2]
     """
-    v = value.cast(pl.Int64)
+    v = value.cast(pl.Int64).fill_null(0)
     running = v.cum_sum()
     before = pl.when(_start(key)).then(running - v).forward_fill()
     at_end = pl.when(_end(key)).then(running).backward_fill()
@@ -47,6 +47,7 @@ def position_in_unit(flag: pl.Expr, key: str) -> pl.Expr:
     >>> df.select(position_in_unit(pl.col("g") == "a", "u")).to_series().to_list()
     [0, None, 1, 0, 1]
     """
+    flag = flag.fill_null(False)
     v = flag.cast(pl.Int64)
     running = v.cum_sum()
     before = pl.when(_start(key)).then(running - v).forward_fill()
