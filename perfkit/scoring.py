@@ -21,6 +21,7 @@ from perfkit.fixedpoint import (
     fixed_text,
     fixed_to_float,
     map_unique,
+    ratio_cents,
     to_cents,
 )
 from perfkit.flags import unit_flags
@@ -28,11 +29,8 @@ from perfkit.grading import grade_expr
 from perfkit.readers import RawTable
 from perfkit.result import ScoreResult
 from perfkit.rules import (
-    equal_cents,
     execution_cents,
     over_completed,
-    positive_cents,
-    reverse_cents,
     share_cents,
 )
 from perfkit.segments import position_in_unit, unit_total
@@ -332,19 +330,42 @@ def _indicator_points(ind: pl.DataFrame, system: System) -> pl.DataFrame:
     default_pct = {i: int(lv.default_pct * SCALE) for i, lv in enumerate(qual_rule.levels, 1)}
     reverse_variant = getattr(rules["reverse"], "variant", "linear")
     entered = to_cents(pl.col("self_points")) if "self_points" in ind.columns else pl.lit(None)
-    qual_default = share_cents(
-        w, pl.col("level").replace_strict(default_pct, default=None, return_dtype=FIXED)
-    )
     direction = pl.col("direction")
+    # every rule is "full", "zero", an entered score, or weight × N / D: choose N and D per
+    # direction and divide once (one Int128 division per row instead of one per rule kind)
+    linear = reverse_variant != "ratio"
+    is_pos = direction == "positive"
+    is_rev = direction == "reverse"
+    is_eq = direction == "equal"
+    is_qual = direction == "qualitative"
+    full = (
+        ((is_pos | (is_eq & (t > 0))) & ((t <= 0) | (a >= t)))
+        | (is_rev & (a <= t))
+        | (is_eq & (t == 0) & (a <= 0))
+    )
+    zero = (is_eq & (t == 0) & (a > 0)) | (is_rev & (a >= t * 2) if linear else pl.lit(False))
+    numerator = (
+        pl.when(is_qual)
+        .then(pl.col("level").replace_strict(default_pct, default=None, return_dtype=FIXED))
+        .when(is_rev)
+        .then(t * 2 - a if linear else t)
+        .otherwise(a)
+    )
+    denominator = (
+        pl.when(is_qual)
+        .then(pl.lit(100 * SCALE, FIXED))
+        .when(is_rev & ~pl.lit(linear))
+        .then(a)
+        .otherwise(t)
+    )
     points = (
-        pl.when(direction == "positive")
-        .then(positive_cents(w, a, t))
-        .when(direction == "reverse")
-        .then(reverse_cents(w, a, t, reverse_variant))
-        .when(direction == "equal")
-        .then(equal_cents(w, a, t))
-        .when(direction == "qualitative")
-        .then(pl.coalesce(entered, qual_default))
+        pl.when(is_qual & entered.is_not_null())
+        .then(entered)
+        .when(full)
+        .then(w)
+        .when(zero)
+        .then(pl.lit(0, pl.Int64))
+        .otherwise(ratio_cents(w, numerator, denominator))
     )
     rule_name = (
         pl.when(direction == "reverse")
