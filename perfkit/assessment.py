@@ -26,12 +26,7 @@ from perfkit.rules import equal_cents, positive_cents, reverse_cents
 from perfkit.systems import Node, System
 from perfkit.systems.model import (
     ChecklistRule,
-    DeductionRule,
-    EnteredRule,
-    EqualRule,
-    PositiveRule,
     QualitativeRule,
-    ReverseRule,
     SteppedRule,
 )
 from perfkit.validation import check_table, problems_from_mask
@@ -514,15 +509,3 @@ def _unit_table(scored: pl.DataFrame, system: System) -> pl.DataFrame:
             "n_items",
         )
     )
-
-
-# rules referenced for type-checkers and readers of this module
-_RULE_TYPES = (
-    ChecklistRule,
-    DeductionRule,
-    EnteredRule,
-    EqualRule,
-    PositiveRule,
-    ReverseRule,
-    SteppedRule,
-)

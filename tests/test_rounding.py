@@ -14,24 +14,10 @@ import pytest
 
 import perfkit
 from perfkit.fixedpoint import round_half_up
+from tests.builders import project
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-
-
-def project(**overrides: object) -> pl.DataFrame:
-    row = {
-        "year": "2024",
-        "project_code": "P1",
-        "project_name": "测试项目",
-        "dept_code": "D1",
-        "dept_name": "测试部门",
-        "budget_initial": "100",
-        "budget_full_year": "100",
-        "executed": "100",
-    }
-    row.update({k: str(v) for k, v in overrides.items()})
-    return pl.DataFrame([row], schema=dict.fromkeys(row, pl.String))
 
 
 def indicators(*rows: tuple[str, str, str, str]) -> pl.DataFrame:

@@ -25,27 +25,12 @@ from perfkit.rules import (
     share_cents,
 )
 from perfkit.systems.model import Flags, OverCompletion
+from tests.builders import project
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_VARIANT = ROOT / "parameters" / "systems" / "local-variant.yaml"
 
 # ---------------------------------------------------------------- helpers
-
-
-def project(**overrides: object) -> pl.DataFrame:
-    """One project P1 (2024), budget 100, fully executed; overrides as text."""
-    row = {
-        "year": "2024",
-        "project_code": "P1",
-        "project_name": "测试项目",
-        "dept_code": "D1",
-        "dept_name": "测试部门",
-        "budget_initial": "100",
-        "budget_full_year": "100",
-        "executed": "100",
-    }
-    row.update({k: None if v is None else str(v) for k, v in overrides.items()})
-    return pl.DataFrame([row], schema=dict.fromkeys(row, pl.String))
 
 
 def ind(
