@@ -17,8 +17,17 @@ from itertools import combinations
 
 import polars as pl
 
+from perfkit.contract import text_key
 from perfkit.errors import InputError, Problem, problem_order
-from perfkit.fixedpoint import FIXED, SCALE, cents_text, cents_to_float, fixed_text, to_cents
+from perfkit.fixedpoint import (
+    FIXED,
+    SCALE,
+    cents_text,
+    cents_to_float,
+    fixed_text,
+    map_unique,
+    to_cents,
+)
 from perfkit.grading import grade_expr
 from perfkit.readers import RawTable
 from perfkit.result import ScoreResult
@@ -146,11 +155,12 @@ def _item_lookup(system: System) -> tuple[dict[str, str], dict[str, list[str]]]:
     ids = {leaf.id for leaf in system.leaves()}
     for _, _, leaf in _leaves_with_context(system):
         for word in (leaf.id, leaf.label, *leaf.aliases):
-            names.setdefault("".join(word.split()).lower(), set()).add(leaf.id)
+            names.setdefault(text_key(word), set()).add(leaf.id)
+    by_key = {text_key(i): i for i in ids}
     lookup, ambiguous = {}, {}
     for name, found in names.items():
-        if len(found) == 1 or name in {i.lower() for i in ids}:
-            lookup[name] = next(iter(found)) if len(found) == 1 else name
+        if len(found) == 1 or name in by_key:  # an id always names its own item
+            lookup[name] = next(iter(found)) if len(found) == 1 else by_key[name]
         else:
             lookup[name] = _AMBIGUOUS
             ambiguous[name] = sorted(found)
@@ -187,7 +197,8 @@ def score_assessments(raw: RawTable, system: System) -> ScoreResult:
     typed, problems = check_table(raw)
     items = system_items(system)
     lookup, ambiguous = _item_lookup(system)
-    name = pl.col("item").str.normalize("NFKC").str.replace_all(r"\s+", "").str.to_lowercase()
+    typed = typed.with_columns(map_unique(typed, "item", text_key, pl.String).alias("_key"))
+    name = pl.col("_key")
     data = typed.with_columns(
         name.replace_strict(lookup, default=None, return_dtype=pl.String).alias("item_id")
     )

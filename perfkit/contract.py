@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["TABLES", "Column", "TableSpec", "normalise_header", "table_spec"]
+__all__ = ["TABLES", "Column", "TableSpec", "normalise_header", "table_spec", "text_key"]
 
 #: Column kinds.  ``text``: any non-empty text; ``year``/``month``: whole
 #: numbers in range; ``amount``: a number ≥ 0 (money, 万元); ``number``: any
@@ -66,8 +66,19 @@ class TableSpec:
         return [c.name for c in self.columns if c.required]
 
 
+def text_key(text: object) -> str:
+    """Key for matching user text: NFKC (full-width → half-width), no blanks, lower case.
+
+    Examples
+    --------
+    >>> text_key(" 产出 指标 "), text_key("＞＝"), text_key("Project_Code")
+    ('产出指标', '>=', 'project_code')
+    """
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
+
+
 def normalise_header(text: str) -> str:
-    """Normalise a header for matching: NFKC, no blanks or brackets' content units, lower case.
+    """Normalise a header for matching: :func:`text_key` without a trailing unit in brackets.
 
     Examples
     --------
@@ -76,9 +87,7 @@ def normalise_header(text: str) -> str:
     >>> normalise_header("全年预算数（万元）")
     '全年预算数'
     """
-    text = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    text = re.sub(r"\((万元|元|%)\)$", "", text)  # a unit in brackets after the name
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"\((万元|元|%)\)$", "", text_key(text))
 
 
 def _c(name: str, kind: str, required: bool, *aliases: str, label: str = "") -> Column:

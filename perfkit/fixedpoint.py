@@ -32,7 +32,6 @@ __all__ = [
     "fixed_text",
     "fixed_to_float",
     "map_unique",
-    "needs_normalising",
     "parse_fixed",
     "parse_fixed_column",
     "ratio_cents",
@@ -62,15 +61,14 @@ def normalise_number_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(text == "").then(None).otherwise(text)
 
 
-def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None, *, plain: bool = False) -> pl.Expr:
+def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
     """Parse a column of numbers to six-decimal fixed point (``Int128``).
 
     Text is normalised first (see :func:`normalise_number_text`).  Text that is
     not a number becomes null; callers compare with the raw column to report
     it.  Values with more than six decimals are rounded to six (the contract's
-    precision).  Numeric columns are converted directly.  ``plain=True``
-    skips normalisation when the caller knows the text is plain ASCII
-    (see :func:`needs_normalising`).
+    precision).  Numeric columns are converted directly.
+    :func:`parse_fixed_column` does the same for a whole column, faster.
 
     Examples
     --------
@@ -80,7 +78,7 @@ def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None, *, plain: bool 
     """
     if dtype is not None and dtype.is_numeric():
         return (expr.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
-    text = expr.cast(pl.String) if plain else normalise_number_text(expr.cast(pl.String))
+    text = normalise_number_text(expr.cast(pl.String))
     return (text.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
 
 
@@ -143,17 +141,6 @@ def map_unique(
     mapping = {v: function(v) for v in distinct}
     mapped = col.replace_strict(mapping, default=None, return_dtype=dtype)
     return mapped if where is None else pl.when(where).then(mapped)
-
-
-def needs_normalising(frame: pl.DataFrame, column: str) -> bool:
-    """Whether any text of ``column`` has more than ASCII digits, sign, point or exponent.
-
-    Lets :func:`parse_fixed` skip normalisation for clean columns (the usual
-    case), which is most of its cost.
-    """
-    if frame.schema[column] != pl.String:
-        return False
-    return bool(frame.select(pl.col(column).str.contains(r"[^0-9.eE+\-]").any()).item())
 
 
 def to_cents(fixed: pl.Expr) -> pl.Expr:

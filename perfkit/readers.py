@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
@@ -401,8 +400,3 @@ def _map_headers(frame: pl.DataFrame, spec: TableSpec, label: str) -> RawTable:
     if text_cols:
         frame = frame.with_columns(pl.col(text_cols).str.strip_chars().replace("", None))
     return RawTable(spec.name, frame, label, headers, problems)
-
-
-def nfkc(text: str) -> str:
-    """NFKC-normalise user text (full-width letters and digits to ASCII)."""
-    return unicodedata.normalize("NFKC", text)

@@ -8,10 +8,9 @@ rounded item points to totals, grades them and raises the per-unit flags.
 
 from __future__ import annotations
 
-import unicodedata
-
 import polars as pl
 
+from perfkit.contract import text_key
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.fixedpoint import (
     FIXED,
@@ -54,12 +53,8 @@ def _lookup(
     where: pl.Expr | None = None,
 ) -> pl.Expr:
     """Look text up in ``mapping`` after NFKC, blank removal and case folding."""
-    keys = {_normal(k): v for k, v in mapping.items()}
-    return map_unique(frame, column, lambda v: keys.get(_normal(v)), dtype, where)
-
-
-def _normal(text: object) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
+    keys = {text_key(k): v for k, v in mapping.items()}
+    return map_unique(frame, column, lambda v: keys.get(text_key(v)), dtype, where)
 
 
 def _qualitative_levels(system: System) -> tuple[QualitativeRule, dict[str, int]]:
@@ -68,7 +63,7 @@ def _qualitative_levels(system: System) -> tuple[QualitativeRule, dict[str, int]
     phrases = {}
     for i, level in enumerate(rule.levels, start=1):
         for word in (level.phrase, *level.aliases):
-            phrases["".join(word.split())] = i
+            phrases[word] = i
     return rule, phrases
 
 

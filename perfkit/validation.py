@@ -10,13 +10,12 @@ Python only formats the problems found.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
 
-from perfkit.contract import DIRECTIONS, TableSpec, table_spec
+from perfkit.contract import DIRECTIONS, TableSpec, table_spec, text_key
 from perfkit.errors import Problem, problem_order
 from perfkit.fixedpoint import SCALE, map_unique, parse_fixed_column
 from perfkit.readers import RawTable
@@ -75,8 +74,7 @@ def problems_from_mask(
 
 def _direction_code(text: object) -> str | None:
     """指标方向 text → direction code (``≥`` / ``正向`` / ``＞＝`` → ``positive``)."""
-    key = "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
-    return DIRECTIONS.get(key)
+    return DIRECTIONS.get(text_key(text))
 
 
 @dataclass(frozen=True)
