@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -16,35 +15,9 @@ import click
 import polars as pl
 
 from perfkit import __version__
-from perfkit.errors import InputError, PerfkitError, Problem
+from perfkit.cli_support import EXIT_INPUT, print_problems, user_errors
 from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
 from perfkit.systems import Node, System, builtin_systems, list_systems, load_system
-
-EXIT_INPUT = 1
-
-
-def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn perfkit's user errors into a message and exit status 1."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            _print_problems(exc.problems)
-            click.secho(f"✗ {exc.summary}", fg="red", err=True)
-            sys.exit(EXIT_INPUT)
-        except PerfkitError as exc:
-            click.secho(f"✗ {exc}", fg="red", err=True)
-            sys.exit(EXIT_INPUT)
-
-    return wrapper
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    for p in problems:
-        colour = "red" if p.severity == "error" else "yellow"
-        click.secho(str(p), fg=colour, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,7 +78,7 @@ def _with_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Tables longer than this stay out of scores.xlsx (CSV has them all).",
 )
-@_user_errors
+@user_errors
 def score(
     projects: str | None,
     indicators: str | None,
@@ -119,7 +92,7 @@ def score(
     from perfkit.api import score as score_api
 
     result = score_api(projects, indicators, system=system, assessments=assessments)
-    _print_problems(result.warnings)
+    print_problems(result.warnings)
     written = result.write(out_dir, parquet=parquet, excel_max_rows=excel_max_rows)
     _summarise(result)
     for name, rows in written.left_out_of_excel.items():
@@ -145,7 +118,7 @@ def _summarise(result: Any) -> None:
 @main.command()
 @_with_inputs
 @_system_option()
-@_user_errors
+@user_errors
 def validate(
     projects: str | None, indicators: str | None, assessments: str | None, system: str
 ) -> None:
@@ -153,7 +126,7 @@ def validate(
     from perfkit.api import validate as validate_api
 
     report = validate_api(projects, indicators, system=system, assessments=assessments)
-    _print_problems(report.problems)
+    print_problems(report.problems)
     if not report.ok:
         click.secho(f"✗ {len(report.errors)} problem(s) found", fg="red", err=True)
         sys.exit(EXIT_INPUT)
@@ -170,7 +143,7 @@ def systems() -> None:
 
 
 @systems.command("list")
-@_user_errors
+@user_errors
 def systems_list() -> None:
     """List the built-in indicator systems."""
     for name, system in zip(builtin_systems(), list_systems(), strict=True):
@@ -179,7 +152,7 @@ def systems_list() -> None:
 
 @systems.command("show")
 @click.argument("name")
-@_user_errors
+@user_errors
 def systems_show(name: str) -> None:
     """Print a system: its tree with points and rules, grade bands and result use."""
     click.echo(render_system(load_system(name)))
@@ -272,7 +245,7 @@ def _rule_text(rule: Any) -> str:
     type=click.Path(file_okay=False),
     help="Where the results go.",
 )
-@_user_errors
+@user_errors
 def demo(data_dir: str, out_dir: str) -> None:
     """The main job on a data folder: validate and score every year, write under --out."""
     from perfkit.demo import run_demo
@@ -291,13 +264,16 @@ def demo(data_dir: str, out_dir: str) -> None:
     help="Folder to write the sample tables to.",
 )
 @click.option("--seed", default=2024, show_default=True, help="Random seed.")
-@_user_errors
+@user_errors
 def sample(out_dir: str, seed: int) -> None:
     """Generate the deterministic sample region (data/sample)."""
     from perfkit.sample_data import write_sample
 
     for path in write_sample(out_dir, seed=seed):
         click.echo(f"wrote {path}")
+
+
+# Commands defined in other modules register below, one line each.
 
 
 if __name__ == "__main__":  # pragma: no cover
