@@ -276,5 +276,10 @@ def sample(out_dir: str, seed: int) -> None:
 # Commands defined in other modules register below, one line each.
 
 
+from perfkit.batch.cli import run  # noqa: E402
+
+main.add_command(run)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

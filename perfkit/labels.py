@@ -60,6 +60,22 @@ COLUMN_LABELS: dict[str, str] = {
     "column": "列",
     "message": "问题",
     "severity": "级别",
+    "budget_initial": "年初预算数（万元）",
+    "n_projects": "项目数",
+    "projects": "项目数",
+    "money": "资金（万元）",
+    "share": "占比（%）",
+    "points_lost": "失分",
+    "lost_share": "失分占比（%）",
+    "score_rate": "得分率（%）",
+    "flag": "标记代码",
+    "flag_label": "风险提示",
+    "flag_labels": "风险提示",
+    "action": "建议类型",
+    "action_label": "结果应用",
+    "unit_codes": "涉及项目",
+    "score": "得分",
+    "status": "状态",
 }
 
 DIRECTION_LABELS = {"positive": "正向", "reverse": "反向", "equal": "等于", "qualitative": "定性"}

@@ -1,0 +1,26 @@
+"""Batch runs of parameterised notebooks (批量报告): schedules, executors, index and manifest.
+
+Examples
+--------
+>>> from perfkit.batch import load_schedule, expand_runs
+>>> runs = expand_runs(load_schedule("parameters/schedules/annual.yaml"))
+>>> len(runs), runs[0].name
+(40, '2024-D01')
+"""
+
+from perfkit.batch.execute import RunTask, execute_run
+from perfkit.batch.html import notebook_to_html
+from perfkit.batch.runner import BatchResult, run_schedule
+from perfkit.batch.schedule import Run, Schedule, expand_runs, load_schedule
+
+__all__ = [
+    "BatchResult",
+    "Run",
+    "RunTask",
+    "Schedule",
+    "execute_run",
+    "expand_runs",
+    "load_schedule",
+    "notebook_to_html",
+    "run_schedule",
+]

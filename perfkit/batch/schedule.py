@@ -1,0 +1,211 @@
+"""Schedules (批量运行计划): which notebook, which parameter sets, where, how many workers.
+
+A schedule is a YAML file::
+
+    notebook: notebooks/department_evaluation.ipynb
+    output_dir: reports/annual
+    workers: 2
+    parameters:            # shared by every run
+      year: 2024
+      data_dir: data/sample
+    matrix:                # every combination of these lists
+      dept_code: all       # `all`: every department with projects in `year`
+    # or instead of matrix:
+    # runs:
+    #   - {dept_code: D01}
+    #   - {dept_code: D02, year: 2023}
+    run_name: "{year}-{dept_code}"   # optional: the folder name of each run
+
+``all`` expands ``dept_code`` to every department with projects in the run's
+``year`` (read from ``data_dir``'s projects table) and ``year`` to every year
+in the data.  Relative paths are relative to the folder the command runs in.
+The runner passes each run its own ``output_dir``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from perfkit.errors import PerfkitError
+
+__all__ = ["Run", "Schedule", "expand_runs", "load_schedule"]
+
+_ALL = "all"
+_SAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+class Schedule(BaseModel):
+    """A validated schedule (see the module docstring for the YAML form)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    notebook: Path
+    output_dir: Path
+    workers: int = Field(default=1, ge=1, le=256)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    matrix: dict[str, list[Any] | str] | None = None
+    runs: list[dict[str, Any]] | None = None
+    run_name: str | None = None
+    hide_code: bool = True
+    kernel: str = "python3"
+    timeout: int | None = Field(default=600, ge=1)
+    source: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("matrix")
+    @classmethod
+    def _matrix_values(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key, values in (value or {}).items():
+            if isinstance(values, str) and values != _ALL:
+                raise ValueError(f"{key}: give a list of values or `all`, not {values!r}")
+            if isinstance(values, list) and not values:
+                raise ValueError(f"{key}: the list of values is empty")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source_of_runs(self) -> Schedule:
+        if (self.matrix is None) == (self.runs is None):
+            raise ValueError("give either `matrix:` or `runs:` (exactly one)")
+        if self.runs is not None and not self.runs:
+            raise ValueError("runs: the list is empty")
+        return self
+
+
+class Run(BaseModel):
+    """One notebook execution: its name (folder) and its parameters."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    parameters: dict[str, Any]
+
+
+def load_schedule(path: str | Path) -> Schedule:
+    """Read and validate a schedule YAML (safe loading; errors name the file and key).
+
+    Examples
+    --------
+    >>> s = load_schedule("parameters/schedules/annual.yaml")
+    >>> s.notebook.name, s.matrix
+    ('department_evaluation.ipynb', {'dept_code': 'all'})
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PerfkitError(f"schedule not found: {path}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PerfkitError(f"{path}: not a readable YAML schedule ({exc})") from None
+    if not isinstance(data, dict):
+        raise PerfkitError(f"{path}: a schedule is a mapping with notebook:, output_dir: …")
+    try:
+        schedule = Schedule.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise PerfkitError("invalid schedule\n" + "\n".join(lines)) from None
+    schedule.source = path
+    return schedule
+
+
+def _projects(data_dir: Any) -> pl.DataFrame:
+    from perfkit.readers import find_table, read_table
+
+    if data_dir is None:
+        raise PerfkitError("`all` needs a data_dir parameter to list departments or years")
+    path = find_table(data_dir, "projects")
+    if path is None:
+        raise PerfkitError(f"{data_dir}: no projects table to expand `all` from")
+    frame = read_table(path, "projects").frame
+    return frame.select(
+        pl.col("year").cast(pl.String).str.strip_chars().str.strip_suffix("年").alias("year"),
+        pl.col("dept_code").cast(pl.String).str.strip_chars().alias("dept_code"),
+    ).unique()
+
+
+def _expand_all(key: str, params: dict[str, Any]) -> list[Any]:
+    projects = _projects(params.get("data_dir"))
+    if key == "year":
+        return sorted(int(y) for y in projects.get_column("year").drop_nulls().unique())
+    if key == "dept_code":
+        if "year" not in params:
+            raise PerfkitError("dept_code: all needs a year parameter")
+        codes = (
+            projects.filter(pl.col("year") == str(params["year"]))
+            .get_column("dept_code")
+            .drop_nulls()
+            .unique()
+            .sort()
+            .to_list()
+        )
+        if not codes:
+            raise PerfkitError(f"dept_code: all — no department has projects in {params['year']}")
+        return codes
+    raise PerfkitError(f"{key}: `all` is only defined for year and dept_code")
+
+
+def _name(template: str | None, params: dict[str, Any], varying: list[str]) -> str:
+    if template:
+        try:
+            name = template.format(**params)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise PerfkitError(f"run_name {template!r}: {exc}") from None
+    else:
+        name = "-".join(str(params[k]) for k in varying) or "run"
+    name = _SAFE_NAME.sub("_", name).strip("._")
+    if not name:
+        raise PerfkitError(f"run_name {template!r} gives an empty folder name")
+    return name
+
+
+def expand_runs(schedule: Schedule) -> list[Run]:
+    """Every run of a schedule: shared parameters, then the matrix or the run list.
+
+    Matrix keys vary in the order written, the last fastest; ``year: all``
+    is expanded before ``dept_code: all`` so each year gets its departments.
+
+    Examples
+    --------
+    >>> s = Schedule(notebook="n.ipynb", output_dir="out",
+    ...              parameters={"data_dir": "data/sample"},
+    ...              matrix={"year": [2023, 2024], "dept_code": ["D01", "D02"]})
+    >>> [r.name for r in expand_runs(s)]
+    ['2023-D01', '2023-D02', '2024-D01', '2024-D02']
+    """
+    if schedule.runs is not None:
+        combos = [dict(schedule.parameters, **run) for run in schedule.runs]
+        varying = list(dict.fromkeys(k for run in schedule.runs for k in run))
+    else:
+        assert schedule.matrix is not None
+        varying = list(schedule.matrix)
+        # `dept_code: all` needs the year, so it is expanded after the other keys;
+        # the runs are then ordered as written (the last key varies fastest).
+        order = sorted(varying, key=lambda k: k == "dept_code")
+        partial: list[tuple[dict[str, Any], dict[str, int]]] = [(dict(schedule.parameters), {})]
+        for key in order:
+            values = schedule.matrix[key]
+            partial = [
+                (dict(p, **{key: v}), dict(rank, **{key: i}))
+                for p, rank in partial
+                for i, v in enumerate(_expand_all(key, p) if values == _ALL else values)
+            ]
+        partial.sort(key=lambda pr: tuple(pr[1][k] for k in varying))
+        combos = [p for p, _ in partial]
+    runs = [Run(name=_name(schedule.run_name, p, varying), parameters=p) for p in combos]
+    seen: dict[str, int] = {}
+    for run in runs:
+        seen[run.name] = seen.get(run.name, 0) + 1
+    twins = [n for n, c in seen.items() if c > 1]
+    if twins:
+        raise PerfkitError(
+            f"two or more runs share a folder name: {', '.join(twins)} — "
+            "set run_name to a template that tells them apart"
+        )
+    return runs

@@ -1,0 +1,556 @@
+"""One department's evaluation for one year (部门项目支出绩效评价): the numbers behind a report.
+
+:func:`evaluate_department` reads the contract tables of a data folder, keeps
+the department's projects of the year (with their indicators), scores them
+with an indicator system and returns a :class:`DepartmentEvaluation` holding
+every table a report shows: the money, each project's score and grade, the
+grade distribution, points lost by indicator group, the flagged projects and
+why, the lowest-scoring indicators and the result-use recommendation.
+
+Only the department's own rows are validated, so a problem in another
+department's data never stops this department's report, and the rows named
+in a problem are the rows of the source file.
+
+The department's score is the budget-weighted mean of its projects' totals
+(按全年预算数加权的项目平均分), computed exactly in integer cents and graded
+with the system's bands.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from perfkit.contract import text_key
+from perfkit.errors import PerfkitError
+from perfkit.export import atomic_output, write_excel
+from perfkit.fixedpoint import round_half_up
+from perfkit.flags import FLAG_LABELS
+from perfkit.grading import grade
+from perfkit.readers import RawTable, find_table
+from perfkit.result import ScoreResult
+from perfkit.systems import System, load_system
+
+__all__ = ["DepartmentEvaluation", "evaluate_department"]
+
+_RESULT_USE_ACTIONS = {"support": "支持", "improve": "整改", "cut": "压减"}
+
+
+@dataclass
+class DepartmentEvaluation:
+    """Everything a department's evaluation report shows.
+
+    Attributes
+    ----------
+    year, dept_code, dept_name : the department and year.
+    system : System
+        The indicator system used.
+    scores : ScoreResult
+        The department's projects scored (units and items).
+    money : polars.DataFrame
+        One row: 项目数, 年初预算数, 全年预算数, 执行数, 执行率 (万元, %).
+    projects : polars.DataFrame
+        One row per project: money, execution rate, score, grade, self-score,
+        self-grade, the result use and the flags in words; best first.
+    grade_distribution : polars.DataFrame
+        Projects and money per grade (all grades of the system, zeros kept).
+    points_lost : polars.DataFrame
+        Per indicator group: points available, points scored, points lost and
+        the group's share of all points lost.
+    flagged : polars.DataFrame
+        One row per project and flag, with the flag's explanation.
+    lowest_indicators : polars.DataFrame
+        The indicators with the lowest score rate (points / weight).
+    recommendation : polars.DataFrame
+        Per result-use action (support / improve / cut): projects and money.
+    score : float
+        The budget-weighted mean of the project totals (2 decimals).
+    grade : str
+        ``score`` graded with the system's bands.
+    """
+
+    year: int
+    dept_code: str
+    dept_name: str
+    system: System
+    scores: ScoreResult
+    money: pl.DataFrame
+    projects: pl.DataFrame
+    grade_distribution: pl.DataFrame
+    points_lost: pl.DataFrame
+    flagged: pl.DataFrame
+    lowest_indicators: pl.DataFrame
+    recommendation: pl.DataFrame
+    score: float
+    grade: str
+
+    def summary(self) -> dict[str, Any]:
+        """The headline figures (for a batch run's index), JSON-ready.
+
+        Examples
+        --------
+        >>> ev = evaluate_department("data/sample", 2024, "D01")
+        >>> s = ev.summary()
+        >>> s["dept_code"], s["grade"] == ev.grade, s["n_projects"] == ev.projects.height
+        ('D01', True, True)
+        """
+        money = self.money.row(0, named=True)
+        return {
+            "year": self.year,
+            "dept_code": self.dept_code,
+            "dept_name": self.dept_name,
+            "system": self.system.name,
+            "score": self.score,
+            "grade": self.grade,
+            "n_projects": self.projects.height,
+            "budget_full_year": money["budget_full_year"],
+            "executed": money["executed"],
+            "execution_rate": money["execution_rate"],
+            "n_flagged": self.flagged.get_column("unit_code").n_unique(),
+        }
+
+    def headline(self) -> str:
+        """One Chinese sentence summing up the department.
+
+        Examples
+        --------
+        >>> print(evaluate_department("data/sample", 2024, "D01").headline())  # doctest: +ELLIPSIS
+        2024年度教育局（D01）共评价项目...个，全年预算...万元，执行率...%，项目加权平均分...，等级为“...”。
+        """
+        m = self.money.row(0, named=True)
+        rate = "—" if m["execution_rate"] is None else f"{m['execution_rate']:.2f}"
+        return (
+            f"{self.year}年度{self.dept_name}（{self.dept_code}）共评价项目{self.projects.height}个，"
+            f"全年预算{m['budget_full_year']:,.2f}万元，执行率{rate}%，"
+            f"项目加权平均分{self.score:.2f}，等级为“{self.grade}”。"
+        )
+
+    def write_excel(self, path: str | Path) -> Path:
+        """Write the department's workbook (概况, 项目得分, 指标得分, 风险标记, 扣分分布).
+
+        The file appears complete or not at all.
+
+        Examples
+        --------
+        >>> import tempfile, openpyxl
+        >>> ev = evaluate_department("data/sample", 2024, "D01")
+        >>> p = ev.write_excel(Path(tempfile.mkdtemp()) / "D01.xlsx")
+        >>> openpyxl.load_workbook(p).sheetnames[:3]
+        ['概况', '项目得分', '指标得分']
+        """
+        path = Path(path)
+        overview = pl.DataFrame(
+            {
+                "项目": [
+                    "年度",
+                    "部门",
+                    "指标体系",
+                    "项目数",
+                    "全年预算数（万元）",
+                    "执行数（万元）",
+                    "执行率（%）",
+                    "项目加权平均分",
+                    "等级",
+                    "结论",
+                ],
+                "内容": [
+                    str(self.year),
+                    f"{self.dept_name}（{self.dept_code}）",
+                    self.system.title,
+                    str(self.projects.height),
+                    f"{self.money['budget_full_year'][0]:,.2f}",
+                    f"{self.money['executed'][0]:,.2f}",
+                    _fmt(self.money["execution_rate"][0]),
+                    f"{self.score:.2f}",
+                    self.grade,
+                    self.headline(),
+                ],
+            }
+        )
+        items = self.scores.items.join(
+            self.scores.units.select("year", "unit_code", "unit_name"),
+            on=["year", "unit_code"],
+            how="left",
+        ).sort("unit_code", "source_row")
+        with atomic_output(path.parent) as tmp:
+            write_excel(
+                tmp / path.name,
+                {
+                    "概况": overview,
+                    "项目得分": self.projects,
+                    "指标得分": items.drop("source_row"),
+                    "风险标记": self.flagged,
+                    "扣分分布": self.points_lost,
+                    "结果应用": self.recommendation,
+                },
+            )
+        return path
+
+    def save_summary(self, output_dir: str | Path) -> Path:
+        """Write ``summary.json`` (see :meth:`summary`) for the batch runner's index.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> p = evaluate_department("data/sample", 2024, "D01").save_summary(tempfile.mkdtemp())
+        >>> json.loads(p.read_text(encoding="utf-8"))["dept_code"]
+        'D01'
+        """
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / "summary.json"
+        path.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2), encoding="utf-8")
+        return path
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _year_key(expr: pl.Expr) -> pl.Expr:
+    return (
+        expr.cast(pl.String)
+        .str.strip_chars()
+        .str.strip_suffix("年")
+        .str.strip_suffix("年度")
+        .str.replace(r"\.0+$", "")
+    )
+
+
+def _code_key(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.String).map_elements(text_key, return_dtype=pl.String, skip_nulls=True)
+
+
+def _subset(raw: RawTable, mask: pl.Expr) -> RawTable:
+    return RawTable(
+        name=raw.name,
+        frame=raw.frame.filter(mask),
+        source=raw.source,
+        headers=raw.headers,
+        problems=list(raw.problems),
+        from_pandas=raw.from_pandas,
+    )
+
+
+def _table_path(data_dir: Path, name: str, required: bool = True) -> Path | None:
+    path = find_table(data_dir, name)
+    if path is None and required:
+        raise PerfkitError(
+            f"{data_dir}: no {name} table ({name}.csv, .xlsx or .parquet) in the data folder"
+        )
+    return path
+
+
+def evaluate_department(
+    data_dir: str | Path,
+    year: int,
+    dept_code: str,
+    *,
+    system: str | Path | System = "project-self-eval",
+    lowest: int = 10,
+) -> DepartmentEvaluation:
+    """Evaluate one department's projects for one year (部门项目支出绩效评价).
+
+    Parameters
+    ----------
+    data_dir : path
+        A folder holding the contract's ``projects`` and ``indicators`` tables
+        (and optionally ``departments``), years stacked.
+    year : int
+        The evaluation year.
+    dept_code : str
+        The department's code (部门编码) in that year.
+    system : str, Path or System
+        Indicator system (built-in name or YAML); default ``project-self-eval``.
+    lowest : int
+        How many of the lowest-scoring indicators to list.
+
+    Returns
+    -------
+    DepartmentEvaluation
+
+    Raises
+    ------
+    PerfkitError
+        The year has no data, the department has no projects that year (the
+        message lists the years it has), or the system is unknown.
+    InputError
+        The department's own rows break the data contract (file, row, column).
+
+    Examples
+    --------
+    >>> ev = evaluate_department("data/sample", 2024, "D01")
+    >>> ev.dept_name, ev.grade in {"优", "良", "中", "差"}
+    ('教育局', True)
+    >>> evaluate_department("data/sample", 2024, "D99")
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.PerfkitError: 部门 D99 在 2024 年没有项目数据；该年有数据的部门：D01, D02, ...
+    """
+    from perfkit.readers import read_table
+    from perfkit.scoring import score_projects
+
+    loaded = load_system(system)
+    if loaded.kind != "indicators":
+        raise PerfkitError(
+            f"system {loaded.name} scores evaluator-entered items (kind {loaded.kind}); "
+            "a department's project evaluation needs a system of kind indicators"
+        )
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise PerfkitError(f"data folder not found: {data_dir}")
+    p_raw = read_table(_table_path(data_dir, "projects"), "projects")
+    year_text = str(int(year))
+    code = text_key(str(dept_code))
+    p_year = _year_key(pl.col("year")) == year_text
+    years = sorted(
+        p_raw.frame.select(_year_key(pl.col("year")).unique().drop_nulls()).to_series().to_list()
+    )
+    if year_text not in years:
+        raise PerfkitError(
+            f"{year_text} 年没有项目数据（{p_raw.source} 中的年份：{', '.join(years) or '无'}）"
+        )
+    in_dept = _code_key(pl.col("dept_code")) == code
+    projects = _subset(p_raw, p_year & in_dept)
+    if projects.frame.height == 0:
+        depts = (
+            p_raw.frame.filter(p_year)
+            .select(pl.col("dept_code").cast(pl.String).str.strip_chars().unique().sort())
+            .to_series()
+            .to_list()
+        )
+        other_years = (
+            p_raw.frame.filter(in_dept)
+            .select(_year_key(pl.col("year")).unique().sort())
+            .to_series()
+            .to_list()
+        )
+        hint = (
+            f"（该部门有数据的年份：{', '.join(other_years)}）"
+            if other_years
+            else f"；该年有数据的部门：{', '.join(depts[:8])}"
+            + (f" 等 {len(depts)} 个" if len(depts) > 8 else "")
+        )
+        raise PerfkitError(f"部门 {dept_code} 在 {year_text} 年没有项目数据{hint}")
+    codes = projects.frame.select(_code_key(pl.col("project_code"))).to_series().implode()
+    i_raw = read_table(_table_path(data_dir, "indicators"), "indicators")
+    indicators = _subset(
+        i_raw,
+        (_year_key(pl.col("year")) == year_text) & _code_key(pl.col("unit_code")).is_in(codes),
+    )
+    scores = score_projects(projects, indicators, loaded)
+    return _evaluation(scores, loaded, int(year), str(dept_code).strip(), lowest)
+
+
+def _evaluation(
+    scores: ScoreResult, system: System, year: int, dept_code: str, lowest: int
+) -> DepartmentEvaluation:
+    units, items = scores.units, scores.items
+    dept_name = units.get_column("dept_name")[0]
+    cents = (pl.col("total") * 100).round().cast(pl.Int64)
+    money_fx = (pl.col("budget_full_year") * 1_000_000).round().cast(pl.Int64)
+    weighted = units.select(
+        (cents.cast(pl.Int128) * money_fx.cast(pl.Int128)).sum().alias("n"),
+        money_fx.sum().alias("d"),
+        cents.sum().alias("plain"),
+        pl.len().alias("count"),
+    ).row(0, named=True)
+    if weighted["d"]:
+        mean = Decimal(weighted["n"]) / Decimal(weighted["d"]) / 100
+    else:  # every budget 0: plain mean
+        mean = Decimal(weighted["plain"]) / weighted["count"] / 100
+    score = round_half_up(mean)
+
+    budget = units.get_column("budget_full_year").sum()
+    executed = units.get_column("executed").sum()
+    money = pl.DataFrame(
+        {
+            "n_projects": [units.height],
+            "budget_full_year": [round(budget, 2)],
+            "executed": [round(executed, 2)],
+            "execution_rate": [
+                float(round_half_up(Decimal(str(executed)) / Decimal(str(budget)) * 100))
+                if budget
+                else None
+            ],
+        }
+    )
+    flag_cols = [c for c in units.columns if c.startswith("flag_")]
+    flag_text = pl.concat_str(
+        [
+            pl.when(pl.col(f"flag_{code}")).then(pl.lit(label))
+            for code, label in FLAG_LABELS.items()
+            if f"flag_{code}" in flag_cols
+        ],
+        separator="；",
+        ignore_nulls=True,
+    )
+    projects = units.select(
+        "unit_code",
+        "unit_name",
+        "category",
+        "budget_full_year",
+        "executed",
+        "execution_rate",
+        "total",
+        "grade",
+        "self_score",
+        "self_grade",
+        "score_diff",
+        "result_use",
+        flag_text.alias("flag_labels"),
+    ).sort(["total", "unit_code"], descending=[True, False])
+
+    grades = [b.grade for b in system.grades]
+    grade_distribution = (
+        pl.DataFrame({"grade": grades})
+        .join(
+            units.group_by("grade").agg(
+                pl.len().alias("projects"), pl.col("budget_full_year").sum().alias("money")
+            ),
+            on="grade",
+            how="left",
+        )
+        .with_columns(
+            pl.col("projects").fill_null(0).cast(pl.Int64),
+            pl.col("money").fill_null(0.0).round(2),
+        )
+        .with_columns((pl.col("projects") / units.height * 100).round(2).alias("share"))
+    )
+
+    w = (pl.col("weight") * 100).round().cast(pl.Int64)
+    p = (pl.col("points") * 100).round().cast(pl.Int64)
+    order = [g.label for g in system.groups]
+    lost = (
+        items.group_by("group")
+        .agg(w.sum().alias("max_c"), p.sum().alias("pts_c"))
+        .with_columns((pl.col("max_c") - pl.col("pts_c")).alias("lost_c"))
+    )
+    total_lost = lost.get_column("lost_c").sum()
+    points_lost = (
+        lost.with_columns(
+            pl.col("group")
+            .replace_strict(
+                {g: i for i, g in enumerate(order)}, default=len(order), return_dtype=pl.Int64
+            )
+            .alias("_order")
+        )
+        .sort("_order", "group")
+        .select(
+            "group",
+            (pl.col("max_c") / 100).alias("max_points"),
+            (pl.col("pts_c") / 100).alias("points"),
+            (pl.col("lost_c") / 100).alias("points_lost"),
+            (pl.col("lost_c") * 100 / total_lost if total_lost else pl.lit(0.0))
+            .round(2)
+            .alias("lost_share"),
+        )
+    )
+
+    flagged = (
+        units.select(
+            "unit_code",
+            "unit_name",
+            "total",
+            "grade",
+            "self_score",
+            "execution_rate",
+            *flag_cols,
+        )
+        .unpivot(
+            index=["unit_code", "unit_name", "total", "grade", "self_score", "execution_rate"],
+            on=flag_cols,
+            variable_name="flag",
+            value_name="raised",
+        )
+        .filter(pl.col("raised"))
+        .with_columns(pl.col("flag").str.strip_prefix("flag_"))
+        .with_columns(
+            pl.col("flag")
+            .replace_strict(FLAG_LABELS, default=pl.col("flag"), return_dtype=pl.String)
+            .alias("flag_label")
+        )
+        .drop("raised")
+        .sort("unit_code", "flag")
+    )
+
+    indicators = items.filter(pl.col("weight") > 0, pl.col("rule") != "execution_rate").join(
+        units.select("unit_code", "unit_name"), on="unit_code", how="left"
+    )
+    lowest_indicators = (
+        indicators.with_columns((p * 10_000 // w).alias("_rate_bp"))
+        .sort(["_rate_bp", "unit_code", "source_row"])
+        .head(lowest)
+        .select(
+            "unit_code",
+            "unit_name",
+            "group",
+            "item",
+            "direction",
+            "target",
+            "actual",
+            "weight",
+            "points",
+            (pl.col("_rate_bp") / 100).alias("score_rate"),
+            "reason",
+        )
+    )
+
+    actions = {g: r for g, r in system.result_use.items()}
+    rec = units.with_columns(
+        pl.col("grade")
+        .replace_strict({g: r.action for g, r in actions.items()}, default=None)
+        .alias("action")
+    )
+    recommendation = (
+        pl.DataFrame({"action": list(dict.fromkeys(r.action for r in actions.values()))})
+        .join(
+            rec.group_by("action").agg(
+                pl.len().alias("projects"),
+                pl.col("budget_full_year").sum().round(2).alias("money"),
+                pl.col("unit_code").sort().str.join("、").alias("unit_codes"),
+            ),
+            on="action",
+            how="left",
+        )
+        .with_columns(
+            pl.col("action")
+            .replace_strict(_RESULT_USE_ACTIONS, default=pl.col("action"))
+            .alias("action_label"),
+            pl.col("action")
+            .replace_strict(
+                {
+                    r.action: "、".join(
+                        f"{g}：{x.label}" for g, x in actions.items() if x.action == r.action
+                    )
+                    for r in actions.values()
+                },
+                default=None,
+            )
+            .alias("rule"),
+            pl.col("projects").fill_null(0).cast(pl.Int64),
+            pl.col("money").fill_null(0.0),
+        )
+        .select("action", "action_label", "rule", "projects", "money", "unit_codes")
+    )
+    return DepartmentEvaluation(
+        year=year,
+        dept_code=dept_code,
+        dept_name=dept_name,
+        system=system,
+        scores=scores,
+        money=money,
+        projects=projects,
+        grade_distribution=grade_distribution,
+        points_lost=points_lost,
+        flagged=flagged,
+        lowest_indicators=lowest_indicators,
+        recommendation=recommendation,
+        score=float(score),
+        grade=grade(score, system),
+    )
