@@ -19,7 +19,7 @@ __all__ = ["HtmlTable", "table"]
 
 _STYLE = (
     "<style>.pk-table{border-collapse:collapse;font-size:13px;margin:6px 0 14px}"
-    ".pk-table th,.pk-table td{border:1px solid #d0d7de;padding:3px 8px}"
+    ".pk-table th,.pk-table td{border:1px solid #d0d7de;padding:3px 8px;text-align:left}"
     ".pk-table th{background:#f3f5f7;font-weight:600;text-align:center}"
     ".pk-table td.num{text-align:right;font-variant-numeric:tabular-nums}"
     ".pk-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}"

@@ -189,6 +189,20 @@ def _failure(exc: BaseException, notebook: Path | None = None) -> dict[str, Any]
     }
 
 
+def _stable_cell_ids(path: Path) -> None:
+    """Give the cells papermill adds fixed ids (it draws random ones), so reports are identical."""
+    nb = nbformat.read(str(path), as_version=4)
+    changed = False
+    for i, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        for tag in ("injected-parameters", "papermill-error-cell-tag"):
+            if tag in tags and cell.get("id") != f"{tag}-{i}":
+                cell["id"] = f"{tag}-{i}"
+                changed = True
+    if changed:
+        nbformat.write(nb, str(path))
+
+
 def _swap_into_place(tmp: Path, final: Path) -> None:
     old = None
     if final.exists():
@@ -248,6 +262,7 @@ def execute_run(task: RunTask) -> dict[str, Any]:
         except Exception as exc:  # a failing notebook is a result
             error = _failure(exc, tmp / NOTEBOOK)
         if (tmp / NOTEBOOK).is_file():
+            _stable_cell_ids(tmp / NOTEBOOK)
             try:
                 notebook_to_html(tmp / NOTEBOOK, tmp / HTML, hide_code=task.hide_code)
             except Exception as exc:

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["TEMPLATES", "notebook_to_html"]
+__all__ = ["HIDE_TAG", "TEMPLATES", "notebook_to_html"]
 
+#: Cells with this tag (e.g. "how to run this notebook") are left out of reports.
+HIDE_TAG = "hide-in-report"
 #: Folder of perfkit's nbconvert templates.
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -37,6 +39,8 @@ def notebook_to_html(
         The ``.html`` file to write (written to a temporary name, then renamed).
     hide_code : bool
         Hide code cells and prompts (default), showing Markdown and outputs only.
+        Cells tagged ``hide-in-report`` (instructions for notebook users) are
+        always left out.
     title : str, optional
         The page title; defaults to the notebook's ``metadata.title``.
 
@@ -50,6 +54,7 @@ def notebook_to_html(
     (True, False, False)
     """
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(str(notebook), as_version=4)
@@ -64,6 +69,9 @@ def notebook_to_html(
     resources = {
         "metadata": {"name": title or notebook.metadata.get("title", "perfkit 报告")},
     }
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}, enabled=True), enabled=True
+    )
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     tmp = html_path.with_name(f".{html_path.name}.{os.getpid()}.tmp")

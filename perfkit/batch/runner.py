@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -222,6 +224,38 @@ def run_schedule(
         raise PerfkitError("workers must be at least 1")
     tasks = plan_tasks(schedule, output_dir=out, cwd=base.resolve())
     out.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out):
+        return _run(schedule, tasks, out, n_workers, force, executor, scheduler, on_progress)
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """One run per output folder at a time (cron runs may overlap); clear leftovers."""
+    import fcntl
+
+    with open(out / ".perfkit-run.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PerfkitError(
+                f"{out}: another perfkit run is writing to this folder; try again when it ends"
+            ) from None
+        # folders of runs interrupted earlier (never complete; never mistaken for reports)
+        for leftover in [*out.glob(".partial-*"), *out.glob(".old-*")]:
+            shutil.rmtree(leftover, ignore_errors=True)
+        yield
+
+
+def _run(
+    schedule: Schedule,
+    tasks: list[RunTask],
+    out: Path,
+    n_workers: int,
+    force: bool,
+    executor: str,
+    scheduler: str | None,
+    on_progress: Callable[[dict[str, Any], int, int], None] | None,
+) -> BatchResult:
     started = _now()
     result = BatchResult(output_dir=out)
     todo = []
