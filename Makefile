@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/perfkit demo --data data/sample --out reports
+	$(BIN)/perfkit run parameters/schedules/annual.yaml
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -23,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
