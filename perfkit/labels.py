@@ -78,7 +78,7 @@ COLUMN_LABELS: dict[str, str] = {
     "indicators_yellow": "黄色指标数",
     "indicators_green": "绿色指标数",
     "indicators_blue": "蓝色指标数",
-    "indicator_alert": "指标预警（最差）",
+    "indicator_alert": "指标预警",
     "reasons": "预警原因",
     "actual_to_date": "累计完成值",
     "expected_value": "按序时进度应完成值",

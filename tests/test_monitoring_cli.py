@@ -134,8 +134,8 @@ def test_workbook_has_chinese_coloured_alerts(august) -> None:
     book = openpyxl.load_workbook(out / "monitoring.xlsx")
     assert book.sheetnames == ["全区汇总", "部门汇总", "项目预警", "指标预警", "需复核资金", "说明"]
     seen: dict[str, set[str]] = {}
-    for sheet_name, header in (("项目预警", "执行预警"), ("项目预警", "指标预警（最差）"),
-                               ("指标预警", "指标预警（最差）")):  # fmt: skip
+    for sheet_name, header in (("项目预警", "执行预警"), ("项目预警", "指标预警"),
+                               ("指标预警", "指标预警")):  # fmt: skip
         sheet = book[sheet_name]
         headers = [c.value for c in sheet[1]]
         col = headers.index(header) + 1

@@ -9,6 +9,7 @@ import polars as pl
 
 from perfkit.charts import ALERT_COLOURS
 from perfkit.export import atomic_output, write_csv, write_excel
+from perfkit.labels import DIRECTION_LABELS, column_label
 from perfkit.monitoring.bands import ALERT_LABELS, GREEN_FROM, YELLOW_FROM
 from perfkit.monitoring.execution import BUDGET_ZERO
 from perfkit.monitoring.indicators import BASIS_LABELS
@@ -17,7 +18,7 @@ from perfkit.monitoring.summary import RELATION_LABELS, SLIGHT_POINTS
 if TYPE_CHECKING:
     from perfkit.monitoring.result import MonitoringResult
 
-__all__ = ["ALERT_CELL_FORMATS", "FILES", "write_outputs"]
+__all__ = ["ALERT_CELL_FORMATS", "FILES", "people_table", "write_outputs"]
 
 #: Every file a monitoring run writes (older copies not rewritten are removed).
 FILES = (
@@ -46,6 +47,8 @@ _NOTE_LABELS = {BUDGET_ZERO: "全年预算数为0，执行率无法计算"}
 def _for_people(frame: pl.DataFrame) -> pl.DataFrame:
     """Alert codes → 红/黄/绿/蓝, codes → words, dates → text (for the workbook)."""
     exprs = [pl.col(c).replace(ALERT_LABELS) for c in ALERT_COLUMNS if c in frame.columns]
+    if "direction" in frame.columns:
+        exprs.append(pl.col("direction").replace(DIRECTION_LABELS))
     if "execution_note" in frame.columns:
         exprs.append(pl.col("execution_note").replace(_NOTE_LABELS))
     if "relation" in frame.columns:
@@ -54,6 +57,20 @@ def _for_people(frame: pl.DataFrame) -> pl.DataFrame:
         exprs.append(pl.col("basis").replace(BASIS_LABELS))
     exprs += [pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t == pl.Date]
     return frame.with_columns(exprs) if exprs else frame
+
+
+def people_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """A result table for people: Chinese headers, 红/黄/绿/蓝, codes as words.
+
+    Examples
+    --------
+    >>> people_table(pl.DataFrame({"unit_code": ["P1"], "execution_alert": ["red"]})).row(0)
+    ('P1', '红')
+    >>> people_table(pl.DataFrame({"unit_code": ["P1"]})).columns
+    ['单位编码']
+    """
+    out = _for_people(frame)
+    return out.rename({c: column_label(c) for c in out.columns})
 
 
 def _rules(result: MonitoringResult) -> pl.DataFrame:

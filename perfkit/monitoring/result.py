@@ -130,6 +130,39 @@ class MonitoringResult:
         return self._out(self.review_pl)
 
     @property
+    def red_list_pl(self) -> pl.DataFrame:
+        """The red list (polars): projects with a red execution or indicator alert."""
+        red = (pl.col("execution_alert") == "red").fill_null(False)
+        any_red = red | (pl.col("indicator_alert") == "red").fill_null(False)
+        return (
+            self.alerts_pl.filter(any_red)
+            .sort(red.not_(), "dept_code", "unit_code")
+            .select(
+                "dept_code",
+                "dept_name",
+                "unit_code",
+                "project_name",
+                "budget_full_year",
+                "executed_to_date",
+                "execution_rate",
+                "time_progress",
+                "execution_alert",
+                "indicator_alert",
+                "indicators_red",
+                "reasons",
+            )
+        )
+
+    @property
+    def red_list(self) -> Any:
+        """红色预警清单: projects red on money or on an indicator, with the reasons.
+
+        Projects with a red execution alert come first, then those red only
+        on an indicator; within each, by department and code.
+        """
+        return self._out(self.red_list_pl)
+
+    @property
     def region_sentence(self) -> str:
         """The region's sentence: “…总体进度46%，略高于序时进度41.67%”."""
         return str(self.region_pl.get_column("sentence")[0])

@@ -4,7 +4,9 @@ For every department, and for the whole region: the number of monitored
 projects and their money, the projects and money by execution alert colour,
 projects by their worst indicator alert, and the overall progress — total
 ``executed_to_date`` / total ``budget_full_year`` — against time progress, in
-the words of an annual report: “总体进度46%，略高于序时进度41.67%”.
+the words of an annual report: “总体进度46%，略高于序时进度41.67%”.  The
+overall progress gets a colour too, by the same bands as a project
+(``execution_alert`` of the department or region).
 
 The comparison is exact.  Within ``SLIGHT_POINTS`` (5) percentage points
 either side the word is 略高于 / 略低于; beyond, 高于 / 低于; exactly equal,
@@ -18,7 +20,7 @@ from decimal import Decimal
 import polars as pl
 
 from perfkit.fixedpoint import FIXED, SCALE, fixed_to_float, round_half_up
-from perfkit.monitoring.bands import ALERT_LABELS, percent_half_up
+from perfkit.monitoring.bands import ALERT_LABELS, band, percent_floor, percent_half_up
 from perfkit.monitoring.execution import BUDGET_ZERO
 from perfkit.monitoring.timeprogress import TimeProgress
 
@@ -131,7 +133,13 @@ def summarise(
             pl.col("dept_code").n_unique().alias("departments"), *_aggregations()
         ).with_columns(pl.lit(not_reported.height, pl.UInt32).alias("not_reported"))
     budget_sum = pl.col("_budget_sum").cast(FIXED)
+    ratio = (
+        pl.col("_executed_sum").cast(FIXED) * (time.denominator * 100),
+        budget_sum * time.numerator,
+    )
     grouped = grouped.with_columns(
+        percent_floor(*ratio).alias("execution_progress"),
+        pl.when(budget_sum > 0).then(band(*ratio)).alias("execution_alert"),
         fixed_to_float(budget_sum).alias("budget_full_year"),
         fixed_to_float(pl.col("_executed_sum")).alias("executed_to_date"),
         percent_half_up(pl.col("_executed_sum") * 100, budget_sum).alias("overall_progress"),
@@ -162,6 +170,8 @@ def summarise(
         "overall_progress",
         "time_progress",
         "relation",
+        "execution_progress",
+        "execution_alert",
     ]
     for colour in EXECUTION_COLOURS:
         ordered += [f"{colour}_projects", f"{colour}_budget"]
