@@ -5,12 +5,16 @@ about six hundred projects a year, with performance indicators, department
 assessments (部门整体评价 under the built-in ``dept-overall`` system) and the
 phenomena an evaluator looks for: December supplementary money that could not
 be spent, chronically low execution, idle carried-over projects, budgets of 0,
-spending above budget, a renamed department and inflated self-scores.  Every
-value follows data contract v1 (DESIGN.md section 3); amounts are in 万元.
+spending above budget, a renamed department and inflated self-scores — and
+mid-year monitoring snapshots of the last year (May and August, see
+:mod:`perfkit.sample_monitoring`).  Every value follows data contract v1
+(DESIGN.md section 3); amounts are in 万元.
 
-It is deterministic: one ``numpy.random.default_rng(seed)`` drives every draw,
-in a fixed order, and no set or hash order is ever iterated, so the same
-arguments give byte-identical files.  Amounts are held as integer cents and
+It is deterministic: one ``numpy.random.default_rng(seed)`` drives every draw
+of the yearly tables, in a fixed order, and no set or hash order is ever
+iterated, so the same arguments give byte-identical files.  The monitoring
+snapshots draw from their own stream, ``default_rng([seed, 7])``, so the
+yearly tables do not depend on them.  Amounts are held as integer cents and
 written as two-decimal text; no float ever reaches a file.
 
 Run ``python -m perfkit.sample_data data/sample`` to (re)write the sample.

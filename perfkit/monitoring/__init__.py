@@ -13,7 +13,9 @@ progress (序时进度, DESIGN.md section 2):
   “总体进度46%，略高于序时进度41.67%”;
 * :mod:`~perfkit.monitoring.inputs` — reading and cross-checking the inputs;
 * :mod:`~perfkit.monitoring.export` and :mod:`~perfkit.monitoring.cli` —
-  ``perfkit monitor``: CSVs and a coloured workbook.
+  ``perfkit monitor``: CSVs and a coloured workbook;
+* :mod:`~perfkit.monitoring.charts` — execution against time progress, by
+  department or project (altair).
 
 Examples
 --------
