@@ -15,6 +15,7 @@ from perfkit.api import ValidationReport, score, validate
 from perfkit.errors import InputError, PerfkitError, Problem, SystemDefinitionError
 from perfkit.grading import grade
 from perfkit.metrics import execution_rate, reduction_rate
+from perfkit.monitoring import MonitoringResult, monitor
 from perfkit.readers import read_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, list_systems, load_system
@@ -23,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "InputError",
+    "MonitoringResult",
     "PerfkitError",
     "Problem",
     "ScoreResult",
@@ -34,6 +36,7 @@ __all__ = [
     "grade",
     "list_systems",
     "load_system",
+    "monitor",
     "read_table",
     "reduction_rate",
     "score",

@@ -274,6 +274,9 @@ def sample(out_dir: str, seed: int) -> None:
 
 
 # Commands defined in other modules register below, one line each.
+from perfkit.monitoring.cli import monitor  # noqa: E402
+
+main.add_command(monitor)
 
 
 from perfkit.batch.cli import run  # noqa: E402

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["TABLES", "Column", "TableSpec", "normalise_header", "table_spec", "text_key"]
+__all__ = [
+    "INDICATOR_TARGETS",
+    "MIDYEAR_PROJECTS",
+    "TABLES",
+    "Column",
+    "TableSpec",
+    "normalise_header",
+    "table_spec",
+    "text_key",
+]
 
 #: Column kinds.  ``text``: any non-empty text; ``year``/``month``: whole
 #: numbers in range; ``amount``: a number ≥ 0 (money, 万元); ``number``: any
@@ -47,6 +56,8 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     alias_map: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    #: "" for the contract's table; a name such as "midyear" for a relaxed variant.
+    variant: str = ""
 
     def __post_init__(self) -> None:
         for col in self.columns:
@@ -64,6 +75,25 @@ class TableSpec:
     def required(self) -> list[str]:
         """Canonical names of required columns."""
         return [c.name for c in self.columns if c.required]
+
+    def with_optional(self, *names: str, variant: str) -> TableSpec:
+        """A variant of this table in which the named columns may be left out or left empty.
+
+        Values that are given are still checked as the contract says (an
+        ``executed`` that is given must be a number ≥ 0); the key and the
+        other columns are unchanged.
+
+        Examples
+        --------
+        >>> spec = table_spec("projects").with_optional("executed", variant="midyear")
+        >>> "executed" in spec.required, spec.name, spec.variant
+        (False, 'projects', 'midyear')
+        """
+        unknown = [n for n in names if n not in {c.name for c in self.columns}]
+        if unknown:
+            raise KeyError(f"{self.name} has no column(s) {unknown}")
+        columns = tuple(replace(c, required=False) if c.name in names else c for c in self.columns)
+        return TableSpec(self.name, self.label, columns, self.key, variant=variant)
 
 
 def text_key(text: object) -> str:
@@ -203,6 +233,16 @@ INDICATOR_PROGRESS = TableSpec(
     ),
     key=("year", "month", "unit_code", "name"),
 )
+
+#: ``projects`` during the year (年中监控): the year is not over, so ``executed``
+#: (and ``budget_initial``) may be left out or empty; monitoring needs only the
+#: codes, names and ``budget_full_year``.  The year-end ``projects`` table is
+#: unchanged.
+MIDYEAR_PROJECTS = PROJECTS.with_optional("budget_initial", "executed", variant="midyear")
+
+#: ``indicators`` as annual targets (绩效目标): ``actual`` may be left out or
+#: empty, as it is before the year ends.
+INDICATOR_TARGETS = INDICATORS.with_optional("actual", variant="targets")
 
 #: Every contract table by name.
 TABLES: dict[str, TableSpec] = {

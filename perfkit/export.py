@@ -19,6 +19,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -120,6 +121,7 @@ def write_excel(
     *,
     notes: Mapping[str, pl.DataFrame] | None = None,
     label: Callable[[str], str] = column_label,
+    cell_formats: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> None:
     """Write frames as formatted sheets (Chinese headers, 0.00 numbers, frozen header).
 
@@ -133,6 +135,10 @@ def write_excel(
         Extra sheets (legends, notes) written after the data sheets.
     label : callable
         Column name → header shown to people.
+    cell_formats : mapping, optional
+        Column name → cell text → xlsxwriter format properties, for cells
+        styled by their value (e.g. alert colours: ``{"alert": {"红":
+        {"bg_color": "#d32f2f"}}}``).
 
     Examples
     --------
@@ -163,6 +169,10 @@ def write_excel(
                 "valign": "vcenter",
             }
         )
+        styled = {
+            column: {text: workbook.add_format(dict(props)) for text, props in by_text.items()}
+            for column, by_text in (cell_formats or {}).items()
+        }
         two_dp = workbook.add_format({"num_format": "0.00"})
         four_dp = workbook.add_format({"num_format": "0.0000"})
         whole = workbook.add_format({"num_format": "0"})
@@ -181,6 +191,7 @@ def write_excel(
                 else:
                     formats.append(None)
             sheet.write_row(0, 0, headers, header_fmt)
+            by_value = [styled.get(col, {}) for col in frame.columns]
             sample = frame.head(200)
             for j, col in enumerate(frame.columns):
                 values = [str(v) for v in sample.get_column(col).to_list() if v is not None]
@@ -194,7 +205,7 @@ def write_excel(
                     if value is None:
                         continue
                     if isinstance(value, str):
-                        sheet.write_string(i, j, value)
+                        sheet.write_string(i, j, value, by_value[j].get(value))
                     elif isinstance(value, bool):
                         sheet.write_string(i, j, "是" if value else "")
                     else:

@@ -54,6 +54,9 @@ class RawTable:
     headers: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     from_pandas: bool = False
+    #: The spec the table was read with (the contract's, or a variant such as
+    #: :data:`perfkit.contract.MIDYEAR_PROJECTS`); :func:`check_table` uses it.
+    spec: TableSpec | None = None
 
     def header(self, column: str) -> str:
         """The source's own header for a canonical column (for messages)."""
@@ -96,7 +99,7 @@ def find_table(directory: str | Path, name: str) -> Path | None:
     return None
 
 
-def read_table(source: TableInput, table: str, *, sheet: str | None = None) -> RawTable:
+def read_table(source: TableInput, table: str | TableSpec, *, sheet: str | None = None) -> RawTable:
     """Read one contract table from a file or frame, mapping Chinese headers.
 
     Parameters
@@ -104,8 +107,10 @@ def read_table(source: TableInput, table: str, *, sheet: str | None = None) -> R
     source : path, polars.DataFrame or pandas.DataFrame
         CSV (UTF-8 or GB18030/GBK, detected), ``.xlsx`` or ``.parquet`` file,
         or a frame already in memory.
-    table : str
-        Contract table name: ``projects``, ``indicators``, ``assessments`` …
+    table : str or TableSpec
+        Contract table name: ``projects``, ``indicators``, ``assessments`` …,
+        or a spec such as :data:`perfkit.contract.MIDYEAR_PROJECTS` (a
+        variant in which some columns may be left out).
     sheet : str, optional
         Excel sheet; by default a sheet named after the table (``projects`` or
         its Chinese label) or else the first sheet.
@@ -126,7 +131,8 @@ def read_table(source: TableInput, table: str, *, sheet: str | None = None) -> R
     >>> raw.frame.columns[:4]     # _row: the row in the file (the header is row 1)
     ['_row', 'year', 'project_code', 'project_name']
     """
-    spec = table_spec(table)
+    spec = table if isinstance(table, TableSpec) else table_spec(table)
+    table = spec.name
     from_pandas = False
     if isinstance(source, pl.DataFrame):
         frame, label = source, f"<{table}>"
@@ -399,4 +405,4 @@ def _map_headers(frame: pl.DataFrame, spec: TableSpec, label: str) -> RawTable:
     text_cols = [c for c in frame.columns if c != "_row" and frame.schema[c] == pl.String]
     if text_cols:
         frame = frame.with_columns(pl.col(text_cols).str.strip_chars().replace("", None))
-    return RawTable(spec.name, frame, label, headers, problems)
+    return RawTable(spec.name, frame, label, headers, problems, spec=spec)

@@ -5,12 +5,16 @@ about six hundred projects a year, with performance indicators, department
 assessments (部门整体评价 under the built-in ``dept-overall`` system) and the
 phenomena an evaluator looks for: December supplementary money that could not
 be spent, chronically low execution, idle carried-over projects, budgets of 0,
-spending above budget, a renamed department and inflated self-scores.  Every
-value follows data contract v1 (DESIGN.md section 3); amounts are in 万元.
+spending above budget, a renamed department and inflated self-scores — and
+mid-year monitoring snapshots of the last year (May and August, see
+:mod:`perfkit.sample_monitoring`).  Every value follows data contract v1
+(DESIGN.md section 3); amounts are in 万元.
 
-It is deterministic: one ``numpy.random.default_rng(seed)`` drives every draw,
-in a fixed order, and no set or hash order is ever iterated, so the same
-arguments give byte-identical files.  Amounts are held as integer cents and
+It is deterministic: one ``numpy.random.default_rng(seed)`` drives every draw
+of the yearly tables, in a fixed order, and no set or hash order is ever
+iterated, so the same arguments give byte-identical files.  The monitoring
+snapshots draw from their own stream, ``default_rng([seed, 7])``, so the
+yearly tables do not depend on them.  Amounts are held as integer cents and
 written as two-decimal text; no float ever reaches a file.
 
 Run ``python -m perfkit.sample_data data/sample`` to (re)write the sample.
@@ -30,6 +34,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from perfkit.sample_monitoring import monitoring_tables
 from perfkit.systems import System, load_system
 from perfkit.systems.model import (
     ChecklistRule,
@@ -45,7 +50,14 @@ from perfkit.systems.model import (
 __all__ = ["generate_sample", "write_sample"]
 
 REGION = "云岭州"
-FILES = ("projects", "indicators", "departments", "assessments")
+FILES = (
+    "projects",
+    "indicators",
+    "departments",
+    "assessments",
+    "monitoring",
+    "indicator_progress",
+)
 #: The built-in system whose items ``assessments.csv`` fills for every department.
 ASSESSMENT_SYSTEM = "dept-overall"
 
@@ -1454,7 +1466,10 @@ def generate_sample(
     Parameters
     ----------
     seed : int, default 2024
-        Seed of the single ``numpy.random.default_rng`` that drives every draw.
+        Seed of the ``numpy.random.default_rng`` that drives every draw of the
+        yearly tables; the monitoring snapshots draw from their own stream
+        ``default_rng([seed, 7])`` (see :mod:`perfkit.sample_monitoring`), so
+        the yearly tables do not depend on them.
     years : tuple of int, default (2022, 2023, 2024)
         Budget years, ascending.  The department rename (D12 农牧局 → D41
         农业农村局) happens in the last year when there are two or more.
@@ -1467,9 +1482,11 @@ def generate_sample(
     -------
     dict of str to polars.DataFrame
         ``projects``, ``indicators``, ``departments`` and ``assessments`` with
-        the contract's canonical English columns, all years stacked.  Amounts,
-        weights and points are ``Decimal(18, 2)``; ``target`` and ``actual``
-        are text (a number, or a level phrase for 定性).
+        the contract's canonical English columns, all years stacked, and
+        ``monitoring`` and ``indicator_progress`` for May and August of the
+        last year.  Amounts, weights and points are ``Decimal(18, 2)``;
+        ``target``, ``actual`` and ``actual_to_date`` are text (a number, or a
+        level phrase for 定性).
 
     Notes
     -----
@@ -1482,7 +1499,7 @@ def generate_sample(
     --------
     >>> tables = generate_sample(years=(2023, 2024), n_departments=12, projects_per_year=60)
     >>> sorted(tables)
-    ['assessments', 'departments', 'indicators', 'projects']
+    ['assessments', 'departments', 'indicator_progress', 'indicators', 'monitoring', 'projects']
     >>> tables["departments"].filter(previous_code="D12")["dept_code"].to_list()
     ['D41']
     """
@@ -1629,6 +1646,7 @@ def generate_sample(
                 }
             )
             p.prev = amounts
+        last_roles = year_roles  # the last year's roles, for the monitoring snapshots
 
     # departments and their assessments
     departments_out: list[dict[str, Any]] = []
@@ -1657,11 +1675,17 @@ def generate_sample(
             assessments_out.extend(_assessment_rows(rng, system, year, code, stats))
     departments_out.sort(key=lambda r: (r["year"], r["dept_code"]))
     assessments_out.sort(key=lambda r: (r["year"], r["unit_code"]))  # stable: keeps item order
+    # mid-year snapshots of the last year, from their own stream (the draws above are untouched)
+    monitoring_out, progress_out = monitoring_tables(
+        projects_out, indicators_out, last_roles, years[-1], seed
+    )
     return {
         "projects": _frame(projects_out, "projects"),
         "indicators": _frame(indicators_out, "indicators"),
         "departments": _frame(departments_out, "departments"),
         "assessments": _frame(assessments_out, "assessments"),
+        "monitoring": _frame(monitoring_out, "monitoring"),
+        "indicator_progress": _frame(progress_out, "indicator_progress"),
     }
 
 
@@ -1713,6 +1737,19 @@ _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "value": _AMOUNT,
         "note": pl.String(),
     },
+    "monitoring": {
+        "year": pl.Int64(),
+        "month": pl.Int64(),
+        "unit_code": pl.String(),
+        "executed_to_date": _AMOUNT,
+    },
+    "indicator_progress": {
+        "year": pl.Int64(),
+        "month": pl.Int64(),
+        "unit_code": pl.String(),
+        "name": pl.String(),
+        "actual_to_date": pl.String(),
+    },
 }
 
 
@@ -1742,8 +1779,9 @@ def write_sample(out_dir: str | Path, **kwargs: Any) -> list[Path]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     paths = write_sample(tmp, n_departments=5, projects_per_year=20, years=(2024,))
-    ...     [p.name for p in paths]
-    ['projects.csv', 'indicators.csv', 'departments.csv', 'assessments.csv']
+    ...     [p.name for p in paths]     # doctest: +NORMALIZE_WHITESPACE
+    ['projects.csv', 'indicators.csv', 'departments.csv', 'assessments.csv',
+     'monitoring.csv', 'indicator_progress.csv']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

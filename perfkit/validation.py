@@ -123,7 +123,9 @@ def check_table(
     raw : RawTable
         As returned by :func:`perfkit.readers.read_table`.
     spec : TableSpec or str, optional
-        Defaults to the contract table the raw table was read as.
+        Defaults to the spec the raw table was read with (the contract's
+        table, or a variant such as :data:`perfkit.contract.MIDYEAR_PROJECTS`,
+        in which a column like ``executed`` may be empty).
 
     Returns
     -------
@@ -143,7 +145,8 @@ def check_table(
     <monitoring>:2: executed_to_date: 'x' is not a number
     <monitoring>:2: month: month must be a whole number from 1 to 12, not '13'
     """
-    spec = table_spec(spec or raw.name) if not isinstance(spec, TableSpec) else spec
+    if not isinstance(spec, TableSpec):
+        spec = table_spec(spec) if spec else (raw.spec or table_spec(raw.name))
     frame = raw.frame
     exprs: list[pl.Expr] = []
     for col in spec.columns:

@@ -1,0 +1,79 @@
+"""``perfkit monitor``: mid-year monitoring from the command line (绩效运行监控)."""
+
+from __future__ import annotations
+
+import click
+
+from perfkit.cli_support import print_problems, user_errors
+
+__all__ = ["monitor"]
+
+_table = click.Path(dir_okay=False)
+
+
+@click.command()
+@click.option(
+    "--projects", "-p", required=True, type=_table, help="projects table (executed may be empty)"
+)
+@click.option(
+    "--monitoring",
+    "-m",
+    required=True,
+    type=_table,
+    help="monitoring table (executed_to_date by month)",
+)
+@click.option(
+    "--indicator-progress", type=_table, help="indicator_progress table (actual_to_date by month)"
+)
+@click.option(
+    "--indicators", "-i", type=_table, help="indicators table: annual targets and directions"
+)
+@click.option(
+    "--month", type=int, help="month monitored, 1–12 [default: the as-of month, else the latest]"
+)
+@click.option("--as-of", "as_of", help="as-of date YYYY-MM-DD: time progress in days")
+@click.option("--year", type=int, help="budget year [default: the as-of year, else the latest]")
+@click.option("--dept", help="only this department (dept_code)")
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for alerts.csv, indicator_alerts.csv, summaries and monitoring.xlsx.",
+)
+@user_errors
+def monitor(
+    projects: str,
+    monitoring: str,
+    indicator_progress: str | None,
+    indicators: str | None,
+    month: int | None,
+    as_of: str | None,
+    year: int | None,
+    dept: str | None,
+    out_dir: str,
+) -> None:
+    """Execution and indicator progress against time progress (双监控): red/yellow/green/blue.
+
+    Nothing is written when the input has problems (all are listed; exit status 1).
+    """
+    from perfkit.monitoring.api import monitor as monitor_api
+
+    result = monitor_api(
+        projects,
+        monitoring,
+        indicator_progress,
+        indicators=indicators,
+        month=month,
+        as_of=as_of,
+        year=year,
+        dept=dept,
+    )
+    print_problems(result.warnings)
+    written = result.write(out_dir)
+    click.echo(result.region_sentence)
+    click.echo(result.region_detail)
+    click.echo("wrote:")
+    for path in written:
+        click.echo(f"  {path}")
