@@ -242,7 +242,7 @@ def _stratum_key(design: Design) -> pl.Expr:
     if design.strata == "amount_band":
         order = {label: i for i, label in enumerate(_band_labels(design.bands))}
         return pl.col("stratum").replace_strict(order, default=len(order), return_dtype=pl.Int32)
-    return pl.lit(0)
+    return pl.col("stratum").is_null()
 
 
 def _band_labels(bands: tuple[str, ...]) -> list[str]:
