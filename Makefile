@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format .
 
 sample: $(STAMP)
-	$(BIN)/perfkit sample --out data/sample
+	$(BIN)/perfkit sample-data --out data/sample
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

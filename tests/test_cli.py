@@ -25,7 +25,7 @@ BOM = b"\xef\xbb\xbf"
 
 needs_sample = pytest.mark.skipif(
     not (SAMPLE / "projects.csv").exists(),
-    reason="data/sample/projects.csv not generated yet (perfkit sample --out data/sample)",
+    reason="data/sample/projects.csv not generated yet (perfkit sample-data --out data/sample)",
 )
 
 

@@ -255,7 +255,7 @@ def build_record(
         "random_picks": int((ordered["reason"] == "random").sum()),
         "picked_money": money_text(int(ordered["money"].sum() or 0)),
     }
-    for key in ("interval", "start", "m", "coverage_sizes_tried"):
+    for key in ("interval", "start", "m", "zero_money_units", "coverage_sizes_tried"):
         if info.get(key) is not None:
             draw[key] = info[key]
     if "random_money" in info:

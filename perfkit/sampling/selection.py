@@ -29,11 +29,13 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.export import atomic_output, write_csv
 from perfkit.fixedpoint import FIXED, SCALE, cents_to_float, fixed_to_float
 from perfkit.sampling.designs import (
     ALLOCATIONS,
@@ -209,6 +211,34 @@ class Selection:
         ('全部', 606, 20)
         """
         return self.strata
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write ``picks.csv``, ``strata.csv``, ``selection.json`` and ``field_workbook.xlsx``.
+
+        All at once or nothing (:class:`~perfkit.export.atomic_output`); the
+        record's input paths are stored relative to ``out_dir``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from perfkit.sampling import load_population, Design, draw_sample
+        >>> pop = load_population("data/sample/projects.csv", year=2023)
+        >>> out = Path(tempfile.mkdtemp()) / "draw"
+        >>> [p.name for p in draw_sample(pop, Design("srs", n=3), seed=1).write(out)]
+        ['field_workbook.xlsx', 'picks.csv', 'selection.json', 'strata.csv']
+        """
+        from perfkit.sampling.workbook import write_field_workbook
+
+        out = Path(out_dir)
+        owned = ("picks.csv", "strata.csv", "selection.json", "field_workbook.xlsx")
+        output = atomic_output(out, owns=owned)
+        with output as tmp:
+            write_csv(self.picks, tmp / "picks.csv")
+            write_csv(self.strata, tmp / "strata.csv")
+            text = self.record.to_json(relative_to=out.resolve())
+            (tmp / "selection.json").write_text(text, encoding="utf-8")
+            write_field_workbook(self, tmp / "field_workbook.xlsx")
+        return output.written
 
 
 def stratum_column(frame: pl.DataFrame, design: Design) -> pl.Expr:
@@ -397,6 +427,7 @@ def _draw(
             interval=_ratio_text(draw.total, draw.m),
             start=None if draw.start_scaled is None else _ratio_text(draw.start_scaled, draw.m),
             start_scaled=draw.start_scaled,
+            zero_money_units=int((eligible & (money == 0)).sum()),
         )
         work = frame.with_columns(
             certain.alias("certain"), draw.hits.alias("hits"), draw.probability.alias("p")
@@ -491,6 +522,7 @@ def _pick_table(picks: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
         .sort("_k", "unit_code")
         .with_row_index("order", offset=1)
         .select(
+            pl.col("order").cast(pl.Int64),
             "unit_code",
             "unit_name",
             "dept_code",
@@ -504,7 +536,6 @@ def _pick_table(picks: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
             "grade",
             "self_grade",
             flag_text.fill_null("").alias("flags"),
-            pl.col("order").cast(pl.Int64),
         )
     )
     return out

@@ -38,6 +38,7 @@ from perfkit.sampling.population import (
     fingerprint,
     load_population,
 )
+from perfkit.sampling.labels import sampling_label
 from perfkit.sampling.record import SelectionRecord
 from perfkit.sampling.workbook import SUMMARY_SHEET, FieldEntries, read_field_workbook
 from perfkit.systems import load_system
@@ -110,7 +111,11 @@ class Verification:
             write_csv(self.units, tmp / "verified_units.csv")
             write_csv(self.items, tmp / "verified_items.csv")
             write_csv(self.verifications_table(), tmp / "verifications.csv")
-            write_excel(tmp / "verification.xlsx", {"复核结果": self.units, "复核明细": self.items})
+            write_excel(
+                tmp / "verification.xlsx",
+                {"复核结果": self.units, "复核明细": self.items},
+                label=sampling_label,
+            )
             if evaluation is not None:
                 (tmp / "evaluation.json").write_text(
                     json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2) + "\n",
