@@ -132,8 +132,19 @@ class SelectionRecord:
         return {k: data[k] for k in order}
 
     def to_json(self, relative_to: Path | None = None) -> str:
-        """The record as JSON text (UTF-8, Chinese kept, two-space indent)."""
-        return json.dumps(self.to_dict(relative_to), ensure_ascii=False, indent=2) + "\n"
+        """The record as JSON text (UTF-8, Chinese kept, two-space indent).
+
+        The population's per-unit columns are written one column per line.
+        """
+        data = self.to_dict(relative_to)
+        columns = data["population"].get("data") or {}
+        marks = {name: f"@@column:{name}@@" for name in columns}
+        data["population"] = {**data["population"], "data": dict(marks)}
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        for name, mark in marks.items():
+            compact = json.dumps(columns[name], ensure_ascii=False, separators=(",", ":"))
+            text = text.replace(json.dumps(mark), compact, 1)
+        return text + "\n"
 
     def save(self, path: str | Path) -> Path:
         """Write the record to ``path`` (input paths stored relative to its folder)."""

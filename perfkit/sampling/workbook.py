@@ -134,7 +134,9 @@ def _unit_items(selection, codes: list[str]) -> pl.DataFrame:
     return items.with_columns(pl.col("unit_code").alias("_unit"))
 
 
-def write_field_workbook(selection, path: str | Path) -> Path:
+def write_field_workbook(
+    selection, path: str | Path, *, filled: pl.DataFrame | None = None
+) -> Path:
     """Write the field workbook of a selection (summary, notes, one sheet per unit).
 
     Parameters
@@ -143,6 +145,10 @@ def write_field_workbook(selection, path: str | Path) -> Path:
         From :func:`~perfkit.sampling.draw_sample`.
     path : path
         The ``.xlsx`` to write.
+    filled : polars.DataFrame, optional
+        Values to put in the yellow columns (a pre-filled or simulated
+        workbook): ``unit_code``, ``name`` (the row's 三级指标 or project code),
+        ``verified_actual`` (text), ``verified_points`` (float), ``note``.
 
     Examples
     --------
@@ -169,10 +175,11 @@ def write_field_workbook(selection, path: str | Path) -> Path:
         _summary_sheet(book, fmt, picks, names)
         _notes_sheet(book, fmt, record, selection.population.kind)
         by_unit = items.partition_by("_unit", as_dict=True, maintain_order=True)
+        given = _filled_lookup(filled)
         for row in picks.iter_rows(named=True):  # one sheet per pick (tens of units)
             code = row["unit_code"]
             unit_items = by_unit.get((code,), items.clear())
-            _unit_sheet(book, fmt, names[code], row, unit_items, selection.population.kind)
+            _unit_sheet(book, fmt, names[code], row, unit_items, selection.population.kind, given)
     finally:
         book.close()
     return path
@@ -335,7 +342,17 @@ def _notes_sheet(book, fmt, record: SelectionRecord, kind: str) -> None:
         sheet.write_string(i, 1, text)
 
 
-def _unit_sheet(book, fmt, name: str, pick: dict, items: pl.DataFrame, kind: str) -> None:
+def _filled_lookup(filled: pl.DataFrame | None) -> dict[tuple[str, str], tuple]:
+    if filled is None or filled.height == 0:
+        return {}
+    cols = ["unit_code", "name", "verified_actual", "verified_points", "note"]
+    frame = filled.select([c if c in filled.columns else pl.lit(None).alias(c) for c in cols])
+    return {(u, n): (a, p, t) for u, n, a, p, t in frame.iter_rows()}
+
+
+def _unit_sheet(
+    book, fmt, name: str, pick: dict, items: pl.DataFrame, kind: str, given: dict
+) -> None:
     sheet = book.add_worksheet(name)
     _write(sheet, 0, 0, "单位编码", fmt["label"])
     _write(sheet, 0, 1, pick["unit_code"])
@@ -359,7 +376,15 @@ def _unit_sheet(book, fmt, name: str, pick: dict, items: pl.DataFrame, kind: str
         r = _HEADER_ROW + i
         for j, (head, key) in enumerate(headers):
             if key is None:
-                sheet.write_blank(r, j, None, fmt["fill"])
+                name_key = "item" if kind == "projects" else "unit_code"
+                entry = given.get((pick["unit_code"], row.get(name_key)))
+                value = None
+                if entry is not None:
+                    value = {"复核完成值": entry[0], "复核得分": entry[1], "备注": entry[2]}[head]
+                if value is None:
+                    sheet.write_blank(r, j, None, fmt["fill"])
+                else:
+                    _write(sheet, r, j, value, fmt["fill"])
                 continue
             value = i + 1 if key == "seq" else row.get(key)
             if key == "direction":
