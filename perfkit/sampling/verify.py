@@ -144,7 +144,7 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
         except Exception:
             names = []
         if SUMMARY_SHEET in names:
-            return read_field_workbook(path, record)
+            return read_field_workbook(path, record, strict=False)
     raw = read_table(path, "verifications")
     typed, problems = check_table(raw)
     picked = {p["unit_code"] for p in record.picks}
@@ -161,10 +161,10 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
     ]
     if "name" not in typed.columns:
         problems.append(Problem(label, None, "name", "the item name (三级指标) column is needed"))
-    if any(p.severity == "error" for p in problems):
-        raise InputError(
-            problems, summary=f"{label}: the results have problems; nothing was written"
-        )
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and ("name" not in typed.columns or typed.height == 0):
+        raise InputError(problems, summary=f"{label}: the results have problems")
+    typed = typed.filter(pl.col("unit_code").is_in(list(picked)))
     frame = typed.select(
         "unit_code",
         pl.col("name"),
@@ -183,7 +183,9 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
         pl.lit(raw.header("verified_actual")).alias("actual_cell"),
         pl.lit(raw.header("name")).alias("name_cell"),
     ).with_columns(pl.lit(label).alias("file"))
-    return FieldEntries(frame, record.kind, label, [p for p in problems if p.severity != "error"])
+    return FieldEntries(
+        frame, record.kind, label, [p for p in problems if p.severity != "error"], errors
+    )
 
 
 def _where(row: dict, column: str, header: str) -> tuple[str, int | None, str]:
@@ -298,7 +300,10 @@ def _match(
         )
     from_workbook = frame["sheet"].is_not_null().any() if frame.height else False
     if from_workbook:
-        gaps = expected.join(frame, on=["unit_code", "_key"], how="anti")
+        with_sheet = frame.select("unit_code").unique()
+        gaps = expected.join(with_sheet, on="unit_code", how="semi").join(
+            frame, on=["unit_code", "_key"], how="anti"
+        )
         for code, item in gaps.select("unit_code", "item").iter_rows():
             problems.append(
                 Problem(
@@ -335,6 +340,7 @@ def _verify_projects(
         .sort("_order", pl.col("rule") != "execution_rate", maintain_order=True)
     )
     joined, problems = _match(entries, items, "三级指标")
+    problems = entries.errors + problems
     phrases, levels = _qualitative(system)
     problems += _check_values(joined, phrases, levels)
     if any(p.severity == "error" for p in problems):
@@ -645,6 +651,7 @@ def _verify_departments(
         pl.lit(None, pl.Int64).alias("source_row"),
     )
     joined, problems = _match(entries, projects, "项目编码")
+    problems = entries.errors + problems
     problems += _check_values(joined.with_columns(pl.col("rule")), {}, [])
     if any(p.severity == "error" for p in problems):
         raise InputError(problems, summary="the verified values have problems; nothing was written")

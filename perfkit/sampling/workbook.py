@@ -33,7 +33,7 @@ reported at once with file, sheet and cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -425,6 +425,7 @@ class FieldEntries:
     kind: str
     source: str
     warnings: list[Problem]
+    errors: list[Problem] = field(default_factory=list)
 
 
 def _col_letter(index: int) -> str:
@@ -436,13 +437,19 @@ def _col_letter(index: int) -> str:
     return letters
 
 
-def read_field_workbook(path: str | Path, record: SelectionRecord) -> FieldEntries:
+def read_field_workbook(
+    path: str | Path, record: SelectionRecord, *, strict: bool = True
+) -> FieldEntries:
     """Read a filled field workbook back, checking it against the selection record.
 
     Every problem is reported at once, each naming the file, the sheet and the
     cell: a sheet whose unit is not in the record, a picked unit without a
     sheet, a header that was changed, an item that is not the unit's, a value
     that is not a number, a negative amount or score.
+
+    With ``strict=False`` the problems are returned in ``errors`` instead (so
+    that :func:`~perfkit.sampling.verify.verify` can add the problems of the
+    values themselves and report them all together).
 
     Raises
     ------
@@ -512,7 +519,8 @@ def read_field_workbook(path: str | Path, record: SelectionRecord) -> FieldEntri
     for code in picked:
         if code not in seen:
             problems.append(Problem(label, None, None, f"no sheet for picked unit {code}"))
-    if any(p.severity == "error" for p in problems):
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and strict:
         raise InputError(
             problems, summary=f"{label}: the filled workbook has problems; nothing was written"
         )
@@ -537,6 +545,7 @@ def read_field_workbook(path: str | Path, record: SelectionRecord) -> FieldEntri
         kind,
         label,
         [p for p in problems if p.severity != "error"],
+        errors,
     )
 
 
