@@ -334,7 +334,7 @@ def test_bad_designs_are_clear_errors(pop2023: Population, design: Design, messa
 def test_negative_amounts_are_refused() -> None:
     pop = _toy(["10", "20"])
     pop.frame = pop.frame.with_columns(pl.Series("money", [-1, 20], pl.Int128))
-    with pytest.raises(PerfkitError, match="negative amounts .* U000"):
+    with pytest.raises(PerfkitError, match=r"negative amounts .* U000"):
         draw_sample(pop, Design("srs", n=1), seed=1)
 
 

@@ -38,6 +38,8 @@ SAMPLING_LABELS: dict[str, str] = {
     "money_coverage": "资金覆盖率",
     "money_share": "资金占比",
     "note": "备注",
+    "total": "复算得分",
+    "grade": "复算等级",
 }
 
 
@@ -46,7 +48,7 @@ def sampling_label(name: str) -> str:
 
     Examples
     --------
-    >>> sampling_label("reason"), sampling_label("total")
-    ('抽取原因', '总分')
+    >>> sampling_label("reason"), sampling_label("total"), sampling_label("unit_name")
+    ('抽取原因', '复算得分', '名称')
     """
     return SAMPLING_LABELS.get(name) or column_label(name)

@@ -32,16 +32,15 @@ from perfkit.export import atomic_output, write_csv, write_excel
 from perfkit.fixedpoint import FIXED, SCALE, cents_to_float, parse_fixed
 from perfkit.grading import grade_expr, grade_rank
 from perfkit.readers import RawTable, read_table
+from perfkit.sampling.labels import sampling_label
 from perfkit.sampling.population import (
     Population,
     _weighted_cents,
     fingerprint,
     load_population,
 )
-from perfkit.sampling.labels import sampling_label
 from perfkit.sampling.record import SelectionRecord
 from perfkit.sampling.workbook import SUMMARY_SHEET, FieldEntries, read_field_workbook
-from perfkit.systems import load_system
 from perfkit.validation import check_table
 
 __all__ = ["Verification", "read_results", "verify"]
@@ -89,7 +88,7 @@ class Verification:
         )
 
     def evaluate(self, *, threshold: float | str = 5, confidence: float = 0.95):
-        """Project the sample's findings to the population (see :mod:`~perfkit.sampling.evaluate`)."""
+        """Project the findings to the population (:func:`~perfkit.sampling.evaluate.evaluate`)."""
         from perfkit.sampling.evaluate import evaluate
 
         return evaluate(self, threshold=threshold, confidence=confidence)
@@ -393,7 +392,7 @@ def _verify_projects(
 
 
 def _check_values(joined: pl.DataFrame, phrases: dict[str, int], levels: list) -> list[Problem]:
-    """Verified values that cannot be right: not a number, an unknown phrase, a score out of band."""
+    """Verified values that cannot be right: not a number, unknown phrase, score out of band."""
     problems: list[Problem] = []
     rows = joined.filter(
         pl.col("entered_actual").is_not_null() | pl.col("entered_points").is_not_null()
