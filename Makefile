@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/perfkit sample-data --out data/sample
+	$(BIN)/python -m perfkit.sample_verifications data/sample
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -46,6 +47,9 @@ from perfkit.sampling.designs import (
 )
 from perfkit.sampling.population import Population
 from perfkit.sampling.risk import parse_rule, risk_matches
+
+if TYPE_CHECKING:
+    from perfkit.sampling.record import SelectionRecord
 
 __all__ = ["DESIGNS", "STRATA_ALL", "Design", "Selection", "draw_sample", "stratum_column"]
 
@@ -195,7 +199,7 @@ class Selection:
     """
 
     picks: pl.DataFrame
-    record: object
+    record: SelectionRecord
     population: Population
     strata: pl.DataFrame = field(default_factory=pl.DataFrame)
 

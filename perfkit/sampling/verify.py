@@ -29,7 +29,7 @@ import polars as pl
 from perfkit.contract import text_key
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.export import atomic_output, write_csv, write_excel
-from perfkit.fixedpoint import FIXED, SCALE, cents_to_float, parse_fixed
+from perfkit.fixedpoint import FIXED, SCALE, cents_to_float, map_unique, parse_fixed
 from perfkit.grading import grade_expr, grade_rank
 from perfkit.readers import RawTable, read_table
 from perfkit.sampling.labels import sampling_label
@@ -272,10 +272,10 @@ def _match(
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Join entries to the expected items on (unit_code, name); report strays and gaps."""
     frame = entries.frame.with_columns(
-        pl.col("name").map_elements(text_key, return_dtype=pl.String).alias("_key")
+        map_unique(entries.frame, "name", text_key, pl.String).alias("_key")
     )
     expected = expected.with_columns(
-        pl.col("item").map_elements(text_key, return_dtype=pl.String).alias("_key")
+        map_unique(expected, "item", text_key, pl.String).alias("_key")
     )
     problems: list[Problem] = []
     stray = frame.join(expected, on=["unit_code", "_key"], how="anti")
@@ -315,6 +315,11 @@ def _match(
     frame = frame.rename({"verified_actual": "entered_actual", "verified_points": "entered_points"})
     joined = expected.join(frame, on=["unit_code", "_key"], how="left", maintain_order="left")
     return joined, problems
+
+
+def _level(frame: pl.DataFrame, column: str, phrases: dict[str, int]) -> pl.Expr:
+    """The qualitative level (1–3) of a phrase column, null for anything else."""
+    return map_unique(frame, column, lambda t: phrases.get(text_key(t)), pl.Int32)
 
 
 def _qualitative(system) -> tuple[dict[str, int], list]:
@@ -401,12 +406,8 @@ def _check_values(joined: pl.DataFrame, phrases: dict[str, int], levels: list) -
         return problems
     rows = rows.with_columns(
         parse_fixed(pl.col("entered_actual")).alias("_num"),
-        pl.col("entered_actual")
-        .map_elements(lambda t: phrases.get(text_key(t)), return_dtype=pl.Int32)
-        .alias("_level"),
-        pl.col("actual")
-        .map_elements(lambda t: phrases.get(text_key(t)), return_dtype=pl.Int32)
-        .alias("_old_level"),
+        _level(rows, "entered_actual", phrases).alias("_level"),
+        _level(rows, "actual", phrases).alias("_old_level"),
         (pl.col("weight") * 100).round(0).cast(pl.Int64).alias("_w"),
     )
     names = " / ".join(lv.phrase for lv in levels)
@@ -505,13 +506,10 @@ def _apply(joined: pl.DataFrame, p_raw: RawTable, i_raw: RawTable, phrases: dict
             .fill_null(pl.col("executed").cast(pl.String))
             .alias("executed")
         )
-    ind = entered.filter(pl.col("rule") != "execution_rate").with_columns(
-        pl.col("entered_actual")
-        .map_elements(lambda t: phrases.get(text_key(t)), return_dtype=pl.Int32)
-        .alias("_lv"),
-        pl.col("actual")
-        .map_elements(lambda t: phrases.get(text_key(t)), return_dtype=pl.Int32)
-        .alias("_old"),
+    ind = entered.filter(pl.col("rule") != "execution_rate")
+    ind = ind.with_columns(
+        _level(ind, "entered_actual", phrases).alias("_lv"),
+        _level(ind, "actual", phrases).alias("_old"),
     )
     if ind.height == 0:
         return p_raw, i_raw
