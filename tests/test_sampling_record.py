@@ -202,8 +202,22 @@ def test_cli_needs_a_year_for_stacked_data(tmp_path: Path) -> None:
     assert "choose one (--year)" in result.output
 
 
-def test_sample_data_command_was_renamed() -> None:
-    help_text = run("--help").output
-    assert "sample-data" in help_text and "verify" in help_text
-    assert "plan" in run("sample", "--help").output
-    assert run("sample-data", "--help").exit_code == 0
+def test_saved_scores_and_pandas_frames_give_the_same_draw(tmp_path: Path) -> None:
+    scores = tmp_path / "scores"
+    done = run(
+        "score", "-p", SAMPLE / "projects.csv", "-i", SAMPLE / "indicators.csv", "--out", scores
+    )
+    assert done.exit_code == 0, done.output
+    design = Design("pps", n=30, risk=("budget_zero",))
+    plain = draw_sample(load_population(SAMPLE / "projects.csv", year=2023), design, 4)
+    saved = draw_sample(
+        load_population(SAMPLE / "projects.csv", year=2023, scores=scores), design, 4
+    )
+    assert saved.picks.equals(plain.picks)
+    assert "scores" in saved.record.inputs
+    frames = load_population(
+        pl.read_csv(SAMPLE / "projects.csv", infer_schema=False).to_pandas(),
+        pl.read_csv(SAMPLE / "indicators.csv", infer_schema=False).to_pandas(),
+        year=2023,
+    )
+    assert draw_sample(frames, design, 4).picks.equals(plain.picks)

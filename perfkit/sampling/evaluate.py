@@ -27,7 +27,9 @@ inclusion probabilities π (Horvitz–Thompson, design-based):
   of the random part, and the must-include units add their exact tainted money.
 
 PPS designs cannot draw units with no money (π = 0): the projections then
-cover the units with money, which the sentences say.
+cover the units with money, which the sentences say.  For cell selection a unit
+hit twice counts once (n = distinct random picks) in the Stringer bound and the
+variance, an approximation on the conservative side.
 """
 
 from __future__ import annotations

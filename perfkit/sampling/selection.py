@@ -216,6 +216,18 @@ class Selection:
         """
         return self.strata
 
+    def to_pandas(self):
+        """The picks as a pandas frame (for inputs handed as pandas).
+
+        Examples
+        --------
+        >>> from perfkit.sampling import load_population, Design, draw_sample
+        >>> pop = load_population("data/sample/projects.csv", year=2023)
+        >>> type(draw_sample(pop, Design("srs", n=2), seed=1).to_pandas()).__name__
+        'DataFrame'
+        """
+        return self.picks.to_pandas()
+
     def write(self, out_dir: str | Path) -> list[Path]:
         """Write ``picks.csv``, ``strata.csv``, ``selection.json`` and ``field_workbook.xlsx``.
 

@@ -70,6 +70,12 @@ class Verification:
     record: SelectionRecord
     warnings: list[Problem] = field(default_factory=list)
 
+    def to_pandas(self):
+        """``units`` and ``items`` as pandas frames."""
+        from perfkit.result import PandasScores
+
+        return PandasScores(self.units.to_pandas(), self.items.to_pandas())
+
     def verifications_table(self) -> pl.DataFrame:
         """The results as the contract's ``verifications`` table (one row per item).
 
