@@ -359,3 +359,34 @@ def test_a_year_is_needed_when_the_data_hold_several(scored) -> None:
         population_from_scores(scored)
     with pytest.raises(PerfkitError, match="no units in year 2030"):
         population_from_scores(scored, year=2030)
+
+
+def test_the_record_is_the_same_with_one_thread(tmp_path: Path, pop2023: Population) -> None:
+    """Same picks and record whatever the number of worker threads (POLARS_MAX_THREADS=1)."""
+    import os
+    import subprocess
+    import sys
+
+    design = Design("stratified", strata="dept_code", n=60, risk=("budget_zero",))
+    here = draw_sample(pop2023, design, seed=77).record.to_json()
+    script = (
+        "from perfkit.sampling import Design, draw_sample, load_population\n"
+        f"pop = load_population({str(SAMPLE / 'projects.csv')!r}, year=2023)\n"
+        "d = Design('stratified', strata='dept_code', n=60, risk=('budget_zero',))\n"
+        "print(draw_sample(pop, d, seed=77).record.to_json(), end='')\n"
+    )
+    env = {**os.environ, "POLARS_MAX_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    mine = _record_from(here)
+    theirs = _record_from(out)
+    assert mine.picks == theirs.picks
+    assert mine.population["fingerprint"] == theirs.population["fingerprint"]
+    assert mine.draw == theirs.draw
+
+
+def _record_from(text: str):
+    from perfkit.sampling import SelectionRecord
+
+    return SelectionRecord.from_json(text)
