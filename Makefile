@@ -31,7 +31,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format .
 
 sample: $(STAMP)
-	$(BIN)/perfkit sample --out data/sample
+	$(BIN)/perfkit sample-data --out data/sample
+	$(BIN)/python -m perfkit.sample_verifications data/sample
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

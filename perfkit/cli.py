@@ -254,7 +254,7 @@ def demo(data_dir: str, out_dir: str) -> None:
         click.echo(line)
 
 
-@main.command()
+@main.command("sample-data")
 @click.option(
     "--out",
     "out_dir",
@@ -265,7 +265,7 @@ def demo(data_dir: str, out_dir: str) -> None:
 )
 @click.option("--seed", default=2024, show_default=True, help="Random seed.")
 @user_errors
-def sample(out_dir: str, seed: int) -> None:
+def sample_data(out_dir: str, seed: int) -> None:
     """Generate the deterministic sample region (data/sample)."""
     from perfkit.sample_data import write_sample
 
@@ -274,14 +274,14 @@ def sample(out_dir: str, seed: int) -> None:
 
 
 # Commands defined in other modules register below, one line each.
-from perfkit.monitoring.cli import monitor  # noqa: E402
-
-main.add_command(monitor)
-
-
 from perfkit.batch.cli import run  # noqa: E402
+from perfkit.monitoring.cli import monitor  # noqa: E402
+from perfkit.sampling.cli import sample, verify  # noqa: E402
 
 main.add_command(run)
+main.add_command(monitor)
+main.add_command(sample)
+main.add_command(verify)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,7 +25,7 @@ BOM = b"\xef\xbb\xbf"
 
 needs_sample = pytest.mark.skipif(
     not (SAMPLE / "projects.csv").exists(),
-    reason="data/sample/projects.csv not generated yet (perfkit sample --out data/sample)",
+    reason="data/sample/projects.csv not generated yet (perfkit sample-data --out data/sample)",
 )
 
 
@@ -296,3 +296,11 @@ def test_rerun_into_same_folder_leaves_no_stale_files(tmp_path: Path) -> None:
         "scores.xlsx",
         "unit_scores.csv",
     ]
+
+
+def test_sample_data_command_was_renamed() -> None:
+    """`perfkit sample` is the verification sampling group; the generator is `sample-data`."""
+    help_text = run("--help").output
+    assert "sample-data" in help_text and "verify" in help_text
+    assert {"plan", "draw", "reperform"} <= set(run("sample", "--help").output.split())
+    assert run("sample-data", "--help").exit_code == 0
