@@ -13,7 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["SOURCE_COLUMNS", "TABLES", "Column", "TableSpec", "normalise_header", "table_spec", "text_key"]
+__all__ = [
+    "SOURCE_COLUMNS",
+    "TABLES",
+    "Column",
+    "TableSpec",
+    "normalise_header",
+    "table_spec",
+    "text_key",
+]
 
 #: Column kinds.  ``text``: any non-empty text; ``year``/``month``: whole
 #: numbers in range; ``amount``: a number ≥ 0 (money, 万元); ``number``: any
