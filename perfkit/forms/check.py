@@ -87,9 +87,7 @@ class FormCheck:
             if path.suffix.lower() == ".csv":
                 write_csv(self.findings, tmp / path.name)
             else:
-                write_excel(
-                    tmp / path.name, {"问题清单": self.findings, "表单": self.forms.forms}
-                )
+                write_excel(tmp / path.name, {"问题清单": self.findings, "表单": self.forms.forms})
         return path
 
 
@@ -501,9 +499,7 @@ def _engine(
         if d.height == 0:
             return None, out, excluded
         try:
-            result = score(
-                d.select(PROJECT_COLUMNS), i.select(INDICATOR_COLUMNS), system=system
-            )
+            result = score(d.select(PROJECT_COLUMNS), i.select(INDICATOR_COLUMNS), system=system)
         except InputError as exc:
             for problem in exc.problems:
                 if problem.severity != "error" or problem.row is None:
@@ -594,7 +590,15 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
             return None
         value = _dec(c.text)
         if value is None:
-            add(c.address, subject, field_name, c.text, None, "数字", f"{field_name} '{c.text}' is not a number")
+            add(
+                c.address,
+                subject,
+                field_name,
+                c.text,
+                None,
+                "数字",
+                f"{field_name} '{c.text}' is not a number",
+            )
         return value
 
     section_scores: list[tuple[str, Decimal]] = []
