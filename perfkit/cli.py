@@ -274,7 +274,7 @@ def sample(out_dir: str, seed: int) -> None:
 
 
 # Commands defined in other modules register below, one line each.
-from perfkit.forms.cli import check_forms_command, export_forms_command, import_forms_command  # noqa: E402, I001
+from perfkit.forms.cli import check_forms_command, export_forms_command, import_forms_command  # noqa: E402
 
 main.add_command(import_forms_command)
 main.add_command(check_forms_command)

@@ -454,7 +454,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         field_name="得分",
         stated=fixed_text(p),
         recomputed=_cents_text(rec),
-        check=pl.lit("规则复算"),
+        check="规则复算",
         message=pl.format(
             "得分 {} differs from the rule's result {} ({})",
             fixed_text(p),
@@ -486,7 +486,6 @@ def _engine(
 ) -> tuple[object, list[dict[str, object]], set[tuple[str, str]]]:
     """Score the forms; forms the engine rejects are reported and left out, the rest scored."""
     from perfkit.api import score
-
     from perfkit.forms.read import INDICATOR_COLUMNS, PROJECT_COLUMNS
 
     out: list[dict[str, object]] = []
@@ -498,8 +497,19 @@ def _engine(
         d, i = detail.filter(keep), ind.filter(keep)
         if d.height == 0:
             return None, out, excluded
+        # the engine gets what scoring needs; stated totals, grades and quantitative items'
+        # 得分 are compared with its result here (so that a wrong one does not stop it)
+        entered = (pl.col("direction") == "定性") & (
+            pl.col("points_fixed") <= pl.col("weight_fixed")
+        )
+        projects = d.select(PROJECT_COLUMNS).with_columns(
+            pl.lit(None, pl.String).alias("self_score"), pl.lit(None, pl.String).alias("self_grade")
+        )
+        indicators = i.with_columns(
+            pl.when(entered).then(pl.col("self_points")).alias("self_points")
+        ).select(INDICATOR_COLUMNS)
         try:
-            result = score(d.select(PROJECT_COLUMNS), i.select(INDICATOR_COLUMNS), system=system)
+            result = score(projects, indicators, system=system)
         except InputError as exc:
             for problem in exc.problems:
                 if problem.severity != "error" or problem.row is None:
@@ -637,18 +647,18 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
                 f"section {name} has 分值 {_show(s_max)} but its items' 指标值 add up to "
                 f"{_show(sum(item_max))}",
             )
-        if section.items and s_score is not None and len(item_score) == len(section.items):
-            if sum(item_score) != s_score:
-                add(
-                    section.score.address,
-                    name,
-                    "得分",
-                    _show(s_score),
-                    _show(sum(item_score)),
-                    "部分得分 = 各项考核结果之和",
-                    f"section {name} scores {_show(s_score)} but its items add up to "
-                    f"{_show(sum(item_score))}",
-                )
+        complete = len(item_score) == len(section.items)
+        if section.items and s_score is not None and complete and sum(item_score) != s_score:
+            add(
+                section.score.address,
+                name,
+                "得分",
+                _show(s_score),
+                _show(sum(item_score)),
+                "部分得分 = 各项考核结果之和",
+                f"section {name} scores {_show(s_score)} but its items add up to "
+                f"{_show(sum(item_score))}",
+            )
         if s_score is not None:
             section_scores.append((name, s_score))
         if s_max is not None:

@@ -288,7 +288,8 @@ def _locate_indicators(form: ProjectForm, grid: Grid, assume: bool) -> None:
         form.problem(
             carried[0],
             "一级指标/二级指标",
-            f"empty 一级/二级指标 cells taken from the row above (not merged): {', '.join(carried)}",
+            "empty 一级/二级指标 cells taken from the row above (not merged): "
+            + ", ".join(carried),
             severity="warning",
         )
     if not form.indicators:

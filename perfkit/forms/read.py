@@ -150,9 +150,8 @@ class FormSet:
 
     def write(self, out_dir: str | Path, *, parquet: bool = True) -> list[Path]:
         """Write projects/indicators (.csv and .parquet), forms.csv and problems.csv atomically."""
-        owned = tuple(
-            f"{n}.{e}" for n in ("projects", "indicators") for e in ("csv", "parquet")
-        ) + ("forms.csv", "problems.csv")
+        tables = [f"{n}.{e}" for n in ("projects", "indicators") for e in ("csv", "parquet")]
+        owned = (*tables, "forms.csv", "problems.csv")
         output = atomic_output(out_dir, owns=owned)
         with output as tmp:
             for name, table in (("projects", self.projects), ("indicators", self.indicators)):
@@ -233,11 +232,11 @@ def read_forms(
                 )
             else:
                 sheets.append(_sheet_row(path.name, name, None, grid.reader, "not a form"))
-        if files and not any(s["file"] == path.name and s["layout"] for s in sheets):
-            if not any(p.file == path.name and p.sheet is None for p in problems):
-                problems.append(
-                    Problem(path.name, None, None, "no self-evaluation form found on any sheet")
-                )
+        no_form = not any(s["file"] == path.name and s["layout"] for s in sheets)
+        if no_form and not any(p.file == path.name and p.sheet is None for p in problems):
+            problems.append(
+                Problem(path.name, None, None, "no self-evaluation form found on any sheet")
+            )
     for form in found:
         problems += form.problems
     detail, ind_detail, parse_problems = _parse(found, year)
