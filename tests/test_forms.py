@@ -18,12 +18,12 @@ import openpyxl
 import polars as pl
 import pytest
 from click.testing import CliRunner, Result
-from tests.form_builder import INDICATORS, FormSpec, save_forms
 from polars.testing import assert_frame_equal
 
 import perfkit
 from perfkit.cli import main
 from perfkit.forms.targets import Target, parse_target
+from tests.form_builder import INDICATORS, FormSpec, save_forms
 
 HERE = Path(__file__).resolve().parent
 FORMS = HERE / "data" / "forms"
@@ -261,7 +261,7 @@ def test_hostile_names_are_neutralised_in_csv_but_kept_in_parquet(tmp_path: Path
     assert found.projects.get_column("project_name").to_list() == HOSTILE
     found.write(tmp_path / "out")
     names = text_csv(tmp_path / "out" / "projects.csv").get_column("project_name").to_list()
-    assert names == ["'" + HOSTILE[0], "'" + HOSTILE[1], "'" + HOSTILE[2], "-2+3"][:3] + ["'-2+3"]
+    assert names == ["'" + name for name in HOSTILE]
     parquet = pl.read_parquet(tmp_path / "out" / "projects.parquet")
     assert parquet.get_column("project_name").to_list() == HOSTILE
 
@@ -400,7 +400,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory, good: Path) -> tuple[Path
 
 
 def test_export_writes_the_official_layout_for_printing(exported) -> None:
-    scored, forms = exported
+    forms = exported[1]
     assert sorted(p.name for p in forms.iterdir()) == ["2023-民政局-民政局.xlsx"]
     workbook = openpyxl.load_workbook(forms / "2023-民政局-民政局.xlsx")
     assert workbook.sheetnames == ["城乡低保资金", "P-002", "H0", "H1", "H2", "H3"]
@@ -424,7 +424,7 @@ def test_export_writes_the_official_layout_for_printing(exported) -> None:
 
 
 def test_export_neutralises_formula_like_names(exported) -> None:
-    _, forms = exported
+    forms = exported[1]
     workbook = openpyxl.load_workbook(forms / "2023-民政局-民政局.xlsx")
     names = [workbook[f"H{i}"]["B3"] for i in range(4)]
     assert [c.value for c in names] == [

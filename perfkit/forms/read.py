@@ -195,7 +195,7 @@ def read_forms(
     >>> import perfkit
     >>> fs = perfkit.read_forms("tests/data/forms/2023-民政局.xls")
     >>> fs.projects.select("project_name", "executed").row(0)
-    ('城乡低保资金', '1180.5')
+    ('城乡低保资金', '1180.50')
     >>> fs.indicators.select("direction", "target", "unit", "source_cell").row(0)
     ('正向', '12000', '人', 'B14:I14')
     """
