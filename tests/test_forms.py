@@ -95,7 +95,7 @@ def test_import_reads_every_field_with_its_source(good: Path) -> None:
     assert projects.select(
         "year", "project_code", "project_name", "dept_name", "budget_initial"
     ).rows() == [
-        ("2023", "城乡低保资金", "城乡低保资金", "民政局", "1000.00"),
+        ("2023", "民政局/城乡低保资金", "城乡低保资金", "民政局", "1000.00"),
         ("2023", "P-002", "养老服务补贴", "民政局", "1000.00"),
     ]
     assert projects.select("budget_full_year", "executed", "self_score", "self_grade").rows() == [
@@ -244,7 +244,7 @@ def test_import_then_score_end_to_end(tmp_path: Path, good: Path) -> None:
     assert "warning" not in result.output  # the source columns are part of the contract
     units = text_csv(scored / "unit_scores.csv")
     assert units.select("unit_code", "total", "grade", "source_cell").rows() == [
-        ("城乡低保资金", "98.02", "优", "B6:I6"),
+        ("民政局/城乡低保资金", "98.02", "优", "B6:I6"),
         ("P-002", "98.02", "优", "D10:K10"),
     ]
     items = text_csv(scored / "item_scores.csv").filter(pl.col("item") == "按月发放及时率")
@@ -403,11 +403,12 @@ def test_export_writes_the_official_layout_for_printing(exported) -> None:
     forms = exported[1]
     assert sorted(p.name for p in forms.iterdir()) == ["2023-民政局-民政局.xlsx"]
     workbook = openpyxl.load_workbook(forms / "2023-民政局-民政局.xlsx")
-    assert workbook.sheetnames == ["城乡低保资金", "P-002", "H0", "H1", "H2", "H3"]
+    assert workbook.sheetnames == ["民政局_城乡低保资金", "P-002", "H0", "H1", "H2", "H3"]
     ws = workbook["P-002"]
     assert ws["B3"].value == "养老服务补贴"
+    assert (ws["F3"].value, ws["G3"].value) == ("项目编码", "P-002")
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:I1", "B3:I3", "A5:A9", "B13:B16", "C13:C14", "A12:A19", "A20:F20"} <= merged
+    assert {"A1:I1", "B3:E3", "G3:I3", "A5:A9", "B13:B16", "C13:C14", "A12:A19", "A20:F20"} <= merged
     assert ws["H20"].value == 98.02 and ws["H20"].number_format == "0.00"
     assert ws["B21"].value == "优"
     assert ws["E6"].number_format == "#,##0.00" and ws["H6"].number_format == "0.00%"

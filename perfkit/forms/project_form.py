@@ -216,7 +216,7 @@ def _locate_money(form: ProjectForm, grid: Grid) -> None:
                 continue
             form.fields[f"money_{part}_label"] = (grid.text(r, c), cell_address(r, c))
             for name, col in cols.items():
-                text = _value(form, grid, r, col, name == "rate")
+                text = _value(form, grid, r, col, False)  # 执行率: checked either way
                 form.fields[f"money_{part}_{name}"] = (text, cell_address(r, col))
             if part == "total":
                 form.source_cell = f"{cell_address(r, c)}:{cell_address(r, max(cols.values()))}"

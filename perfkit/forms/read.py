@@ -311,7 +311,10 @@ def _parse(
     numbers = [*_MONEY_FIELDS, "total_weight", "total_points"]
     detail = raw.with_columns(
         year_text.alias("year"),
-        pl.coalesce("project_code", "project_name").alias("project_code"),
+        # a form without 项目编码: the department and the name identify the project
+        pl.coalesce(
+            "project_code", pl.format("{}/{}", pl.col("dept_name"), pl.col("project_name"))
+        ).alias("project_code"),
         pl.coalesce("dept_code", "dept_name").alias("dept_code"),
         *[_number(n).alias(f"{n}_fixed") for n in numbers],
         *[
