@@ -44,6 +44,7 @@ def generate(folder: Path, n: int) -> None:
 def child(folder: str, engine: str, out: str) -> None:
     import perfkit
 
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux: KiB)
     start = time.perf_counter()
     found = perfkit.read_forms(folder, engine=engine)
     seconds = time.perf_counter() - start
@@ -58,6 +59,7 @@ def child(folder: str, engine: str, out: str) -> None:
                 "forms": found.projects.height,
                 "errors": len(found.errors),
                 "peak_mib": peak,
+                "baseline_mib": before,
                 "readers": readers,
             }
         )
@@ -96,7 +98,8 @@ def main() -> None:
         r = runs[engine]
         print(
             f"{engine:>9}: {r['seconds']:.2f} s, {r['forms'] / r['seconds']:.0f} forms/s, "
-            f"peak RSS {r['peak_mib']:.0f} MiB, readers {r['readers']}, errors {r['errors']}"
+            f"peak RSS {r['peak_mib']:.0f} MiB ({r['baseline_mib']:.0f} MiB after imports), "
+            f"readers {r['readers']}, errors {r['errors']}"
         )
     for table in ("projects", "indicators"):
         assert_frame_equal(

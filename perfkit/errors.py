@@ -53,8 +53,8 @@ class Problem:
     column: str | None
     message: str
     severity: str = field(default="error", compare=False)
-    sheet: str | None = field(default=None, compare=False)
-    cell: str | None = field(default=None, compare=False)
+    sheet: str | None = None
+    cell: str | None = None
 
     @property
     def address(self) -> str:

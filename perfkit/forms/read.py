@@ -23,7 +23,7 @@ import polars as pl
 
 from perfkit.errors import Problem, problem_order, problems_frame
 from perfkit.export import atomic_output, write_csv
-from perfkit.fixedpoint import normalise_number_text, parse_fixed
+from perfkit.fixedpoint import map_unique, normalise_number_text, parse_fixed
 from perfkit.forms.assessment_form import AssessmentForm, is_assessment_form, locate_assessment
 from perfkit.forms.grid import Grid
 from perfkit.forms.project_form import (
@@ -241,7 +241,7 @@ def read_forms(
         problems += form.problems
     detail, ind_detail, parse_problems = _parse(found, year)
     problems += parse_problems
-    problems = sorted(set(problems), key=problem_order)
+    problems = sorted(dict.fromkeys(problems), key=problem_order)
     bad = {(p.file, p.sheet) for p in problems if p.severity == "error" and p.sheet is not None}
     keep = ~pl.struct("source_file", "source_sheet").is_in(
         [{"source_file": f, "source_sheet": s} for f, s in bad]
@@ -465,9 +465,9 @@ def _parse_indicators(
     actual = parse_targets(raw.get_column("actual")).rename(
         {"direction": "_a_dir", "number": "_a_num", "unit": "_a_unit"}
     )
-    given_dir = pl.col("direction").map_elements(_direction_word, return_dtype=pl.String)
+    given_dir = map_unique(raw, "direction", _direction_word, pl.String)
     frame = pl.concat([raw, target, actual], how="horizontal").with_columns(
-        given_dir.alias("_given_dir") if raw.height else pl.lit(None, pl.String).alias("_given_dir")
+        given_dir.alias("_given_dir")
     )
     qualitative = (pl.col("_t_dir") == "定性") | (pl.col("_given_dir") == "定性")
     direction = (
@@ -487,7 +487,7 @@ def _parse_indicators(
     )
     quant = ~qualitative.fill_null(False)
     problems: list[Problem] = []
-    for name in ("level1", "name", "target", "actual"):
+    for name in ("level1", "level2", "name", "target", "actual"):
         label = _LABEL[name]
         problems += _cell_problems(frame, pl.col(name).is_null(), name, label, f"{label} is empty")
     problems += _cell_problems(

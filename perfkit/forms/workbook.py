@@ -74,7 +74,10 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
 
 
 def _open_problem(path: Path, exc: Exception) -> Problem:
-    head = path.read_bytes()[:8] if path.is_file() else b""
+    head = b""
+    if path.is_file():
+        with path.open("rb") as stream:
+            head = stream.read(8)
     encrypted = type(exc).__name__ == "PasswordError" or (
         head == _OLE and path.suffix.lower() in (".xlsx", ".xlsm")
     )
