@@ -92,7 +92,9 @@ def main() -> None:
     folder = work / "forms"
     start = time.perf_counter()
     generate(folder, args.forms)
-    print(f"generated {args.forms} forms (one workbook each) in {time.perf_counter() - start:.1f} s")
+    print(
+        f"generated {args.forms} forms (one workbook each) in {time.perf_counter() - start:.1f} s"
+    )
     runs = {engine: measure(folder, engine, work) for engine in ("auto", "openpyxl")}
     for engine in runs:
         r = runs[engine]

@@ -408,7 +408,16 @@ def test_export_writes_the_official_layout_for_printing(exported) -> None:
     assert ws["B3"].value == "养老服务补贴"
     assert (ws["F3"].value, ws["G3"].value) == ("项目编码", "P-002")
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:I1", "B3:E3", "G3:I3", "A5:A9", "B13:B16", "C13:C14", "A12:A19", "A20:F20"} <= merged
+    assert {
+        "A1:I1",
+        "B3:E3",
+        "G3:I3",
+        "A5:A9",
+        "B13:B16",
+        "C13:C14",
+        "A12:A19",
+        "A20:F20",
+    } <= merged
     assert ws["H20"].value == 98.02 and ws["H20"].number_format == "0.00"
     assert ws["B21"].value == "优"
     assert ws["E6"].number_format == "#,##0.00" and ws["H6"].number_format == "0.00%"
