@@ -372,6 +372,16 @@ def test_seed001_section_scores_do_not_add_up_to_the_stated_total(tmp_path: Path
     # the section that claims 10 for items worth 9, and the item scores are within their maxima
     cells = {r[2] for r in rows[1:]}
     assert {"C4", "H4", "H27", "C59"} <= cells
+    # against the built-in system: the item maxima it reconstructed from the garbled table
+    check = perfkit.check_forms(SEED001)
+    warned = check.findings.filter(pl.col("severity") == "warning")
+    assert warned.select("cell", "stated", "recomputed").rows() == [
+        ("C5", "6", "7"),
+        ("C29", "14", "11"),
+        ("C38", "2", "5"),
+        ("C53", "0.5", "1"),
+        ("C54", "0.5", "1"),
+    ]
 
 
 # ---------------------------------------------------------------- export

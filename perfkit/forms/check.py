@@ -95,6 +95,7 @@ def check_forms(
     inputs: str | Path | Iterable[str | Path],
     *,
     system: str | Path | System = "project-self-eval",
+    assessment_system: str | Path | System = "budget-mgmt-assessment",
     engine: str = "auto",
     year: int | None = None,
 ) -> FormCheck:
@@ -106,6 +107,10 @@ def check_forms(
         Workbooks or folders, as for :func:`perfkit.read_forms`.
     system : str, Path or System
         The indicator system project forms are scored with.
+    assessment_system : str, Path or System
+        The system 部门预算管理绩效考核自评表 forms are compared with: where a
+        section has as many items as the system's, each item's 指标值 is
+        compared with the system's maximum (a warning when they differ).
     engine, year
         As for :func:`perfkit.read_forms`.
 
@@ -127,8 +132,10 @@ def check_forms(
     if forms.projects.height:
         project_rows, scores = _check_projects(forms, loaded)
         rows += project_rows
+    reference = _system_maxima(load_system(assessment_system)) if forms.assessment_forms else []
     for form in forms.assessment_forms:
         rows += _check_assessment(form)
+        rows += _against_system(form, reference, str(assessment_system))
     findings = pl.DataFrame(rows, schema=FINDING_COLUMNS)
     order = pl.col("cell").str.extract(r"(\d+)$").cast(pl.Int64)
     findings = findings.with_columns(order.alias("_r")).sort(
@@ -690,4 +697,47 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
                 f"合计 分值 {_show(t_max)} is not the sum of the sections' 分值 "
                 f"({_show(sum(section_max))})",
             )
+    return out
+
+
+def _leaves(node, out: list[tuple[str, str, Decimal]]) -> list[tuple[str, str, Decimal]]:
+    if node.children:
+        for child in node.children:
+            _leaves(child, out)
+    else:
+        out.append((node.id, node.label, Decimal(str(node.points))))
+    return out
+
+
+def _system_maxima(system: System) -> list[list[tuple[str, str, Decimal]]]:
+    """Per top-level section of an assessments system: (id, label, maximum) of its leaves."""
+    return [_leaves(group, []) for group in system.groups]
+
+
+def _against_system(
+    form: AssessmentForm, reference: list[list[tuple[str, str, Decimal]]], name: str
+) -> list[dict[str, object]]:
+    """Item maxima that differ from the system's (sections matched in order, same item count)."""
+    out = []
+    for section, leaves in zip(form.sections, reference, strict=False):
+        if len(section.items) != len(leaves) or not section.items:
+            continue
+        for item, (item_id, label, maximum) in zip(section.items, leaves, strict=True):
+            stated = _dec(item["maximum"].text)
+            if stated is not None and stated != maximum:
+                out.append(
+                    _finding(
+                        form.file,
+                        form.sheet,
+                        item["maximum"].address,
+                        item["label"].text,
+                        "指标值",
+                        _show(stated),
+                        _show(maximum),
+                        f"指标体系 {name}",
+                        f"指标值 {_show(stated)} differs from item {item_id} ({label}) of "
+                        f"system {name}: {_show(maximum)}",
+                        "warning",
+                    )
+                )
     return out

@@ -85,11 +85,22 @@ def import_forms_command(inputs: tuple[str, ...], out_dir: str, engine: str, yea
 @click.option(
     "--system", "-s", default="project-self-eval", show_default=True, help="System to rescore with."
 )
+@click.option(
+    "--assessment-system",
+    default="budget-mgmt-assessment",
+    show_default=True,
+    help="System that 部门预算管理绩效考核自评表 item maxima are compared with.",
+)
 @_engine
 @_year
 @user_errors
 def check_forms_command(
-    inputs: tuple[str, ...], out_path: str, system: str, engine: str, year: int | None
+    inputs: tuple[str, ...],
+    out_path: str,
+    system: str,
+    assessment_system: str,
+    engine: str,
+    year: int | None,
 ):
     """Recompute submitted forms and list where each disagrees with itself or the rules.
 
@@ -97,7 +108,9 @@ def check_forms_command(
     """
     from perfkit.forms.check import check_forms
 
-    result = check_forms(inputs, system=system, engine=engine, year=year)
+    result = check_forms(
+        inputs, system=system, assessment_system=assessment_system, engine=engine, year=year
+    )
     path = result.write(out_path)
     findings = result.findings
     for row in findings.iter_rows(named=True):
