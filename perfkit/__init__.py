@@ -13,6 +13,7 @@ Examples
 
 from perfkit.api import ValidationReport, score, validate
 from perfkit.errors import InputError, PerfkitError, Problem, SystemDefinitionError
+from perfkit.forms import check_forms, read_forms, write_forms
 from perfkit.grading import grade
 from perfkit.metrics import execution_rate, reduction_rate
 from perfkit.monitoring import MonitoringResult, monitor
@@ -32,13 +33,16 @@ __all__ = [
     "SystemDefinitionError",
     "ValidationReport",
     "__version__",
+    "check_forms",
     "execution_rate",
     "grade",
     "list_systems",
     "load_system",
     "monitor",
+    "read_forms",
     "read_table",
     "reduction_rate",
     "score",
     "validate",
+    "write_forms",
 ]

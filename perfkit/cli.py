@@ -275,13 +275,24 @@ def sample_data(out_dir: str, seed: int) -> None:
 
 # Commands defined in other modules register below, one line each.
 from perfkit.batch.cli import run  # noqa: E402
+from perfkit.forms.cli import (  # noqa: E402
+    check_forms_command,
+    export_forms_command,
+    import_forms_command,
+)
 from perfkit.monitoring.cli import monitor  # noqa: E402
 from perfkit.sampling.cli import sample, verify  # noqa: E402
 
-main.add_command(run)
-main.add_command(monitor)
-main.add_command(sample)
-main.add_command(verify)
+for _command in (
+    run,
+    import_forms_command,
+    check_forms_command,
+    export_forms_command,
+    monitor,
+    sample,
+    verify,
+):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 __all__ = [
     "INDICATOR_TARGETS",
     "MIDYEAR_PROJECTS",
+    "SOURCE_COLUMNS",
     "TABLES",
     "Column",
     "TableSpec",
@@ -124,6 +125,15 @@ def _c(name: str, kind: str, required: bool, *aliases: str, label: str = "") -> 
     return Column(name, kind, required, tuple(aliases), label)
 
 
+#: Where a row was read from when it came from a spreadsheet form (``perfkit import-forms``):
+#: optional in ``projects`` and ``indicators``; scoring carries them into its results.
+SOURCE_COLUMNS = ("source_file", "source_sheet", "source_cell")
+SOURCE = (
+    _c("source_file", "text", False, "来源文件"),
+    _c("source_sheet", "text", False, "来源工作表"),
+    _c("source_cell", "text", False, "来源单元格"),
+)
+
 PROJECTS = TableSpec(
     "projects",
     "项目",
@@ -140,6 +150,7 @@ PROJECTS = TableSpec(
         _c("self_score", "number", False, "自评得分", "自评分"),
         _c("self_grade", "text", False, "自评等级"),
         _c("carryover", "amount", False, "结转结余", "上年结转"),
+        *SOURCE,
     ),
     key=("year", "project_code"),
 )
@@ -160,6 +171,7 @@ INDICATORS = TableSpec(
         _c("weight", "number", False, "分值", "权重"),
         _c("self_points", "number", False, "自评得分", "得分"),
         _c("reason", "text", False, "偏差原因", "偏差原因分析及改进措施"),
+        *SOURCE,
     ),
     key=("year", "unit_code", "level1", "level2", "name"),
 )

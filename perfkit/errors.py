@@ -33,11 +33,19 @@ class Problem:
         What is wrong, in words a user can act on.
     severity : str
         ``"error"`` (blocks scoring) or ``"warning"`` (reported, not blocking).
+    sheet : str or None
+        The workbook sheet, for problems found in a spreadsheet form.
+    cell : str or None
+        The cell address (``F14``) in ``sheet``; such a problem is shown as
+        ``file!sheet!cell: message`` (the message names the field).
 
     Examples
     --------
     >>> str(Problem("projects.csv", 14, "executed", "'九成' is not a number"))
     "projects.csv:14: executed: '九成' is not a number"
+    >>> str(Problem("2023-民政局.xlsx", 14, "实际完成值", "实际完成值 '九成' is not a number",
+    ...             sheet="Sheet3", cell="F14"))
+    "2023-民政局.xlsx!Sheet3!F14: 实际完成值 '九成' is not a number"
     """
 
     file: str
@@ -45,12 +53,20 @@ class Problem:
     column: str | None
     message: str
     severity: str = field(default="error", compare=False)
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def address(self) -> str:
+        """Where the problem is: ``file!sheet!cell``, ``file!sheet``, ``file:row`` or ``file``."""
+        if self.sheet is not None:
+            return "!".join(x for x in (self.file, self.sheet, self.cell) if x)
+        return self.file if self.row is None else f"{self.file}:{self.row}"
 
     def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}:{self.row}"
-        col = f" {self.column}:" if self.column else ""
+        col = f" {self.column}:" if self.column and self.sheet is None else ""
         tag = "" if self.severity == "error" else f" [{self.severity}]"
-        return f"{where}:{col} {self.message}{tag}"
+        return f"{self.address}:{col} {self.message}{tag}"
 
 
 class PerfkitError(Exception):
@@ -83,30 +99,39 @@ class SystemDefinitionError(PerfkitError):
 
 
 def problem_order(p: Problem) -> tuple:
-    """Sort key: file, row (whole-file problems first), column, message."""
-    return (p.file, p.row if p.row is not None else -1, p.column or "", p.message)
+    """Sort key: file, sheet, row (whole-file problems first), column, message."""
+    return (p.file, p.sheet or "", p.row if p.row is not None else -1, p.column or "", p.message)
 
 
 def problems_frame(problems: Iterable[Problem]) -> pl.DataFrame:
     """Problems as a polars frame, one row each, sorted by file and row.
 
+    Problems located in a workbook sheet add ``sheet`` and ``cell`` columns
+    (only when there are such problems, so other tables keep their columns).
+
     Examples
     --------
     >>> problems_frame([Problem("a.csv", 3, "year", "bad")]).columns
     ['file', 'row', 'column', 'message', 'severity']
+    >>> problems_frame([Problem("a.xlsx", 3, "分值", "bad", sheet="S1", cell="G3")]).columns
+    ['file', 'sheet', 'cell', 'row', 'column', 'message', 'severity']
     """
+    ordered = sorted(problems, key=problem_order)
+    located = any(p.sheet is not None for p in ordered)
     rows = [
         {
             "file": p.file,
+            **({"sheet": p.sheet, "cell": p.cell} if located else {}),
             "row": p.row,
             "column": p.column,
             "message": p.message,
             "severity": p.severity,
         }
-        for p in sorted(problems, key=problem_order)
+        for p in ordered
     ]
     schema = {
         "file": pl.String,
+        **({"sheet": pl.String, "cell": pl.String} if located else {}),
         "row": pl.Int64,
         "column": pl.String,
         "message": pl.String,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.contract import text_key
+from perfkit.contract import SOURCE_COLUMNS, text_key
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.fixedpoint import (
     FIXED,
@@ -514,6 +514,7 @@ def _item_table(
         *([fixed_to_float(pl.col("self_points")).alias("self_points")] if has_self else []),
         "over_completion",
         *[pl.col(c) for c in ("reason",) if c in ind.columns],
+        *[pl.col(c) for c in SOURCE_COLUMNS if c in ind.columns],
         pl.col("_row").alias("source_row"),
     )
     exec_items = proj.select(
@@ -535,6 +536,7 @@ def _item_table(
         .alias("ratio"),
         cents_to_float(pl.col("points_cents")).alias("points"),
         pl.lit(False).alias("over_completion"),
+        *[pl.col(c) for c in SOURCE_COLUMNS if c in proj.columns],
         pl.col("_row").alias("source_row"),
     )
     # the full record: each project's 预算执行率 row (projects order), then every indicator
@@ -581,6 +583,7 @@ def _unit_table(
         "dept_code",
         "dept_name",
         *([pl.col("category")] if "category" in units.columns else []),
+        fixed_to_float(pl.col("budget_initial")).alias("budget_initial"),
         fixed_to_float(b).alias("budget_full_year"),
         fixed_to_float(e).alias("executed"),
         cents_to_float(rate_cents).alias("execution_rate"),
@@ -610,5 +613,6 @@ def _unit_table(
         pl.col("grade").replace_strict(use, default=None).alias("result_use"),
         "flags",
         pl.col("^flag_.*$"),
+        *[pl.col(c) for c in SOURCE_COLUMNS if c in units.columns],
     ]
     return units.select(cols)

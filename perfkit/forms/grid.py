@@ -1,0 +1,188 @@
+"""A sheet as a grid of cells (单元格网格): values, merged ranges, addresses, label keys.
+
+A self-evaluation form is not a table with one header row: its labels sit
+anywhere on the sheet.  :class:`Grid` holds a sheet's cells (0-based rows and
+columns), its merged ranges, and — when the sheet was read with openpyxl —
+the number format of each numeric cell.  Cell text is compared through
+:func:`label_key`, so ``项目名称：``, ``项 目 名 称`` and ``项目名称`` match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from perfkit.contract import text_key
+
+__all__ = ["Grid", "cell_address", "cell_text", "column_letter", "label_key"]
+
+
+def column_letter(col: int) -> str:
+    """0-based column index → spreadsheet letters.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(25), column_letter(26), column_letter(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_address(row: int, col: int) -> str:
+    """0-based (row, column) → ``A1`` address.
+
+    Examples
+    --------
+    >>> cell_address(13, 5)
+    'F14'
+    """
+    return f"{column_letter(col)}{row + 1}"
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as text: numbers without a spurious ``.0``, blanks stripped.
+
+    Examples
+    --------
+    >>> cell_text(2024.0), cell_text(18966.53), cell_text("  民政局 "), cell_text(None)
+    ('2024', '18966.53', '民政局', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_UNIT_SUFFIX = re.compile(r"\((万元|元|%)\)$")
+
+
+def label_key(text: object) -> str:
+    """Key for matching a form's labels: NFKC, no blanks, no trailing colon or unit.
+
+    Examples
+    --------
+    >>> label_key(" 项 目 名 称："), label_key("项目资金（万元）"), label_key("其中：当年财政拨款")
+    ('项目名称', '项目资金', '其中:当年财政拨款')
+    """
+    key = text_key(text).rstrip(":")
+    return _UNIT_SUFFIX.sub("", key)
+
+
+def plain(text: str) -> str:
+    """NFKC and no blanks, case kept (for units such as ``km``)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass
+class Grid:
+    """One sheet's cells.
+
+    Attributes
+    ----------
+    rows : list of list
+        Cell values; ``rows[r][c]`` is the cell at 0-based row ``r``, column ``c``.
+    merged : list of (r1, c1, r2, c2)
+        Merged ranges, 0-based and inclusive.
+    formats : dict or None
+        ``(r, c)`` → number format of numeric cells, when the reader saw them
+        (openpyxl); None when it did not (calamine).
+    reader : str
+        ``"calamine"`` or ``"openpyxl"``.
+    """
+
+    rows: list[list[object]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    formats: dict[tuple[int, int], str] | None = None
+    reader: str = "calamine"
+
+    def __post_init__(self) -> None:
+        self.height = len(self.rows)
+        self.width = max((len(r) for r in self.rows), default=0)
+        self._top_left: dict[tuple[int, int], tuple[int, int]] = {}
+        for r1, c1, r2, c2 in self.merged:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):
+                        self._top_left[(r, c)] = (r1, c1)
+        self.texts = [[cell_text(v) for v in row] for row in self.rows]
+        self.keys = [[label_key(t) if t else "" for t in row] for row in self.texts]
+
+    def value(self, row: int, col: int) -> object:
+        """The raw value at (row, col); a merged cell gives its range's top-left value."""
+        row, col = self._top_left.get((row, col), (row, col))
+        if row < self.height and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+    def text(self, row: int, col: int) -> str:
+        """The text at (row, col), merged cells filled from their top-left cell."""
+        row, col = self._top_left.get((row, col), (row, col))
+        if row < self.height and col < len(self.texts[row]):
+            return self.texts[row][col]
+        return ""
+
+    def key(self, row: int, col: int) -> str:
+        """:func:`label_key` of the own (unmerged) cell at (row, col)."""
+        if row < self.height and col < len(self.keys[row]):
+            return self.keys[row][col]
+        return ""
+
+    def is_merged_copy(self, row: int, col: int) -> bool:
+        """True when (row, col) is inside a merged range but not its top-left cell."""
+        return (row, col) in self._top_left
+
+    def origin(self, row: int, col: int) -> tuple[int, int]:
+        """The cell that holds the value shown at (row, col) (the merge's top-left)."""
+        return self._top_left.get((row, col), (row, col))
+
+    def is_number(self, row: int, col: int) -> bool:
+        """True when the cell holds a number (not text that looks like one)."""
+        value = self.value(row, col)
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
+    def percent_format(self, row: int, col: int) -> bool | None:
+        """Whether a numeric cell is formatted as a percentage; None when unknown."""
+        if self.formats is None:
+            return None
+        return "%" in self.formats.get(self.origin(row, col), "")
+
+    def find(self, *keys: str, exact: bool = True) -> list[tuple[int, int]]:
+        """Cells whose label key equals (or, with ``exact=False``, contains) one of ``keys``."""
+        wanted = [label_key(k) for k in keys]
+        hits = []
+        for r, row in enumerate(self.keys):
+            for c, key in enumerate(row):
+                if key and any((key == w) if exact else (w in key) for w in wanted):
+                    hits.append((r, c))
+        return hits
+
+    def right_of(
+        self, row: int, col: int, labels: frozenset[str] = frozenset()
+    ) -> tuple[int, int] | None:
+        """The first non-empty cell right of (row, col), outside its own merged range.
+
+        None when there is none, or when that cell is another label (its key
+        in ``labels``): the field was left empty.
+        """
+        own = self.origin(row, col)
+        for c in range(col + 1, self.width):
+            if self.origin(row, c) == own:
+                continue
+            if self.text(row, c):
+                found = self.origin(row, c)
+                return None if self.key(*found) in labels else found
+        return None
