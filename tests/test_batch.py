@@ -288,3 +288,23 @@ def test_execute_run_records_a_failure_without_raising(tmp_path: Path) -> None:
     assert record["status"] == "failed"
     assert "1999 年没有项目数据" in record["error"]["evalue"]
     assert (tmp_path / "x" / "report.html").is_file()
+
+
+def test_the_monthly_monitoring_schedule_runs(tmp_path: Path) -> None:
+    schedule = load_schedule(ROOT / "parameters" / "schedules" / "monitoring.yaml")
+    assert len(expand_runs(schedule)) == 40
+    one = schedule.model_copy(update={"matrix": {"dept_code": ["D27"]}})
+    result = run_schedule(one, output_dir=tmp_path / "mon", workers=1, cwd=ROOT)
+    assert result.ok == 1, result.failed
+    report = (tmp_path / "mon" / "D27" / "report.html").read_text(encoding="utf-8")
+    assert "序时进度" in report and "<svg" in report
+
+
+def test_the_verification_schedule_runs(tmp_path: Path) -> None:
+    schedule = load_schedule(ROOT / "parameters" / "schedules" / "verification.yaml")
+    result = run_schedule(schedule, output_dir=tmp_path / "ver", cwd=ROOT)
+    assert result.ok == 2, result.failed
+    for name in ("2023-pps", "2023-stratified"):
+        assert {"picks.csv", "selection.json", "field_workbook.xlsx"} <= set(
+            os.listdir(tmp_path / "ver" / name)
+        )

@@ -41,7 +41,7 @@ def test_notebook_draws_and_evaluates_the_sample(tmp_path: Path) -> None:
     pm.execute_notebook(
         str(NOTEBOOK),
         str(executed),
-        parameters={"out_dir": str(out)},
+        parameters={"output_dir": str(out)},
         kernel_name="python3",
         cwd=str(ROOT),
         progress_bar=False,
@@ -78,7 +78,7 @@ def test_bad_parameters_stop_with_a_clear_message(tmp_path: Path) -> None:
         pm.execute_notebook(
             str(NOTEBOOK),
             str(tmp_path / "bad.ipynb"),
-            parameters={"design": "stratified", "out_dir": str(tmp_path / "o")},
+            parameters={"design": "stratified", "output_dir": str(tmp_path / "o")},
             kernel_name="python3",
             cwd=str(ROOT),
             progress_bar=False,
