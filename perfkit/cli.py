@@ -274,6 +274,9 @@ def sample(out_dir: str, seed: int) -> None:
 
 
 # Commands defined in other modules register below, one line each.
+from perfkit.compare.cli import compare  # noqa: E402
+
+main.add_command(compare)
 
 
 if __name__ == "__main__":  # pragma: no cover
