@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from perfkit.compare.chronic import KIND_LABELS
@@ -9,7 +11,7 @@ from perfkit.compare.policy import ACTION_LABELS
 from perfkit.compare.transitions import MOVEMENT_LABELS
 from perfkit.labels import column_label
 
-__all__ = ["COMPARE_LABELS", "compare_label", "translate_compare"]
+__all__ = ["COMPARE_LABELS", "compare_label", "for_people", "translate_compare"]
 
 #: Comparison output column → header shown to people.
 COMPARE_LABELS: dict[str, str] = {
@@ -131,3 +133,20 @@ def translate_compare(frame: pl.DataFrame) -> pl.DataFrame:
         if frame.schema.get(c) == pl.String and not (c == "kind" and "kind_label" in frame.columns)
     ]
     return frame.with_columns(exprs) if exprs else frame
+
+
+def for_people(frame: Any) -> pl.DataFrame:
+    """A comparison table as people read it: Chinese headers and words (for notebooks).
+
+    Examples
+    --------
+    >>> for_people(pl.DataFrame({"dept_code": ["D41"], "movement": ["declined"]})).columns
+    ['部门编码（现）', '等级变动']
+    """
+    table = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
+    table = translate_compare(table)
+    names: dict[str, str] = {}
+    for column in table.columns:
+        label = compare_label(column)
+        names[column] = label if label not in names.values() else f"{label}（{column}）"
+    return table.rename(names)
