@@ -138,7 +138,7 @@ class Chronic:
         >>> from perfkit.compare import panel, chronic
         >>> c = chronic(panel("data/sample"))
         >>> c.over_line(2024).get_column("dept_code").to_list()
-        ['D02', 'D09', 'D23', 'D25', 'D28', 'D31', 'D41']
+        ['D01', 'D08', 'D23', 'D25', 'D33']
         """
         shares = self._money_share
         year = year if year is not None else shares.get_column("year").max()

@@ -154,7 +154,7 @@ class BudgetPolicy(_Strict):
     --------
     >>> p = BudgetPolicy()
     >>> p.grades["差"].describe(), p.low_efficiency.describe(), p.idle.describe()
-    ('压减30%', '压减20%', '收回资金')
+    ('压减30%', '压减20%', '收回闲置资金')
     """
 
     name: str = Field(default="budget-policy", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -137,7 +137,7 @@ def trends(panel: Panel) -> Trends:
     >>> t.departments.height   # 40 departments × 3 years
     120
     >>> t.region.select("year", "units").rows()
-    [(2022, 600), (2023, 601), (2024, 601)]
+    [(2022, 594), (2023, 606), (2024, 602)]
     """
     grades = panel.grades
     frame = panel.frame
@@ -155,7 +155,9 @@ def trends(panel: Panel) -> Trends:
     front = ["dept_code", "dept_name", "year", "dept_code_then"]
     depts = depts.select(*front, *[c for c in depts.columns if c not in front])
     region = _figures(frame.with_columns(pl.lit("全地区").alias("_all")), ["_all", "year"], grades)
-    n_depts = frame.group_by("year").agg(pl.col("dept_code").n_unique().alias("departments"))
+    n_depts = frame.group_by("year").agg(
+        pl.col("dept_code").n_unique().cast(pl.Int64).alias("departments")
+    )
     region = region.join(n_depts, on="year").drop("_all").sort("year").pipe(_with_change, [])
     region = region.select(
         "year", "departments", *[c for c in region.columns if c not in ("year", "departments")]
