@@ -73,7 +73,7 @@ def test_policy_errors_name_the_file_and_key_path(tmp_path: Path) -> None:
     ],
 )
 def test_policy_rejects(tmp_path: Path, text: str, fragment: str) -> None:
-    with pytest.raises(PolicyError, match="my-policy.yaml") as info:
+    with pytest.raises(PolicyError, match=r"my-policy\.yaml") as info:
         cmp.load_policy(_policy(tmp_path, text))
     assert fragment in str(info.value)
 
