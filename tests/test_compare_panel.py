@@ -40,7 +40,7 @@ def test_every_project_year_is_in_the_panel(sample: cmp.Panel, projects_csv: pl.
 
 def test_scores_match_perfkit_score(sample: cmp.Panel) -> None:
     scored = perfkit.score(SAMPLE / "projects.csv", SAMPLE / "indicators.csv").units
-    joined = sample.frame.join(scored, on=["year", "unit_code"], suffix="_s")
+    joined = sample.units.join(scored, on=["year", "unit_code"], suffix="_s")
     assert joined.height == sample.frame.height
     assert (joined["total"] == joined["total_s"]).all()
     assert (joined["grade"] == joined["grade_s"]).all()

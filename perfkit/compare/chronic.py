@@ -158,16 +158,23 @@ def _percent(value: Decimal | int | float | str, what: str) -> int:
 
 
 def _runs(ordered: pl.DataFrame, flag: str, link: pl.Expr) -> pl.DataFrame:
-    """Run id and run length so far for rows where ``flag`` holds (rows sorted by unit, year)."""
-    same = (pl.col("unit_code") == pl.col("unit_code").shift(1)) & (
+    """Runs of rows where ``flag`` holds, in a frame sorted by unit (``_uid``) and year.
+
+    Adds ``_<flag>_run`` (the row index where the run starts), ``<flag>_years``
+    (the run's length up to and including the row, 0 off a run) and
+    ``_<flag>_total`` (the run's whole length) — shifts and fills only, no sort
+    or group-by.
+    """
+    same = (pl.col("_uid") == pl.col("_uid").shift(1)) & (
         pl.col("year") - pl.col("year").shift(1) == 1
     )
     cont = (pl.col(flag) & pl.col(flag).shift(1) & same & link).fill_null(False)
     start = pl.col(flag) & ~cont
     index = pl.int_range(pl.len(), dtype=pl.Int64)
     run = pl.when(start).then(index).forward_fill()
-    return ordered.with_columns(
+    frame = ordered.with_columns(
         pl.when(pl.col(flag)).then(run).alias(f"_{flag}_run"),
+        cont.alias("_cont"),
     ).with_columns(
         pl.when(pl.col(flag))
         .then(index - pl.col(f"_{flag}_run") + 1)
@@ -175,6 +182,11 @@ def _runs(ordered: pl.DataFrame, flag: str, link: pl.Expr) -> pl.DataFrame:
         .cast(pl.Int32)
         .alias(f"{flag}_years")
     )
+    ends = pl.col(flag) & ~pl.col("_cont").shift(-1).fill_null(False)
+    total = pl.when(ends).then(pl.col(f"{flag}_years")).backward_fill()
+    return frame.with_columns(
+        pl.when(pl.col(flag)).then(total).otherwise(0).alias(f"_{flag}_total")
+    ).drop("_cont")
 
 
 def chronic(
@@ -221,7 +233,7 @@ def chronic(
     for name, value in (("consecutive", consecutive), ("idle_years", idle_years)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise PerfkitError(f"{name} must be a whole number of years ≥ 1, not {value!r}")
-    frame = panel.frame.sort("unit_code", "year")
+    frame = panel.frame  # sorted by unit and year
     has_carry = panel.has_carryover
     frame = frame.with_columns(
         ((pl.col("_budget") > 0) & (pl.col("_executed") == 0)).fill_null(False).alias("idle"),
@@ -229,7 +241,7 @@ def chronic(
     link = (pl.col("_carryover") > 0).fill_null(False) if has_carry else pl.lit(True)
     frame = _runs(frame, "idle", link)
     # a year of a qualifying idle run is idle, not low: the idle label is the more specific one
-    in_idle_run = pl.col("idle_years").max().over("_idle_run") >= idle_years
+    in_idle_run = pl.col("_idle_total") >= idle_years
     frame = frame.with_columns(
         ((pl.col("rate_cents") < threshold) & ~(pl.col("idle") & in_idle_run))
         .fill_null(False)
@@ -250,14 +262,19 @@ def chronic(
         "(no carryover column: the carry-over condition was not checked)"
     )
     last_year = panel.years[-1]
-    runs = pl.concat(
-        [
-            _run_table(frame, "low", "low_efficiency", consecutive, last_year),
-            _run_table(frame, "idle", "idle", idle_years, last_year),
-        ]
-    ).sort("dept_code", "unit_code", "kind", "first_year")
+    runs = (
+        pl.concat(
+            [
+                _run_table(frame, "low", "low_efficiency", consecutive, last_year),
+                _run_table(frame, "idle", "idle", idle_years, last_year),
+            ]
+        )
+        .sort("dept_code", "_uid", "kind", "first_year")
+        .drop("_uid")
+    )
     status = frame.select(
         "year",
+        "_uid",
         "unit_code",
         "dept_code",
         "low",
@@ -266,7 +283,7 @@ def chronic(
         "idle",
         "idle_years",
         (pl.col("idle_years") >= idle_years).alias("idle_project"),
-    ).sort("year", "unit_code")
+    )
     share = _money_share(frame, panel, consecutive, idle_years, line)
     return Chronic(
         _projects=runs,
@@ -284,29 +301,27 @@ def chronic(
 def _run_table(
     frame: pl.DataFrame, flag: str, kind: str, min_years: int, last_year: int
 ) -> pl.DataFrame:
-    rows = frame.filter(pl.col(flag))
+    rows = frame.filter(pl.col(flag) & (pl.col(f"_{flag}_total") >= min_years))
     rate = pl.when(pl.col("rate_cents").is_not_null()).then(
         pl.format("{}%", cents_text(pl.col("rate_cents")))
     )
-    runs = (
-        rows.group_by(f"_{flag}_run", maintain_order=True)
-        .agg(
-            pl.col("unit_code").first(),
-            pl.col("unit_name").last(),
-            pl.col("dept_code").last(),
-            pl.col("dept_name").last(),
-            pl.col("year").first().alias("first_year"),
-            pl.col("year").last().alias("last_year"),
-            pl.len().cast(pl.Int32).alias("n_years"),
-            rate.fill_null("—").str.join(";").alias("execution_rates"),
-            pl.col("_budget").last().alias("_b"),
-            pl.col("_executed").last().alias("_e"),
-        )
-        .filter(pl.col("n_years") >= min_years)
+    runs = rows.group_by(f"_{flag}_run", maintain_order=True).agg(
+        pl.col("_uid").first(),
+        pl.col("unit_code").first(),
+        pl.col("unit_name").last(),
+        pl.col("dept_code").last(),
+        pl.col("dept_name").last(),
+        pl.col("year").first().alias("first_year"),
+        pl.col("year").last().alias("last_year"),
+        pl.len().cast(pl.Int32).alias("n_years"),
+        rate.fill_null("—").str.join(";").alias("execution_rates"),
+        pl.col("_budget").last().alias("_b"),
+        pl.col("_executed").last().alias("_e"),
     )
     years = pl.when(pl.col("n_years") == 1).then(pl.col("first_year").cast(pl.String))
     years = years.otherwise(pl.format("{}-{}", pl.col("first_year"), pl.col("last_year")))
     return runs.select(
+        "_uid",
         "unit_code",
         "unit_name",
         "dept_code",

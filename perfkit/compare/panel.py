@@ -32,7 +32,7 @@ from perfkit.result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.validation import Check, duplicate_key_problems, run_checks
 
-__all__ = ["MONEY_COLUMNS", "Panel", "panel"]
+__all__ = ["MONEY_COLUMNS", "Panel", "display_columns", "panel"]
 
 #: Money columns a panel keeps (万元), exact inside, floats when shown.
 MONEY_COLUMNS = ("budget_full_year", "executed", "carryover", "budget_initial")
@@ -66,11 +66,13 @@ class Panel:
     Attributes
     ----------
     frame : polars.DataFrame
-        The panel as the comparison functions use it (always polars): the
-        public columns plus exact ones — ``total_cents`` (score in cents),
-        ``rate_cents`` (execution rate in hundredths of a percent, half-up;
-        null when the full-year budget is 0) and ``_budget``, ``_executed``,
-        ``_carryover``, ``_initial`` (fixed point, 10⁻⁶ 万元).
+        The panel as the comparison functions use it (always polars, sorted
+        by unit and year): codes, names and grade, and the exact figures —
+        ``total_cents`` (score in cents), ``rate_cents`` (execution rate in
+        hundredths of a percent, half-up; null when the full-year budget is
+        0), ``_budget``, ``_executed``, ``_carryover``, ``_initial`` (fixed
+        point, 10⁻⁶ 万元) and ``_uid`` (an integer per unit, in code order).
+        :attr:`units` shows it with floats.
     years : list of int
         The years compared, ascending.
     system : System
@@ -124,8 +126,8 @@ class Panel:
          (2023, 'D41', 'D12', '农业农村局'),
          (2024, 'D41', 'D41', '农业农村局')]
         """
-        cols = [c for c in _PUBLIC if c in self.frame.columns]
-        return out(self.frame.select(cols), self.from_pandas)
+        shown = self.frame.with_columns(display_columns())
+        return out(shown.select([c for c in _PUBLIC if c in shown.columns]), self.from_pandas)
 
     @property
     def missing(self) -> Any:
@@ -538,13 +540,23 @@ def _build(
             pl.col("unit_code").alias("unit_code_then"), pl.col("dept_code").alias("unit_code")
         )
         frame = frame.with_columns(pl.coalesce("dept_name", "unit_name").alias("unit_name"))
+    if units_are_departments:
+        merged = frame.filter(pl.struct("year", "unit_code").is_duplicated())
+        if merged.height:
+            year, code = merged["year"][0], merged["unit_code"][0]
+            same = merged.filter((pl.col("unit_code") == code) & (pl.col("year") == year))
+            olds = ", ".join(sorted(same["unit_code_then"].to_list()))
+            raise PerfkitError(
+                f"departments {olds} all became {code} (a merge): their {year} scores cannot "
+                "be followed as one department's history"
+            )
     b, e = pl.col("_budget"), pl.col("_executed")
+    # one integer id per unit (in code order): joins, runs and groups work on it, and the
+    # panel is kept sorted by unit and year
     frame = frame.with_columns(
         pl.when(b > 0).then(percent_cents(e, b)).alias("rate_cents"),
-        cents_to_float(pl.col("total_cents")).alias("total"),
-        *[fixed_to_float(pl.col(f"_{k}")).alias(c) for c, k in _MONEY_FIELDS.items()],
-    ).with_columns(cents_to_float(pl.col("rate_cents")).alias("execution_rate"))
-    frame = frame.sort("year", "dept_code", "unit_code")
+        pl.col("unit_code").rank("dense").cast(pl.UInt32).alias("_uid"),
+    ).sort("_uid", "year")
     return Panel(
         frame=frame,
         years=years,
@@ -567,46 +579,53 @@ _MONEY_FIELDS = {
 }
 
 
+def display_columns() -> list[pl.Expr]:
+    """The panel's exact columns as the floats people read (total, money, execution rate)."""
+    return [
+        cents_to_float(pl.col("total_cents")).alias("total"),
+        cents_to_float(pl.col("rate_cents")).alias("execution_rate"),
+        *[fixed_to_float(pl.col(f"_{k}")).alias(c) for c, k in _MONEY_FIELDS.items()],
+    ]
+
+
 def _presence(
     frame: pl.DataFrame, key: str, years: list[int], extra: list[pl.Expr]
 ) -> pl.DataFrame:
-    all_years = pl.lit(pl.Series(years, dtype=pl.Int32)).implode().first()
-    first, last = years[0], years[-1]
+    """Keys absent in some of ``years`` (one row each, ``frame`` unique by key and year).
+
+    Each key's years are summed as a bit mask; the texts of the few distinct
+    masks are built once and mapped back, so millions of units cost one group-by.
+    """
+    if len(years) > 62:
+        raise PerfkitError(f"a panel of {len(years)} years is more than perfkit compares (62)")
+    bits = {y: 1 << i for i, y in enumerate(years)}
     per = (
-        frame.sort(key, "year")
-        .group_by(key)
+        frame.group_by(key)
         .agg(
-            pl.col("year").unique().sort().alias("_present"),
+            pl.col("year").replace_strict(bits, return_dtype=pl.Int64).sum().alias("_mask"),
+            pl.len().alias("_n"),
+            pl.col("year").min().alias("first_year"),
+            pl.col("year").max().alias("last_year"),
             *extra,
         )
-        .filter(pl.col("_present").list.len() < len(years))
+        .filter(pl.col("_n") < len(years))
     )
-    if per.height == 0:  # nothing missing (a literal list does not broadcast over 0 rows)
-        return per.drop("_present").with_columns(
-            pl.lit(None, pl.Int32).alias("first_year"),
-            pl.lit(None, pl.Int32).alias("last_year"),
-            pl.lit(None, pl.String).alias("years_present"),
-            pl.lit(None, pl.String).alias("years_missing"),
-            *[pl.lit(None, pl.Boolean).alias(c) for c in ("entered", "ended", "gap")],
-        )
-    present = pl.col("_present")
-    return (
-        per.with_columns(
-            present.list.first().alias("first_year"),
-            present.list.last().alias("last_year"),
-            all_years.list.set_difference(present).list.sort().alias("_absent"),
-        )
-        .with_columns(
-            present.cast(pl.List(pl.String)).list.join(",").alias("years_present"),
-            pl.col("_absent").cast(pl.List(pl.String)).list.join(",").alias("years_missing"),
-            (pl.col("first_year") > first).alias("entered"),
-            (pl.col("last_year") < last).alias("ended"),
-            (
-                present.list.len().cast(pl.Int32) < (pl.col("last_year") - pl.col("first_year") + 1)
-            ).alias("gap"),
-        )
-        .drop("_present", "_absent")
-    )
+    masks = per.get_column("_mask").unique().to_list()
+
+    def text(mask: int, present: bool) -> str:
+        return ",".join(str(y) for y, b in bits.items() if bool(mask & b) == present)
+
+    return per.with_columns(
+        pl.col("_mask")
+        .replace_strict({m: text(m, True) for m in masks}, return_dtype=pl.String)
+        .alias("years_present"),
+        pl.col("_mask")
+        .replace_strict({m: text(m, False) for m in masks}, return_dtype=pl.String)
+        .alias("years_missing"),
+        (pl.col("first_year") > years[0]).alias("entered"),
+        (pl.col("last_year") < years[-1]).alias("ended"),
+        (pl.col("_n") < (pl.col("last_year") - pl.col("first_year") + 1)).alias("gap"),
+    ).drop("_mask", "_n")
 
 
 def _missing(frame: pl.DataFrame, years: list[int]) -> pl.DataFrame:
@@ -625,8 +644,12 @@ def _missing(frame: pl.DataFrame, years: list[int]) -> pl.DataFrame:
     ]
     if frame.height == 0:
         return pl.DataFrame(schema={c: pl.String for c in columns})
-    latest = [pl.col(c).last().alias(c) for c in ("unit_name", "dept_code", "dept_name")]
-    return _presence(frame, "unit_code", years, latest).select(columns).sort("unit_code")
+    # the panel is sorted by unit and year, so each unit's last row is its latest
+    latest = [
+        pl.col(c).last().alias(c) for c in ("unit_code", "unit_name", "dept_code", "dept_name")
+    ]
+    found = _presence(frame, "_uid", years, latest)
+    return found.sort("_uid").select(columns)
 
 
 def _missing_departments(
@@ -659,7 +682,7 @@ def _missing_departments(
     if seen.height == 0:
         return pl.DataFrame(schema={c: pl.String for c in columns})
     return (
-        _presence(seen, "dept_code", years, [pl.col("dept_name").last()])
+        _presence(seen, "dept_code", years, [pl.col("dept_name").sort_by("year").last()])
         .select(columns)
         .sort("dept_code")
     )

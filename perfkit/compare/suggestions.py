@@ -21,7 +21,7 @@ import polars as pl
 
 from perfkit.compare._exact import CENT, out, percent_cents
 from perfkit.compare.chronic import Chronic, chronic
-from perfkit.compare.panel import Panel
+from perfkit.compare.panel import Panel, display_columns
 from perfkit.compare.policy import Action, BudgetPolicy, load_policy
 from perfkit.errors import PerfkitError
 from perfkit.fixedpoint import FIXED, cents_to_float, fixed_to_float
@@ -154,12 +154,13 @@ def budget_suggestions(
             money_line=low.money_line_pct if money_line is None else money_line,
         )
     found = chronic_result
-    rows = panel.frame.filter(pl.col("year") == year).join(
-        found._status.select(
-            "year", "unit_code", "low_years", "low_efficiency", "idle_years", "idle_project"
-        ),
-        on=["year", "unit_code"],
-        how="left",
+    status = found._status.filter(pl.col("year") == year).select(
+        "_uid", "low_years", "low_efficiency", "idle_years", "idle_project"
+    )
+    rows = (
+        panel.frame.filter(pl.col("year") == year)
+        .join(status, on="_uid", how="left", maintain_order="left")
+        .with_columns(display_columns())
     )
     base_col = "_budget" if rules.base == "budget_full_year" else "_initial"
     if rows.get_column(base_col).null_count():
@@ -248,7 +249,7 @@ def budget_suggestions(
         action.alias("action"),
         change.alias("_change"),
         base.alias("_base"),
-    ).sort("dept_code", "unit_code")
+    ).sort("dept_code", "_uid")
     projects = lines.select(
         "year",
         (pl.col("year") + 1).alias("budget_year"),

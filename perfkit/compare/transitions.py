@@ -62,7 +62,8 @@ class Transitions:
 
     @property
     def changes(self) -> Any:
-        """One row per unit and pair: grades, totals, ``change`` and ``movement``."""
+        """One row per unit and pair (pair by pair, units in code order): grades, totals,
+        ``change`` (to − from, exact cents) and ``movement``."""
         return out(self._changes, self.from_pandas)
 
     @property
@@ -182,19 +183,23 @@ def transitions(
         raise PerfkitError(f"bin_width must be a positive number of points, not {bin_width}")
     chosen = _pairs(panel, pairs)
     rank = {g: i for i, g in enumerate(panel.grades)}
-    cols = ["unit_code", "unit_name", "dept_code", "dept_name", "total_cents", "grade"]
-    base = panel.frame.select("year", *cols)
+    cols = ["_uid", "unit_code", "unit_name", "dept_code", "dept_name", "total_cents", "grade"]
+    wanted = {y for pair in chosen for y in pair}
+    base = panel.frame.filter(pl.col("year").is_in(wanted)).select(
+        "year", *cols, pl.col("grade").replace_strict(rank, return_dtype=pl.Int8).alias("_rank")
+    )
+    by_year = base.partition_by("year", as_dict=True, include_key=False)
     changes = []
     for a, b in chosen:
-        left = base.filter(pl.col("year") == a).drop("year")
-        right = base.filter(pl.col("year") == b).select("unit_code", "total_cents", "grade")
-        pair = left.join(right, on="unit_code", suffix="_to").with_columns(
-            pl.lit(a, pl.Int32).alias("from_year"), pl.lit(b, pl.Int32).alias("to_year")
+        right = by_year[(b,)].select("_uid", "total_cents", "grade", "_rank")
+        # the panel is sorted by unit: keeping the left order keeps each pair in unit order
+        pair = by_year[(a,)].join(right, on="_uid", suffix="_to", maintain_order="left")
+        changes.append(
+            pair.with_columns(
+                pl.lit(a, pl.Int32).alias("from_year"), pl.lit(b, pl.Int32).alias("to_year")
+            )
         )
-        changes.append(pair)
-    both = pl.concat(changes) if changes else base.clear()
-    from_rank = pl.col("grade").replace_strict(rank, return_dtype=pl.Int8)
-    to_rank = pl.col("grade_to").replace_strict(rank, return_dtype=pl.Int8)
+    both = pl.concat(changes)
     change_cents = pl.col("total_cents_to") - pl.col("total_cents")
     changes_frame = both.select(
         "from_year",
@@ -208,14 +213,14 @@ def transitions(
         cents_to_float(pl.col("total_cents")).alias("from_total"),
         cents_to_float(pl.col("total_cents_to")).alias("to_total"),
         cents_to_float(change_cents).alias("change"),
-        pl.when(to_rank < from_rank)
+        pl.when(pl.col("_rank_to") < pl.col("_rank"))
         .then(pl.lit("improved"))
-        .when(to_rank > from_rank)
+        .when(pl.col("_rank_to") > pl.col("_rank"))
         .then(pl.lit("declined"))
         .otherwise(pl.lit("stayed"))
         .alias("movement"),
         change_cents.alias("change_cents"),
-    ).sort("from_year", "dept_code", "unit_code")
+    )
     return Transitions(
         pairs=chosen,
         _matrix=_matrix(changes_frame, chosen, panel.grades),
