@@ -296,3 +296,36 @@ def test_department_level_scores_follow_renames() -> None:
 def test_perfkit_compare_is_reachable_from_perfkit() -> None:
     assert perfkit.compare.panel is cmp.panel
     assert "compare" in perfkit.__all__
+
+
+def test_a_unit_scored_twice_in_a_year_is_an_error() -> None:
+    frame = scores(
+        (2022, "P2", "D1", "91", "100", "100", "0"),
+        (2023, "P1", "D1", "80", "100", "90", "0"),
+        (2023, "P1", "D2", "85", "100", "90", "0"),
+    )
+    with pytest.raises(InputError) as info:
+        cmp.panel(frame)
+    [problem] = info.value.problems
+    assert (problem.file, problem.row, problem.column) == ("<scores>", 3, "unit_code")
+    assert problem.message == "duplicate key (year=2023, unit_code=P1) also on row 2"
+
+
+def test_departments_merged_into_one_cannot_be_followed() -> None:
+    """A → C in 2024 and B → C in 2025: in 2024 both C and B would be C's history."""
+    frame = scores(
+        (2023, "A", None, "91", "1", "1", "0"),
+        (2023, "B", None, "80", "1", "1", "0"),
+        (2024, "C", None, "80", "1", "1", "0"),
+        (2024, "B", None, "70", "1", "1", "0"),
+        (2025, "C", None, "75", "1", "1", "0"),
+    ).drop("dept_code")
+    deps = _departments(
+        (2023, "A", "甲局", None),
+        (2023, "B", "乙局", None),
+        (2024, "C", "丙局", "A"),
+        (2024, "B", "乙局", None),
+        (2025, "C", "丙局", "B"),
+    )
+    with pytest.raises(PerfkitError, match=r"departments B, C all became C \(a merge\)"):
+        cmp.panel(frame, departments=deps)

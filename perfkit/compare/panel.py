@@ -30,7 +30,7 @@ from perfkit.grading import grade_expr
 from perfkit.readers import RawTable, TableInput, find_table, read_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, load_system
-from perfkit.validation import Check, duplicate_key_problems, run_checks
+from perfkit.validation import Check, duplicate_key_problems, problems_from_mask, run_checks
 
 __all__ = ["MONEY_COLUMNS", "Panel", "display_columns", "panel"]
 
@@ -459,8 +459,8 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
         )
     problems = run_checks(work, raw, checks)
     typed = work.with_columns((pl.col("_year_fx") // SCALE).cast(pl.Int32).alias("year"))
-    problems += duplicate_key_problems(typed, raw, ("year", "unit_code"))
-    if problems:
+    if problems:  # list duplicates too; on clean input they are found after the sort
+        problems += duplicate_key_problems(typed, raw, ("year", "unit_code"))
         raise InputError(problems, summary=f"{len(problems)} problem(s) in the scores")
     cents = ((pl.col("_total_fx") + SCALE // 200) // (SCALE // 100)).cast(pl.Int64)
     units_are_departments = "dept_code" not in work.columns
@@ -469,6 +469,7 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
         return pl.col(f"_{c}_fx") if c in work.columns else pl.lit(None, FIXED)
 
     result = typed.select(
+        "_row",
         "year",
         "unit_code",
         (pl.col("unit_name") if "unit_name" in work.columns else pl.lit(None, pl.String)).alias(
@@ -494,7 +495,7 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
     )
     if units_are_departments:
         result = result.with_columns(pl.lit(True).alias("_units_are_departments"))
-    return result
+    return result.with_columns(pl.lit(label).alias("_source"))
 
 
 def _departments(source: TableInput | None) -> tuple[pl.DataFrame | None, RawTable | None]:
@@ -541,7 +542,7 @@ def _build(
         )
         frame = frame.with_columns(pl.coalesce("dept_name", "unit_name").alias("unit_name"))
     if units_are_departments:
-        merged = frame.filter(pl.struct("year", "unit_code").is_duplicated())
+        merged = frame.filter(pl.col("unit_code_then").n_unique().over("year", "unit_code") > 1)
         if merged.height:
             year, code = merged["year"][0], merged["unit_code"][0]
             same = merged.filter((pl.col("unit_code") == code) & (pl.col("year") == year))
@@ -551,12 +552,19 @@ def _build(
                 "be followed as one department's history"
             )
     b, e = pl.col("_budget"), pl.col("_executed")
-    # one integer id per unit (in code order): joins, runs and groups work on it, and the
-    # panel is kept sorted by unit and year
-    frame = frame.with_columns(
+    # sorted by unit and year, with one integer id per unit (in code order): joins, runs and
+    # groups work on the id, and a unit's rows are together, oldest first
+    frame = frame.sort("unit_code", "year").with_columns(
+        (pl.col("unit_code") != pl.col("unit_code").shift(1))
+        .fill_null(True)
+        .cum_sum()
+        .cast(pl.UInt32)
+        .alias("_uid"),
         pl.when(b > 0).then(percent_cents(e, b)).alias("rate_cents"),
-        pl.col("unit_code").rank("dense").cast(pl.UInt32).alias("_uid"),
-    ).sort("_uid", "year")
+    )
+    if "_row" in frame.columns:  # scores handed in: each unit at most once a year
+        _check_unique(frame)
+        frame = frame.drop("_row", "_source")
     return Panel(
         frame=frame,
         years=years,
@@ -569,6 +577,28 @@ def _build(
         source=label,
         units_are_departments=units_are_departments,
     )
+
+
+def _check_unique(frame: pl.DataFrame) -> None:
+    """Raise on a unit scored twice in a year, naming both rows (frame sorted by unit, year)."""
+    again = (pl.col("_uid") == pl.col("_uid").shift(1)) & (
+        pl.col("year") == pl.col("year").shift(1)
+    )
+    if not frame.select(again.fill_null(False).any()).item():
+        return
+    marked = frame.with_columns(pl.col("_row").shift(1).alias("_first"))
+    if "unit_code_then" in marked.columns:  # departments as units: name the codes as given
+        marked = marked.with_columns(pl.col("unit_code_then").alias("unit_code"))
+    label = frame.get_column("_source")[0]
+    raw = RawTable("scores", marked, label)
+    message = pl.format(
+        "duplicate key (year={}, unit_code={}) also on row {}",
+        pl.col("year"),
+        pl.col("unit_code"),
+        pl.col("_first"),
+    )
+    problems = problems_from_mask(marked, again.fill_null(False), raw, "unit_code", message)
+    raise InputError(problems, summary=f"{len(problems)} problem(s) in the scores")
 
 
 _MONEY_FIELDS = {
