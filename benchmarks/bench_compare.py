@@ -10,10 +10,11 @@ A synthetic panel of ``--years`` years with ``--projects`` projects a year
 (unit-level scores, as ``perfkit score`` writes them: year, unit_code,
 unit_name, dept_code, dept_name, total, grade, budget_full_year, executed,
 carryover, budget_initial), half the projects running every year and the other
-half turning over (85 % of a year's projects continue into the next), 500 departments of which 10 are re-coded along the way (with
-``previous_code`` in a departments table), some projects chronically low and
-some idle.  The inputs are written to Parquet first.  Then, each in a fresh
-child process (so that peak memory is that of the step alone):
+half turning over (85 % of a year's projects continue into the next), 500
+departments of which 10 are re-coded along the way (with ``previous_code`` in
+a departments table), some projects chronically low and some idle.  The
+inputs are written to Parquet first.  Then, each in a fresh child process (so
+that peak memory is that of the step alone):
 
 1. baseline — polars reads the two Parquet files (``pl.read_parquet``);
 2. the comparison — :func:`perfkit.compare.compare_years` on the same files:

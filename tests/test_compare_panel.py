@@ -327,5 +327,7 @@ def test_departments_merged_into_one_cannot_be_followed() -> None:
         (2024, "B", "乙局", None),
         (2025, "C", "丙局", "B"),
     )
-    with pytest.raises(PerfkitError, match=r"departments A, B all became C \(a merge\): their 2023"):
+    with pytest.raises(
+        PerfkitError, match=r"departments A, B all became C \(a merge\): their 2023"
+    ):
         cmp.panel(frame, departments=deps)

@@ -79,6 +79,9 @@ class Panel:
         The indicator system whose grade bands apply (grades best first).
     department_map : DepartmentMap
         Codes used each year → current codes, current names, the renames.
+    dept_years : polars.DataFrame
+        ``year, dept_code_then, dept_code``: the codes the units used each
+        year and the current code of each.
     warnings : list of Problem
         Non-blocking problems found while building the panel.
     from_pandas : bool
@@ -91,6 +94,7 @@ class Panel:
     department_map: DepartmentMap
     missing_units: pl.DataFrame
     missing_depts: pl.DataFrame
+    dept_years: pl.DataFrame
     warnings: list[Problem] = field(default_factory=list)
     from_pandas: bool = False
     source: str = ""
@@ -551,6 +555,13 @@ def _build(
                 f"departments {olds} all became {code} (a merge): their {year} scores cannot "
                 "be followed as one department's history"
             )
+    # the department codes each year's units used, and their current codes (a small table)
+    dept_years = (
+        used.select("year", pl.col("dept_code").alias("dept_code_then"))
+        .unique()
+        .join(dmap.mapping, on=["year", "dept_code_then"], how="left")
+        .sort("dept_code", "year", "dept_code_then")
+    )
     b, e = pl.col("_budget"), pl.col("_executed")
     # sorted by unit and year, with one integer id per unit (in code order): joins, runs and
     # groups work on the id, and a unit's rows are together, oldest first
@@ -571,7 +582,8 @@ def _build(
         system=system,
         department_map=dmap,
         missing_units=_missing(frame, years),
-        missing_depts=_missing_departments(frame, dept_typed, dmap, years),
+        missing_depts=_missing_departments(dept_years, dept_typed, dmap, years),
+        dept_years=dept_years,
         warnings=[p for p in dmap.problems if p.severity != "error"],
         from_pandas=from_pandas,
         source=label,
@@ -683,12 +695,12 @@ def _missing(frame: pl.DataFrame, years: list[int]) -> pl.DataFrame:
 
 
 def _missing_departments(
-    frame: pl.DataFrame,
+    dept_years: pl.DataFrame,
     dept_typed: pl.DataFrame | None,
     dmap: DepartmentMap,
     years: list[int],
 ) -> pl.DataFrame:
-    seen = frame.select("year", "dept_code")
+    seen = dept_years.select("year", "dept_code")
     if dept_typed is not None:
         listed = (
             dept_typed.filter(pl.col("year").is_in(years))

@@ -220,11 +220,13 @@ def transitions(
         .otherwise(pl.lit("stayed"))
         .alias("movement"),
         change_cents.alias("change_cents"),
+        "_rank",
+        "_rank_to",
     )
     return Transitions(
         pairs=chosen,
         _matrix=_matrix(changes_frame, chosen, panel.grades),
-        _changes=changes_frame.drop("change_cents"),
+        _changes=changes_frame.drop("change_cents", "_rank", "_rank_to"),
         _distribution=_distribution(changes_frame, chosen),
         _histogram=_histogram(changes_frame, chosen, bin_width),
         from_pandas=panel.from_pandas,
@@ -232,26 +234,32 @@ def transitions(
 
 
 def _matrix(changes: pl.DataFrame, pairs: list[tuple[int, int]], grades: list[str]) -> Any:
-    grid = (
-        pl.DataFrame(
-            {"from_year": [a for a, _ in pairs], "to_year": [b for _, b in pairs]},
-            schema={"from_year": pl.Int32, "to_year": pl.Int32},
+    years = pl.DataFrame(
+        {"from_year": [a for a, _ in pairs], "to_year": [b for _, b in pairs]},
+        schema={"from_year": pl.Int32, "to_year": pl.Int32},
+    )
+    ranks = pl.DataFrame({"_rank": range(len(grades))}, schema={"_rank": pl.Int8})
+    grid = years.join(ranks, how="cross").join(ranks.rename({"_rank": "_rank_to"}), how="cross")
+    keys = ["from_year", "to_year", "_rank", "_rank_to"]
+    counts = changes.group_by(keys).agg(pl.len().cast(pl.Int64).alias("units"))
+    names = dict(enumerate(grades))
+    matrix = (
+        grid.join(counts, on=keys, how="left", maintain_order="left")
+        .with_columns(pl.col("units").fill_null(0))
+        .with_columns(
+            pl.col("units").sum().over("from_year", "to_year", "_rank").alias("from_units"),
+            pl.col("_rank").replace_strict(names, return_dtype=pl.String).alias("from_grade"),
+            pl.col("_rank_to").replace_strict(names, return_dtype=pl.String).alias("to_grade"),
         )
-        .join(pl.DataFrame({"from_grade": grades}), how="cross")
-        .join(pl.DataFrame({"to_grade": grades}), how="cross")
     )
-    counts = changes.group_by("from_year", "to_year", "from_grade", "to_grade").agg(
-        pl.len().cast(pl.Int64).alias("units")
-    )
-    keys = ["from_year", "to_year", "from_grade", "to_grade"]
-    matrix = grid.join(counts, on=keys, how="left", maintain_order="left").with_columns(
-        pl.col("units").fill_null(0)
-    )
-    matrix = matrix.with_columns(
-        pl.col("units").sum().over("from_year", "to_year", "from_grade").alias("from_units")
-    )
-    return matrix.with_columns(
-        cents_to_float(percent_cents(pl.col("units"), pl.col("from_units"))).alias("share")
+    return matrix.select(
+        "from_year",
+        "to_year",
+        "from_grade",
+        "to_grade",
+        "units",
+        "from_units",
+        cents_to_float(percent_cents(pl.col("units"), pl.col("from_units"))).alias("share"),
     )
 
 

@@ -142,8 +142,8 @@ def trends(panel: Panel) -> Trends:
     grades = panel.grades
     frame = panel.frame
     depts = _figures(frame, ["dept_code", "year"], grades)
-    then = frame.group_by("dept_code", "year").agg(
-        pl.col("dept_code_then").unique().sort().str.join(",").alias("dept_code_then")
+    then = panel.dept_years.group_by("dept_code", "year").agg(
+        pl.col("dept_code_then").sort().str.join(",")
     )
     names = panel.department_map.names
     depts = (
