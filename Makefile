@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_compare.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

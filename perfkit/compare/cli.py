@@ -152,6 +152,12 @@ def compare(
         f"{total['suggested_amount']:,.2f} (freed {total['freed']:,.2f}, "
         f"{total['projects_cut']} projects cut)"
     )
+    for name, rows in written.left_out_of_excel.items():
+        click.secho(
+            f"note: {name} has {rows:,} rows, more than --excel-max-rows {excel_max_rows:,}; "
+            "it is not in comparison.xlsx — the CSV holds the full record",
+            fg="yellow",
+        )
     click.echo("wrote:")
-    for path in written:
+    for path in written.files:
         click.echo(f"  {path}")

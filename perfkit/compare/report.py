@@ -33,6 +33,7 @@ from perfkit.export import (
     write_excel,
 )
 from perfkit.readers import TableInput
+from perfkit.result import WrittenOutputs
 from perfkit.systems import System
 
 __all__ = ["OUTPUT_FILES", "Comparison", "compare_years"]
@@ -144,7 +145,7 @@ class Comparison:
 
     def write(
         self, out_dir: str | Path, *, excel_max_rows: int = DEFAULT_EXCEL_MAX_ROWS
-    ) -> list[Path]:
+    ) -> WrittenOutputs:
         """Write the CSV files and ``comparison.xlsx`` into ``out_dir`` atomically.
 
         Tables longer than ``excel_max_rows`` stay out of the workbook (their
@@ -152,8 +153,17 @@ class Comparison:
 
         Returns
         -------
-        list of Path
-            The files written.
+        WrittenOutputs
+            The files written (``files``) and the tables left out of the
+            workbook (``left_out_of_excel``: CSV name → rows).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> c = compare_years("data/sample")
+        >>> written = c.write(tempfile.mkdtemp(), excel_max_rows=500)
+        >>> sorted(written.left_out_of_excel)
+        ['budget_suggestions.csv', 'score_changes.csv']
         """
         limit = min(excel_max_rows, EXCEL_ROW_LIMIT - 1)
         tables = self.tables()
@@ -169,7 +179,7 @@ class Comparison:
                 if name not in left_out
             }
             write_excel(tmp / WORKBOOK, sheets, notes=self._notes(left_out), label=compare_label)
-        return output.written
+        return WrittenOutputs(output.written, left_out)
 
     def _notes(self, left_out: dict[str, int]) -> dict[str, pl.DataFrame]:
         info = self.parameters()
