@@ -363,3 +363,15 @@ def test_charts_show_the_computed_figures(sample: cmp.Panel) -> None:
         charts.score_slopes(t, ["D99"])
     with pytest.raises(PerfkitError, match="D99"):
         charts.grade_mix_chart(t, "D99")
+
+
+def test_idle_where_some_carryover_amounts_are_missing() -> None:
+    frame = scores(
+        (2022, "P1", "D1", "30", "50", "0", "0"),
+        (2023, "P1", "D1", "30", "50", "0", None),  # not given: cannot be checked, counts
+        (2022, "P2", "D1", "30", "40", "0", "0"),
+        (2023, "P2", "D1", "30", "40", "0", "0"),  # given as 0: nothing carried, no run
+    )
+    c = cmp.chronic(cmp.panel(frame))
+    assert c.idle.get_column("unit_code").to_list() == ["P1"]
+    assert "not checked on 1 unit-year(s)" in c.idle_rule

@@ -331,3 +331,20 @@ def test_departments_merged_into_one_cannot_be_followed() -> None:
         PerfkitError, match=r"departments A, B all became C \(a merge\): their 2023"
     ):
         cmp.panel(frame, departments=deps)
+
+
+def test_contract_tables_as_pandas_give_pandas() -> None:
+    projects = pd.read_csv(SAMPLE / "projects.csv", dtype=str)
+    indicators = pd.read_csv(SAMPLE / "indicators.csv", dtype=str)
+    departments = pd.read_csv(SAMPLE / "departments.csv", dtype=str)
+    p = cmp.panel(
+        projects=projects, indicators=indicators, departments=departments, years=[2023, 2024]
+    )
+    assert p.from_pandas and isinstance(p.units, pd.DataFrame)
+    reference = cmp.panel(SAMPLE, years="2023-2024")
+    assert p.frame.select("year", "unit_code", "dept_code", "total_cents").equals(
+        reference.frame.select("year", "unit_code", "dept_code", "total_cents")
+    )
+    chronic = cmp.chronic(p).low_efficiency
+    assert isinstance(chronic, pd.DataFrame)
+    assert "P2020-D12-006" in set(chronic["unit_code"])

@@ -14,10 +14,11 @@ project-year is *idle* when it had money (full-year budget > 0) and spent
 nothing (executed = 0).  Idle years form a run when they are consecutive and
 each year after the first received carry-over (``carryover`` > 0: the unspent
 money of the year before was carried into it).  A project is idle when such a
-run lasts at least ``idle_years`` (default 2) years.  When the data have no
-``carryover`` column (scores handed in without the projects table) the
-carry-over condition cannot be checked and consecutive years with money and no
-spending count; :attr:`Chronic.idle_rule` says which rule was applied.
+run lasts at least ``idle_years`` (default 2) years.  Where the data give no
+carry-over amount (no ``carryover`` column, e.g. scores handed in without the
+projects table, or an empty cell) the carry-over condition cannot be checked
+and consecutive years with money and no spending count;
+:attr:`Chronic.idle_rule` says which rule was applied.
 
 The two kinds do not overlap: a year that belongs to a qualifying idle run
 is an idle year, not a low one (0 % executed is the extreme of low execution,
@@ -234,11 +235,12 @@ def chronic(
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise PerfkitError(f"{name} must be a whole number of years ≥ 1, not {value!r}")
     frame = panel.frame  # sorted by unit and year
-    has_carry = panel.has_carryover
+    known = panel.carryover_known
     frame = frame.with_columns(
         ((pl.col("_budget") > 0) & (pl.col("_executed") == 0)).fill_null(False).alias("idle"),
     )
-    link = (pl.col("_carryover") > 0).fill_null(False) if has_carry else pl.lit(True)
+    # carried over: carry-over > 0; where the data do not give it, it cannot be checked
+    link = (pl.col("_carryover") > 0).fill_null(True)
     frame = _runs(frame, "idle", link)
     # a year of a qualifying idle run is idle, not low: the idle label is the more specific one
     in_idle_run = pl.col("_idle_total") >= idle_years
@@ -254,12 +256,13 @@ def chronic(
         "below",
         pl.lit(True),
     )
-    idle_rule = (
-        "idle: full-year budget > 0 and executed = 0 in consecutive years, each year after the "
-        "first with carry-over > 0"
-        if has_carry
-        else "idle: full-year budget > 0 and executed = 0 in consecutive years "
-        "(no carryover column: the carry-over condition was not checked)"
+    idle_rule = "idle: full-year budget > 0 and executed = 0 in consecutive years, " + (
+        "each year after the first with carry-over > 0"
+        if known == frame.height
+        else "each year after the first with carry-over > 0 where the data give it "
+        f"(not checked on {frame.height - known:,} unit-year(s) without a carryover amount)"
+        if known
+        else "(no carryover column: the carry-over condition was not checked)"
     )
     last_year = panel.years[-1]
     runs = (

@@ -114,8 +114,13 @@ class Panel:
 
     @property
     def has_carryover(self) -> bool:
-        """True when the data give carry-over (结转结余) amounts."""
+        """True when the data give carry-over (结转结余) amounts for every unit-year."""
         return self.frame.height > 0 and self.frame.get_column("_carryover").null_count() == 0
+
+    @property
+    def carryover_known(self) -> int:
+        """Unit-years whose carry-over amount the data give."""
+        return self.frame.height - self.frame.get_column("_carryover").null_count()
 
     @property
     def units(self) -> Any:

@@ -124,6 +124,8 @@ class Comparison:
                 + (
                     "，且第二年起有上年结转"
                     if p.has_carryover
+                    else "，且第二年起有上年结转（无结转结余数的年度未核对结转）"
+                    if p.carryover_known
                     else "（数据无结转结余列，未核对结转）"
                 ),
             ),
