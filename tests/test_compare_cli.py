@@ -230,3 +230,23 @@ def test_a_rerun_replaces_the_files(compared: tuple[Path, Result], tmp_path: Pat
     first = (out / "budget_suggestions.csv").read_bytes()
     assert run("compare", "--data", SAMPLE, "--out", out).exit_code == 0
     assert (out / "budget_suggestions.csv").read_bytes() == first  # deterministic
+
+
+def test_problems_of_every_file_are_listed_at_once(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "indicators.csv").write_bytes((SAMPLE / "indicators.csv").read_bytes())
+    projects = (SAMPLE / "projects.csv").read_text(encoding="utf-8").splitlines()
+    cells = projects[2].split(",")
+    cells[6] = "-1"  # budget_full_year
+    projects[2] = ",".join(cells)
+    (data / "projects.csv").write_text("\n".join(projects) + "\n", encoding="utf-8")
+    departments = (SAMPLE / "departments.csv").read_text(encoding="utf-8").splitlines()
+    departments[1] = departments[1].replace("2022,D01", "20x2,D01")
+    (data / "departments.csv").write_text("\n".join(departments) + "\n", encoding="utf-8")
+    result = run("compare", "--data", data, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "projects.csv:3: budget_full_year: negative amount -1" in result.output
+    assert "departments.csv:2: year: year must be a whole number like 2024, not '20x2'" in (
+        result.output
+    )

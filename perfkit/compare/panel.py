@@ -273,15 +273,26 @@ def panel(
                 summary="nothing to compare",
             )
         source = None
-    if source is None:
-        if projects is None or indicators is None:
-            raise PerfkitError(
-                "panel() needs a data folder, scores, or both projects and indicators"
-            )
-        frame, loaded, from_pandas, label = _scored(projects, indicators, system, label)
-    else:
-        frame, loaded, from_pandas, label = _from_scores(source, system, projects)
-    dept_typed, dept_raw = _departments(dept_source)
+    if source is None and (projects is None or indicators is None):
+        raise PerfkitError("panel() needs a data folder, scores, or both projects and indicators")
+    # every file's problems at once: the departments table is checked whatever the others hold
+    dept_problems: list[Problem] = []
+    dept_typed, dept_raw = None, None
+    try:
+        dept_typed, dept_raw = _departments(dept_source)
+    except InputError as exc:
+        dept_problems = exc.problems
+    try:
+        if source is None:
+            frame, loaded, from_pandas, label = _scored(projects, indicators, system, label)
+        else:
+            frame, loaded, from_pandas, label = _from_scores(source, system, projects)
+    except InputError as exc:
+        if not dept_problems:
+            raise
+        raise InputError(exc.problems + dept_problems) from None
+    if dept_problems:
+        raise InputError(dept_problems)
     from_pandas = from_pandas or bool(dept_raw and dept_raw.from_pandas)
     return _build(frame, loaded, dept_typed, dept_raw, wanted, label, from_pandas)
 
