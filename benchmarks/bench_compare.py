@@ -169,7 +169,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=1_000_000, help="projects per year")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--write", action="store_true", help="also time writing the CSV files")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out-compare")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "compare")
     args = parser.parse_args()
     if args.years < 2 or args.projects < 1000:
         parser.error("give at least 2 years and 1000 projects")

@@ -12,6 +12,7 @@ are exact sums of the lines — so the lines always add up to the totals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -290,7 +291,7 @@ def _pct_text(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _run_text(year: int):
+def _run_text(year: int) -> Callable[[pl.Expr], pl.Expr]:
     def text(n: pl.Expr) -> pl.Expr:
         return pl.format(f"{{}}-{year}", pl.lit(year) - n + 1)
 
