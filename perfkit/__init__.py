@@ -9,7 +9,12 @@ Examples
 >>> r = perfkit.score("data/sample/projects.csv", "data/sample/indicators.csv")
 >>> perfkit.grade(86.23), perfkit.grade(91.11)
 ('良', '优')
+
+Subpackages load on first use: ``perfkit.compare`` (cross-year comparison).
 """
+
+import importlib
+from typing import Any
 
 from perfkit.api import ValidationReport, score, validate
 from perfkit.errors import InputError, PerfkitError, Problem, SystemDefinitionError
@@ -23,6 +28,16 @@ from perfkit.systems import System, list_systems, load_system
 
 __version__ = "0.1.0"
 
+#: Subpackages imported on first attribute access, so ``import perfkit`` stays light.
+_SUBMODULES = {"compare"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"perfkit.{name}")
+    raise AttributeError(f"module 'perfkit' has no attribute {name!r}")
+
+
 __all__ = [
     "InputError",
     "MonitoringResult",
@@ -34,6 +49,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "check_forms",
+    "compare",
     "execution_rate",
     "grade",
     "list_systems",

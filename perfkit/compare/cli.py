@@ -1,0 +1,163 @@
+"""``perfkit compare``: the cross-year comparison from the command line."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import click
+import polars as pl
+
+from perfkit.cli_support import print_problems, user_errors
+from perfkit.errors import PerfkitError
+from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
+
+__all__ = ["compare"]
+
+
+def _decimal(value: str | None, option: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        parsed = Decimal(value.strip().removesuffix("%"))
+    except InvalidOperation:
+        raise PerfkitError(f"{option} {value!r} is not a number (e.g. 60 or 62.5)") from None
+    if not parsed.is_finite():
+        raise PerfkitError(f"{option} {value!r} is not a number (e.g. 60 or 62.5)")
+    return parsed
+
+
+def _whole(value: str | None, option: str) -> int | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if not text.isdigit() or int(text) < 1:
+        raise PerfkitError(f"{option} {value!r} must be a whole number of years ≥ 1")
+    return int(text)
+
+
+@click.command("compare")
+@click.option(
+    "--data",
+    "data",
+    required=True,
+    help="Folder with the contract tables, years stacked (projects, indicators, departments), "
+    "or a unit_scores file (.csv/.parquet).",
+)
+@click.option(
+    "--years", default=None, help="Years to compare: 2022-2024 or 2022,2024 (default: all)."
+)
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder."
+)
+@click.option(
+    "--policy",
+    default=None,
+    help="Budget policy YAML (default: perfkit's, = parameters/policies/budget-policy.yaml).",
+)
+@click.option(
+    "--low-threshold",
+    default=None,
+    help="Execution rate (%) below which a year is low [policy: 60].",
+)
+@click.option(
+    "--consecutive", default=None, help="Consecutive low years for a low-efficiency project [2]."
+)
+@click.option("--idle-years", default=None, help="Consecutive idle years for an idle project [2].")
+@click.option(
+    "--money-line", default=None, help="Line for low-efficiency money, % of project money [10]."
+)
+@click.option("--base-year", default=None, help="Base year of the budget suggestions [last year].")
+@click.option(
+    "--system",
+    "-s",
+    default="project-self-eval",
+    show_default=True,
+    help="Indicator system used to score the data (and for the grade bands).",
+)
+@click.option(
+    "--excel-max-rows",
+    type=click.IntRange(1, 1_048_575),
+    default=DEFAULT_EXCEL_MAX_ROWS,
+    show_default=True,
+    help="Tables longer than this stay out of comparison.xlsx (the CSV has them all).",
+)
+@user_errors
+def compare(
+    data: str,
+    years: str | None,
+    out_dir: str,
+    policy: str | None,
+    low_threshold: str | None,
+    consecutive: str | None,
+    idle_years: str | None,
+    money_line: str | None,
+    base_year: str | None,
+    system: str,
+    excel_max_rows: int,
+) -> None:
+    """Compare years: grade transitions, trends, chronic problems and budget suggestions.
+
+    Writes transitions.csv, score_changes.csv, trends.csv, region_trends.csv,
+    movers.csv, chronic.csv, low_efficiency_share.csv, budget_suggestions.csv,
+    budget_by_department.csv, budget_totals.csv, missing_units.csv and
+    comparison.xlsx into --out, all at once (nothing is written on errors).
+    """
+    from perfkit.compare.policy import load_policy
+    from perfkit.compare.report import compare_years
+    from perfkit.compare.years import parse_years
+
+    source = Path(data)
+    if not source.exists():
+        raise PerfkitError(f"--data {data}: no such folder or file")
+    wanted = parse_years(years)
+    rules = load_policy(policy) if policy is not None else None
+    base = _whole(base_year, "--base-year")
+    result = compare_years(
+        source,
+        years=wanted,
+        policy=Path(policy) if policy is not None else rules,
+        low_threshold=_decimal(low_threshold, "--low-threshold"),
+        consecutive=_whole(consecutive, "--consecutive"),
+        idle_years=_whole(idle_years, "--idle-years"),
+        money_line=_decimal(money_line, "--money-line"),
+        base_year=base,
+        system=system,
+    )
+    print_problems(result.panel.warnings)
+    written = result.write(out_dir, excel_max_rows=excel_max_rows)
+    p, c, s = result.panel, result.chronic, result.suggestions
+    click.echo(
+        f"compared {p.years[0]}–{p.years[-1]}: "
+        f"{p.frame.get_column('unit_code').n_unique():,} units, "
+        f"{p.missing_units.height:,} missing in some years, "
+        f"{p.department_map.renames.height} department rename(s) followed"
+    )
+    dist = result.transitions._distribution
+    for row in dist.iter_rows(named=True):
+        click.echo(
+            f"{row['from_year']}→{row['to_year']}: {row['units']:,} units — "
+            f"{row['improved']} improved, {row['declined']} declined, {row['stayed']} stayed"
+        )
+    counts = c._projects.group_by("kind").len()
+    kinds = dict(counts.iter_rows())
+    over = c._money_share.filter((pl.col("year") == s.base_year) & pl.col("over_line"))
+    click.echo(
+        f"chronic: {kinds.get('low_efficiency', 0)} low-efficiency, {kinds.get('idle', 0)} idle; "
+        f"{over.height} department(s) above the {c.money_line}% line in {s.base_year}"
+    )
+    total = s._totals.row(0, named=True)
+    click.echo(
+        f"budget {s.base_year + 1}: base {total['base_amount']:,.2f} 万元 → suggested "
+        f"{total['suggested_amount']:,.2f} (freed {total['freed']:,.2f}, "
+        f"{total['projects_cut']} projects cut)"
+    )
+    for name, rows in written.left_out_of_excel.items():
+        click.secho(
+            f"note: {name} has {rows:,} rows, more than --excel-max-rows {excel_max_rows:,}; "
+            "it is not in comparison.xlsx — the CSV holds the full record",
+            fg="yellow",
+        )
+    click.echo("wrote:")
+    for path in written.files:
+        click.echo(f"  {path}")

@@ -1,0 +1,111 @@
+"""Which years a comparison covers (比较年度): ``2022-2024``, ``2022,2024`` or a list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from perfkit.errors import PerfkitError
+
+__all__ = ["YearsSpec", "check_years", "parse_years"]
+
+#: What a caller may give as years: text such as ``"2022-2024"``, one year or several.
+YearsSpec = str | int | Iterable[int] | None
+
+_RANGE = re.compile(r"^(\d{4})\s*[-–—~至到]\s*(\d{4})$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def parse_years(spec: YearsSpec) -> list[int] | None:
+    """Years from ``"2022-2024"``, ``"2022,2024"``, ``2024`` or a list; None means all years.
+
+    Raises
+    ------
+    PerfkitError
+        The text is not a year, a range ``first-last`` (first ≤ last) or a
+        comma-separated list of years.
+
+    Examples
+    --------
+    >>> parse_years("2022-2024"), parse_years("2024, 2022"), parse_years([2023, 2022])
+    ([2022, 2023, 2024], [2022, 2024], [2022, 2023])
+    >>> parse_years("2024-2022")
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.PerfkitError: years '2024-2022': the range must go from the earlier year ...
+    """
+    if spec is None:
+        return None
+    if isinstance(spec, bool):
+        raise PerfkitError(f"years {spec!r}: give years such as 2022-2024")
+    if isinstance(spec, int):
+        return [_in_range(spec, str(spec))]
+    if isinstance(spec, str):
+        text = spec.strip()
+        match = _RANGE.match(text)
+        if match:
+            first, last = int(match.group(1)), int(match.group(2))
+            if first > last:
+                raise PerfkitError(
+                    f"years {spec!r}: the range must go from the earlier year to the later one "
+                    f"(e.g. {last}-{first})"
+                )
+            return [_in_range(y, spec) for y in range(first, last + 1)]
+        parts = [p.strip() for p in re.split(r"[,，、;\s]+", text) if p.strip()]
+        if not parts or not all(_YEAR.match(p) for p in parts):
+            raise PerfkitError(
+                f"years {spec!r} is not understood: give a range such as 2022-2024, "
+                "or years separated by commas such as 2022,2024"
+            )
+        return sorted({_in_range(int(p), spec) for p in parts})
+    try:
+        values = list(spec)
+    except TypeError:
+        raise PerfkitError(f"years {spec!r}: give years such as 2022-2024") from None
+    if not values:
+        raise PerfkitError("years: the list is empty")
+    out = set()
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int):
+            try:
+                value = int(str(value).strip()) if _YEAR.match(str(value).strip()) else None
+            except ValueError:
+                value = None
+            if value is None:
+                raise PerfkitError(f"years {spec!r}: every year must be a whole number like 2024")
+        out.add(_in_range(value, str(spec)))
+    return sorted(out)
+
+
+def _in_range(year: int, spec: str) -> int:
+    if not 1900 <= year <= 2200:
+        raise PerfkitError(f"years {spec!r}: {year} is not a budget year")
+    return year
+
+
+def check_years(wanted: list[int] | None, available: Iterable[int], where: str) -> list[int]:
+    """The wanted years, or every available one; an error names years the data lack.
+
+    Examples
+    --------
+    >>> check_years([2022, 2023], [2022, 2023, 2024], "data/sample")
+    [2022, 2023]
+    >>> check_years([2021, 2022], [2022, 2023, 2024], "data/sample")
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.PerfkitError: year 2021 is not in data/sample (it has 2022, 2023, 2024)
+    """
+    have = sorted(set(available))
+    if wanted is None:
+        if not have:
+            raise PerfkitError(f"{where} holds no rows")
+        return have
+    lacking = [y for y in wanted if y not in have]
+    if lacking:
+        listed = ", ".join(map(str, lacking))
+        noun = "year" if len(lacking) == 1 else "years"
+        verb = "is" if len(lacking) == 1 else "are"
+        raise PerfkitError(
+            f"{noun} {listed} {verb} not in {where} (it has {', '.join(map(str, have)) or 'none'})"
+        )
+    return list(wanted)
