@@ -279,6 +279,9 @@ def sample(out_dir: str, seed: int) -> None:
 from perfkit.batch.cli import run  # noqa: E402
 
 main.add_command(run)
+from perfkit.explorer.cli import dashboard  # noqa: E402
+
+main.add_command(dashboard)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -75,6 +75,7 @@ COLUMN_LABELS: dict[str, str] = {
     "action_label": "结果应用",
     "unit_codes": "涉及项目",
     "score": "得分",
+    "n_poor": "差等项目数",
     "status": "状态",
 }
 

@@ -10,6 +10,7 @@ deterministic sampling rank for the scatter chart.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,19 @@ from perfkit.flags import FLAG_LABELS
 from perfkit.readers import find_table
 from perfkit.result import ScoreResult
 
-__all__ = ["REQUIRED_COLUMNS", "ExplorerData", "explorer_data"]
+__all__ = [
+    "DATA_ENV",
+    "EXPORT_ENV",
+    "REQUIRED_COLUMNS",
+    "ExplorerData",
+    "explorer_data",
+    "resolve_dir",
+]
+
+#: Environment variable naming the data folder (set by ``perfkit dashboard``).
+DATA_ENV = "PERFKIT_DATA"
+#: Environment variable naming the export folder (set by ``perfkit dashboard``).
+EXPORT_ENV = "PERFKIT_EXPORT_DIR"
 
 #: Columns of the units table the explorer needs.
 REQUIRED_COLUMNS = (
@@ -176,3 +189,35 @@ def explorer_data(
     if items is not None:
         items = items.with_columns(pl.col("year").cast(pl.Int32))
     return ExplorerData(prepared, items, flag_codes)
+
+
+def resolve_dir(given: str, env: str, default: str, *, must_exist: bool = True) -> Path:
+    """A folder parameter: ``given``, else the environment variable ``env``, else ``default``.
+
+    Raises
+    ------
+    PerfkitError
+        When ``must_exist`` and the folder does not exist (the message says
+        which setting named it).
+
+    Examples
+    --------
+    >>> resolve_dir("data/sample", DATA_ENV, "data/sample").name
+    'sample'
+    >>> resolve_dir("", "PERFKIT_NO_SUCH_VARIABLE", "nowhere")
+    Traceback (most recent call last):
+    perfkit.errors.PerfkitError: data folder 'nowhere' (the default) does not exist ...
+    """
+    if given:
+        path, source = given, "data_dir parameter"
+    elif os.environ.get(env):
+        path, source = os.environ[env], f"${env}"
+    else:
+        path, source = default, "the default"
+    folder = Path(path).expanduser()
+    if must_exist and not folder.is_dir():
+        raise PerfkitError(
+            f"data folder {path!r} ({source}) does not exist "
+            f"(working directory {Path.cwd()}); give the folder with projects and indicators"
+        )
+    return folder

@@ -22,6 +22,7 @@ from perfkit.present import table
 __all__ = [
     "BRUSH",
     "TABLE_COLUMNS",
+    "department_overview",
     "department_summary",
     "export_selection",
     "grade_mix_chart",
@@ -180,7 +181,7 @@ def grade_mix_chart(selected: pl.DataFrame) -> alt.Chart:
         alt.Chart(data, title=f"等级分布（{selected.height:,} 个项目）")
         .mark_bar()
         .encode(
-            x=alt.X("grade:N", title="等级", sort=GRADE_ORDER),
+            x=alt.X("grade:N", title="等级", sort=GRADE_ORDER, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("projects:Q", title="项目数"),
             color=alt.Color("grade:N", scale=grade_scale(), legend=None),
             tooltip=[
@@ -204,7 +205,7 @@ def money_by_grade_chart(selected: pl.DataFrame) -> alt.LayerChart:
     """
     data = _by_grade(selected)
     base = alt.Chart(data, title="各等级资金（万元；柱=全年预算数，黑线=执行数）").encode(
-        x=alt.X("grade:N", title="等级", sort=GRADE_ORDER),
+        x=alt.X("grade:N", title="等级", sort=GRADE_ORDER, axis=alt.Axis(labelAngle=0)),
         tooltip=[
             alt.Tooltip("grade:N", title="等级"),
             alt.Tooltip("money:Q", title="全年预算数（万元）", format=",.2f"),
@@ -236,15 +237,63 @@ def selection_page(
     pages = max(1, -(-selected.height // page_size))
     page = min(max(page, 0), pages - 1)
     ordered = selected.sort(["total", "unit_code"], nulls_last=True)
-    rows = ordered.slice(page * page_size, page_size).select(
-        _present(selected, TABLE_COLUMNS)
-    )
+    rows = ordered.slice(page * page_size, page_size).select(_present(selected, TABLE_COLUMNS))
     caption = (
         f"所选项目（按总分从低到高）：第 {page + 1} / {pages} 页，"
         f"第 {page * page_size + min(1, rows.height):,}–{page * page_size + rows.height:,} 行，"
         f"共 {selected.height:,} 个项目"
     )
     return str(table(rows, caption=caption, max_rows=page_size)), pages
+
+
+def department_overview(selected: pl.DataFrame) -> pl.DataFrame:
+    """Departments of a selection, lowest budget-weighted mean score first (各部门概况).
+
+    Columns: dept_code, dept_name, projects, budget_full_year, executed,
+    execution_rate, score (budget-weighted mean of totals, for display),
+    n_poor (projects graded 差).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"dept_code": ["D1", "D1", "D2"], "dept_name": ["甲", "甲", "乙"],
+    ...                    "budget_full_year": [10.0, 30.0, 5.0], "executed": [10.0, 20.0, 5.0],
+    ...                    "total": [90.0, 50.0, 80.0], "grade": ["优", "差", "良"]})
+    >>> department_overview(df).select("dept_code", "score", "n_poor").rows()
+    [('D1', 60.0, 1), ('D2', 80.0, 0)]
+    """
+    budget = pl.col("budget_full_year")
+    return (
+        selected.group_by("dept_code")
+        .agg(
+            pl.col("dept_name").last(),
+            pl.len().alias("projects"),
+            budget.sum(),
+            pl.col("executed").sum(),
+            pl.when(budget.sum() > 0)
+            .then((pl.col("total") * budget).sum() / budget.sum())
+            .otherwise(pl.col("total").mean())
+            .round(2)
+            .alias("score"),
+            (pl.col("grade") == "差").sum().cast(pl.Int64).alias("n_poor"),
+        )
+        .with_columns(
+            pl.when(pl.col("budget_full_year") > 0)
+            .then(pl.col("executed") / pl.col("budget_full_year") * 100)
+            .round(2)
+            .alias("execution_rate")
+        )
+        .select(
+            "dept_code",
+            "dept_name",
+            "projects",
+            "budget_full_year",
+            "executed",
+            "execution_rate",
+            "score",
+            "n_poor",
+        )
+        .sort(["score", "dept_code"], nulls_last=True)
+    )
 
 
 def department_summary(selected: pl.DataFrame, dept_code: str) -> str:

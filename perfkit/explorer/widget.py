@@ -214,7 +214,9 @@ class Explorer(w.VBox):
         self.table = w.HTML()
         self.prev_page = w.Button(description="上一页", icon="arrow-left")
         self.next_page = w.Button(description="下一页", icon="arrow-right")
-        self.drill_dept = w.Dropdown(description="部门", style=style, layout=w.Layout(width="360px"))
+        self.drill_dept = w.Dropdown(
+            description="部门", style=style, layout=w.Layout(width="360px")
+        )
         self.drill_project = w.Dropdown(
             description="项目", style=style, layout=w.Layout(width="560px")
         )
@@ -241,7 +243,7 @@ class Explorer(w.VBox):
             "pk-category": self.category,
             "pk-flag": self.flag,
             "pk-summary": self.summary,
-            "pk-table": self.table,
+            "pk-selection": self.table,
             "pk-drill-dept": self.drill_dept,
             "pk-drill-project": self.drill_project,
             "pk-drill-items": self.drill_items,
@@ -255,7 +257,6 @@ class Explorer(w.VBox):
             return w.HTML(f"<h3 style='margin:10px 0 4px'>{html.escape(text)}</h3>")
 
         return [
-            w.HTML("<h2 style='margin:4px 0'>预算绩效评价 · 分析浏览器</h2>"),
             heading("筛选"),
             w.HBox([self.year, self.dept, self.reset]),
             w.HBox([self.grade, self.category, self.flag]),
@@ -403,9 +404,7 @@ class Explorer(w.VBox):
             .select("year", "unit_code", "unit_name", "total", "grade")
         )
         shown = rows.head(MAX_PROJECT_OPTIONS)
-        options = [
-            (f"{y} {c} {n}（{t:.2f} {g}）", (y, c)) for y, c, n, t, g in shown.iter_rows()
-        ]
+        options = [(f"{y} {c} {n}（{t:.2f} {g}）", (y, c)) for y, c, n, t, g in shown.iter_rows()]
         more = rows.height - shown.height
         first = f"（选择项目，按总分从低到高；另有 {more} 个未列出）" if more else "（选择项目）"
         keep = self.drill_project.value
@@ -452,8 +451,9 @@ class Explorer(w.VBox):
         try:
             written = self.export()
         except Exception as exc:  # shown to the user on the page; never a silent failure
-            self.export_status.value = f"<span style='color:#c62828'>导出失败：{html.escape(str(exc))}</span>"
+            self.export_status.value = (
+                f"<span style='color:#c62828'>导出失败：{html.escape(str(exc))}</span>"
+            )
             return
-        self.export_status.value = (
-            f"已导出 {self.selected.height:,} 个项目：<code>{html.escape(str(written.resolve()))}</code>"
-        )
+        where = html.escape(str(written.resolve()))
+        self.export_status.value = f"已导出 {self.selected.height:,} 个项目：<code>{where}</code>"
