@@ -9,6 +9,7 @@ saying why, when Chromium or Playwright is missing (`.ci/run` installs both).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -101,10 +102,8 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             server.wait(timeout=10)
         log.close()
 
