@@ -180,8 +180,10 @@ def test_table_pages_lowest_score_first(explorer: Explorer) -> None:
     assert explorer.page == 1 and "第 2 / 13 页" in explorer.table.value
     assert lowest not in explorer.table.value
     explorer.show_page(99)
-    assert explorer.page == 12 and explorer.next_page.disabled and "共 602 个项目" in (
-        explorer.table.value
+    assert (
+        explorer.page == 12
+        and explorer.next_page.disabled
+        and "共 602 个项目" in (explorer.table.value)
     )
 
 
@@ -299,7 +301,8 @@ def test_notebook_runs_through_papermill(tmp_path: Path) -> None:
         progress_bar=False,
     )
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
-    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    view = "application/vnd.jupyter.widget-view+json"
+    widgets = [o for o in outputs if view in o.get("data", {})]
     assert len(widgets) == 1 and "Explorer" in widgets[0]["data"]["text/plain"]
     html = "\n".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "2023 年：已选" in html

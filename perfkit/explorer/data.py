@@ -160,7 +160,7 @@ def explorer_data(
     --------
     >>> d = explorer_data("data/sample")
     >>> d.units.select("total", "_total_c").row(0)
-    (85.47, 8547)
+    (90.32, 9032)
     >>> d.years[:2], d.flag_codes[0]
     ([2024, 2023], 'over_completion')
     """
