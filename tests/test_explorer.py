@@ -176,6 +176,7 @@ def test_table_pages_lowest_score_first(explorer: Explorer) -> None:
     assert explorer.pages == 13 and explorer.prev_page.disabled  # 602 projects, 50 a page
     lowest = explorer.selected.sort("total")["unit_code"][0]
     assert lowest in explorer.table.value
+    assert "<td>2024</td>" in explorer.table.value  # a year, not an amount ("2,024")
     explorer.next_page.click()
     assert explorer.page == 1 and "第 2 / 13 页" in explorer.table.value
     assert lowest not in explorer.table.value

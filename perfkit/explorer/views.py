@@ -73,6 +73,13 @@ def _present(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[str]:
     return [c for c in columns if c in frame.columns]
 
 
+def _codes_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    # years and row numbers are labels, not amounts: no thousands separator ("2024", not "2,024")
+    return frame.with_columns(
+        pl.col(c).cast(pl.String) for c in ("year", "source_row") if c in frame.columns
+    )
+
+
 def summary_text(selected: pl.DataFrame, total: int) -> str:
     """One line: projects selected of all, money and execution (HTML-safe).
 
@@ -236,8 +243,12 @@ def selection_page(
     """
     pages = max(1, -(-selected.height // page_size))
     page = min(max(page, 0), pages - 1)
-    ordered = selected.sort(["total", "unit_code"], nulls_last=True)
-    rows = ordered.slice(page * page_size, page_size).select(_present(selected, TABLE_COLUMNS))
+    keys = ["total", "unit_code", "year"] if "year" in selected.columns else ["total", "unit_code"]
+    # only the rows up to this page are ordered: bottom_k is linear, a full sort is not
+    lowest = selected.bottom_k((page + 1) * page_size, by=keys).sort(keys, nulls_last=True)
+    rows = _codes_as_text(
+        lowest.slice(page * page_size, page_size).select(_present(selected, TABLE_COLUMNS))
+    )
     caption = (
         f"所选项目（按总分从低到高）：第 {page + 1} / {pages} 页，"
         f"第 {page * page_size + min(1, rows.height):,}–{page * page_size + rows.height:,} 行，"
@@ -345,7 +356,8 @@ def project_items(
         f"总分 {row['total']:.2f}，等级 {row['grade']}"
     )
     parts = [f"<p><b>{head}</b></p>"]
-    parts.append(str(table(unit.select(_present(unit, TABLE_COLUMNS)), caption="项目")))
+    shown = _codes_as_text(unit.select(_present(unit, TABLE_COLUMNS)))
+    parts.append(str(table(shown, caption="项目")))
     if items is None:
         parts.append("<p>没有指标明细（只给了项目得分表）。</p>")
     else:
@@ -353,7 +365,7 @@ def project_items(
         parts.append(
             str(
                 table(
-                    own.select(_present(own, ITEM_COLUMNS)),
+                    _codes_as_text(own.select(_present(own, ITEM_COLUMNS))),
                     caption=f"指标与得分（{own.height} 项，合计 {own['points'].sum():.2f} 分）",
                     max_rows=500,
                 )
