@@ -276,6 +276,7 @@ def sample_data(out_dir: str, seed: int) -> None:
 # Commands defined in other modules register below, one line each.
 from perfkit.batch.cli import run  # noqa: E402
 from perfkit.compare.cli import compare  # noqa: E402
+from perfkit.explorer.cli import dashboard  # noqa: E402
 from perfkit.forms.cli import (  # noqa: E402
     check_forms_command,
     export_forms_command,
@@ -291,6 +292,7 @@ for _command in (
     export_forms_command,
     monitor,
     compare,
+    dashboard,
     sample,
     verify,
 ):

@@ -134,6 +134,7 @@ COLUMN_LABELS: dict[str, str] = {
     "not_reported": "未报送项目数",
     "sentence": "监控结论",
     "detail": "预警情况",
+    "n_poor": "差等项目数",
 }
 
 DIRECTION_LABELS = {"positive": "正向", "reverse": "反向", "equal": "等于", "qualitative": "定性"}

@@ -1,0 +1,223 @@
+"""The explorer's data held in memory (浏览器数据): scored projects and their items.
+
+:func:`explorer_data` accepts what an analyst has at hand — a data folder, a
+:class:`~perfkit.result.ScoreResult`, or the units (and items) frames in
+polars or pandas — and builds, once, the frame every filter runs on: the
+units plus exact helper columns (score and execution rate in integer cents,
+so a range boundary such as "exactly 60" is decided in integers) and a
+deterministic sampling rank for the scatter chart.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from perfkit.errors import PerfkitError
+from perfkit.flags import FLAG_LABELS
+from perfkit.readers import find_table
+from perfkit.result import ScoreResult
+
+__all__ = [
+    "DATA_ENV",
+    "EXPORT_ENV",
+    "REQUIRED_COLUMNS",
+    "ExplorerData",
+    "explorer_data",
+    "resolve_dir",
+]
+
+#: Environment variable naming the data folder (set by ``perfkit dashboard``).
+DATA_ENV = "PERFKIT_DATA"
+#: Environment variable naming the export folder (set by ``perfkit dashboard``).
+EXPORT_ENV = "PERFKIT_EXPORT_DIR"
+
+#: Columns of the units table the explorer needs.
+REQUIRED_COLUMNS = (
+    "year",
+    "unit_code",
+    "unit_name",
+    "dept_code",
+    "dept_name",
+    "budget_full_year",
+    "executed",
+    "execution_rate",
+    "total",
+    "grade",
+)
+#: Seed of the scatter chart's sampling rank (same data → same points drawn).
+SAMPLE_SEED = 20240101
+
+
+@dataclass
+class ExplorerData:
+    """Projects prepared for filtering.
+
+    Attributes
+    ----------
+    units : polars.DataFrame
+        One row per project and year, the scored columns plus ``_total_c``,
+        ``_rate_c`` (integer cents; null when the rate is undefined) and
+        ``_rank`` (a seeded permutation used to sample the scatter chart).
+    items : polars.DataFrame or None
+        One row per scored item (indicators and their points), when known.
+    flag_codes : list of str
+        The ``flag_*`` columns present, without the prefix.
+    """
+
+    units: pl.DataFrame
+    items: pl.DataFrame | None
+    flag_codes: list[str]
+
+    @property
+    def years(self) -> list[int]:
+        """Years present, latest first."""
+        return sorted(self.units["year"].unique().to_list(), reverse=True)
+
+    @property
+    def departments(self) -> pl.DataFrame:
+        """``dept_code`` and ``dept_name`` (the latest name of a code), by code."""
+        return (
+            self.units.sort("year")
+            .group_by("dept_code")
+            .agg(pl.col("dept_name").last())
+            .sort("dept_code")
+        )
+
+    @property
+    def categories(self) -> list[str]:
+        """Project categories present (empty when the data has none)."""
+        if "category" not in self.units.columns:
+            return []
+        return sorted(self.units["category"].drop_nulls().unique().to_list())
+
+
+def _from_folder(folder: Path, system: str) -> ScoreResult:
+    from perfkit.api import score
+
+    if not folder.is_dir():
+        raise PerfkitError(f"{folder}: not a folder (give the folder with projects and indicators)")
+    paths = {name: find_table(folder, name) for name in ("projects", "indicators")}
+    missing = [name for name, path in paths.items() if path is None]
+    if missing:
+        raise PerfkitError(
+            f"{folder}: no {' or '.join(missing)} table (.csv, .xlsx or .parquet) in the folder"
+        )
+    return score(paths["projects"], paths["indicators"], system=system)
+
+
+def _to_polars(frame: Any, what: str) -> pl.DataFrame:
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pd = None
+    if pd is not None and isinstance(frame, pd.DataFrame):
+        return pl.from_pandas(frame)
+    raise PerfkitError(f"{what}: expected a polars or pandas DataFrame, got {type(frame).__name__}")
+
+
+def _cents(column: str) -> pl.Expr:
+    # the scored values are 2-decimal numbers: ×100 and rounding recovers their exact cents
+    return (pl.col(column) * 100).round(0).cast(pl.Int64)
+
+
+def explorer_data(
+    data: Any,
+    items: Any = None,
+    *,
+    system: str = "project-self-eval",
+) -> ExplorerData:
+    """Prepare scored projects for the explorer.
+
+    Parameters
+    ----------
+    data : path, ScoreResult, ExplorerData, polars.DataFrame or pandas.DataFrame
+        A data folder (its ``projects`` and ``indicators`` tables are scored
+        with ``system``), a scoring result, or the units table.
+    items : polars.DataFrame or pandas.DataFrame, optional
+        The items table, when ``data`` is a units table (for drill-down and
+        export of indicators).
+    system : str
+        The indicator system used to score a data folder.
+
+    Returns
+    -------
+    ExplorerData
+
+    Raises
+    ------
+    PerfkitError
+        When the folder has no projects/indicators or the units lack a column.
+
+    Examples
+    --------
+    >>> d = explorer_data("data/sample")
+    >>> d.units.select("total", "_total_c").row(0)
+    (90.32, 9032)
+    >>> d.years[:2], d.flag_codes[0]
+    ([2024, 2023], 'over_completion')
+    """
+    if isinstance(data, ExplorerData):
+        return data
+    if isinstance(data, str | Path):
+        data = _from_folder(Path(data), system)
+    if isinstance(data, ScoreResult):
+        units, items = data.units, data.items
+    else:
+        units = _to_polars(data, "units")
+        items = None if items is None else _to_polars(items, "items")
+    missing = [c for c in REQUIRED_COLUMNS if c not in units.columns]
+    if missing:
+        raise PerfkitError(
+            f"units: missing column(s) {', '.join(missing)} (give perfkit.score(...).units)"
+        )
+    rank = np.random.default_rng(SAMPLE_SEED).permutation(units.height)
+    flag_codes = [c[5:] for c in units.columns if c.startswith("flag_") and c[5:] in FLAG_LABELS]
+    prepared = units.with_columns(
+        pl.col("year").cast(pl.Int32),
+        _cents("total").alias("_total_c"),
+        _cents("execution_rate").alias("_rate_c"),
+        pl.Series("_rank", rank, dtype=pl.Int64),
+    )
+    if items is not None:
+        items = items.with_columns(pl.col("year").cast(pl.Int32))
+    return ExplorerData(prepared, items, flag_codes)
+
+
+def resolve_dir(given: str, env: str, default: str, *, must_exist: bool = True) -> Path:
+    """A folder parameter: ``given``, else the environment variable ``env``, else ``default``.
+
+    Raises
+    ------
+    PerfkitError
+        When ``must_exist`` and the folder does not exist (the message says
+        which setting named it).
+
+    Examples
+    --------
+    >>> resolve_dir("data/sample", DATA_ENV, "data/sample").name
+    'sample'
+    >>> resolve_dir("", "PERFKIT_NO_SUCH_VARIABLE", "nowhere")
+    Traceback (most recent call last):
+    perfkit.errors.PerfkitError: data folder 'nowhere' (the default) does not exist ...
+    """
+    if given:
+        path, source = given, "data_dir parameter"
+    elif os.environ.get(env):
+        path, source = os.environ[env], f"${env}"
+    else:
+        path, source = default, "the default"
+    folder = Path(path).expanduser()
+    if must_exist and not folder.is_dir():
+        raise PerfkitError(
+            f"data folder {path!r} ({source}) does not exist "
+            f"(working directory {Path.cwd()}); give the folder with projects and indicators"
+        )
+    return folder
