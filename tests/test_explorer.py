@@ -266,6 +266,9 @@ def test_export_writes_the_selection_with_formulas_neutralised(tmp_path: Path) -
     assert items.max_row - 1 == expected_items.height
     notes = [r[0] for r in book["筛选条件"].iter_rows(min_row=2, values_only=True)]
     assert f"部门：{first['dept_code']}" in notes and f"项目数：{ex.selected.height}" in notes
+    # two exports in the same second never overwrite each other
+    again = ex.export()
+    assert again != written and len(list(tmp_path.glob("绩效评价筛选结果-*.xlsx"))) == 2
 
 
 def test_export_leaves_out_items_beyond_the_limit(

@@ -439,11 +439,16 @@ class Explorer(w.VBox):
     def export(self, path: str | Path | None = None) -> Path:
         """Write the current selection to an ``.xlsx``; return its path.
 
-        The default path is ``export_dir/绩效评价筛选结果-YYYYMMDD-HHMMSS.xlsx``.
+        The default path is ``export_dir/绩效评价筛选结果-YYYYMMDD-HHMMSS.xlsx``
+        (``-2``, ``-3`` … appended when an export of the same second exists).
         """
         if path is None:
             stamp = time.strftime("%Y%m%d-%H%M%S")
             path = self.export_dir / f"绩效评价筛选结果-{stamp}.xlsx"
+            n = 2
+            while path.exists():
+                path = self.export_dir / f"绩效评价筛选结果-{stamp}-{n}.xlsx"
+                n += 1
         conditions = self.filters.describe() + self.brush.describe()
         return export_selection(self.selected, self.data.items, path, conditions=conditions)
 
