@@ -127,6 +127,17 @@ def test_dashboard_filters_redraw_table_and_chart(dashboard: tuple[str, Path]) -
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(RENDER_MS)
+            # the page must work on a closed network: nothing may leave localhost
+            outside: list[str] = []
+
+            def block_outside(route, request) -> None:  # type: ignore[no-untyped-def]
+                if request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:")):
+                    route.continue_()
+                else:
+                    outside.append(request.url)
+                    route.abort()
+
+            page.route("**/*", block_outside)
             page.goto(url, timeout=RENDER_MS)
             summary = page.locator(".pk-summary")
             summary.wait_for()
@@ -167,5 +178,6 @@ def test_dashboard_filters_redraw_table_and_chart(dashboard: tuple[str, Path]) -
             assert after_title != before_title
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "explorer.png"), full_page=True)
+            assert outside == [], f"the page asked outside localhost for: {outside}"
         finally:
             browser.close()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import click
 
+from perfkit.batch.html import TEMPLATES
 from perfkit.cli_support import user_errors
 from perfkit.errors import PerfkitError
 from perfkit.explorer.data import DATA_ENV, EXPORT_ENV
@@ -65,10 +66,26 @@ def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]
         # the notebook's how-to-run cells are for notebook users, not the page
         "--TagRemovePreprocessor.enabled=True",
         "--TagRemovePreprocessor.remove_cell_tags=hide-in-report",
+        # Voila's lab page minus its CDN stylesheets (found through JUPYTER_PATH, see voila_env)
+        "--template=perfkit-offline",
     ]
     if not open_browser:
         cmd.append("--no-browser")
     return cmd
+
+
+def voila_env() -> dict[str, str]:
+    """The environment for Voila: perfkit's templates first on JUPYTER_PATH.
+
+    Examples
+    --------
+    >>> (TEMPLATES / "voila" / "templates" / "perfkit-offline" / "index.html.j2").is_file()
+    True
+    >>> voila_env()["JUPYTER_PATH"].split(os.pathsep)[0] == str(TEMPLATES)
+    True
+    """
+    paths = [str(TEMPLATES), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)}
 
 
 @click.command("dashboard")
@@ -122,7 +139,7 @@ def dashboard(
     if not page.is_file():
         raise PerfkitError(f"{page}: notebook not found (give --notebook PATH)")
     env = {
-        **os.environ,
+        **voila_env(),
         DATA_ENV: str(data),
         EXPORT_ENV: str(Path(export_dir).resolve()),
         SYSTEM_ENV: system,
