@@ -15,7 +15,7 @@ import click
 import polars as pl
 
 from perfkit import __version__
-from perfkit.cli_support import EXIT_INPUT, print_problems, user_errors
+from perfkit.cli_support import EXIT_INPUT, out_dir_option, print_problems, user_errors
 from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
 from perfkit.systems import Node, System, builtin_systems, list_systems, load_system
 
@@ -62,14 +62,7 @@ def _with_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
 @main.command()
 @_with_inputs
 @_system_option()
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for unit_scores.csv, item_scores.csv and scores.xlsx.",
-)
+@out_dir_option("Folder for unit_scores.csv, item_scores.csv and scores.xlsx.")
 @click.option("--parquet", is_flag=True, help="Also write the tables as Parquet.")
 @click.option(
     "--excel-max-rows",

@@ -17,7 +17,7 @@ import click
 
 from perfkit.errors import InputError, PerfkitError, Problem
 
-__all__ = ["EXIT_INPUT", "print_problems", "user_errors"]
+__all__ = ["EXIT_INPUT", "out_dir_option", "print_problems", "user_errors"]
 
 EXIT_INPUT = 1
 
@@ -45,3 +45,10 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_INPUT)
 
     return wrapper
+
+
+def out_dir_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The required ``--out/-o DIR`` option of commands that write a folder (as ``out_dir``)."""
+    return click.option(
+        "--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), help=help
+    )

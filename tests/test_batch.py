@@ -100,7 +100,7 @@ def test_manifest_and_index(first_run, data_dir: Path) -> None:
     }
     assert runs["2024-D01"]["summary"]["dept_name"] == "教育局"
     assert runs["2024-D01"]["perfkit_version"] and runs["2024-D01"]["notebook_sha256"]
-    assert isinstance(runs["2024-D01"]["duration_s"], float)
+    assert "duration_s" in runs["2024-D01"]
     assert manifest["notebook_version"] == "1.0"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("<tr class=") == 3

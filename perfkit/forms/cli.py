@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from perfkit.cli_support import EXIT_INPUT, print_problems, user_errors
+from perfkit.cli_support import EXIT_INPUT, out_dir_option, print_problems, user_errors
 from perfkit.forms.workbook import ENGINES
 
 __all__ = ["check_forms_command", "export_forms_command", "import_forms_command"]
@@ -24,14 +24,7 @@ _year = click.option("--year", type=int, help="Year of forms whose title gives n
 
 @click.command("import-forms")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for projects/indicators (.csv and .parquet), forms.csv, problems.csv.",
-)
+@out_dir_option("Folder for projects/indicators (.csv and .parquet), forms.csv, problems.csv.")
 @_engine
 @_year
 @user_errors
@@ -132,14 +125,7 @@ def check_forms_command(
     type=click.Path(file_okay=False, exists=True),
     help="Output folder of `perfkit score` (unit_scores / item_scores, .parquet or .csv).",
 )
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for the workbooks.",
-)
+@out_dir_option("Folder for the workbooks.")
 @click.option(
     "--by",
     type=click.Choice(["department", "project", "all"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from perfkit.cli_support import print_problems, user_errors
+from perfkit.cli_support import out_dir_option, print_problems, user_errors
 
 __all__ = ["monitor"]
 
@@ -34,14 +34,7 @@ _table = click.Path(dir_okay=False)
 @click.option("--as-of", "as_of", help="as-of date YYYY-MM-DD: time progress in days")
 @click.option("--year", type=int, help="budget year [default: the as-of year, else the latest]")
 @click.option("--dept", help="only this department (dept_code)")
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for alerts.csv, indicator_alerts.csv, summaries and monitoring.xlsx.",
-)
+@out_dir_option("Folder for alerts.csv, indicator_alerts.csv, summaries and monitoring.xlsx.")
 @user_errors
 def monitor(
     projects: str,

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from perfkit.cli_support import print_problems, user_errors
+from perfkit.cli_support import out_dir_option, print_problems, user_errors
 from perfkit.errors import PerfkitError
 
 __all__ = ["EXIT_DIFFERS", "sample", "verify"]
@@ -159,14 +159,7 @@ def _with_sources(func):
     help="Must-include rule, repeatable: a flag (self_score_diff) or 'amount>=500'.",
 )
 @click.option("--seed", type=click.IntRange(0), required=True, help="Random seed.")
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    type=click.Path(file_okay=False),
-    required=True,
-    help="Folder for picks.csv, selection.json, field_workbook.xlsx.",
-)
+@out_dir_option("Folder for picks.csv, selection.json, field_workbook.xlsx.")
 @user_errors
 def draw(
     projects: str | None,
@@ -256,14 +249,7 @@ def reperform_command(
     required=True,
     help="The filled field workbook, or a verifications table.",
 )
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    type=click.Path(file_okay=False),
-    required=True,
-    help="Folder for the verification results.",
-)
+@out_dir_option("Folder for the verification results.")
 @click.option("--projects", "-p", type=_file, help="projects table [default: as in the record].")
 @click.option(
     "--indicators", "-i", type=_file, help="indicators table [default: as in the record]."
