@@ -5,6 +5,11 @@ canonical English name, the Chinese headers that mean the same (表头别名), a
 kind that says how values are checked, and whether the column is required.
 Headers are matched after normalisation (full-width → half-width, blanks
 removed, case folded), so ``项目 编码`` and ``Project_Code`` both map.
+
+Numbers have a documented range (取值范围, ``docs/data-contract.md``): an
+amount is 0 … :data:`MAX_AMOUNT` 万元, any other number (a score, a weight, a
+target, an actual value) is at most :data:`MAX_NUMBER` in magnitude; six
+decimals are kept.  A value outside it is a problem with file, row and column.
 """
 
 from __future__ import annotations
@@ -13,8 +18,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from perfkit.fixedpoint import LIMIT
+
 __all__ = [
     "INDICATOR_TARGETS",
+    "MAX_AMOUNT",
+    "MAX_NUMBER",
     "MIDYEAR_PROJECTS",
     "SOURCE_COLUMNS",
     "TABLES",
@@ -30,6 +39,17 @@ __all__ = [
 #: number; ``measure``: a number, or text for qualitative indicators;
 #: ``direction``: 正向/反向/等于/定性 or ≥ ≤ =.
 KINDS = ("text", "year", "month", "amount", "number", "measure", "direction")
+
+#: Largest amount accepted, in 万元 (10⁹ 万元 = 10 万亿元, about a third of the
+#: national general budget; no single project or department comes near).  With
+#: six decimals such an amount has 15 significant digits, so it survives the
+#: round trip through a double in the result tables exactly.
+MAX_AMOUNT = 10**9
+#: Largest magnitude of any other number (scores, weights, targets, actual
+#: values: counts such as 人次 may be large).  Equal to
+#: :data:`perfkit.fixedpoint.LIMIT`, the bound that keeps scoring's integer
+#: products inside Int128.
+MAX_NUMBER = LIMIT
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from perfkit.limits import MAX_QUOTED_CHARS, quoted, shorten_message
+
 __all__ = ["InputError", "PerfkitError", "Problem", "SystemDefinitionError"]
 
 
@@ -55,6 +57,15 @@ class Problem:
     severity: str = field(default="error", compare=False)
     sheet: str | None = None
     cell: str | None = None
+
+    def __post_init__(self) -> None:
+        # user text reaches messages (file, sheet and column names, quoted values): keep
+        # each bounded and free of terminal control sequences (perfkit/limits.py)
+        object.__setattr__(self, "message", shorten_message(self.message))
+        for name in ("file", "column", "sheet"):
+            value = getattr(self, name)
+            if value is not None and (len(value) > MAX_QUOTED_CHARS or not value.isprintable()):
+                object.__setattr__(self, name, quoted(value))
 
     @property
     def address(self) -> str:

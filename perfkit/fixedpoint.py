@@ -16,6 +16,15 @@ arithmetic::
 which is exact for any inputs.  Floats appear only at the very end, when cents
 are shown (``cents / 100`` is the double nearest the two-decimal value, and
 prints as exactly that value).
+
+**Range.**  A number read is at most :data:`LIMIT` (10¹²) in magnitude; text
+beyond it parses to null like text that is no number, and
+:func:`beyond_limit` tells the two apart so that validation can say "out of
+range".  The bound keeps every product that scoring forms exact: a fixed-point
+value is then at most 10¹⁸, a product of two of them 10³⁶ (with a factor 2 and
+a weight in cents still below Int128's 1.7 × 10³⁸), instead of a
+``ComputeError: overflow`` on a 27-digit number.  The data contract narrows it
+further (:data:`perfkit.contract.MAX_AMOUNT`).
 """
 
 from __future__ import annotations
@@ -26,7 +35,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import polars as pl
 
 __all__ = [
+    "LIMIT",
     "SCALE",
+    "beyond_limit",
+    "parse_fixed_checked",
     "cents_text",
     "cents_to_float",
     "fixed_text",
@@ -41,6 +53,8 @@ __all__ = [
 
 #: Fixed-point scale of every parsed number: six decimal places.
 SCALE = 10**6
+#: Largest magnitude of a number perfkit parses (10¹²); larger ones parse to null.
+LIMIT = 10**12
 FIXED = pl.Int128
 _DEC = pl.Decimal(38, 6)
 
@@ -65,21 +79,90 @@ def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
     """Parse a column of numbers to six-decimal fixed point (``Int128``).
 
     Text is normalised first (see :func:`normalise_number_text`).  Text that is
-    not a number becomes null; callers compare with the raw column to report
-    it.  Values with more than six decimals are rounded to six (the contract's
-    precision).  Numeric columns are converted directly.
+    not a number, or a number beyond :data:`LIMIT` in magnitude, becomes null;
+    callers compare with the raw column to report it (:func:`beyond_limit`
+    tells which).  Values with more than six decimals are rounded to six (the
+    contract's precision).  Numeric columns are converted directly.
     :func:`parse_fixed_column` does the same for a whole column, faster.
 
     Examples
     --------
-    >>> df = pl.DataFrame({"x": ["40.1", "１２", "1,234.5", "九成", None]})
+    >>> df = pl.DataFrame({"x": ["40.1", "１２", "1,234.5", "九成", None, "1e30"]})
     >>> df.select(parse_fixed(pl.col("x"))).to_series().to_list()
-    [40100000, 12000000, 1234500000, None, None]
+    [40100000, 12000000, 1234500000, None, None, None]
     """
     if dtype is not None and dtype.is_numeric():
-        return (expr.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
+        return _to_fixed(expr.cast(_DEC, strict=False))
     text = normalise_number_text(expr.cast(pl.String))
-    return (text.cast(_DEC, strict=False) * pl.lit(SCALE)).cast(FIXED)
+    return _to_fixed(text.cast(_DEC, strict=False))
+
+
+def _to_fixed(decimal: pl.Expr) -> pl.Expr:
+    """Decimal(38, 6) → Int128 fixed point; null beyond :data:`LIMIT` (never an overflow)."""
+    bounded = pl.when(decimal.abs() <= LIMIT).then(decimal)
+    return (bounded * pl.lit(SCALE)).cast(FIXED)
+
+
+def beyond_limit(expr: pl.Expr, dtype: pl.DataType | None = None, limit: int = LIMIT) -> pl.Expr:
+    """True where a value is a number larger than ``limit`` in magnitude.
+
+    Such values parse to null (:func:`parse_fixed`); this tells them apart
+    from text that is no number at all, for a message that says what is wrong.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"x": ["1e30", "9" * 40, "12", "九成", "inf", None]})
+    >>> df.select(beyond_limit(pl.col("x"))).to_series().to_list()
+    [True, True, False, False, False, False]
+    """
+    if dtype is not None and dtype.is_numeric():
+        number = expr.cast(pl.Float64, strict=False)
+        decimal = expr.cast(_DEC, strict=False)
+        digits = number.is_finite()
+    else:
+        text = normalise_number_text(expr.cast(pl.String))
+        number = text.cast(pl.Float64, strict=False)
+        decimal = text.cast(_DEC, strict=False)
+        digits = text.str.contains(r"^[+-]?[\d.]+([eE][+-]?\d+)?$")  # not 'inf' or 'nan'
+    exact = decimal.abs() > limit  # Decimal(38, 6) holds up to 10³², exactly
+    rough = digits & number.is_not_nan() & (number.abs() > limit)  # beyond: a float says enough
+    return pl.when(decimal.is_not_null()).then(exact).otherwise(rough).fill_null(False)
+
+
+def parse_fixed_checked(
+    frame: pl.DataFrame, name: str, limit: int = LIMIT
+) -> tuple[pl.Expr, pl.Expr]:
+    """:func:`parse_fixed_column` and :func:`beyond_limit` of one column, in one pass.
+
+    Returns ``(value, too_large)``: the fixed-point value (null for text that
+    is no number and for numbers beyond ``limit``, which may be at most
+    :data:`LIMIT`) and a flag for the latter.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"x": ["12", "2000", "九成", "1e30"]})
+    >>> value, big = parse_fixed_checked(df, "x", limit=1000)
+    >>> df.select(value, big.alias("big")).rows()
+    [(12000000, False), (None, True), (None, False), (None, True)]
+    """
+    limit = min(limit, LIMIT)
+    dtype = frame.schema[name]
+    col = pl.col(name)
+    if dtype != pl.String:
+        big = beyond_limit(col, dtype, limit)
+        return pl.when(~big).then(parse_fixed(col, dtype)), big
+    decimal, failing = _decimal_column(frame, name)
+    too_large = decimal.abs() > limit
+    if failing.len():
+        huge = (
+            pl.DataFrame({"t": failing})
+            .filter(beyond_limit(pl.col("t"), limit=limit))
+            .get_column("t")
+        )
+        if huge.len():
+            too_large = too_large | col.is_in(huge.implode())
+    too_large = too_large.fill_null(False)
+    return pl.when(~too_large).then(_to_fixed(decimal)), too_large
 
 
 def parse_fixed_column(frame: pl.DataFrame, name: str) -> pl.Expr:
@@ -92,14 +175,23 @@ def parse_fixed_column(frame: pl.DataFrame, name: str) -> pl.Expr:
 
     Examples
     --------
-    >>> df = pl.DataFrame({"x": ["40.1", "１２", "1,234.5", "九成", None]})
+    >>> df = pl.DataFrame({"x": ["40.1", "１２", "1,234.5", "九成", None, "9" * 27]})
     >>> df.select(parse_fixed_column(df, "x")).to_series().to_list()
-    [40100000, 12000000, 1234500000, None, None]
+    [40100000, 12000000, 1234500000, None, None, None]
     """
     dtype = frame.schema[name]
     col = pl.col(name)
     if dtype != pl.String:
         return parse_fixed(col, dtype)
+    return _to_fixed(_decimal_column(frame, name)[0])
+
+
+def _decimal_column(frame: pl.DataFrame, name: str) -> tuple[pl.Expr, pl.Series]:
+    """Column ``name`` (text) as Decimal(38, 6), normalising only the values that need it.
+
+    Also returns the distinct texts that fail the plain cast.
+    """
+    col = pl.col(name)
     plain = col.cast(_DEC, strict=False)
     failing = frame.select(col.filter(col.is_not_null() & plain.is_null()).unique()).to_series()
     if failing.len():
@@ -112,7 +204,7 @@ def parse_fixed_column(frame: pl.DataFrame, name: str) -> pl.Expr:
             mapping = dict(zip(fixed["t"].to_list(), fixed["d"].to_list(), strict=True))
             repaired = col.replace_strict(mapping, default=None, return_dtype=_DEC)
             plain = pl.coalesce(plain, repaired)
-    return (plain * pl.lit(SCALE)).cast(FIXED)
+    return plain, failing
 
 
 def map_unique(

@@ -35,7 +35,7 @@ from perfkit.rules import (
 from perfkit.segments import position_in_unit, unit_total
 from perfkit.systems import System
 from perfkit.systems.model import QualitativeRule
-from perfkit.validation import Check, check_table, problems_from_mask, run_checks
+from perfkit.validation import Check, check_table, not_a_number, problems_from_mask, run_checks
 from perfkit.weights import split_weights
 
 __all__ = ["score_projects"]
@@ -141,7 +141,7 @@ def check_indicators(
         text = pl.col(f"{col}_text")
         checks.append(
             Check(
-                quant & text.is_not_null() & pl.col(col).is_null(),
+                quant & not_a_number(ind, f"{col}_text", col),
                 col,
                 pl.format(
                     "'{}' is not a number (a quantitative indicator needs a number; put the "
@@ -575,7 +575,8 @@ def _unit_table(
     units = unit_flags(units, system)
     use = {g: r.label for g, r in system.result_use.items()}
     b, e = pl.col("budget_full_year"), pl.col("executed")
-    rate_cents = pl.when(b > 0).then((e * 20000 + b) // (b * 2)).cast(pl.Int64)
+    # Int128: executed 10⁹ over a budget of 0.000001 is a rate of 10¹⁷ %, beyond Int64 in cents
+    rate_cents = pl.when(b > 0).then((e * 20000 + b) // (b * 2))
     cols = [
         "year",
         "unit_code",

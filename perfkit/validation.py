@@ -15,16 +15,33 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from perfkit.contract import DIRECTIONS, TableSpec, table_spec, text_key
+from perfkit.contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, TableSpec, table_spec, text_key
 from perfkit.errors import Problem, problem_order
-from perfkit.fixedpoint import SCALE, map_unique, parse_fixed_column
+from perfkit.fixedpoint import LIMIT, SCALE, beyond_limit, map_unique, parse_fixed_checked
+from perfkit.limits import quoted_expr
 from perfkit.readers import RawTable
 
-__all__ = ["MAX_LISTED", "Check", "check_table", "problems_from_mask", "run_checks"]
+__all__ = [
+    "MAX_LISTED",
+    "Check",
+    "check_table",
+    "not_a_number",
+    "problems_from_mask",
+    "run_checks",
+]
 
 #: At most this many rows are listed per (column, kind of problem); the rest
 #: are counted in one summary line so that a million bad rows stay readable.
 MAX_LISTED = 200
+
+
+#: Largest magnitude accepted per column kind (the data contract's range).
+_RANGE = {"amount": MAX_AMOUNT, "number": MAX_NUMBER, "measure": MAX_NUMBER}
+_RANGE_TEXT = {
+    "amount": f"is out of range: an amount is at most {MAX_AMOUNT:,} (10⁹ 万元)",
+    "number": f"is out of range: a number is at most {MAX_NUMBER:,} (10¹²) in magnitude",
+    "measure": f"is out of range: a number is at most {MAX_NUMBER:,} (10¹²) in magnitude",
+}
 
 
 def problems_from_mask(
@@ -154,13 +171,11 @@ def check_table(
         if name not in frame.columns:
             continue
         source = pl.col(name)
-        if col.kind in ("amount", "number", "year", "month"):
-            exprs.append(parse_fixed_column(frame, name).alias(f"_{name}"))
-        elif col.kind == "measure":
-            exprs += [
-                source.cast(pl.String).alias(f"{name}_text"),
-                parse_fixed_column(frame, name).alias(f"_{name}"),
-            ]
+        if col.kind in ("amount", "number", "measure", "year", "month"):
+            value, too_large = parse_fixed_checked(frame, name, _RANGE.get(col.kind, LIMIT))
+            exprs += [value.alias(f"_{name}"), too_large.alias(f"_{name}_big")]
+            if col.kind == "measure":
+                exprs.append(source.cast(pl.String).alias(f"{name}_text"))
         elif col.kind == "direction":
             exprs.append(map_unique(frame, name, _direction_code, pl.String).alias(f"_{name}"))
     work = frame.with_columns(exprs)
@@ -170,13 +185,16 @@ def check_table(
         if name not in frame.columns:
             continue
         source, parsed = pl.col(name), pl.col(f"_{name}")
-        text = source.cast(pl.String)
+        text = quoted_expr(source)
         if col.required:
             checks.append(Check(source.is_null(), name, "missing value"))
+        if col.kind in ("amount", "number", "measure"):
+            big = pl.col(f"_{name}_big")
+            checks.append(Check(big, name, pl.format(f"'{{}}' {_RANGE_TEXT[col.kind]}", text)))
         if col.kind in ("amount", "number"):
             checks.append(
                 Check(
-                    source.is_not_null() & parsed.is_null(),
+                    source.is_not_null() & parsed.is_null() & ~big,
                     name,
                     pl.format("'{}' is not a number", text),
                 )
@@ -204,7 +222,7 @@ def check_table(
                 Check(
                     source.is_not_null() & parsed.is_null(),
                     name,
-                    pl.format(f"direction '{{}}' is not one of {accepted}", source),
+                    pl.format(f"direction '{{}}' is not one of {accepted}", text),
                 )
             )
     problems = list(raw.problems) + run_checks(work, raw, checks)
@@ -227,6 +245,26 @@ def check_table(
     typed = work.select(final)
     problems += duplicate_key_problems(typed, raw, spec.key)
     return typed, sorted(problems, key=problem_order)
+
+
+def not_a_number(frame: pl.DataFrame, text: str, value: str) -> pl.Expr:
+    """Rows whose ``text`` is given but ``value`` did not parse, numbers out of range excepted.
+
+    :func:`check_table` already reports a number beyond the contract's range
+    ("out of range"); checks that need a number (a quantitative target, an
+    actual value) use this mask so that such a value is not reported twice.
+    Only the distinct failing texts are examined.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"t": ["1e30", "九成", "5"], "v": [None, None, 5]})
+    >>> df.select(not_a_number(df, "t", "v")).to_series().to_list()
+    [False, True, False]
+    """
+    failing = pl.col(text).is_not_null() & pl.col(value).is_null()
+    distinct = frame.select(pl.col(text).filter(failing).unique()).to_series()
+    big = pl.DataFrame({"t": distinct}).filter(beyond_limit(pl.col("t"))).get_column("t")
+    return failing & ~pl.col(text).is_in(big.implode()) if big.len() else failing
 
 
 def duplicate_key_problems(typed: pl.DataFrame, raw: RawTable, key: Iterable[str]) -> list[Problem]:

@@ -37,7 +37,7 @@ def percent_cents(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
     >>> df.select(percent_cents(pl.col("e"), pl.col("b"))).to_series().to_list()
     [2230, 3333, None]
     """
-    return half_up_div(part.cast(FIXED) * 10_000, whole.cast(FIXED)).cast(pl.Int64)
+    return half_up_div(part.cast(FIXED) * 10_000, whole.cast(FIXED))  # Int128: rates are unbounded
 
 
 def hundredths(value: Decimal | int | str) -> int:

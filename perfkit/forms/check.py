@@ -324,7 +324,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
     near = (stated * b - exact).abs() <= half * b
     near_fraction = (stated * 100 * b - exact).abs() <= half * 100 * b
     rate_ok = near | (~pl.col("money_total_rate_pct").fill_null(False) & near_fraction)
-    rate_cents = pl.when(b > 0).then((e * 20000 + b) // (b * 2)).cast(pl.Int64)
+    rate_cents = pl.when(b > 0).then((e * 20000 + b) // (b * 2))  # Int128: rates are unbounded
     out += _emit(
         d,
         stated.is_not_null() & (b > 0) & ~rate_ok,

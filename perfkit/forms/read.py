@@ -21,9 +21,10 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit.contract import MAX_AMOUNT, MAX_NUMBER
 from perfkit.errors import Problem, problem_order, problems_frame
 from perfkit.export import atomic_output, write_csv
-from perfkit.fixedpoint import map_unique, normalise_number_text, parse_fixed
+from perfkit.fixedpoint import beyond_limit, map_unique, normalise_number_text, parse_fixed
 from perfkit.forms.assessment_form import AssessmentForm, is_assessment_form, locate_assessment
 from perfkit.forms.grid import Grid
 from perfkit.forms.project_form import (
@@ -35,6 +36,7 @@ from perfkit.forms.project_form import (
 )
 from perfkit.forms.targets import parse_targets
 from perfkit.forms.workbook import ENGINES, expand_inputs, read_openpyxl_sheet, read_sheets
+from perfkit.limits import quoted_expr
 
 __all__ = ["FormSet", "read_forms"]
 
@@ -337,16 +339,30 @@ def _parse(
         label = _money_label(name)
         text = pl.col(name)
         parsed = pl.col(f"{name}_fixed")
+        amount = name.startswith("money_") and not name.endswith(("_weight", "_points", "_rate"))
+        limit = MAX_AMOUNT if amount else MAX_NUMBER
+        big = beyond_limit(_strip_unit(text), limit=limit) & ~_dash(text)
         problems += _cell_problems(
             detail,
-            text.is_not_null() & parsed.is_null() & ~_dash(text),
+            text.is_not_null() & parsed.is_null() & ~_dash(text) & ~big,
             name,
             label,
-            pl.format(f"{label} '{{}}' is not a number", text),
+            pl.format(f"{label} '{{}}' is not a number", quoted_expr(text)),
+        )
+        problems += _cell_problems(
+            detail,
+            big,
+            name,
+            label,
+            pl.format(f"{label} '{{}}' {_OUT_OF_RANGE[amount]}", quoted_expr(text)),
         )
         if name.startswith("money_") and not name.endswith(("_weight", "_points")):
             problems += _cell_problems(
-                detail, parsed < 0, name, label, pl.format(f"{label} {{}} is negative", text)
+                detail,
+                parsed < 0,
+                name,
+                label,
+                pl.format(f"{label} {{}} is negative", quoted_expr(text)),
             )
     for name in ("budget_initial", "budget_full_year", "executed"):
         field_name = f"money_total_{name}"
@@ -361,6 +377,12 @@ def _parse(
     problems += _duplicate_projects(detail)
     ind, ind_problems = _parse_indicators(forms, detail)
     return detail, ind, problems + ind_problems
+
+
+_OUT_OF_RANGE = {
+    True: f"is out of range: an amount is at most {MAX_AMOUNT:,} (10⁹ 万元)",
+    False: f"is out of range: a number is at most {MAX_NUMBER:,} (10¹²) in magnitude",
+}
 
 
 def _no_year() -> str:
@@ -495,7 +517,7 @@ def _parse_indicators(
         quant & pl.col("actual").is_not_null() & pl.col("_a_num").is_null(),
         "actual",
         "实际完成值",
-        pl.format("实际完成值 '{}' is not a number", pl.col("actual")),
+        pl.format("实际完成值 '{}' is not a number", quoted_expr(pl.col("actual"))),
     )
     unit_clash = (
         quant
@@ -510,20 +532,37 @@ def _parse_indicators(
         "实际完成值",
         pl.format(
             "实际完成值 '{}' is in {} but the target '{}' is in {}",
-            pl.col("actual"),
-            pl.col("_a_unit"),
-            pl.col("target"),
-            pl.col("_t_unit"),
+            quoted_expr(pl.col("actual")),
+            quoted_expr(pl.col("_a_unit")),
+            quoted_expr(pl.col("target")),
+            quoted_expr(pl.col("_t_unit")),
         ),
     )
     for name in ("weight", "points"):
         label = _LABEL[name]
+        big = beyond_limit(pl.col(name))
         problems += _cell_problems(
             frame,
-            pl.col(name).is_not_null() & pl.col(f"{name}_fixed").is_null(),
+            pl.col(name).is_not_null() & pl.col(f"{name}_fixed").is_null() & ~big,
             name,
             label,
-            pl.format(f"{label} '{{}}' is not a number", pl.col(name)),
+            pl.format(f"{label} '{{}}' is not a number", quoted_expr(pl.col(name))),
+        )
+        problems += _cell_problems(
+            frame,
+            big,
+            name,
+            label,
+            pl.format(f"{label} '{{}}' {_OUT_OF_RANGE[False]}", quoted_expr(pl.col(name))),
+        )
+    for name, number in (("target", "_t_num"), ("actual", "_a_num")):
+        label = _LABEL[name]
+        problems += _cell_problems(
+            frame,
+            quant & beyond_limit(pl.col(number)),
+            name,
+            label,
+            pl.format(f"{label} '{{}}' {_OUT_OF_RANGE[False]}", quoted_expr(pl.col(name))),
         )
     defaulted = frame.filter(
         quant

@@ -80,7 +80,7 @@ def percent_floor(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """
     n, d = numerator.cast(FIXED), denominator.cast(FIXED)
     safe = pl.when(d > 0).then(d).otherwise(pl.lit(1, FIXED))
-    return pl.when(d > 0).then(cents_to_float(((n * 100) // safe).cast(pl.Int64)))
+    return pl.when(d > 0).then(cents_to_float((n * 100) // safe))
 
 
 def percent_half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
@@ -95,4 +95,4 @@ def percent_half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """
     n, d = numerator.cast(FIXED), denominator.cast(FIXED)
     safe = pl.when(d > 0).then(d).otherwise(pl.lit(1, FIXED))
-    return pl.when(d > 0).then(cents_to_float(((n * 200 + safe) // (safe * 2)).cast(pl.Int64)))
+    return pl.when(d > 0).then(cents_to_float((n * 200 + safe) // (safe * 2)))

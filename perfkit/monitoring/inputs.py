@@ -31,7 +31,7 @@ from perfkit.errors import InputError, Problem, problem_order
 from perfkit.fixedpoint import fixed_text, map_unique
 from perfkit.readers import RawTable, TableInput, read_table
 from perfkit.systems.model import QualitativeRule
-from perfkit.validation import Check, check_table, run_checks
+from perfkit.validation import Check, check_table, not_a_number, run_checks
 
 __all__ = ["QUALITATIVE_ALERTS", "MonitoringInputs", "qualitative_words", "read_inputs"]
 
@@ -287,9 +287,7 @@ def _progress_with_targets(
             ),
         ),
         Check(
-            quant
-            & pl.col("actual_to_date_text").is_not_null()
-            & pl.col("actual_to_date").is_null(),
+            quant & not_a_number(joined, "actual_to_date_text", "actual_to_date"),
             "actual_to_date",
             pl.format(
                 "'{}' is not a number (indicator '{}' is quantitative)",
@@ -313,7 +311,7 @@ def _progress_with_targets(
     ).with_columns(pl.col("_target_row").alias("_row"))
     target_checks = [
         Check(
-            pl.col("target_text").is_not_null() & pl.col("target").is_null(),
+            not_a_number(used, "target_text", "target"),
             "target",
             pl.format(
                 "target '{}' is not a number (the indicator is quantitative)", pl.col("target_text")
