@@ -96,15 +96,11 @@ def quoted_expr(expr: pl.Expr, limit: int = MAX_QUOTED_CHARS) -> pl.Expr:
     text = expr.cast(pl.String)
     n = text.str.len_chars()
     shown = text.str.slice(0, limit).str.replace_all(_CONTROL_ALL, "\ufffd")
-    return (
-        pl.when(n > limit)
-        .then(pl.format("{}…（共{}字符）", shown, n))
-        .otherwise(shown)
-    )
+    return pl.when(n > limit).then(pl.format("{}…（共{}字符）", shown, n)).otherwise(shown)
 
 
 def shorten_message(message: str) -> str:
-    """A message cut to :data:`MAX_MESSAGE_CHARS`, control characters but line breaks shown as ``�``.
+    """A message cut to :data:`MAX_MESSAGE_CHARS`; control characters (not line breaks) as ``�``.
 
     Examples
     --------
