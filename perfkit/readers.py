@@ -4,7 +4,15 @@ A reader maps headers to the contract's canonical names, keeps each row's
 spreadsheet row number (``_row``; the header is row 1) so that every problem can
 be located, and reads every file value as text so that nothing is coerced
 before validation.  CSV encoding is detected: UTF-8 (with or without BOM) or
-GB18030 (a superset of GBK and GB2312, what Chinese Excel writes).
+GB18030 (a superset of GBK and GB2312, what Chinese Excel writes); line ends
+may be CRLF, LF or a lone CR (old Mac Excel's "CSV (Macintosh)").
+
+Every file is hostile until measured (:mod:`perfkit.limits`): a CSV header
+with more than :data:`~perfkit.limits.MAX_COLUMNS` fields or a header longer
+than :data:`~perfkit.limits.MAX_HEADER_CHARS` characters is refused before a
+frame is built, and an ``.xlsx`` is measured by :mod:`perfkit.workbook_guard`
+before a native reader opens it.  Two columns with the same header (or two
+headers that mean the same column) are an error.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import polars as pl
 
 from perfkit.contract import TableSpec, normalise_header, table_spec
 from perfkit.errors import InputError, Problem
+from perfkit.limits import MAX_COLUMNS, MAX_HEADER_CHARS, quoted
 
 __all__ = ["RawTable", "TableInput", "detect_encoding", "find_table", "read_table"]
 
@@ -134,6 +143,7 @@ def read_table(source: TableInput, table: str | TableSpec, *, sheet: str | None 
     spec = table if isinstance(table, TableSpec) else table_spec(table)
     table = spec.name
     from_pandas = False
+    headers: list[str] | None = None
     if isinstance(source, pl.DataFrame):
         frame, label = source, f"<{table}>"
     elif _is_pandas(source):
@@ -141,11 +151,11 @@ def read_table(source: TableInput, table: str | TableSpec, *, sheet: str | None 
     else:
         path = Path(source)
         label = path.name
-        frame = _read_file(path, spec, sheet)
+        frame, headers = _read_file(path, spec, sheet)
     first = 1 if label.startswith("<") else 2  # files: header is row 1; frames: 1-based
     frame = frame.with_row_index("_row", offset=first).with_columns(pl.col("_row").cast(pl.Int64))
     frame = _drop_blank_rows(frame)
-    raw = _map_headers(frame, spec, label)
+    raw = _map_headers(frame, spec, label, headers)
     raw.from_pandas = from_pandas
     return raw
 
@@ -154,7 +164,10 @@ def _is_pandas(obj: object) -> bool:
     return type(obj).__module__.startswith("pandas") and hasattr(obj, "columns")
 
 
-def _read_file(path: Path, spec: TableSpec, sheet: str | None) -> pl.DataFrame:
+def _read_file(
+    path: Path, spec: TableSpec, sheet: str | None
+) -> tuple[pl.DataFrame, list[str] | None]:
+    """The file as a frame of text, and its headers as written (one per frame column)."""
     if not path.is_file():
         raise InputError(
             [Problem(str(path), None, None, "file not found")], summary=f"cannot read {spec.name}"
@@ -166,7 +179,7 @@ def _read_file(path: Path, spec: TableSpec, sheet: str | None) -> pl.DataFrame:
         if suffix in (".xlsx", ".xlsm"):
             return _read_excel(path, spec, sheet)
         if suffix == ".parquet":
-            return pl.read_parquet(path)
+            return _read_parquet(path), None
     except InputError:
         raise
     except Exception as exc:  # a broken file is a user error: say so, no traceback
@@ -192,7 +205,24 @@ def _first_line(exc: Exception) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+def _read_parquet(path: Path) -> pl.DataFrame:
+    width = len(pl.read_parquet_schema(path))
+    if width > MAX_COLUMNS:
+        raise InputError(
+            [Problem(path.name, None, None, _too_many_columns(width))],
+            summary="the table is too wide; nothing was read",
+        )
+    return pl.read_parquet(path)
+
+
+def _too_many_columns(width: int) -> str:
+    return (
+        f"{width:,} columns, more than perfkit reads ({MAX_COLUMNS}); "
+        "a contract table has at most 15"
+    )
+
+
+def _read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
     data = path.read_bytes()
     try:
         encoding = detect_encoding(data)
@@ -204,10 +234,14 @@ def _read_csv(path: Path) -> pl.DataFrame:
         data = data.decode(encoding).encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\r" in data and b"\n" not in data:
+        data = data.replace(b"\r", b"\n")  # lone CR line ends (old Mac "CSV (Macintosh)")
+    headers = _csv_header(data, path.name)
     try:
-        return pl.read_csv(
+        frame = pl.read_csv(
             io.BytesIO(data), infer_schema=False, raise_if_empty=False, truncate_ragged_lines=False
         )
+        return frame, headers[: frame.width] + [""] * (frame.width - len(headers))
     except pl.exceptions.ComputeError:
         problems = _ragged_rows(data.decode("utf-8"), path.name)
         if problems:
@@ -215,6 +249,36 @@ def _read_csv(path: Path) -> pl.DataFrame:
                 problems, summary="rows with the wrong number of fields; nothing was written"
             ) from None
         raise
+
+
+def _csv_header(data: bytes, label: str) -> list[str]:
+    """The header fields of CSV bytes (UTF-8), refused when too many or too long.
+
+    Only the first record is parsed, so a header of a million fields is
+    refused before a frame of a million columns is built.
+    """
+    import csv
+
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    header = next(csv.reader(text), [])
+    problems = []
+    if len(header) > MAX_COLUMNS:
+        problems.append(Problem(label, 1, None, f"the header has {_too_many_columns(len(header))}"))
+    else:
+        problems += [
+            Problem(
+                label,
+                1,
+                None,
+                f"header {i} {quoted(h)!r} has {len(h):,} characters, more than a header may "
+                f"hold ({MAX_HEADER_CHARS})",
+            )
+            for i, h in enumerate(header, start=1)
+            if len(h) > MAX_HEADER_CHARS
+        ]
+    if problems:
+        raise InputError(problems, summary=f"{label}: the header is refused; nothing was read")
+    return header
 
 
 def _ragged_rows(text: str, label: str) -> list[Problem]:
@@ -234,9 +298,16 @@ def _ragged_rows(text: str, label: str) -> list[Problem]:
     return problems
 
 
-def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> pl.DataFrame:
+def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.DataFrame, list[str]]:
     import fastexcel
 
+    from perfkit.workbook_guard import workbook_problems
+
+    problems, refused = workbook_problems(path)  # before a native reader allocates anything
+    if "*" in refused:
+        raise InputError(
+            problems, summary=f"{path.name}: the workbook is refused; nothing was read"
+        )
     reader = fastexcel.read_excel(path)
     names = reader.sheet_names
     if sheet is None:
@@ -244,11 +315,28 @@ def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> pl.DataFrame:
         sheet = next((n for n in names if normalise_header(n) in wanted), names[0])
     elif sheet not in names:
         raise InputError(
-            [Problem(path.name, None, None, f"no sheet {sheet!r}; the workbook has {names}")],
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"no sheet {quoted(sheet)!r}; the workbook has {[quoted(n) for n in names]}",
+                )
+            ],
             summary="cannot read the workbook",
         )
-    frame = reader.load_sheet(sheet, dtypes="string").to_polars()
-    return fill_merged_cells(frame, merged_ranges(path, sheet))
+    if sheet in refused:
+        raise InputError(
+            [p for p in problems if p.sheet == sheet],
+            summary=f"{path.name}: the sheet is refused; nothing was read",
+        )
+    # the header row as data: its cells as written (the reader would rename repeated headers)
+    table = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    if table.height == 0:
+        return pl.DataFrame(), []
+    headers = [cell or f"__UNNAMED__{i}" for i, cell in enumerate(table.row(0))]
+    frame = table.slice(1)
+    return fill_merged_cells(frame, merged_ranges(path, sheet)), headers
 
 
 _NS = {
@@ -356,38 +444,69 @@ def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(~pl.all_horizontal([t.is_null() | (t == "") for t in text]))
 
 
-def _map_headers(frame: pl.DataFrame, spec: TableSpec, label: str) -> RawTable:
+def _map_headers(
+    frame: pl.DataFrame, spec: TableSpec, label: str, written: list[str] | None = None
+) -> RawTable:
+    """Map the frame's columns to the contract's names (``written``: the headers as in the file)."""
     problems: list[Problem] = []
     mapping: dict[str, str] = {}
     headers: dict[str, str] = {}
-    for original in frame.columns:
-        if original == "_row":
-            continue
-        canonical = spec.alias_map.get(normalise_header(original))
-        if canonical is None:
+    columns = [c for c in frame.columns if c != "_row"]
+    if len(columns) > MAX_COLUMNS:
+        raise InputError(
+            [Problem(label, None, None, _too_many_columns(len(columns)))],
+            summary=f"{label}: the table is too wide; nothing was read",
+        )
+    written = written if written is not None and len(written) == len(columns) else columns
+    ignored: list[str] = []
+    for column, original in zip(columns, written, strict=True):
+        original = str(original)
+        if len(original) > MAX_HEADER_CHARS:
             problems.append(
                 Problem(
                     label,
                     None,
-                    original,
-                    f"column not in the {spec.name} contract; ignored",
-                    severity="warning",
+                    None,
+                    f"header {quoted(original)!r} has {len(original):,} characters, more than a "
+                    f"header may hold ({MAX_HEADER_CHARS})",
                 )
             )
             continue
+        canonical = spec.alias_map.get(normalise_header(original))
+        if canonical is None:
+            ignored.append(original)
+            continue
         if canonical in headers:
+            same = headers[canonical] == original
             problems.append(
                 Problem(
                     label,
                     None,
                     original,
-                    f"means the same as column {headers[canonical]!r} "
+                    "appears more than once in the header; keep one of these columns"
+                    if same
+                    else f"means the same as column {headers[canonical]!r} "
                     f"({canonical}); keep one of them",
                 )
             )
             continue
-        mapping[original] = canonical
+        mapping[column] = canonical
         headers[canonical] = original
+    if ignored:
+        shown = ", ".join(repr(quoted(h, 40)) for h in ignored[:20])
+        more = f" and {len(ignored) - 20} more" if len(ignored) > 20 else ""
+        problems.append(
+            Problem(
+                label,
+                None,
+                ignored[0] if len(ignored) == 1 else None,
+                f"column not in the {spec.name} contract; ignored"
+                if len(ignored) == 1
+                else f"{len(ignored)} columns not in the {spec.name} contract; ignored: "
+                f"{shown}{more}",
+                severity="warning",
+            )
+        )
     for col in spec.columns:
         if col.required and col.name not in headers:
             names = ", ".join((col.name, *col.aliases))

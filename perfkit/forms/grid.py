@@ -114,8 +114,9 @@ class Grid:
         self.width = max((len(r) for r in self.rows), default=0)
         self._top_left: dict[tuple[int, int], tuple[int, int]] = {}
         for r1, c1, r2, c2 in self.merged:
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
+            # only the cells of the sheet: a range may reach far beyond them (XFD1048576)
+            for r in range(r1, min(r2, self.height - 1) + 1):
+                for c in range(c1, min(c2, self.width - 1) + 1):
                     if (r, c) != (r1, c1):
                         self._top_left[(r, c)] = (r1, c1)
         self.texts = [[cell_text(v) for v in row] for row in self.rows]

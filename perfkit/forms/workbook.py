@@ -9,7 +9,11 @@
   ``engine="openpyxl"`` reads everything with it (the benchmark's baseline).
 
 A broken, password-protected or non-Excel file becomes a :class:`Problem`;
-it never stops the other files.
+it never stops the other files.  So does a workbook or a sheet beyond the
+limits of :mod:`perfkit.limits` (measured by :mod:`perfkit.workbook_guard`
+before a reader opens the file: a stray value in cell XFD1048576 would make
+the native reader abort the whole process), and Excel's lock files
+(``~$name.xlsx``, left while a workbook is open) are skipped with a note.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from pathlib import Path
 
 from perfkit.errors import Problem
 from perfkit.forms.grid import Grid
+from perfkit.limits import MAX_FORM_CELLS, MAX_MERGED_CELLS, quoted
+from perfkit.workbook_guard import workbook_problems
 
 __all__ = ["ENGINES", "FORM_SUFFIXES", "expand_inputs", "read_openpyxl_sheet", "read_sheets"]
 
@@ -32,8 +38,9 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Files to read: given files, and every Excel file under given folders (sorted).
 
-    Lock files (``~$…``) are skipped.  A missing path or a named file that is
-    not ``.xlsx``/``.xlsm``/``.xls`` is a problem.
+    Excel's lock files (``~$…``, left while a workbook is open) are skipped,
+    with a note (a warning).  A missing path or a named file that is not
+    ``.xlsx``/``.xlsm``/``.xls`` is a problem.
 
     Examples
     --------
@@ -47,15 +54,19 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
         path = Path(item)
         if path.is_dir():
             found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in FORM_SUFFIXES and not p.name.startswith("~$")
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORM_SUFFIXES
             )
+            locks = [p for p in found if _is_lock_file(p)]
+            found = [p for p in found if not _is_lock_file(p)]
+            if locks:
+                problems.append(_lock_note(str(path), [p.name for p in locks]))
             if not found:
                 problems.append(Problem(str(path), None, None, "no .xlsx or .xls files in folder"))
             files += found
         elif path.is_file():
-            if path.suffix.lower() in FORM_SUFFIXES:
+            if _is_lock_file(path):
+                problems.append(_lock_note(path.name, [path.name]))
+            elif path.suffix.lower() in FORM_SUFFIXES:
                 files.append(path)
             else:
                 problems.append(
@@ -71,6 +82,23 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
             problems.append(Problem(str(path), None, None, "file or folder not found"))
     unique = list(dict.fromkeys(files))
     return unique, problems
+
+
+def _is_lock_file(path: Path) -> bool:
+    """Excel's owner file ``~$name.xlsx``: written while a workbook is open, not a workbook."""
+    return path.name.startswith("~$")
+
+
+def _lock_note(where: str, names: list[str]) -> Problem:
+    listed = ", ".join(quoted(n, 40) for n in names[:5]) + (" …" if len(names) > 5 else "")
+    return Problem(
+        where,
+        None,
+        None,
+        f"skipped {len(names)} Excel lock file(s) ({listed}): Excel leaves them while a "
+        "workbook is open; they hold no data",
+        severity="warning",
+    )
 
 
 def _open_problem(path: Path, exc: Exception) -> Problem:
@@ -110,6 +138,12 @@ def read_sheets(path: Path, engine: str = "auto") -> Iterator[tuple[str, Grid] |
     >>> [s for s, _ in read_sheets(Path("tests/data/merged_projects.xlsx"))]
     ['projects', 'indicators']
     """
+    refused: set[str] = set()
+    if path.suffix.lower() != ".xls":
+        problems, refused = workbook_problems(path, max_cells=MAX_FORM_CELLS)
+        yield from problems
+        if "*" in refused:
+            return
     if engine == "openpyxl" and path.suffix.lower() != ".xls":
         try:
             import openpyxl
@@ -119,7 +153,8 @@ def read_sheets(path: Path, engine: str = "auto") -> Iterator[tuple[str, Grid] |
             yield _open_problem(path, exc)
             return
         for ws in workbook.worksheets:
-            yield ws.title, _openpyxl_grid(ws)
+            if ws.title not in refused:
+                yield ws.title, _openpyxl_grid(ws)
         return
     import python_calamine
 
@@ -130,15 +165,51 @@ def read_sheets(path: Path, engine: str = "auto") -> Iterator[tuple[str, Grid] |
         yield _open_problem(path, exc)
         return
     for name in names:
+        if name in refused:
+            continue
         try:
             sheet = workbook.get_sheet_by_name(name)
+            if (too_big := _too_big(sheet.height, sheet.width)) is not None:
+                yield Problem(path.name, None, None, too_big, sheet=name)
+                continue
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
         except Exception as exc:
-            text = str(exc).strip().splitlines()
-            yield Problem(path.name, None, None, f"sheet {name!r} cannot be read ({text[0]})")
+            text = str(exc).strip().splitlines() or [type(exc).__name__]
+            yield Problem(
+                path.name, None, None, f"sheet {quoted(name)!r} cannot be read ({text[0]})"
+            )
+            continue
+        if (too_many := _too_much_merged(merged, len(rows), sheet.width)) is not None:
+            yield Problem(path.name, None, None, too_many, sheet=name)
             continue
         yield name, Grid(rows, merged, None, "calamine")
+
+
+def _too_big(height: int, width: int) -> str | None:
+    """Why a sheet (of an ``.xls``: measured by the reader) is too big to read as a form."""
+    if height * width <= MAX_FORM_CELLS:
+        return None
+    return (
+        f"the sheet's used range has {height:,} rows × {width:,} columns, more than perfkit "
+        f"reads as a form ({MAX_FORM_CELLS:,} cells); delete what is outside the form"
+    )
+
+
+def _too_much_merged(
+    merged: list[tuple[int, int, int, int]], height: int, width: int
+) -> str | None:
+    """Why a sheet's merged ranges (clipped to its cells) are too many to fill in."""
+    covered = sum(
+        max(0, min(r2, height - 1) - r1 + 1) * max(0, min(c2, width - 1) - c1 + 1)
+        for r1, c1, r2, c2 in merged
+    )
+    if covered <= MAX_MERGED_CELLS and len(merged) <= MAX_MERGED_CELLS:
+        return None
+    return (
+        f"merged ranges cover {covered:,} cells, more than perfkit fills in "
+        f"({MAX_MERGED_CELLS:,}); unmerge what is not part of the form"
+    )
 
 
 def _openpyxl_grid(ws: object) -> Grid:
