@@ -3,12 +3,17 @@
 Every command module decorates its commands with :func:`user_errors` so that a
 user's mistake (bad input, unknown system, unreadable file) prints a clear
 message and exits with status 1, never a traceback; usage errors exit with 2
-(click's own convention).
+(click's own convention).  At most :data:`~perfkit.limits.MAX_PRINTED_PROBLEMS`
+problems are printed (the same line only once; the rest are counted), and
+cells that a workbook could not hold whole (:class:`~perfkit.export.CellTextCut`)
+are printed as warnings.
 """
 
 from __future__ import annotations
 
 import sys
+import warnings
+from collections import Counter
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -16,17 +21,38 @@ from typing import Any
 import click
 
 from perfkit.errors import InputError, PerfkitError, Problem
+from perfkit.limits import MAX_PRINTED_PROBLEMS
 
 __all__ = ["EXIT_INPUT", "out_dir_option", "print_problems", "user_errors"]
 
 EXIT_INPUT = 1
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Print problems to stderr, errors in red and warnings in yellow."""
+def print_problems(problems: list[Problem], limit: int = MAX_PRINTED_PROBLEMS) -> None:
+    """Print problems to stderr, errors in red and warnings in yellow.
+
+    A line already printed is not printed again; after ``limit`` lines the
+    rest are only counted, in one last line.
+    """
+    seen: set[str] = set()
+    hidden: Counter[str] = Counter()
     for p in problems:
+        text = str(p)
+        if text in seen:
+            continue
+        seen.add(text)
+        if len(seen) > limit:
+            hidden[p.severity] += 1
+            continue
         colour = "red" if p.severity == "error" else "yellow"
-        click.secho(str(p), fg=colour, err=True)
+        click.secho(text, fg=colour, err=True)
+    if hidden:
+        counts = ", ".join(f"{n:,} {kind}(s)" for kind, n in sorted(hidden.items()))
+        click.secho(
+            f"… and {sum(hidden.values()):,} more problem(s) not shown ({counts})",
+            fg="red" if hidden["error"] else "yellow",
+            err=True,
+        )
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,7 +61,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with _cells_cut_as_warnings():
+                return func(*args, **kwargs)
         except InputError as exc:
             print_problems(exc.problems)
             click.secho(f"✗ {exc.summary}", fg="red", err=True)
@@ -45,6 +72,29 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_INPUT)
 
     return wrapper
+
+
+class _cells_cut_as_warnings:
+    """Print :class:`~perfkit.export.CellTextCut` warnings as a user's warning, not Python's."""
+
+    def __enter__(self) -> None:
+        from perfkit.export import CellTextCut
+
+        self._saved = warnings.catch_warnings()
+        self._saved.__enter__()
+        warnings.simplefilter("always", CellTextCut)
+        shown = warnings.showwarning
+
+        def show(message, category, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if issubclass(category, CellTextCut):
+                click.secho(f"warning: {message}", fg="yellow", err=True)
+            else:
+                shown(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+
+    def __exit__(self, *exc: object) -> None:
+        self._saved.__exit__(*exc)
 
 
 def out_dir_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -10,6 +10,9 @@
   header row, filters and column widths.  A table longer than
   ``excel_max_rows`` (default 100,000; never beyond Excel's 1,048,576-row
   limit) is left out of the workbook and the CSV/Parquet file is the record.
+* A cell holds at most 32,767 characters in Excel.  Longer text is cut to
+  that length and a :class:`CellTextCut` warning names the workbook, the
+  sheet and the cells (the command line prints it; the CSV keeps the text).
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +31,116 @@ import polars as pl
 
 from perfkit.labels import column_label, translate_for_people
 
-__all__ = ["EXCEL_ROW_LIMIT", "atomic_output", "neutralise_formulas", "write_csv", "write_excel"]
+__all__ = [
+    "EXCEL_CELL_CHARS",
+    "EXCEL_ROW_LIMIT",
+    "CellTextCut",
+    "atomic_output",
+    "excel_text",
+    "excel_text_notes",
+    "neutralise_formulas",
+    "write_csv",
+    "write_excel",
+]
 
 #: Excel's hard limit of rows per sheet (including the header row).
 EXCEL_ROW_LIMIT = 1_048_576
 #: Default largest table put in a workbook; larger ones go to CSV/Parquet only.
 DEFAULT_EXCEL_MAX_ROWS = 100_000
+#: Excel's limit of characters in one cell.
+EXCEL_CELL_CHARS = 32_767
+
+
+class CellTextCut(UserWarning):
+    """Text longer than Excel's 32,767 characters was cut in a workbook (the message says where)."""
+
+
+_CUT: ContextVar[list[str] | None] = ContextVar("perfkit_cells_cut", default=None)
+
+
+@contextmanager
+def excel_text_notes(book: str) -> Iterator[None]:
+    """Collect the cells cut while writing workbook ``book``; one :class:`CellTextCut` at the end.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     with excel_text_notes("x.xlsx"):
+    ...         _ = excel_text("长" * 40_000, "表!B3")
+    >>> print(caught[0].message)     # doctest: +NORMALIZE_WHITESPACE
+    x.xlsx: 1 cell(s) held more than Excel's 32,767 characters and were cut: 表!B3
+    (40,000 characters); the CSV files keep the full text
+    """
+    cut: list[str] = []
+    token = _CUT.set(cut)
+    try:
+        yield
+    finally:
+        _CUT.reset(token)
+        if cut:
+            shown = ", ".join(cut[:10]) + (f" and {len(cut) - 10} more" if len(cut) > 10 else "")
+            warnings.warn(
+                CellTextCut(
+                    f"{book}: {len(cut)} cell(s) held more than Excel's {EXCEL_CELL_CHARS:,} "
+                    f"characters and were cut: {shown}; the CSV files keep the full text"
+                ),
+                stacklevel=3,
+            )
+
+
+def _note_cut(where: str) -> None:
+    cut = _CUT.get()
+    if cut is not None:
+        cut.append(where)
+    else:
+        warnings.warn(
+            CellTextCut(f"{where}: cut to Excel's limit of {EXCEL_CELL_CHARS:,} characters"),
+            stacklevel=3,
+        )
+
+
+def excel_text(text: str, where: str) -> str:
+    """``text`` as a cell can hold it: cut to 32,767 characters, noting ``where`` when cut.
+
+    Examples
+    --------
+    >>> len(excel_text("x" * 40_000, "Sheet1!A1")), excel_text("正常", "Sheet1!A2")
+    (32767, '正常')
+    """
+    if len(text) <= EXCEL_CELL_CHARS:
+        return text
+    _note_cut(f"{where} ({len(text):,} characters)")
+    return text[:EXCEL_CELL_CHARS]
+
+
+def _cut_long_text(frame: pl.DataFrame, sheet: str, label: Callable[[str], str]) -> pl.DataFrame:
+    """Text columns cut to Excel's cell limit (vectorised), each cut column noted once."""
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if not text or frame.height == 0:
+        return frame
+    long = frame.select((pl.col(text).str.len_chars() > EXCEL_CELL_CHARS).sum()).row(0)
+    cut = [c for c, n in zip(text, long, strict=True) if n]
+    for column in cut:
+        n = long[text.index(column)]
+        first = frame.select(
+            pl.arg_where(pl.col(column).str.len_chars() > EXCEL_CELL_CHARS).first()
+        ).item()
+        j = frame.columns.index(column)
+        cell = f"{sheet}!{_letters(j)}{first + 2}"
+        more = f" and {n - 1:,} more in column {label(column)}" if n > 1 else ""
+        _note_cut(f"{cell}{more}")
+    return frame.with_columns(pl.col(cut).str.slice(0, EXCEL_CELL_CHARS)) if cut else frame
+
+
+def _letters(index: int) -> str:
+    letters, index = "", index + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 _PLAIN_NUMBER = r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?%?$"
@@ -148,6 +258,17 @@ def write_excel(
     >>> [c.value for c in openpyxl.load_workbook(p)["得分"][1]]
     ['总分', '等级']
     """
+    with excel_text_notes(Path(path).name):
+        _write_excel(path, sheets, notes, label, cell_formats)
+
+
+def _write_excel(
+    path: Path,
+    sheets: Mapping[str, pl.DataFrame],
+    notes: Mapping[str, pl.DataFrame] | None,
+    label: Callable[[str], str],
+    cell_formats: Mapping[str, Mapping[str, Mapping[str, Any]]] | None,
+) -> None:
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
@@ -180,6 +301,7 @@ def write_excel(
             if frame.height + 1 > EXCEL_ROW_LIMIT:
                 raise ValueError(f"sheet {name!r} has {frame.height} rows, over Excel's limit")
             frame = neutralise_formulas(translate_for_people(frame))
+            frame = _cut_long_text(frame, name[:31], label)
             sheet = workbook.add_worksheet(name[:31])
             headers = [label(c) for c in frame.columns]
             formats = []

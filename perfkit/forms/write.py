@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.export import atomic_output, neutralise_formulas
+from perfkit.export import atomic_output, excel_text, excel_text_notes, neutralise_formulas
 from perfkit.result import ScoreResult
 
 __all__ = ["BY", "read_scores", "write_forms"]
@@ -153,15 +153,16 @@ def _write_book(path: Path, units: pl.DataFrame, by_unit: dict) -> None:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    for unit in units.iter_rows(named=True):
-        base = _safe_name(str(unit["unit_code"]), 28)
-        title, n = base, 1
-        while title.lower() in used:
-            n += 1
-            title = f"{base[:26]}-{n}"
-        used.add(title.lower())
-        items = by_unit.get((unit["year"], unit["unit_code"]), pl.DataFrame())
-        _write_sheet(workbook.create_sheet(title), unit, items)
+    with excel_text_notes(path.name):
+        for unit in units.iter_rows(named=True):
+            base = _safe_name(str(unit["unit_code"]), 28)
+            title, n = base, 1
+            while title.lower() in used:
+                n += 1
+                title = f"{base[:26]}-{n}"
+            used.add(title.lower())
+            items = by_unit.get((unit["year"], unit["unit_code"]), pl.DataFrame())
+            _write_sheet(workbook.create_sheet(title), unit, items)
     workbook.save(path)
 
 
@@ -191,6 +192,8 @@ def _write_sheet(ws: object, unit: dict, items: pl.DataFrame) -> None:
 
     def put(ref: str, value: object, fmt: str | None = None, *, font=body, align=centre) -> None:
         cell = ws[ref]  # type: ignore[index]
+        if isinstance(value, str):
+            value = excel_text(value, f"{ws.title}!{ref}")  # type: ignore[attr-defined]
         cell.value = value
         cell.font = font
         cell.alignment = align

@@ -40,6 +40,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, Problem
+from perfkit.export import excel_text, excel_text_notes
 from perfkit.fixedpoint import cents_to_float, parse_fixed
 from perfkit.sampling.record import SelectionRecord
 
@@ -170,18 +171,21 @@ def write_field_workbook(
     record: SelectionRecord = selection.record
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"title": "自评复核现场工作底稿", "created": _FIXED_DATE})
-    try:
-        fmt = _formats(book)
-        _summary_sheet(book, fmt, picks, names)
-        _notes_sheet(book, fmt, record, selection.population.kind)
-        by_unit = items.partition_by("_unit", as_dict=True, maintain_order=True)
-        given = _filled_lookup(filled)
-        for row in picks.iter_rows(named=True):  # one sheet per pick (tens of units)
-            code = row["unit_code"]
-            unit_items = by_unit.get((code,), items.clear())
-            _unit_sheet(book, fmt, names[code], row, unit_items, selection.population.kind, given)
-    finally:
-        book.close()
+    with excel_text_notes(path.name):
+        try:
+            fmt = _formats(book)
+            _summary_sheet(book, fmt, picks, names)
+            _notes_sheet(book, fmt, record, selection.population.kind)
+            by_unit = items.partition_by("_unit", as_dict=True, maintain_order=True)
+            given = _filled_lookup(filled)
+            for row in picks.iter_rows(named=True):  # one sheet per pick (tens of units)
+                code = row["unit_code"]
+                unit_items = by_unit.get((code,), items.clear())
+                _unit_sheet(
+                    book, fmt, names[code], row, unit_items, selection.population.kind, given
+                )
+        finally:
+            book.close()
     return path
 
 
@@ -224,7 +228,16 @@ def _write(sheet, row: int, col: int, value, fmt=None) -> None:
         text = str(value)
         if re.match(r"^[=+\-@\t\r]", text) and not re.match(r"^[+-]?\d+(\.\d+)?$", text):
             text = "'" + text  # never a formula
+        text = excel_text(text, f"{sheet.name}!{_cell(row, col)}")
         sheet.write_string(row, col, text, fmt)
+
+
+def _cell(row: int, col: int) -> str:
+    letters, col = "", col + 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
 
 
 _REASONS = {"certain": "必选（金额达到抽样间隔）", "random": "随机抽取"}
