@@ -40,9 +40,7 @@ def _limit_memory() -> None:  # runs in the child, before perfkit starts
 
 
 def run_case(case: Case, corpus: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    args = [
-        a.format(case=corpus / case.folder, valid=corpus / "valid", out=out) for a in case.args
-    ]
+    args = [a.format(case=corpus / case.folder, valid=corpus / "valid", out=out) for a in case.args]
     env = {**os.environ, "PYTHONWARNINGS": "default", "NO_COLOR": "1"}
     return subprocess.run(
         [str(PERFKIT), *args],
