@@ -7,7 +7,7 @@ column is required.
 Headers are matched after normalisation (full-width → half-width, blanks
 removed, case folded), so ``项目 编码`` and ``Project_Code`` both map.
 
-Numbers have a documented range (取值范围, ``docs/data-contract.md``): an
+Numbers have a documented range (取值范围, ``docs/data-contract.md``, section Values): an
 amount is 0 … :data:`MAX_AMOUNT` 万元, any other number (a score, a weight, a
 target, an actual value) is at most :data:`MAX_NUMBER` in magnitude; six
 decimals are kept.  A value outside it is a problem with file, row and column.
