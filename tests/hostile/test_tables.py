@@ -115,3 +115,36 @@ CHECKS = {
 def test_every_case_is_built(corpus: Path) -> None:
     folders = {c.folder for c in CASES} | {"valid"}
     assert folders == {p.name for p in corpus.iterdir()}
+
+
+def test_out_of_range_in_pandas_frames() -> None:
+    """Typed numbers (a pandas frame from a notebook) get the same range as text."""
+    pd = pytest.importorskip("pandas")
+    import perfkit
+
+    projects = pd.DataFrame(
+        {
+            "year": [2024, 2024],
+            "project_code": ["P001", "P002"],
+            "project_name": ["校舍维修", "道路养护"],
+            "dept_code": ["D01", "D02"],
+            "dept_name": ["教育局", "交通局"],
+            "budget_initial": [100, 200],
+            "budget_full_year": [120, 10**15],
+            "executed": [1e30, 150.0],
+        }
+    )
+    indicators = pd.read_csv(Path(__file__).parent.parent / "bad_inputs" / "valid_indicators.csv")
+    problems = [str(p) for p in perfkit.validate(projects, indicators).problems]
+    assert "<projects>:1: executed: '1e+30' is out of range: an amount is at most " in problems[0]
+    assert "<projects>:2: budget_full_year: '1000000000000000' is out of range" in problems[1]
+
+
+def test_a_lock_file_named_on_the_command_line_is_skipped(corpus: Path) -> None:
+    from perfkit.forms.workbook import expand_inputs
+
+    forms = corpus / "forms_folder" / "forms"
+    files, problems = expand_inputs([forms / "~$good.xlsx", forms / "good.xlsx"])
+    assert files == [forms / "good.xlsx"]
+    assert [p.severity for p in problems] == ["warning"]
+    assert "skipped 1 Excel lock file(s) (~$good.xlsx)" in problems[0].message
