@@ -144,6 +144,11 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         import fastexcel
 
+        from perfkit.workbook_guard import workbook_problems
+
+        problems, refused = workbook_problems(path)  # before a native reader opens it
+        if "*" in refused:
+            raise InputError(problems, summary="cannot read the results")
         try:
             names = fastexcel.read_excel(path).sheet_names
         except Exception:

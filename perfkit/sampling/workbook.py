@@ -43,6 +43,7 @@ from perfkit.errors import InputError, Problem
 from perfkit.export import excel_text, excel_text_notes
 from perfkit.fixedpoint import cents_to_float, parse_fixed
 from perfkit.sampling.record import SelectionRecord
+from perfkit.workbook_guard import workbook_problems
 
 __all__ = [
     "FILL_COLUMNS",
@@ -487,6 +488,9 @@ def read_field_workbook(
             [Problem(str(path), None, None, "file not found")],
             summary="cannot read the field workbook",
         )
+    guarded, refused = workbook_problems(path)  # before a native reader allocates anything
+    if "*" in refused:
+        raise InputError(guarded, summary="cannot read the field workbook")
     try:
         reader = fastexcel.read_excel(path)
     except Exception as exc:  # a broken file is a user error
@@ -495,7 +499,7 @@ def read_field_workbook(
             summary="cannot read the field workbook",
         ) from None
     kind = record.kind
-    problems: list[Problem] = []
+    problems: list[Problem] = list(guarded)
     picked = [p["unit_code"] for p in record.picks]
     if SUMMARY_SHEET not in reader.sheet_names:
         problems.append(
@@ -504,7 +508,7 @@ def read_field_workbook(
     frames = []
     seen: dict[str, str] = {}
     for sheet in reader.sheet_names:
-        if sheet in (SUMMARY_SHEET, NOTES_SHEET):
+        if sheet in (SUMMARY_SHEET, NOTES_SHEET) or sheet in refused:
             continue
         where = f"{label} [{sheet}]"
         title = reader.load_sheet(sheet, header_row=None, n_rows=1, dtypes="string").to_polars()

@@ -205,6 +205,30 @@ CASES: list[Case] = [
         ),
         written=True,
     ),
+    Case(
+        "field_workbook_with_a_far_value",
+        "field_workbook",
+        (
+            "verify",
+            "--record={case}/draw/selection.json",
+            "--results={case}/filled.xlsx",
+            "--out={out}",
+        ),
+        1,
+        ("filled.xlsx!P001", "16,384 columns", "no sheet for picked unit P001"),
+    ),
+    Case(
+        "field_workbook_zip_bomb",
+        "field_workbook",
+        (
+            "verify",
+            "--record={case}/draw/selection.json",
+            "--results={case}/bomb.xlsx",
+            "--out={out}",
+        ),
+        1,
+        ("bomb.xlsx", "unpacks to more than 2 GiB"),
+    ),
     # -- numbers -------------------------------------------------------------------------
     Case(
         "numbers_validate",
@@ -465,6 +489,7 @@ def _bomb_stream(size: int) -> bytes:
 
 def _bomb(folder: Path, declared_size: int | None) -> list[Path]:
     """A workbook whose sheet inflates to more than 2 GiB; the header tells the truth or lies."""
+    folder.mkdir(parents=True, exist_ok=True)
     template = _projects_xlsx(folder / "template.xlsx")
     with zipfile.ZipFile(template) as source:
         parts = {
@@ -610,6 +635,23 @@ def _form_numbers(folder: Path) -> list[Path]:
     return [save_forms(forms / "numbers.xlsx", {"自评表": FormSpec(money=money)})]
 
 
+def _field_workbook(folder: Path) -> list[Path]:
+    """A drawn sample's field workbook with a value in XFD1048576 on a unit's sheet."""
+    from perfkit.sampling.population import load_population
+    from perfkit.sampling.selection import Design, draw_sample
+
+    (folder / "valid").mkdir(parents=True, exist_ok=True)
+    valid = _valid(folder / "valid")
+    population = load_population(valid[0], valid[1], year=2024)
+    written = draw_sample(population, Design("srs", n=2), 1).write(folder / "draw")
+    book = openpyxl.load_workbook(folder / "draw" / "field_workbook.xlsx")
+    book["P001"]["XFD1048576"] = "x"
+    book.save(folder / "filled.xlsx")
+    bomb = _bomb(folder / "bomb", None)[0].rename(folder / "bomb.xlsx")
+    (folder / "bomb").rmdir()
+    return [*valid, *written, folder / "filled.xlsx", bomb]
+
+
 def _numbers(folder: Path) -> list[Path]:
     rows = [
         "2024,P001,校舍维修,D01,教育局,100,120," + "9" * 27,
@@ -750,6 +792,7 @@ _MAKERS: dict[str, Callable[[Path], list[Path]]] = {
     "forms_folder": _forms_folder,
     "form_merged_to_end": _form_merged_to_end,
     "form_numbers": _form_numbers,
+    "field_workbook": _field_workbook,
     "numbers": _numbers,
     "extremes": _extremes,
     "million_columns": _million_columns,
