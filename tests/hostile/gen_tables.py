@@ -8,7 +8,7 @@ the only problem (or, for the cases that must *pass*, no problem at all):
 * workbooks: a value in cell XFD1048576 (with and without a ``<dimension>``),
   a lying ``<dimension>``, a value far out within 200 columns, a row of cells
   without references, zip bombs (an honest and a lying size in the zip
-  header), an XML tag of 2 MiB, a merged range to the sheet's end, repeated
+  header), an XML tag of 20 MiB, a merged range to the sheet's end, repeated
   headers;
 * forms: a folder with a form beside a workbook with a value in XFD1048576,
   an Excel lock file, a form with a merged range to the sheet's end, a form
@@ -147,7 +147,7 @@ CASES: list[Case] = [
         ("projects.xlsx", "unpacks to more than 2 GiB"),
     ),
     Case(
-        "xml_tag_of_two_mib",
+        "xml_tag_of_20_mib",
         "long_tag",
         _v("--projects={case}/projects.xlsx", I_VALID),
         1,
