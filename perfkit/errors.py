@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from perfkit.limits import MAX_QUOTED_CHARS, quoted, shorten_message
+from perfkit.limits import quoted, shorten_message
 
 __all__ = ["InputError", "PerfkitError", "Problem", "SystemDefinitionError"]
 
@@ -59,25 +59,31 @@ class Problem:
     cell: str | None = None
 
     def __post_init__(self) -> None:
-        # user text reaches messages (file, sheet and column names, quoted values): keep
-        # each bounded and free of terminal control sequences (perfkit/limits.py)
+        # a message quotes user text: keep it bounded and free of terminal control
+        # sequences (perfkit/limits.py); file, sheet and column stay as they are (they
+        # are matched against the data) and are made safe only when shown
         object.__setattr__(self, "message", shorten_message(self.message))
-        for name in ("file", "column", "sheet"):
-            value = getattr(self, name)
-            if value is not None and (len(value) > MAX_QUOTED_CHARS or not value.isprintable()):
-                object.__setattr__(self, name, quoted(value))
 
     @property
     def address(self) -> str:
         """Where the problem is: ``file!sheet!cell``, ``file!sheet``, ``file:row`` or ``file``."""
-        if self.sheet is not None:
-            return "!".join(x for x in (self.file, self.sheet, self.cell) if x)
-        return self.file if self.row is None else f"{self.file}:{self.row}"
+        file, sheet = _shown(self.file), _shown(self.sheet)
+        if sheet is not None:
+            return "!".join(x for x in (file, sheet, self.cell) if x)
+        return file if self.row is None else f"{file}:{self.row}"
 
     def __str__(self) -> str:
-        col = f" {self.column}:" if self.column and self.sheet is None else ""
+        column = _shown(self.column)
+        col = f" {column}:" if column and self.sheet is None else ""
         tag = "" if self.severity == "error" else f" [{self.severity}]"
         return f"{self.address}:{col} {self.message}{tag}"
+
+
+def _shown(name: str | None) -> str | None:
+    """A file, sheet or column name as printed: control characters as ``�``, at most 300."""
+    if name is None or (len(name) <= 300 and name.isprintable()):
+        return name
+    return quoted(name, 300)
 
 
 class PerfkitError(Exception):
