@@ -38,6 +38,7 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
+from perfkit.contract import MAX_AMOUNT
 from perfkit.errors import PerfkitError
 from perfkit.fixedpoint import round_half_up
 
@@ -292,6 +293,11 @@ def _hyper_bound(confidence: float, population: int | None, n: int, k: float) ->
     return float(errors[tail > 1 - confidence].max()) / population
 
 
+#: Largest population money (万元) a monetary-unit plan takes: a million units of the data
+#: contract's largest amount (its interval, with six decimals, stays within Decimal's 28 digits).
+MAX_MONEY = MAX_AMOUNT * 10**6
+
+
 def plan_mus(
     money: Number,
     tolerable_misstatement: Number,
@@ -327,6 +333,11 @@ def plan_mus(
     em = _fraction(expected_misstatement, "the expected misstatement")
     if x <= 0:
         raise PerfkitError("the population's money must be above 0")
+    if x > MAX_MONEY:
+        raise PerfkitError(
+            f"the population's money must be at most {MAX_MONEY:,} 万元 "
+            "(a million units of the largest amount the data contract accepts)"
+        )
     if not 0 < tm < x:
         raise PerfkitError("the tolerable misstatement must be above 0 and below the money")
     if em < 0:

@@ -274,6 +274,13 @@ CASES: list[Case] = [
         ("monitoring.csv:2: executed_to_date: '1e30' is out of range",),
     ),
     Case(
+        "sample_plan_money_1e30",
+        "valid",
+        ("sample", "plan", "--money", "1e30", "--tolerable", "0.05"),
+        1,
+        ("the population's money must be at most 1,000,000,000,000,000 万元",),
+    ),
+    Case(
         "extremes_score",
         "extremes",
         ("score", "-p", "{case}/projects.csv", "-i", "{case}/indicators.csv", "--out={out}"),
