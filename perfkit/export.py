@@ -30,6 +30,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.labels import column_label, translate_for_people
+from perfkit.workbook_guard import column_name
 
 __all__ = [
     "EXCEL_CELL_CHARS",
@@ -128,18 +129,10 @@ def _cut_long_text(frame: pl.DataFrame, sheet: str, label: Callable[[str], str])
             pl.arg_where(pl.col(column).str.len_chars() > EXCEL_CELL_CHARS).first()
         ).item()
         j = frame.columns.index(column)
-        cell = f"{sheet}!{_letters(j)}{first + 2}"
+        cell = f"{sheet}!{column_name(j + 1)}{first + 2}"
         more = f" and {n - 1:,} more in column {label(column)}" if n > 1 else ""
         _note_cut(f"{cell}{more}")
     return frame.with_columns(pl.col(cut).str.slice(0, EXCEL_CELL_CHARS)) if cut else frame
-
-
-def _letters(index: int) -> str:
-    letters, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 _FORMULA_START = r"^[=+\-@\t\r]"

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from perfkit.contract import text_key
+from perfkit.workbook_guard import column_name
 
 __all__ = ["Grid", "cell_address", "cell_text", "column_letter", "label_key"]
 
@@ -27,12 +28,7 @@ def column_letter(col: int) -> str:
     >>> column_letter(0), column_letter(25), column_letter(26), column_letter(701)
     ('A', 'Z', 'AA', 'ZZ')
     """
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return column_name(col + 1)
 
 
 def cell_address(row: int, col: int) -> str:

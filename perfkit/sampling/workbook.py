@@ -229,16 +229,8 @@ def _write(sheet, row: int, col: int, value, fmt=None) -> None:
         text = str(value)
         if re.match(r"^[=+\-@\t\r]", text) and not re.match(r"^[+-]?\d+(\.\d+)?$", text):
             text = "'" + text  # never a formula
-        text = excel_text(text, f"{sheet.name}!{_cell(row, col)}")
+        text = excel_text(text, f"{sheet.name}!{_col_letter(col)}{row + 1}")
         sheet.write_string(row, col, text, fmt)
-
-
-def _cell(row: int, col: int) -> str:
-    letters, col = "", col + 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 _REASONS = {"certain": "必选（金额达到抽样间隔）", "random": "随机抽取"}
