@@ -260,7 +260,13 @@ def _csv_header(data: bytes, label: str) -> list[str]:
     import csv
 
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
-    header = next(csv.reader(text), [])
+    try:
+        header = next(csv.reader(text), [])
+    except csv.Error:  # a field beyond the csv module's 131,072 characters
+        raise InputError(
+            [Problem(label, 1, None, f"a header holds more than {MAX_HEADER_CHARS} characters")],
+            summary=f"{label}: the header is refused; nothing was read",
+        ) from None
     problems = []
     if len(header) > MAX_COLUMNS:
         problems.append(Problem(label, 1, None, f"the header has {_too_many_columns(len(header))}"))
