@@ -30,7 +30,7 @@ further (:data:`perfkit.contract.MAX_AMOUNT`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
@@ -45,11 +45,11 @@ __all__ = [
     "fixed_to_float",
     "map_unique",
     "parse_fixed",
-    "parse_fixed_checked",
     "parse_fixed_column",
     "ratio_cents",
     "round_half_up",
     "to_cents",
+    "with_fixed_columns",
 ]
 
 #: Fixed-point scale of every parsed number: six decimal places.
@@ -98,10 +98,14 @@ def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
     return _to_fixed(text.cast(_DEC, strict=False))
 
 
-def _to_fixed(decimal: pl.Expr) -> pl.Expr:
-    """Decimal(38, 6) → Int128 fixed point; null beyond :data:`LIMIT` (never an overflow)."""
-    bounded = pl.when(decimal.abs() <= LIMIT).then(decimal)
-    return (bounded * pl.lit(SCALE)).cast(FIXED)
+def _to_fixed(decimal: pl.Expr, limit: int = LIMIT) -> pl.Expr:
+    """Decimal(38, 6) → Int128 fixed point; null beyond ``limit`` (never an overflow).
+
+    A Decimal(38, 6) is held as the integer of its millionths — exactly this
+    module's fixed point — so no multiplication (which could overflow) is needed.
+    """
+    fixed = decimal.to_physical()
+    return pl.when(fixed.is_between(-limit * SCALE, limit * SCALE)).then(fixed)
 
 
 def beyond_limit(expr: pl.Expr, dtype: pl.DataType | None = None, limit: int = LIMIT) -> pl.Expr:
@@ -130,40 +134,46 @@ def beyond_limit(expr: pl.Expr, dtype: pl.DataType | None = None, limit: int = L
     return pl.when(decimal.is_not_null()).then(exact).otherwise(rough).fill_null(False)
 
 
-def parse_fixed_checked(
-    frame: pl.DataFrame, name: str, limit: int = LIMIT
-) -> tuple[pl.Expr, pl.Expr]:
-    """:func:`parse_fixed_column` and :func:`beyond_limit` of one column, in one pass.
+def with_fixed_columns(frame: pl.DataFrame, limits: Mapping[str, int]) -> pl.DataFrame:
+    """Parse columns to fixed point and flag the numbers beyond each column's limit.
 
-    Returns ``(value, too_large)``: the fixed-point value (null for text that
-    is no number and for numbers beyond ``limit``, which may be at most
-    :data:`LIMIT`) and a flag for the latter.
+    For each column ``name`` of ``limits`` adds ``_<name>``, the fixed-point
+    value (as :func:`parse_fixed_column`; null for text that is no number and
+    for a number beyond the limit, itself at most :data:`LIMIT`) and
+    ``_<name>_big``, True for the latter, so that a message can say "out of
+    range" instead of "not a number".  Each column is parsed once.
 
     Examples
     --------
-    >>> df = pl.DataFrame({"x": ["12", "2000", "九成", "1e30"]})
-    >>> value, big = parse_fixed_checked(df, "x", limit=1000)
-    >>> df.select(value, big.alias("big")).rows()
-    [(12000000, False), (None, True), (None, False), (None, True)]
+    >>> df = pl.DataFrame({"x": ["12", "2000", "九成", "1e30", "-2000"]})
+    >>> with_fixed_columns(df, {"x": 1000}).select("_x", "_x_big").rows()
+    [(12000000, False), (None, True), (None, False), (None, True), (None, True)]
     """
-    limit = min(limit, LIMIT)
-    dtype = frame.schema[name]
-    col = pl.col(name)
-    if dtype != pl.String:
-        big = beyond_limit(col, dtype, limit)
-        return pl.when(~big).then(parse_fixed(col, dtype)), big
-    decimal, failing = _decimal_column(frame, name)
-    too_large = decimal.abs() > limit
-    if failing.len():
-        huge = (
-            pl.DataFrame({"t": failing})
-            .filter(beyond_limit(pl.col("t"), limit=limit))
-            .get_column("t")
-        )
-        if huge.len():
-            too_large = too_large | col.is_in(huge.implode())
-    too_large = too_large.fill_null(False)
-    return pl.when(~too_large).then(_to_fixed(decimal)), too_large
+    parsed, derived = [], []
+    for name, limit in limits.items():
+        limit = min(limit, LIMIT)
+        dtype = frame.schema[name]
+        col, fixed = pl.col(name), pl.col(f"__{name}_fixed")
+        extra: pl.Expr | None = None
+        if dtype != pl.String:
+            decimal = col.cast(_DEC, strict=False)
+            extra = beyond_limit(col, dtype, limit)  # beyond what a decimal holds
+        else:
+            decimal, failing = _decimal_column(frame, name)
+            if failing.len():
+                huge = pl.DataFrame({"t": failing}).filter(beyond_limit(pl.col("t"), limit=limit))
+                if huge.height:
+                    extra = col.is_in(huge.get_column("t").implode())
+        # a Decimal(38, 6) is held as the integer of its millionths: this module's fixed point
+        parsed.append(decimal.to_physical().alias(f"__{name}_fixed"))
+        within = fixed.is_between(-limit * SCALE, limit * SCALE)
+        big = (~within).fill_null(False)
+        derived += [
+            pl.when(within).then(fixed).alias(f"_{name}"),
+            (big if extra is None else big | extra.fill_null(False)).alias(f"_{name}_big"),
+        ]
+    staged = frame.with_columns(parsed).with_columns(derived)
+    return staged.drop([f"__{name}_fixed" for name in limits])
 
 
 def parse_fixed_column(frame: pl.DataFrame, name: str) -> pl.Expr:

@@ -17,7 +17,7 @@ import polars as pl
 
 from perfkit.contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, TableSpec, table_spec, text_key
 from perfkit.errors import Problem, problem_order
-from perfkit.fixedpoint import LIMIT, SCALE, beyond_limit, map_unique, parse_fixed_checked
+from perfkit.fixedpoint import LIMIT, SCALE, beyond_limit, map_unique, with_fixed_columns
 from perfkit.limits import quoted_expr
 from perfkit.readers import RawTable
 
@@ -166,19 +166,19 @@ def check_table(
         spec = table_spec(spec) if spec else (raw.spec or table_spec(raw.name))
     frame = raw.frame
     exprs: list[pl.Expr] = []
+    numbers: dict[str, int] = {}
     for col in spec.columns:
         name = col.name
         if name not in frame.columns:
             continue
         source = pl.col(name)
         if col.kind in ("amount", "number", "measure", "year", "month"):
-            value, too_large = parse_fixed_checked(frame, name, _RANGE.get(col.kind, LIMIT))
-            exprs += [value.alias(f"_{name}"), too_large.alias(f"_{name}_big")]
+            numbers[name] = _RANGE.get(col.kind, LIMIT)
             if col.kind == "measure":
                 exprs.append(source.cast(pl.String).alias(f"{name}_text"))
         elif col.kind == "direction":
             exprs.append(map_unique(frame, name, _direction_code, pl.String).alias(f"_{name}"))
-    work = frame.with_columns(exprs)
+    work = with_fixed_columns(frame, numbers).with_columns(exprs)
     checks: list[Check] = []
     for col in spec.columns:
         name = col.name
