@@ -307,9 +307,10 @@ def _ragged_rows(text: str, label: str) -> list[Problem]:
 def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.DataFrame, list[str]]:
     import fastexcel
 
-    from perfkit.workbook_guard import workbook_problems
+    from perfkit.workbook_guard import inspect_workbook, workbook_problems
 
-    problems, refused = workbook_problems(path)  # before a native reader allocates anything
+    scan = inspect_workbook(path)  # before a native reader allocates anything
+    problems, refused = workbook_problems(path, scan=scan)
     if "*" in refused:
         raise InputError(
             problems, summary=f"{path.name}: the workbook is refused; nothing was read"
@@ -342,7 +343,9 @@ def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.Data
         return pl.DataFrame(), []
     headers = [cell or f"__UNNAMED__{i}" for i, cell in enumerate(table.row(0))]
     frame = table.slice(1)
-    return fill_merged_cells(frame, merged_ranges(path, sheet)), headers
+    measured = scan.sheets.get(sheet) if scan is not None else None
+    ranges = measured.ranges if measured is not None else merged_ranges(path, sheet)
+    return fill_merged_cells(frame, ranges), headers
 
 
 _NS = {

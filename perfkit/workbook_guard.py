@@ -105,7 +105,7 @@ class SheetExtent:
     merged : int
         Cells covered by merged ranges, each range clipped to the used range.
     merges : int
-        Merged ranges.
+        Merged ranges (``ranges`` lists them, when not too many).
     declared : str or None
         The sheet's own ``<dimension ref=…>`` (not trusted).
     problem : str or None
@@ -120,6 +120,8 @@ class SheetExtent:
     merges: int = 0
     declared: str | None = None
     problem: str | None = None
+    #: The merged ranges as (first row, first column, last row, last column), 1-based.
+    ranges: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
 
     @property
     def area(self) -> int:
@@ -487,6 +489,7 @@ def _row_has_content(row: int, text: bytes) -> bool:
 
 def _merged_cells(extent: SheetExtent, merges: list[tuple[int, int, int, int]]) -> None:
     extent.merges = len(merges)
+    extent.ranges = merges if len(merges) <= MAX_MERGED_CELLS else []
     total = 0
     for r1, c1, r2, c2 in merges:
         rows = min(r2, max(extent.rows, 1)) - r1 + 1
@@ -501,6 +504,7 @@ def workbook_problems(
     *,
     sheets: list[str] | None = None,
     max_cells: int = MAX_SHEET_CELLS,
+    scan: WorkbookScan | None = None,
 ) -> tuple[list[Problem], set[str]]:
     """Problems of a workbook beyond perfkit's limits, and the sheets not to read.
 
@@ -513,6 +517,8 @@ def workbook_problems(
         default every sheet (forms are looked for on each).
     max_cells : int
         Largest used range (rows × columns) of a sheet.
+    scan : WorkbookScan, optional
+        What :func:`inspect_workbook` found, when the caller has it already.
 
     Returns
     -------
@@ -527,7 +533,7 @@ def workbook_problems(
     ([], set())
     """
     path = Path(path)
-    scan = inspect_workbook(path)
+    scan = scan or inspect_workbook(path)
     if scan is None:
         return [], set()
     if scan.problem:
