@@ -126,6 +126,13 @@ CASES: list[Case] = [
         ("A1:GR1048576", "209,715,200 cells", "more than perfkit reads from one sheet"),
     ),
     Case(
+        "far_value_just_within_the_limits",  # 19 × 1,048,576 cells: read, in bounded memory
+        "within_limits",
+        _v("--projects={case}/projects.xlsx", I_VALID),
+        1,
+        ("projects.xlsx:1048576: year: missing value",),
+    ),
+    Case(
         "cells_without_reference",
         "cells_without_reference",
         _v("--projects={case}/projects.xlsx", I_VALID),
@@ -549,6 +556,13 @@ def _far_cell(folder: Path) -> list[Path]:
     return [_projects_xlsx(folder / "projects.xlsx", far)]
 
 
+def _within_limits(folder: Path) -> list[Path]:
+    def far(sheet) -> None:
+        sheet["S1048576"] = "x"  # 19 columns × 1,048,576 rows: just under 20,000,000 cells
+
+    return [_projects_xlsx(folder / "projects.xlsx", far)]
+
+
 def _cells_without_reference(folder: Path) -> list[Path]:
     path = _projects_xlsx(folder / "projects.xlsx")
     row = b"<row>" + b"<c><v>1</v></c>" * 300 + b"</row>"
@@ -790,6 +804,7 @@ _MAKERS: dict[str, Callable[[Path], list[Path]]] = {
     "xfd_no_dimension": _xfd_no_dimension,
     "lying_dimension": _lying_dimension,
     "far_cell": _far_cell,
+    "within_limits": _within_limits,
     "cells_without_reference": _cells_without_reference,
     "bomb_declared": _bomb_declared,
     "bomb_lying": _bomb_lying,
