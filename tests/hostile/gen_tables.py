@@ -5,7 +5,8 @@ command run on them, the exit status and what the output must say.  Each case
 is one hostile thing in otherwise valid data, so that the message it gets is
 the only problem (or, for the cases that must *pass*, no problem at all):
 
-* workbooks: a value in cell XFD1048576 (with and without a ``<dimension>``),
+* workbooks: a value in cell XFD1048576 (with and without a ``<dimension>``), a
+  value just within the limits (read, in bounded memory),
   a lying ``<dimension>``, a value far out within 200 columns, a row of cells
   without references, zip bombs (an honest and a lying size in the zip
   header), an XML tag of 20 MiB, a merged range to the sheet's end, repeated
