@@ -129,14 +129,15 @@ def inside(folder: str | Path, path: str | Path) -> Path:
     --------
     >>> inside("/srv/out", "/srv/out/2024-D01/report.html")
     PosixPath('/srv/out/2024-D01/report.html')
-    >>> inside("/srv/out", "/srv/out/2024-X/../../PWNED.xlsx")
+    >>> inside("/srv/out", "/srv/out/X/../../P.xlsx")
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: 拒绝写入 /srv/out/2024-X/../../PWNED.xlsx：不在输出文件夹 /srv/out 内 (refusing to write outside the output folder)
+    perfkit.errors.PerfkitError: 拒绝写入 /srv/out/X/../../P.xlsx：不在输出文件夹 /srv/out 内 ...
     """
     root = Path(folder).resolve()
     target = Path(path).resolve()
     if target == root or not target.is_relative_to(root):
         raise PerfkitError(
-            f"拒绝写入 {path}：不在输出文件夹 {folder} 内 (refusing to write outside the output folder)"
+            f"拒绝写入 {path}：不在输出文件夹 {folder} 内"
+            " (refusing to write outside the output folder)"
         )
     return target

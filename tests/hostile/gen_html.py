@@ -126,10 +126,14 @@ def build(dest: Path) -> list[Path]:
     >>> sorted(p.name for p in files)[:2]
     ['departments.csv', 'indicator_progress.csv']
     """
-    folder = Path(dest) / "html_names"
+    return write_tables(Path(dest) / "html_names", hostile_tables())
+
+
+def write_tables(folder: Path, tables: dict[str, pl.DataFrame]) -> list[Path]:
+    """Write each table as ``folder/<name>.csv``; return the paths, in order."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in hostile_tables().items():
+    for name, frame in tables.items():
         path = folder / f"{name}.csv"
         frame.write_csv(path)
         written.append(path)

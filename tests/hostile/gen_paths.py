@@ -17,6 +17,10 @@ from pathlib import Path
 
 import polars as pl
 
+if __package__ in (None, ""):  # run as a script: make `tests` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.hostile.gen_html import write_tables
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 
@@ -72,14 +76,7 @@ def build(dest: Path) -> list[Path]:
     >>> [p.name for p in build(Path(tempfile.mkdtemp()))]
     ['projects.csv', 'indicators.csv']
     """
-    folder = Path(dest) / "path_names"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in hostile_tables().items():
-        path = folder / f"{name}.csv"
-        frame.write_csv(path)
-        written.append(path)
-    return written
+    return write_tables(Path(dest) / "path_names", hostile_tables())
 
 
 if __name__ == "__main__":  # pragma: no cover - a convenience for looking at the files
