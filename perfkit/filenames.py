@@ -115,7 +115,7 @@ def unique_filename(name: str, used: set[str]) -> str:
 
 
 def inside(folder: str | Path, path: str | Path) -> Path:
-    """``path`` resolved, after checking that it lies inside ``folder`` (资料只写在输出文件夹内).
+    """``path`` resolved, after checking that it lies inside ``folder`` (只写在输出文件夹内).
 
     Both are resolved (``..`` and symbolic links followed) before the check, so
     neither ``X/../../PWNED`` nor a link pointing elsewhere gets out.

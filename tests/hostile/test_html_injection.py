@@ -15,8 +15,10 @@ as text.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import polars as pl
 import pytest
@@ -58,6 +60,10 @@ _INSPECT = """() => {
   return {pwned: window.__pwned === undefined ? null : String(window.__pwned), found: found,
           text: document.body.innerText};
 }"""
+
+
+#: The report's policy (nbconvert writes the meta's attributes in this order).
+_CSP_META = r"<meta content=\"default-src 'none';[^\"]*\" http-equiv=\"Content-Security-Policy\""
 
 
 def inspect(page_path: Path) -> dict[str, Any]:
@@ -139,6 +145,8 @@ def test_department_reports_show_names_as_text(department_reports, data: Path) -
         report = department_reports.output_dir / record["name"] / "report.html"
         text = assert_inert(report, name, *_projects(data, code))
         assert f"2024年度{name}（{code}）" in text  # the headline, as plain text
+        markup = report.read_text(encoding="utf-8")  # and no script may run at all
+        assert re.search(_CSP_META, markup)
 
 
 def test_index_shows_names_as_text_and_links_stay_in_the_folder(department_reports) -> None:
@@ -147,13 +155,10 @@ def test_index_shows_names_as_text_and_links_stay_in_the_folder(department_repor
     assert_inert(index, *gen_html.NAMES, *gen_html.NAMES.values())
     out = department_reports.output_dir.resolve()
     markup = index.read_text(encoding="utf-8")
+    assert "Content-Security-Policy\" content=\"default-src 'none';" in markup
     # every link is relative and names a file of a run folder inside the output folder
-    import re
-
     hrefs = re.findall(r'href="([^"]*)"', markup)
     assert hrefs
-    from urllib.parse import unquote
-
     for href in hrefs:
         target = (out / unquote(href)).resolve()
         assert target.is_relative_to(out) and target.is_file(), href
