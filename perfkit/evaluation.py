@@ -29,6 +29,7 @@ import polars as pl
 from perfkit.contract import text_key
 from perfkit.errors import PerfkitError
 from perfkit.export import atomic_output, write_excel
+from perfkit.filenames import inside, safe_filename
 from perfkit.fixedpoint import round_half_up
 from perfkit.flags import FLAG_LABELS
 from perfkit.grading import grade
@@ -190,6 +191,36 @@ class DepartmentEvaluation:
                 },
             )
         return path
+
+    def workbook_name(self) -> str:
+        """The workbook's file name, ``<year>-<dept_code>-评价结果.xlsx``, safe whatever the code.
+
+        The code comes from the data: it goes through
+        :func:`perfkit.filenames.safe_filename` (no ``/``, ``..``, device names …).
+
+        Examples
+        --------
+        >>> ev = evaluate_department("data/sample", 2024, "D01")
+        >>> ev.workbook_name()
+        '2024-D01-评价结果.xlsx'
+        >>> ev.dept_code = "X/../../PWNED"
+        >>> ev.workbook_name()
+        '2024-X_.._.._PWNED-评价结果.xlsx'
+        """
+        return safe_filename(f"{self.year}-{self.dept_code}-评价结果", suffix=".xlsx")
+
+    def save_workbook(self, output_dir: str | Path) -> Path:
+        """Write the workbook (:meth:`write_excel`) as :meth:`workbook_name` inside ``output_dir``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> p = evaluate_department("data/sample", 2024, "D01").save_workbook(tempfile.mkdtemp())
+        >>> p.name
+        '2024-D01-评价结果.xlsx'
+        """
+        out = Path(output_dir)
+        return self.write_excel(inside(out, out / self.workbook_name()))
 
     def save_summary(self, output_dir: str | Path) -> Path:
         """Write ``summary.json`` (see :meth:`summary`) for the batch runner's index.

@@ -5,6 +5,9 @@ JupyterLab's HTML template and drops every script it would fetch from a CDN
 (require.js, MathJax, Mermaid, widget managers).  CSS is inlined, charts are
 inline SVG (see :func:`perfkit.charts.setup_charts`) and images are embedded,
 so the single ``.html`` file is all a reader needs, on a closed network too.
+No script runs in a report: the template sets a Content-Security-Policy that
+forbids scripts and fetches, and shows widget and JavaScript outputs as a note
+(``docs/security.md``).
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 Every run is a row: department, year, score, grade, status, duration, links
 to its HTML report, executed notebook and workbook, and for a failed run the
-failing cell and error.  All text is escaped; nothing is fetched from the
-network; links are relative so the folder can be copied or zipped as a whole.
+failing cell and error.  All text is escaped (quotes too, for attributes);
+links are relative, percent-encoded paths into the run folders (never a
+``javascript:`` or any other scheme), so the folder can be copied or zipped as
+a whole; a Content-Security-Policy forbids every script and fetch.
 """
 
 from __future__ import annotations
@@ -37,12 +39,18 @@ code{font-size:12px;white-space:pre-wrap}
 """
 
 
+#: No script, frame, form or fetch on the page: only its own styles (docs/security.md).
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
 def _e(value: Any) -> str:
     return "" if value is None else html.escape(str(value))
 
 
 def _link(run: str, name: str, label: str) -> str:
-    return f'<a href="{quote(run)}/{quote(name)}">{_e(label)}</a>'
+    # every character but letters, digits and "_.-~" percent-encoded: "/", ":" and quotes too,
+    # so the link is always run/file inside the output folder, never a scheme or another folder
+    return f'<a href="{quote(run, safe="")}/{quote(name, safe="")}">{_e(label)}</a>'
 
 
 def _row(record: dict[str, Any]) -> str:
@@ -101,6 +109,7 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
     rows = "\n".join(_row(r) for r in manifest.get("runs", []))
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>评价报告索引</title><style>{_CSS}</style></head>
 <body>

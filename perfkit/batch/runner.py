@@ -34,6 +34,7 @@ from perfkit.batch.execute import RunTask, execute_run, file_sha256, fingerprint
 from perfkit.batch.index import write_index
 from perfkit.batch.schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import PerfkitError
+from perfkit.filenames import inside
 
 __all__ = ["BatchResult", "run_schedule"]
 
@@ -102,13 +103,17 @@ def plan_tasks(schedule: Schedule, *, output_dir: Path, cwd: Path) -> list[RunTa
         raise PerfkitError(f"notebook not found: {schedule.notebook}")
     sha = file_sha256(notebook)
     version = _notebook_version(notebook)
+    # values `all` took from the data (department codes) are not paths to fingerprint: a code
+    # such as "/" must not make the runner walk the file system
+    from_data = {k for k, v in (schedule.matrix or {}).items() if v == "all"}
     tasks = []
     for run in expand_runs(schedule):
+        given = {k: v for k, v in run.parameters.items() if k not in from_data}
         tasks.append(
             RunTask(
                 name=run.name,
                 notebook=str(notebook),
-                run_dir=str(output_dir / run.name),
+                run_dir=str(inside(output_dir, output_dir / run.name)),
                 parameters=dict(run.parameters),
                 cwd=str(cwd),
                 kernel=schedule.kernel,
@@ -116,7 +121,7 @@ def plan_tasks(schedule: Schedule, *, output_dir: Path, cwd: Path) -> list[RunTa
                 hide_code=schedule.hide_code,
                 notebook_sha256=sha,
                 notebook_version=version,
-                inputs=fingerprint_inputs(run.parameters, cwd),
+                inputs=fingerprint_inputs(given, cwd),
             )
         )
     return tasks

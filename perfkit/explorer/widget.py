@@ -338,7 +338,8 @@ class Explorer(w.VBox):
     def _update_selection(self) -> None:
         self.selected = self.filtered.filter(self.brush.expression())
         self.summary.value = (
-            f"<p style='font-size:14px'><b>{summary_text(self.selected, self.data.units.height)}"
+            f"<p style='font-size:14px'><b>"
+            f"{html.escape(summary_text(self.selected, self.data.units.height))}"
             f"</b>{self._brush_note()}</p>"
         )
         self.grade_chart.chart = grade_mix_chart(self.selected)

@@ -20,6 +20,7 @@ import polars as pl
 
 from perfkit.errors import PerfkitError
 from perfkit.export import atomic_output, neutralise_formulas
+from perfkit.filenames import inside, safe_filename, unique_filename
 from perfkit.result import ScoreResult
 
 __all__ = ["BY", "read_scores", "write_forms"]
@@ -77,7 +78,7 @@ def read_scores(folder: str | Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     return frames[0], frames[1]
 
 
-def _safe_name(text: str, limit: int) -> str:
+def _sheet_title(text: str, limit: int) -> str:
     cleaned = re.sub(r'[\\/:*?"<>|\[\]\x00-\x1f]', "_", text).strip(" .'")
     return (cleaned or "_")[:limit]
 
@@ -139,11 +140,14 @@ def write_forms(
     units = units.with_columns(key.alias("_book"))
     by_unit = items.partition_by("year", "unit_code", as_dict=True)
     output = atomic_output(out_dir)
+    used: set[str] = set()
     with output as tmp:
         for (book,), group in units.partition_by(
             "_book", as_dict=True, maintain_order=True
         ).items():
-            _write_book(tmp / f"{_safe_name(str(book), 120)}.xlsx", group, by_unit)
+            # names come from the data: one safe name each, two names never one file
+            name = unique_filename(safe_filename(book, suffix=".xlsx"), used)
+            _write_book(inside(tmp, tmp / name), group, by_unit)
     return output.written
 
 
@@ -154,7 +158,7 @@ def _write_book(path: Path, units: pl.DataFrame, by_unit: dict) -> None:
     workbook.remove(workbook.active)
     used: set[str] = set()
     for unit in units.iter_rows(named=True):
-        base = _safe_name(str(unit["unit_code"]), 28)
+        base = _sheet_title(str(unit["unit_code"]), 28)
         title, n = base, 1
         while title.lower() in used:
             n += 1
