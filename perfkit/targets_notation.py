@@ -1,24 +1,33 @@
-"""Reading 年度指标值 and 实际完成值 as written on forms (指标值解析).
+"""The notations of 年度指标值 and 实际完成值 (指标值写法), for forms and tables alike.
 
-Forms write a target as one piece of text: ``≥95%``, ``≤100万元``, ``=0起``,
-``≥ 1 次``, ``＞＝９５％``, ``1,000人次以上``.  :func:`parse_target` splits it
-into a direction (正向/反向/等于, or 定性 when there is no number), the number
-and the unit.  Text is normalised first (NFKC: full-width → half-width; blanks
-removed), thousands separators are dropped only where they are well formed.
-The functions work on one text; :func:`parse_targets` maps a whole column,
-calling Python once per *distinct* text.
+Forms and tables write a target as one piece of text: ``≥95%``, ``≤100万元``,
+``=0起``, ``≥ 1 次``, ``＞＝９５％``, ``1,000人次以上``, ``不超过3天``.
+:func:`parse_target` splits it into a direction (正向/反向/等于, or 定性 when
+there is no number), the number and the unit.  Text is normalised first (NFKC:
+full-width → half-width; blanks removed), thousands separators are dropped
+only where they are well formed.  The functions work on one text;
+:func:`parse_targets` maps a whole column and :func:`notation_columns` a frame's
+column, calling Python once per *distinct* text.
+
+This module is the one owner of the notation: the forms reader
+(:mod:`perfkit.forms.read`) and the table checks (:mod:`perfkit.validation`)
+both use it, so a target means the same wherever it is written.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 import polars as pl
 
-from perfkit.forms.grid import plain
+__all__ = ["Target", "notation_columns", "parse_target", "parse_targets"]
 
-__all__ = ["Target", "parse_target", "parse_targets"]
+
+def _plain(text: str) -> str:
+    """NFKC and no blanks, case kept (for units such as ``km``)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 # longest first: "≥" before ">"; words as written on forms
 _PREFIXES = [
@@ -72,7 +81,7 @@ def parse_target(text: str) -> Target:
     >>> parse_target("有效提升")
     Target(direction='定性', number=None, unit=None)
     """  # noqa: E501
-    body = plain(text).replace("％", "%")
+    body = _plain(text).replace("％", "%")
     direction = None
     for prefix, word in _PREFIXES:
         if body.startswith(prefix):
@@ -96,10 +105,32 @@ def parse_targets(column: pl.Series) -> pl.DataFrame:
     >>> parse_targets(pl.Series(["≥95%", "≥95%", None])).rows()
     [('正向', '95', '%'), ('正向', '95', '%'), (None, None, None)]
     """
-    distinct = column.drop_nulls().unique().to_list()
+    frame = pl.DataFrame({"text": column.cast(pl.String)})
+    return frame.select(notation_columns(frame, "text"))
+
+
+def notation_columns(
+    frame: pl.DataFrame, column: str, where: pl.Expr | None = None, prefix: str = ""
+) -> list[pl.Expr]:
+    """Expressions splitting ``column`` into ``direction``, ``number`` and ``unit`` (text).
+
+    :func:`parse_target` runs once per distinct text of the rows where
+    ``where`` holds; other rows get nulls.  The output columns are named
+    ``{prefix}direction``, ``{prefix}number`` and ``{prefix}unit``.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"t": ["≥95%", "明显改善", "不超过3天", "88"], "q": [1, 0, 1, 1]})
+    >>> df.select(notation_columns(df, "t", pl.col("q") == 1, prefix="t_")).rows()
+    [('正向', '95', '%'), (None, None, None), ('反向', '3', '天'), (None, '88', None)]
+    """
+    text = pl.col(column).cast(pl.String)
+    values = text if where is None else text.filter(where)
+    distinct = frame.select(values.drop_nulls().unique()).to_series().to_list()
     parsed = {v: parse_target(v) for v in distinct}
-    out = {}
+    exprs = []
     for i, name in enumerate(Target._fields):
         mapping = {k: v[i] for k, v in parsed.items()}
-        out[name] = column.replace_strict(mapping, default=None, return_dtype=pl.String)
-    return pl.DataFrame(out)
+        split = text.replace_strict(mapping, default=None, return_dtype=pl.String)
+        exprs.append((split if where is None else pl.when(where).then(split)).alias(prefix + name))
+    return exprs
