@@ -29,6 +29,7 @@ def _plain(text: str) -> str:
     """NFKC and no blanks, case kept (for units such as ``km``)."""
     return "".join(unicodedata.normalize("NFKC", text).split())
 
+
 # longest first: "≥" before ">"; words as written on forms
 _PREFIXES = [
     (">=", "正向"),

@@ -68,9 +68,8 @@ def compare(old: dict, new: dict) -> list[str]:
                 lines.append(f"{name}: column {column} added")
             elif a["columns"][column] != b["columns"][column]:
                 lines.append(f"{name}: column {column} changed")
-        lines += [
-            f"{name}: column {column} removed" for column in a["header"] if column not in b["columns"]
-        ]
+        gone = [column for column in a["header"] if column not in b["columns"]]
+        lines += [f"{name}: column {column} removed" for column in gone]
         kept = [c for c in b["header"] if c in a["columns"]]
         if kept != [c for c in a["header"] if c in b["columns"]]:
             lines.append(f"{name}: columns reordered")

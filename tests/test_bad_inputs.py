@@ -392,9 +392,7 @@ def test_every_kind_of_problem_is_listed_in_one_run() -> None:
     header = lines[0].split(",")
     drop = header.index("executed")
     cut = [",".join(v for i, v in enumerate(line.split(",")) if i != drop) for line in lines]
-    with_missing_column = perfkit.validate(
-        _write(cut, "every_kind_projects.csv"), CORPUS / EVERY_I
-    )
+    with_missing_column = perfkit.validate(_write(cut, "every_kind_projects.csv"), CORPUS / EVERY_I)
     found = {(p.file, p.row, p.column) for p in with_missing_column.errors}
     assert (EVERY_P, None, "executed") in found
     contract_level = {  # checked on the indicators table alone (no projects needed)
