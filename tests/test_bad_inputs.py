@@ -204,6 +204,10 @@ EVERY_KIND = Case(
         (EVERY_I, 20, "unit_code", "no project P009"),
         (EVERY_I, 21, "year", "year must be a whole number like 2024, not '二〇二四'"),
         (EVERY_I, 22, "level2", "missing value"),
+        # notations in the target and actual columns (issue 13): contradictions name both
+        (EVERY_I, 23, "target", "年度指标值 '≥95%' 表示正向，与指标方向 '反向' 矛盾"),
+        (EVERY_I, 24, "target", "年度指标值 '95%' 的单位 '%' 与计量单位 '人次' 不一致"),
+        (EVERY_I, 25, "actual", "实际完成值 '≥96%' 带有方向（正向）"),
     ),
     projects=EVERY_P,
     indicators=EVERY_I,
@@ -382,6 +386,9 @@ def test_every_kind_of_problem_is_listed_in_one_run() -> None:
         "must be above 0",
         "year must be",
         "outside 0–100",
+        "矛盾",
+        "不一致",
+        "带有方向",
     }
     fragments = [fragment for *_, fragment in EVERY_KIND.problems]
     assert {k for k in kinds if any(k in f for f in fragments)} == kinds
