@@ -253,7 +253,7 @@ _MESSAGES = {
     "actual_unit": "实际完成值 '{}' 的单位 '{}' 与{} '{}' 不一致",
     "actual_direction": "实际完成值 '{}' 带有方向（{}）：实际完成值只写数值，可带单位，如 96%",
     "blank_qualitative": (
-        "{n} 个定性指标的年度指标值为空（第 {rows} 行）：已接受，"
+        "{n} 个定性指标的年度指标值为空（第 {rows}）：已接受，"
         "定性指标按完成程度计分，不读取年度指标值"
     ),
 }
@@ -262,6 +262,32 @@ _MESSAGES = {
 def _has_indicator_values(spec: TableSpec, frame: pl.DataFrame) -> bool:
     """Tables with 指标方向 and 年度指标值: ``indicators`` and its variants."""
     return spec.name == "indicators" and {"direction", "target"} <= set(frame.columns)
+
+
+def _split(
+    work: pl.DataFrame, column: str, where: pl.Expr, prefix: str, value: str
+) -> pl.DataFrame:
+    """Add the notation columns of ``column`` (``{prefix}direction``, ``number``, ``unit``)
+    and the resolved value ``{value}_r`` and text ``{column}_r``.
+
+    Nearly every table holds plain numbers only: then nothing is split, the
+    notation columns are nulls and the resolved columns the parsed ones, at
+    the cost of one pass over the mask.
+    """
+    if work.select(where.fill_null(False).any()).item():
+        number = pl.col(f"{prefix}number")
+        return work.with_columns(notation_columns(work, column, where, prefix=prefix)).with_columns(
+            pl.coalesce(pl.col(value), parse_fixed(number)).alias(f"{value}_r"),
+            pl.coalesce(number, pl.col(column)).alias(f"{column}_r"),
+        )
+    nulls = [pl.lit(None, pl.String).alias(prefix + f) for f in ("direction", "number", "unit")]
+    return work.with_columns(
+        *nulls, pl.col(value).alias(f"{value}_r"), pl.col(column).alias(f"{column}_r")
+    )
+
+
+def _any(frame: pl.DataFrame, expr: pl.Expr) -> bool:
+    return bool(frame.select(expr.is_not_null().any()).item())
 
 
 def _unit_key(expr: pl.Expr) -> pl.Expr:
@@ -286,7 +312,7 @@ class IndicatorValues:
     ----------
     frame : polars.DataFrame
         The working frame with the resolved columns (``_dir_r``, ``_target_r``,
-        ``_target_text_r``, ``_actual_r``, ``_actual_text_r``, ``_unit_r``).
+        ``target_text_r``, ``_actual_r``, ``actual_text_r``, ``_unit_r``).
     blank_ok : dict
         Column → rows where a blank value is not a "missing value".
     checks : list of Check
@@ -305,14 +331,12 @@ class IndicatorValues:
         written = pl.col("target_text")
         may_be_quantitative = given.is_null() | (given != "qualitative")
         split = written.is_not_null() & pl.col("_target").is_null() & may_be_quantitative
-        work = work.with_columns(notation_columns(work, "target_text", split, prefix="_t_"))
+        work = _split(work, "target_text", split, "_t_", "_target")
         symbol = pl.col("_t_direction").replace_strict(
             _NOTATION_CODES, default=None, return_dtype=pl.String
         )
         work = work.with_columns(symbol.alias("_t_sym")).with_columns(
-            pl.coalesce(given, pl.col("_t_sym")).alias("_dir_r"),
-            pl.coalesce(pl.col("_target"), parse_fixed(pl.col("_t_number"))).alias("_target_r"),
-            pl.coalesce(pl.col("_t_number"), written).alias("_target_text_r"),
+            pl.coalesce(given, pl.col("_t_sym")).alias("_dir_r")
         )
         has_unit = "unit" in work.columns
         stated = pl.col("unit").cast(pl.String) if has_unit else pl.lit(None, pl.String)
@@ -324,49 +348,53 @@ class IndicatorValues:
                 pl.format(
                     _MESSAGES["contradiction"], written, pl.col("_t_direction"), pl.col("direction")
                 ),
-            ),
-            Check(
-                stated.is_not_null()
-                & t_unit.is_not_null()
-                & (_unit_key(stated) != _unit_key(t_unit)),
-                "target",
-                pl.format(_MESSAGES["target_unit"], written, t_unit, stated),
-            ),
+            )
         ]
+        if has_unit and _any(work, t_unit):  # units are compared only where values carry one
+            checks.append(
+                Check(
+                    stated.is_not_null()
+                    & t_unit.is_not_null()
+                    & (_unit_key(stated) != _unit_key(t_unit)),
+                    "target",
+                    pl.format(_MESSAGES["target_unit"], written, t_unit, stated),
+                )
+            )
         units = [stated, t_unit]
         if "actual" in work.columns:
             quantitative = pl.col("_dir_r").is_not_null() & (pl.col("_dir_r") != "qualitative")
             actual = pl.col("actual_text")
             split = actual.is_not_null() & pl.col("_actual").is_null() & quantitative
-            work = work.with_columns(notation_columns(work, "actual_text", split, prefix="_a_"))
-            work = work.with_columns(
-                pl.coalesce(pl.col("_actual"), parse_fixed(pl.col("_a_number"))).alias("_actual_r"),
-                pl.coalesce(pl.col("_a_number"), actual).alias("_actual_text_r"),
-            )
+            work = _split(work, "actual_text", split, "_a_", "_actual")
             a_unit, expected = pl.col("_a_unit"), pl.coalesce(stated, t_unit)
             source = pl.when(stated.is_not_null()).then(pl.lit("计量单位"))
-            checks += [
-                Check(
-                    a_unit.is_not_null()
-                    & expected.is_not_null()
-                    & (_unit_key(a_unit) != _unit_key(expected)),
-                    "actual",
-                    pl.format(
-                        _MESSAGES["actual_unit"],
-                        actual,
-                        a_unit,
-                        source.otherwise(pl.lit("年度指标值的单位")),
-                        expected,
-                    ),
-                ),
+            if _any(work, a_unit):
+                checks.append(
+                    Check(
+                        a_unit.is_not_null()
+                        & expected.is_not_null()
+                        & (_unit_key(a_unit) != _unit_key(expected)),
+                        "actual",
+                        pl.format(
+                            _MESSAGES["actual_unit"],
+                            actual,
+                            a_unit,
+                            source.otherwise(pl.lit("年度指标值的单位")),
+                            expected,
+                        ),
+                    )
+                )
+            checks.append(
                 Check(
                     pl.col("_a_direction").is_in(list(_NOTATION_CODES)),
                     "actual",
                     pl.format(_MESSAGES["actual_direction"], actual, pl.col("_a_direction")),
-                ),
-            ]
+                )
+            )
             units.append(a_unit)
-        work = work.with_columns(pl.coalesce(units).alias("_unit_r"))
+        split_units = [u for u in units[1:] if _any(work, u)]
+        resolved_unit = pl.coalesce(units[:1] + split_units) if split_units else units[0]
+        work = work.with_columns(resolved_unit.alias("_unit_r"))
         blank_ok = {
             "direction": pl.col("_t_sym").is_not_null(),
             "target": (pl.col("_dir_r") == "qualitative").fill_null(False),
@@ -381,8 +409,7 @@ class IndicatorValues:
         if blank.len() == 0:
             return []
         rows = "、".join(str(r) for r in blank.head(_ROWS_NAMED).to_list())
-        if blank.len() > _ROWS_NAMED:
-            rows += " 等"
+        rows += " 行等" if blank.len() > _ROWS_NAMED else " 行"
         message = _MESSAGES["blank_qualitative"].format(n=blank.len(), rows=rows)
         return [Problem(raw.source, None, raw.header("target"), message, "warning")]
 
@@ -391,9 +418,9 @@ class IndicatorValues:
         swap = {
             "direction": "_dir_r",
             "target": "_target_r",
-            "target_text": "_target_text_r",
+            "target_text": "target_text_r",
             "actual": "_actual_r",
-            "actual_text": "_actual_text_r",
+            "actual_text": "actual_text_r",
             "unit": "_unit_r",
         }
         out = [
