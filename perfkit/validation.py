@@ -317,6 +317,19 @@ class IndicatorValues:
         Column → rows where a blank value is not a "missing value".
     checks : list of Check
         Contradictions between a value's notation and the other columns.
+
+    Examples
+    --------
+    >>> from perfkit.readers import read_table
+    >>> df = pl.DataFrame({"year": ["2024"] * 2, "unit_code": ["P1"] * 2,
+    ...                    "level1": ["产出指标", "效益指标"], "level2": ["数量", "效益"],
+    ...                    "name": ["甲", "乙"], "direction": [None, "定性"],
+    ...                    "target": ["≥95%", None], "actual": ["96%", "达成"]})
+    >>> typed, problems = check_table(read_table(df, "indicators"))
+    >>> typed.select("direction", "target_text", "actual_text", "unit").rows()
+    [('positive', '95', '96', '%'), ('qualitative', None, '达成', None)]
+    >>> [p.severity for p in problems]  # the blank qualitative target: one warning
+    ['warning']
     """
 
     frame: pl.DataFrame
