@@ -1,8 +1,9 @@
 """Data contract v1 (数据契约): the tables perfkit reads, their columns and aliases.
 
-This module is DESIGN.md section 3 as data.  Each table has columns with a
-canonical English name, the Chinese headers that mean the same (表头别名), a
-kind that says how values are checked, and whether the column is required.
+This module is the data contract (``docs/data-contract.md``) as data.  Each
+table has columns with a canonical English name, the Chinese headers that mean
+the same (表头别名), a kind that says how values are checked, and whether the
+column is required.
 Headers are matched after normalisation (full-width → half-width, blanks
 removed, case folded), so ``项目 编码`` and ``Project_Code`` both map.
 """

@@ -1,8 +1,9 @@
 """Exact money and score arithmetic (金额与得分的精确计算).
 
-DESIGN.md's rounding rule: every item's points are rounded half-up to two
-decimals (89.995 → 90.00, 2.675 → 2.68), totals are sums of rounded items, and
-binary floating point must never move a total across a grade boundary.
+The rounding rule (``docs/scoring.md``, "Rounding and exactness"): every item's
+points are rounded half-up to two decimals (89.995 → 90.00, 2.675 → 2.68), totals
+are sums of rounded items, and binary floating point must never move a total
+across a grade boundary.
 
 perfkit therefore never scores in floating point.  Every number read from the
 input is held as a fixed-point integer with six decimals (``SCALE = 10**6``,

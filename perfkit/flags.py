@@ -1,6 +1,6 @@
 """Per-unit flags (风险提示): signals that a self-evaluation needs checking.
 
-docs/scoring.md lists them; each is an exact comparison on fixed-point
+``docs/scoring.md`` ("Flags") lists them; each is an exact comparison on fixed-point
 money and integer-cent points, so that a flag never depends on float noise.
 Thresholds and severities come from the system's ``flags`` section.
 

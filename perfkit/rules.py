@@ -2,8 +2,9 @@
 
 Each function returns one expression that scores every row at once, in integer
 cents (see :mod:`perfkit.fixedpoint`): ``weight`` is cents, ``actual``,
-``target`` and money are six-decimal fixed point.  Rules are DESIGN.md section 2;
-the formulas below are also what :data:`RULE_FORMULAS` shows to reviewers.
+``target`` and money are six-decimal fixed point.  The rules are documented in
+``docs/scoring.md`` ("Rule kinds"); the formulas below are also what
+:data:`RULE_FORMULAS` shows to reviewers.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ be spent, chronically low execution, idle carried-over projects, budgets of 0,
 spending above budget, a renamed department and inflated self-scores — and
 mid-year monitoring snapshots of the last year (May and August, see
 :mod:`perfkit.sample_monitoring`).  Every value follows data contract v1
-(DESIGN.md section 3); amounts are in 万元.
+(``docs/data-contract.md``); amounts are in 万元.
 
 It is deterministic: one ``numpy.random.default_rng(seed)`` drives every draw
 of the yearly tables, in a fixed order, and no set or hash order is ever
@@ -874,7 +874,7 @@ def _split_weights(rng: np.random.Generator, total: int, k: int) -> list[int]:
 
 
 def _split_equal(total: int, k: int) -> list[int]:
-    """Equal 2-decimal split, extra cents to the first items (DESIGN.md section 2)."""
+    """Equal 2-decimal split, extra cents to the first items (docs/scoring.md, "Equal split")."""
     base, extra = divmod(total, k)
     return [base + (1 if i < extra else 0) for i in range(k)]
 
@@ -1121,7 +1121,7 @@ def _amounts(region: _Region, p: Project, year: int, role: str, first: bool) -> 
 
 
 def _points(direction: str, target: Decimal, actual: Decimal | str, weight: int) -> int:
-    """Points (cents) of an indicator by DESIGN.md's default rules, half-up."""
+    """Points (cents) of an indicator by the default rules of docs/scoring.md, half-up."""
     if direction == "定性":
         pct = QUAL_BANDS[QUAL_PHRASES.index(str(actual))][3]
         return _half_up(weight * pct, 100)

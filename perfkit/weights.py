@@ -1,11 +1,11 @@
 """Indicator weights (分值): given by the unit, or split equally in cents.
 
-DESIGN.md section 2: when a unit gives no weights, each level-1 group's points
-are split equally into two-decimal weights that add up exactly (largest
-remainder; the extra cents go to the first indicators in file order:
-50 over 3 → 16.67, 16.67, 16.66).  A group with no indicators hands its points
-to the groups named in ``redistribute_to``, in proportion to their points
-(满意度 10 → 产出 56.25, 效益 33.75).
+``docs/scoring.md`` ("Equal split", "Redistribution"): when a unit gives no
+weights, each level-1 group's points are split equally into two-decimal weights
+that add up exactly (largest remainder; the extra cents go to the first
+indicators in file order: 50 over 3 → 16.67, 16.67, 16.66).  A group with no
+indicators hands its points to the groups named in ``redistribute_to``, in
+proportion to their points (满意度 10 → 产出 56.25, 效益 33.75).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bad input never passes silently (DESIGN.md section 3).
+"""Bad input never passes silently (docs/data-contract.md, "What bad input gets").
 
 Every case of the corpus in ``tests/bad_inputs/`` (see its README) must make
 ``perfkit score`` and ``perfkit validate`` exit with status 1 and list exactly

@@ -50,7 +50,7 @@ rule_kinds = st.sampled_from(sorted(DIRECTIONS))
 
 
 def expected_cents(kind: str, target: str, actual: str, weight: int) -> int:
-    """Points in cents by DESIGN.md section 2, in ``decimal`` with ROUND_HALF_UP.
+    """Points in cents by the rules of docs/scoring.md, in ``decimal`` with ROUND_HALF_UP.
 
     The reverse formula ``w × (1 − (a − t)/t)`` is written ``w × (2t − a) / t`` so
     that a single division is done (at 60 digits, exact at every half-cent tie).

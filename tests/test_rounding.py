@@ -1,4 +1,4 @@
-"""Rounding (DESIGN.md section 2): items half-up to 2 decimals, totals are sums of items.
+"""Rounding (docs/scoring.md): items half-up to 2 decimals, totals are sums of items.
 
 Binary floating point must never move a total across a grade boundary; these
 tests build scores that sit exactly on the .xx5 ties and on the 90.00 boundary.

@@ -1,4 +1,4 @@
-"""The scoring rules of DESIGN.md section 2, at their edges.
+"""The scoring rules of docs/scoring.md, at their edges.
 
 Every rule kind is checked twice: end to end through :func:`perfkit.score` on a
 small hand-made project, and directly on the vectorised expressions in

@@ -1,4 +1,4 @@
-"""The seeds' published figures (DESIGN.md section 1), reproduced by perfkit's own functions.
+"""Published figures (docs/scoring.md, "Published figures"), reproduced by perfkit's functions.
 
 These are real numbers from annual reports: a foreign-affairs office spent
 4229.50 of 18966.53 万元 (execution 22.30 %); a prefecture's budget review cut

@@ -1,7 +1,7 @@
 """Mid-year performance monitoring (绩效运行监控，“双监控”).
 
 Projects are monitored during the year on both money and targets against time
-progress (序时进度, DESIGN.md section 2):
+progress (序时进度; the rules are in ``docs/monitoring.md``):
 
 * :mod:`~perfkit.monitoring.timeprogress` — time progress, month / 12 or days
   elapsed / days in the year, as an exact fraction;

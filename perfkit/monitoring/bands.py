@@ -1,6 +1,6 @@
 """Alert colours (预警等级) and the exact band decision.
 
-DESIGN.md section 2: a progress ratio (execution or indicator progress ÷ time
+``docs/monitoring.md``: a progress ratio (execution or indicator progress ÷ time
 progress × 100) below 60 is red, 60 to below 80 yellow, 80 and above green;
 an indicator at or above 120 % of its annual target is blue.  Lower bounds are
 inclusive: exactly 60 is yellow and exactly 80 is green.

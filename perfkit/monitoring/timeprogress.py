@@ -1,6 +1,6 @@
 """Time progress (序时进度): the share of the year that has passed, as an exact fraction.
 
-DESIGN.md section 2: time progress is ``month / 12`` or, with an as-of date,
+``docs/monitoring.md``: time progress is ``month / 12`` or, with an as-of date,
 ``days elapsed / days in year``.  perfkit counts the as-of day itself as
 elapsed (its ordinal in the year), so 31 December is 100 % and the last day of
 a month is close to ``month / 12`` (2024-08-31 → 244 / 366 = 66.67 %); leap
