@@ -31,7 +31,7 @@ from perfkit.errors import PerfkitError
 from perfkit.export import atomic_output, write_excel
 from perfkit.filenames import inside, safe_filename
 from perfkit.fixedpoint import round_half_up
-from perfkit.flags import FLAG_LABELS
+from perfkit.flags import flag_labels, sort_by_risk
 from perfkit.grading import grade
 from perfkit.readers import RawTable, find_table
 from perfkit.result import ScoreResult
@@ -64,7 +64,9 @@ class DepartmentEvaluation:
         Per indicator group: points available, points scored, points lost and
         the group's share of all points lost.
     flagged : polars.DataFrame
-        One row per project and flag, with the flag's explanation.
+        One row per flagged project with all its flags in words (most severe
+        first), risk ordered: the most severe flag first, then the largest
+        全年预算数 (``risk_order`` 1, 2, … within the department).
     lowest_indicators : polars.DataFrame
         The indicators with the lowest score rate (points / weight).
     recommendation : polars.DataFrame
@@ -411,16 +413,7 @@ def _evaluation(
             ],
         }
     )
-    flag_cols = [c for c in units.columns if c.startswith("flag_")]
-    flag_text = pl.concat_str(
-        [
-            pl.when(pl.col(f"flag_{code}")).then(pl.lit(label))
-            for code, label in FLAG_LABELS.items()
-            if f"flag_{code}" in flag_cols
-        ],
-        separator="；",
-        ignore_nulls=True,
-    )
+    flag_text = flag_labels(system.flags.severity, units.columns)  # most severe first
     projects = units.select(
         "unit_code",
         "unit_name",
@@ -483,31 +476,15 @@ def _evaluation(
         )
     )
 
-    flagged = (
-        units.select(
-            "unit_code",
-            "unit_name",
-            "total",
-            "grade",
-            "self_score",
-            "execution_rate",
-            *flag_cols,
-        )
-        .unpivot(
-            index=["unit_code", "unit_name", "total", "grade", "self_score", "execution_rate"],
-            on=flag_cols,
-            variable_name="flag",
-            value_name="raised",
-        )
-        .filter(pl.col("raised"))
-        .with_columns(pl.col("flag").str.strip_prefix("flag_"))
-        .with_columns(
-            pl.col("flag")
-            .replace_strict(FLAG_LABELS, default=pl.col("flag"), return_dtype=pl.String)
-            .alias("flag_label")
-        )
-        .drop("raised")
-        .sort("unit_code", "flag")
+    # one row per flagged project with all its flags, the riskiest (most severe flag, then
+    # most money) first
+    shown = ["unit_code", "unit_name", "budget_full_year", "execution_rate", "total", "grade"]
+    shown += [c for c in ("self_score", "self_grade") if c in units.columns]
+    flagged = sort_by_risk(units.filter(pl.col("risk_level").is_not_null())).select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("risk_order"),
+        *shown,
+        "risk_level",
+        flag_text.alias("flag_labels"),
     )
 
     indicators = items.filter(pl.col("weight") > 0, pl.col("rule") != "execution_rate").join(

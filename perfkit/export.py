@@ -122,6 +122,7 @@ def write_excel(
     notes: Mapping[str, pl.DataFrame] | None = None,
     label: Callable[[str], str] = column_label,
     cell_formats: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    null_text: Mapping[str, str] | None = None,
 ) -> None:
     """Write frames as formatted sheets (Chinese headers, 0.00 numbers, frozen header).
 
@@ -139,6 +140,9 @@ def write_excel(
         Column name → cell text → xlsxwriter format properties, for cells
         styled by their value (e.g. alert colours: ``{"alert": {"红":
         {"bg_color": "#d32f2f"}}}``).
+    null_text : mapping, optional
+        Column name → text written where its value is empty (e.g.
+        ``{"满意度指标": "不适用"}``); other empty cells stay blank.
 
     Examples
     --------
@@ -192,6 +196,7 @@ def write_excel(
                     formats.append(None)
             sheet.write_row(0, 0, headers, header_fmt)
             by_value = [styled.get(col, {}) for col in frame.columns]
+            blanks = [(null_text or {}).get(col) for col in frame.columns]
             sample = frame.head(200)
             for j, col in enumerate(frame.columns):
                 values = [str(v) for v in sample.get_column(col).to_list() if v is not None]
@@ -203,6 +208,8 @@ def write_excel(
             for i, row in enumerate(frame.iter_rows(), start=1):
                 for j, value in enumerate(row):
                     if value is None:
+                        if blanks[j] is not None:
+                            sheet.write_string(i, j, blanks[j])
                         continue
                     if isinstance(value, str):
                         sheet.write_string(i, j, value, by_value[j].get(value))

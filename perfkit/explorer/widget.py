@@ -8,7 +8,8 @@
 * linked charts — execution rate against score (a brush drawn on it narrows
   the table, the grade charts and the drill-down to the projects inside),
   the grade mix and the money by grade;
-* the selected projects, lowest score first, a page at a time;
+* the selected projects, one row each with all its flags, lowest score
+  first or most at risk first (排序), a page at a time;
 * drill-down: a department of the selection → one of its projects → its
   indicators and the points each scored;
 * 导出Excel: the current selection (projects, their items, the filters in
@@ -36,6 +37,7 @@ from perfkit.explorer.data import ExplorerData, explorer_data
 from perfkit.explorer.filters import Brush, Filters
 from perfkit.explorer.views import (
     BRUSH,
+    ORDERS,
     department_summary,
     export_selection,
     grade_mix_chart,
@@ -45,7 +47,7 @@ from perfkit.explorer.views import (
     selection_page,
     summary_text,
 )
-from perfkit.flags import FLAG_LABELS
+from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
 
 __all__ = ["Explorer"]
 
@@ -127,6 +129,7 @@ class Explorer(w.VBox):
         self.brush = Brush()
         self.page = 0
         self.pages = 1
+        self.order = "score"
         self.last_update_seconds = 0.0
         self._syncing = False
         self._drilling = False
@@ -170,7 +173,10 @@ class Explorer(w.VBox):
         )
         self.flag = w.SelectMultiple(
             description="风险提示（任一）",
-            options=[(FLAG_LABELS[c], c) for c in self.data.flag_codes],
+            options=[
+                (f"【{SEVERITY_LABELS[self.data.severity[c]]}】{FLAG_LABELS[c]}", c)
+                for c in self.data.flag_codes
+            ],
             rows=4,
             style=style,
             layout=w.Layout(width="420px"),
@@ -212,6 +218,12 @@ class Explorer(w.VBox):
         self.grade_chart = _chart_widget(grade_mix_chart(units.head(0)), "pk-grade-chart")
         self.money_chart = _chart_widget(money_by_grade_chart(units.head(0)), "pk-money-chart")
         self.table = w.HTML()
+        self.sort = w.Dropdown(
+            description="排序",
+            options=[(text.split("：")[0], code) for code, text in ORDERS.items()],
+            value="score",
+            style=style,
+        )
         self.prev_page = w.Button(description="上一页", icon="arrow-left")
         self.next_page = w.Button(description="下一页", icon="arrow-right")
         self.drill_dept = w.Dropdown(
@@ -231,6 +243,7 @@ class Explorer(w.VBox):
             widget.observe(self._on_filter_widget, names="value")
         self.reset.on_click(lambda _: self.set_filters(Filters()))
         self.scatter.observe(self._on_brush, names="_vl_selections")
+        self.sort.observe(lambda change: self.set_order(change["new"]), names="value")
         self.prev_page.on_click(lambda _: self.show_page(self.page - 1))
         self.next_page.on_click(lambda _: self.show_page(self.page + 1))
         self.drill_dept.observe(self._on_drill_dept, names="value")
@@ -244,6 +257,7 @@ class Explorer(w.VBox):
             "pk-flag": self.flag,
             "pk-summary": self.summary,
             "pk-selection": self.table,
+            "pk-sort": self.sort,
             "pk-drill-dept": self.drill_dept,
             "pk-drill-project": self.drill_project,
             "pk-drill-items": self.drill_items,
@@ -265,7 +279,7 @@ class Explorer(w.VBox):
             heading("图表（在散点图上拖动框选，表格只列框内项目）"),
             w.HBox([self.scatter, w.VBox([self.grade_chart, self.money_chart])]),
             heading("所选项目"),
-            w.HBox([self.prev_page, self.next_page]),
+            w.HBox([self.sort, self.prev_page, self.next_page]),
             self.table,
             heading("逐级查看：部门 → 项目 → 指标得分"),
             w.HBox([self.drill_dept, self.drill_project]),
@@ -352,9 +366,21 @@ class Explorer(w.VBox):
             return ""
         return "（" + html.escape("；".join(self.brush.describe())) + "）"
 
+    def set_order(self, order: str) -> None:
+        """Order the table by ``"score"`` (lowest first) or ``"risk"`` (most at risk first)."""
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {list(ORDERS)}, not {order!r}")
+        self.order = order
+        if self.sort.value != order:
+            self.sort.value = order  # its observer calls back here once, then this is a no-op
+            return
+        self.show_page(0)
+
     def show_page(self, page: int) -> None:
         """Show page ``page`` (from 0) of the selected projects."""
-        markup, self.pages = selection_page(self.selected, page=page, page_size=self.page_size)
+        markup, self.pages = selection_page(
+            self.selected, page=page, page_size=self.page_size, order=self.order
+        )
         self.page = min(max(page, 0), self.pages - 1)
         self.table.value = markup
         self.prev_page.disabled = self.page == 0
