@@ -73,10 +73,7 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     if not text:
         return frame
     return frame.with_columns(
-        pl.when(_needs_quote(pl.col(c)))
-        .then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c))
-        .alias(c)
+        pl.when(_needs_quote(pl.col(c))).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c in text
     )
 
