@@ -363,9 +363,11 @@ def _locate_indicators(form: ProjectForm, grid: Grid, assume: bool) -> None:
             if name in cols:
                 c = cols[name]
                 text = grid.text(total_row, c)
-                split = grid.inline.get(grid.origin(total_row, c))
-                if split is not None and split[0] in _TOTAL_INLINE:
-                    text = split[1]  # 总分：89.50 written in the 得分 column
+                origin = grid.origin(total_row, c)
+                if grid.key(*origin).startswith(_TOTAL_ROW):  # the 总分 label's own cell
+                    split = grid.inline.get(origin)  # 总分：89.50 over the 得分 column
+                    inline_points = name == "points" and split and split[0] in _TOTAL_INLINE
+                    text = split[1] if inline_points else ""  # type: ignore[index]
                 if text or grid.formula(total_row, c):
                     address = cell_address(*grid.origin(total_row, c))
                     form.fields[f"total_{name}"] = (text, address)
