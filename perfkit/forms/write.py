@@ -199,7 +199,7 @@ def _carryover(projects: TableInput | None, units: pl.DataFrame) -> pl.DataFrame
 
 
 def _write_book(path: Path, units: pl.DataFrame, by_unit: dict) -> None:
-    workbook = xlsx_workbook(path)
+    workbook = xlsx_workbook(path, {"in_memory": True})  # small books: no temporary files
     formats = _Formats(workbook)
     used: set[str] = set()
     for unit in units.iter_rows(named=True):
