@@ -766,6 +766,21 @@ def test_formula_like_names_round_trip_without_another_program(tmp_path: Path) -
     assert {c.data_type for c in cells} == {"s"}  # text, never a formula
 
 
+def test_export_says_when_the_projects_table_cannot_give_the_carryover(
+    exported, tmp_path: Path
+) -> None:
+    scored = exported[0]
+    no_column = HERE / "bad_inputs" / "valid_projects.csv"
+    for projects, message in (
+        (no_column, "valid_projects.csv：项目表没有“上年结转”(carryover) 列"),
+        (SAMPLE / "projects.csv", "projects.csv：评分结果中的项目（年度 + 项目编码）都不在"),
+    ):
+        out = tmp_path / "forms"
+        result = run("export-forms", "--scores", scored, "--out", out, "-p", projects)
+        assert result.exit_code == 1 and message in result.output, result.output
+        assert "Traceback" not in result.output and not out.exists()
+
+
 def test_export_refuses_scores_of_an_assessment_system(tmp_path: Path) -> None:
     scored = tmp_path / "scored"
     seed_csv = HERE / "data" / "seed001_assessment.csv"

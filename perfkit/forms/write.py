@@ -36,6 +36,7 @@ import polars as pl
 
 from perfkit.errors import InputError, PerfkitError
 from perfkit.export import atomic_output, formula_like, restore_formulas, xlsx_workbook
+from perfkit.forms.messages import NO_CARRYOVER_COLUMN, NO_PROJECT_MATCHES
 from perfkit.readers import TableInput
 from perfkit.result import ScoreResult
 
@@ -190,12 +191,15 @@ def _carryover(projects: TableInput | None, units: pl.DataFrame) -> pl.DataFrame
     if any(p.severity == "error" for p in problems):
         raise InputError(problems, summary="export-forms: the projects table has errors")
     if "carryover" not in typed.columns:
-        return pl.DataFrame(schema=schema)
-    return typed.select(
+        raise PerfkitError(NO_CARRYOVER_COLUMN.format(file=raw.source))
+    found = typed.select(
         pl.col("year").cast(schema["year"]),
         pl.col("project_code").alias("unit_code"),
         (pl.col("carryover").cast(pl.Decimal(38, 6)) / SCALE).cast(pl.Decimal(38, 6)),
     ).unique(["year", "unit_code"], keep="first", maintain_order=True)
+    if units.height and units.join(found, on=["year", "unit_code"], how="semi").height == 0:
+        raise PerfkitError(NO_PROJECT_MATCHES.format(file=raw.source))
+    return found
 
 
 def _write_book(path: Path, units: pl.DataFrame, by_unit: dict) -> None:
