@@ -307,6 +307,17 @@ def test_label_and_value_in_one_cell_read_like_neighbouring_cells(tmp_path: Path
     assert perfkit.check_forms(one).findings.height == 0
 
 
+def test_an_empty_field_next_to_a_label_and_value_cell_stays_empty() -> None:
+    from perfkit.forms.grid import Grid
+    from perfkit.forms.project_form import locate_project_form
+
+    grid = Grid([["项目名称", None, "主管部门：民政局"], ["实施单位", "城乡：社会救助科"]])
+    fields = locate_project_form(grid, "f.xlsx", "S").fields
+    assert "project_name" not in fields  # not "主管部门：民政局"
+    assert fields["dept_name"] == ("民政局", "C1")
+    assert fields["implementing_unit"] == ("城乡：社会救助科", "B2")  # a value with a colon
+
+
 def test_a_grade_written_with_its_label_is_checked_against_the_total(tmp_path: Path) -> None:
     path = save_forms(tmp_path / "f.xlsx", {"S": FormSpec(inline=True, grade="良")})
     findings = perfkit.check_forms(path).findings

@@ -243,5 +243,7 @@ class Grid:
                 continue
             if self.text(row, c) or self.formula(row, c):
                 found = self.origin(row, c)
-                return None if self.key(*found) in labels else found
+                inline = self.inline.get(found)  # 主管部门：民政局 is the next field, not a value
+                label = inline[0] if inline is not None else self.key(*found)
+                return None if label in labels else found
         return None
