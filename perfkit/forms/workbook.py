@@ -194,19 +194,23 @@ def uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     found: dict[str, dict[tuple[int, int], str]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            for name, part in _sheet_parts(archive).items():
-                try:
-                    info = archive.getinfo(part)
-                except KeyError:
+            with_formulas = {}
+            for info in archive.infolist():
+                name = info.filename
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                     continue
                 if info.file_size > _MAX_SHEET_XML:
                     continue
-                xml = archive.read(part)
-                if b"<f" not in xml and b":f" not in xml:
-                    continue  # no formula on this sheet: nothing to parse
-                cells = _formulas_without_value(xml)
-                if cells:
-                    found[name] = cells
+                xml = archive.read(info)
+                if b"<f" in xml or b":f>" in xml or b":f " in xml:
+                    with_formulas[name] = xml
+            if not with_formulas:
+                return {}  # no formula on any sheet: nothing to parse (the usual case)
+            for sheet, part in _sheet_parts(archive).items():
+                if part in with_formulas:
+                    cells = _formulas_without_value(with_formulas[part])
+                    if cells:
+                        found[sheet] = cells
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
         return {}
     return found
