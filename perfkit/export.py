@@ -3,9 +3,13 @@
 * Nothing half-written: every file is first written into a temporary folder
   beside the destination and moved into place only when all are complete.
 * Formula-like text (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or
-  carriage return that is not a plain number) is neutralised with a leading
-  apostrophe in CSV and Excel, so a crafted project name cannot run in a
-  spreadsheet.
+  carriage return that is not a plain number) cannot run in a spreadsheet: in
+  CSV, which has no cell types, it gets a leading apostrophe; in ``.xlsx`` it is
+  written as a text cell with Excel's quote prefix (what Excel stores when you
+  type ``'=…``), so the value itself is unchanged and reads back as written.
+* Numbers in ``.xlsx`` are written as the shortest decimal that reads back as
+  the same double (``9.38``, not ``9.380000000000001``): see
+  :func:`xlsx_workbook`.
 * Excel sheets are for people: Chinese headers, two-decimal numbers, frozen
   header row, filters and column widths.  A table longer than
   ``excel_max_rows`` (default 100,000; never beyond Excel's 1,048,576-row
@@ -14,10 +18,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +31,37 @@ import polars as pl
 
 from perfkit.labels import column_label, translate_for_people
 
-__all__ = ["EXCEL_ROW_LIMIT", "atomic_output", "neutralise_formulas", "write_csv", "write_excel"]
+__all__ = [
+    "EXCEL_ROW_LIMIT",
+    "atomic_output",
+    "formula_like",
+    "neutralise_formulas",
+    "restore_formulas",
+    "write_csv",
+    "write_excel",
+    "xlsx_number",
+    "xlsx_workbook",
+]
 
 #: Excel's hard limit of rows per sheet (including the header row).
 EXCEL_ROW_LIMIT = 1_048_576
 #: Default largest table put in a workbook; larger ones go to CSV/Parquet only.
 DEFAULT_EXCEL_MAX_ROWS = 100_000
 
-_FORMULA_START = r"^[=+\-@\t\r]"
-_PLAIN_NUMBER = r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?%?$"
+# after any leading apostrophes, so that neutralising can be undone exactly (restore_formulas)
+_FORMULA_START = r"^'*[=+\-@\t\r]"
+_PLAIN_NUMBER = r"^'*[+-]?\d+(\.\d+)?([eE][+-]?\d+)?%?$"
+
+
+def _needs_quote(column: pl.Expr) -> pl.Expr:
+    return column.str.contains(_FORMULA_START) & ~column.str.contains(_PLAIN_NUMBER)
 
 
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix ``'`` to text cells a spreadsheet would run as a formula.
+    """Prefix ``'`` to text cells a spreadsheet would run as a formula (for CSV).
+
+    Text that already starts with ``'`` before a formula gets one more, so that
+    :func:`restore_formulas` gives back exactly the text that went in.
 
     Examples
     --------
@@ -49,12 +73,112 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     if not text:
         return frame
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_PLAIN_NUMBER))
-        .then(pl.lit("'") + pl.col(c))
+        pl.when(_needs_quote(pl.col(c))).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
+
+
+def restore_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Undo :func:`neutralise_formulas`: the text columns of a perfkit CSV as they were.
+
+    Only the apostrophe that :func:`neutralise_formulas` adds is removed; an
+    apostrophe that belongs to the text is kept.
+
+    Examples
+    --------
+    >>> names = ["=HYPERLINK(1)", "'=quoted", "'kept", "-5", "@SUM(A1)", "正常"]
+    >>> csv = neutralise_formulas(pl.DataFrame({"name": names}))
+    >>> csv["name"].to_list()
+    ["'=HYPERLINK(1)", "''=quoted", "'kept", '-5', "'@SUM(A1)", '正常']
+    >>> restore_formulas(csv)["name"].to_list() == names
+    True
+    """
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if not text:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(c).str.starts_with("'") & _needs_quote(pl.col(c).str.slice(1)))
+        .then(pl.col(c).str.slice(1))
         .otherwise(pl.col(c))
         .alias(c)
         for c in text
     )
+
+
+def formula_like(text: str) -> bool:
+    """True when a spreadsheet would read ``text`` typed into a cell as a formula.
+
+    Such text is written to ``.xlsx`` as a text cell with the quote prefix.
+
+    Examples
+    --------
+    >>> [formula_like(t) for t in ("=1+1", "+1", "-2", "@SUM(A1)", "正常", "", "a=b")]
+    [True, True, True, True, False, False, False]
+    """
+    return text[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
+def xlsx_number(value: float | int | Decimal) -> str:
+    """The text of a number in a cell's ``<v>``: the shortest that reads back as the same double.
+
+    A ``<v>`` holds a double.  openpyxl and xlsxwriter write ``%.16g``, which
+    prints the double nearest to 9.38 as ``9.380000000000001``; Python's
+    ``repr`` gives the shortest text that reads back as the same double.  A
+    :class:`~decimal.Decimal` is converted to its nearest double once.
+
+    Examples
+    --------
+    >>> [xlsx_number(v) for v in (9.38, 0.734, 100.0, 12, Decimal("0.9333"), 1e-07, 2.5e16)]
+    ['9.38', '0.734', '100', '12', '0.9333', '1E-07', '2.5E+16']
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    text = repr(float(value))
+    if text.endswith(".0"):
+        text = text[:-2]
+    return text.upper()
+
+
+@functools.cache
+def _exact_classes() -> tuple[type, type]:
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    class ExactWorksheet(Worksheet):  # type: ignore[misc]
+        """A worksheet whose number cells hold the shortest exact text (see xlsx_number)."""
+
+        def _xml_number_element(self, number, attributes=()) -> None:
+            # xlsxwriter's own writes f"{number:.16G}"; the rest of the cell is the same
+            attr = "".join(f' {k}="{self._escape_attributes(v)}"' for k, v in attributes)
+            self.fh.write(f"<c{attr}><v>{xlsx_number(number)}</v></c>")
+
+    class ExactWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+        worksheet_class = ExactWorksheet
+
+    return ExactWorkbook, ExactWorksheet
+
+
+def xlsx_workbook(path: str | Path, options: Mapping[str, Any] | None = None) -> Any:
+    """An ``xlsxwriter.Workbook`` whose numbers are written exactly (:func:`xlsx_number`).
+
+    Strings are never turned into formulas or links (``strings_to_formulas``,
+    ``strings_to_urls`` and ``strings_to_numbers`` are off unless ``options``
+    say otherwise).
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.xlsx"
+    >>> book = xlsx_workbook(p)
+    >>> book.add_worksheet("s").write_number(0, 0, 9.38)
+    0
+    >>> book.close()
+    >>> "<v>9.38</v>" in zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml").decode()
+    True
+    """
+    workbook_class, _ = _exact_classes()
+    settings = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    return workbook_class(str(path), {**settings, **(options or {})})
 
 
 def write_csv(frame: pl.DataFrame, path: Path) -> None:
@@ -126,6 +250,11 @@ def write_excel(
 ) -> None:
     """Write frames as formatted sheets (Chinese headers, 0.00 numbers, frozen header).
 
+    Numbers are written exactly (:func:`xlsx_number`); text is written as text
+    cells, and formula-like text (:func:`formula_like`) with Excel's quote
+    prefix, so that ``=HYPERLINK(…)`` is shown and read back as written and
+    never runs.
+
     Parameters
     ----------
     path : Path
@@ -151,18 +280,12 @@ def write_excel(
     >>> write_excel(p, {"得分": pl.DataFrame({"total": [86.23], "grade": ["良"]})})
     >>> [c.value for c in openpyxl.load_workbook(p)["得分"][1]]
     ['总分', '等级']
+    >>> write_excel(p, {"s": pl.DataFrame({"unit_name": ["=1+1"]})})
+    >>> cell = openpyxl.load_workbook(p)["s"]["A2"]
+    >>> cell.value, cell.data_type, cell.quotePrefix
+    ('=1+1', 's', True)
     """
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "nan_inf_to_errors": True,
-        },
-    )
+    workbook = xlsx_workbook(path, {"constant_memory": True, "nan_inf_to_errors": True})
     try:
         header_fmt = workbook.add_format(
             {
@@ -180,10 +303,23 @@ def write_excel(
         two_dp = workbook.add_format({"num_format": "0.00"})
         four_dp = workbook.add_format({"num_format": "0.0000"})
         whole = workbook.add_format({"num_format": "0"})
+        quoted: dict[tuple[str, str] | None, Any] = {
+            None: workbook.add_format({"quote_prefix": True})
+        }
+
+        def text_format(column: str, value: str) -> Any:
+            props = (cell_formats or {}).get(column, {}).get(value)
+            if not formula_like(value):
+                return styled[column][value] if props is not None else None
+            key = None if props is None else (column, value)
+            if key not in quoted:  # a styled value that is also formula-like
+                quoted[key] = workbook.add_format({**props, "quote_prefix": True})
+            return quoted[key]
+
         for name, frame in {**sheets, **(notes or {})}.items():
             if frame.height + 1 > EXCEL_ROW_LIMIT:
                 raise ValueError(f"sheet {name!r} has {frame.height} rows, over Excel's limit")
-            frame = neutralise_formulas(translate_for_people(frame))
+            frame = translate_for_people(frame)  # text stays text: see text_format
             sheet = workbook.add_worksheet(name[:31])
             headers = [label(c) for c in frame.columns]
             formats = []
@@ -195,7 +331,6 @@ def write_excel(
                 else:
                     formats.append(None)
             sheet.write_row(0, 0, headers, header_fmt)
-            by_value = [styled.get(col, {}) for col in frame.columns]
             blanks = [(null_text or {}).get(col) for col in frame.columns]
             sample = frame.head(200)
             for j, col in enumerate(frame.columns):
@@ -212,7 +347,7 @@ def write_excel(
                             sheet.write_string(i, j, blanks[j])
                         continue
                     if isinstance(value, str):
-                        sheet.write_string(i, j, value, by_value[j].get(value))
+                        sheet.write_string(i, j, value, text_format(frame.columns[j], value))
                     elif isinstance(value, bool):
                         sheet.write_string(i, j, "是" if value else "")
                     else:

@@ -189,14 +189,16 @@ def test_formula_like_names_are_neutralised_in_csv(formula_run: Path) -> None:
     assert names == NEUTRALISED
 
 
-def test_formula_like_names_are_neutralised_in_xlsx(formula_run: Path) -> None:
+def test_formula_like_names_are_text_cells_in_xlsx(formula_run: Path) -> None:
     workbook = openpyxl.load_workbook(formula_run / "scores.xlsx")
     sheet = workbook["单位得分"]
     headers = [c.value for c in sheet[1]]
     code, name = headers.index("单位编码") + 1, headers.index("名称") + 1
     cells = {sheet.cell(r, code).value: sheet.cell(r, name) for r in range(2, sheet.max_row + 1)}
-    assert {k: c.value for k, c in cells.items()} == NEUTRALISED
+    # the names as they are, in text cells with Excel's quote prefix (no apostrophe added)
+    assert {k: c.value for k, c in cells.items()} == FORMULA_NAMES
     assert {c.data_type for c in cells.values()} == {"s"}  # text, never a formula
+    assert all(c.quotePrefix for c in cells.values())
 
 
 def test_in_memory_result_keeps_the_names(formula_run: Path) -> None:

@@ -419,7 +419,7 @@ def export_selection(
     >>> df = pl.DataFrame({"unit_code": ["=cmd"], "total": [61.0], "_rank": [0]})
     >>> p = export_selection(df, None, Path(tempfile.mkdtemp()) / "x.xlsx")
     >>> [c.value for c in openpyxl.load_workbook(p)["所选项目"][2]]
-    ["'=cmd", 61]
+    ['=cmd', 61]
     """
     path = Path(path)
     units = selected.select([c for c in selected.columns if not c.startswith("_")])
