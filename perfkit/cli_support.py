@@ -45,8 +45,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.secho(f"✗ {exc}", fg="red", err=True)
             sys.exit(EXIT_INPUT)
         except OSError as exc:  # a file that cannot be read or written: the path, not a traceback
-            where = exc.filename if exc.filename is not None else "?"
-            click.secho(f"✗ {where}：{os_reason(exc)}", fg="red", err=True)
+            where = f"{exc.filename}：" if exc.filename is not None else ""
+            click.secho(f"✗ {where}{os_reason(exc)}", fg="red", err=True)
             sys.exit(EXIT_INPUT)
 
     return wrapper

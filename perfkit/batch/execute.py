@@ -294,6 +294,20 @@ def _base_record(task: RunTask, started: str | None, version: str) -> dict[str, 
     }
 
 
+def _unexecuted(task: RunTask, status: str, ename: str, evalue: str) -> dict[str, Any]:
+    """The record of a run that has no executed notebook to show (stopped, crashed)."""
+    from perfkit import __version__
+
+    record = _base_record(task, None, __version__)
+    record.update(
+        status=status,
+        error={"cell": None, "execution_count": None, "ename": ename, "evalue": evalue},
+        finished=_now(),
+        worker_pid=None,
+    )
+    return record
+
+
 def interrupted_record(task: RunTask, signal_name: str) -> dict[str, Any]:
     """The record of a run the runner stopped before it was complete.
 
@@ -305,20 +319,8 @@ def interrupted_record(task: RunTask, signal_name: str) -> dict[str, Any]:
     >>> r["status"], r["error"]["ename"], r["outputs"]
     ('interrupted', 'Interrupted', [])
     """
-    from perfkit import __version__
-
-    record = _base_record(task, None, __version__)
-    record.update(
-        status="interrupted",
-        error={
-            "cell": None,
-            "execution_count": None,
-            "ename": "Interrupted",
-            "evalue": f"运行被 {signal_name} 中断，本报告未完成（stopped before it was complete）",
-        },
-        worker_pid=None,
-    )
-    return record
+    message = f"运行被 {signal_name} 中断，本报告未完成（stopped before it was complete）"
+    return _unexecuted(task, "interrupted", "Interrupted", message)
 
 
 def crashed_record(task: RunTask, exc: BaseException) -> dict[str, Any]:
@@ -330,21 +332,7 @@ def crashed_record(task: RunTask, exc: BaseException) -> dict[str, Any]:
     >>> crashed_record(t, MemoryError("out of memory"))["error"]["ename"]
     'MemoryError'
     """
-    from perfkit import __version__
-
-    record = _base_record(task, None, __version__)
-    record.update(
-        status="failed",
-        error={
-            "cell": None,
-            "execution_count": None,
-            "ename": type(exc).__name__,
-            "evalue": str(exc),
-        },
-        finished=_now(),
-        worker_pid=None,
-    )
-    return record
+    return _unexecuted(task, "failed", type(exc).__name__, str(exc))
 
 
 def _execute(task: RunTask, tmp: Path, started: str, t0: float) -> dict[str, Any]:

@@ -223,13 +223,15 @@ class _Watch:
         self.caught = caught
         self.survivors: list[ProcessId] = []
         self._last = 0.0
+        self._before = set(descendants(os.getpid()))  # not this run's (run_schedule in a kernel)
 
     def tick(self, started: Callable[[], list[ProcessId]] = list) -> None:
         now = time.monotonic()
         if now - self._last >= 1.0:
             self._last = now
-            # every process below the runner (workers, kernels); elsewhere than Linux the workers
-            self.lock.record(descendants(os.getpid()) or started())
+            # every process the run started (workers, kernels); elsewhere than Linux the workers
+            ours = [p for p in descendants(os.getpid()) if p not in self._before]
+            self.lock.record(ours or started())
         if self.caught:
             raise _Stop(self.caught[0])
 

@@ -94,19 +94,26 @@ def build(dest: Path) -> list[Path]:
     made += [partial, cut, live]
 
     stale = dest / "stale-lock"
-    stale.mkdir(exist_ok=True)
     _, (pid, started) = dead_owner()
+    write_lock(stale, pid, started, [[pid, started]])
+    made.append(stale)
+    return made
+
+
+def write_lock(out: Path, pid: int, started: int | None, processes: list[list[int | None]]) -> Path:
+    """A ``.perfkit-run.lock`` record of a run that did not end cleanly (as perfkit writes it)."""
+    out.mkdir(parents=True, exist_ok=True)
     record = {
         "state": "running",
         "host": socket.gethostname(),
         "pid": pid,
         "start": started,
         "started": "2024-04-01T02:00:00+00:00",
-        "processes": [[pid, started]],
+        "processes": processes,
     }
-    (stale / ".perfkit-run.lock").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    made.append(stale)
-    return made
+    path = out / ".perfkit-run.lock"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
 
 
 if __name__ == "__main__":  # pragma: no cover

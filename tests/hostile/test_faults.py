@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -459,26 +458,13 @@ def test_a_worker_exits_when_its_parent_is_killed(pdeathsig: bool) -> None:
 # ---------------------------------------------------------------- the batch lock
 
 
-def write_lock(out: Path, processes: list[list[int]], pid: int, started: int | None) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    record = {
-        "state": "running",
-        "host": socket.gethostname(),
-        "pid": pid,
-        "start": started,
-        "started": "2024-04-01T02:00:00+00:00",
-        "processes": processes,
-    }
-    (out / ".perfkit-run.lock").write_text(json.dumps(record), encoding="utf-8")
-
-
 @needs_proc
 def test_the_lock_is_not_taken_over_while_a_previous_runs_process_lives(tmp_path: Path) -> None:
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
     out = tmp_path / "out"
     try:
         _, (dead_pid, dead_start) = gen_faults.dead_owner()
-        write_lock(out, [[sleeper.pid, start_of(sleeper.pid)]], dead_pid, dead_start)
+        gen_faults.write_lock(out, dead_pid, dead_start, [[sleeper.pid, start_of(sleeper.pid)]])
         result = invoke("run", schedule_file(tmp_path, ["D01"]), "-q")
         assert result.exit_code == 1, result.output
         assert isinstance(result.exception, SystemExit), repr(result.exception)
@@ -487,9 +473,9 @@ def test_the_lock_is_not_taken_over_while_a_previous_runs_process_lives(tmp_path
         from perfkit.batch.lock import RunLock
 
         # the same pid with another start time is another process (the pid was reused)
-        write_lock(out, [[sleeper.pid, start_of(sleeper.pid) + 1]], dead_pid, dead_start)
+        gen_faults.write_lock(out, dead_pid, dead_start, [[sleeper.pid, start_of(sleeper.pid) + 1]])
         RunLock(out).acquire().release()
-        write_lock(out, [[sleeper.pid, start_of(sleeper.pid)]], dead_pid, dead_start)
+        gen_faults.write_lock(out, dead_pid, dead_start, [[sleeper.pid, start_of(sleeper.pid)]])
     finally:
         sleeper.kill()
         sleeper.wait()
