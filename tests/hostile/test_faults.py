@@ -317,6 +317,15 @@ def test_a_folder_without_write_permission_is_a_clear_error(
     assert snapshot(out) == before
 
 
+def test_a_log_file_that_cannot_be_opened_is_a_clear_error(faults: Path) -> None:
+    log = faults / "out-is-a-file" / "run.log"
+    result = invoke("run", schedule_file(faults, ["D01"]), "-q", "--log", log)
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert f"{log}：路径中有同名文件" in result.output, result.output
+    assert not (faults / "out").exists()
+
+
 def test_the_department_summary_is_written_atomically(tmp_path: Path) -> None:
     from perfkit.errors import OutputError
     from perfkit.evaluation import evaluate_department
