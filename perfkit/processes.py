@@ -31,7 +31,6 @@ from pathlib import Path
 __all__ = [
     "ProcessId",
     "alive",
-    "children",
     "descendants",
     "die_with_parent",
     "host_tag",
@@ -127,11 +126,6 @@ def is_alive(pid: int, started: int | None = None) -> bool:
         now = start_time(pid)
         return now is None or now == started
     return True
-
-
-def children(pid: int) -> list[ProcessId]:
-    """The direct children of a process (Linux ``/proc``; empty elsewhere)."""
-    return [p for p, parent in _parents().items() if parent == pid and is_alive(p[0])]
 
 
 def descendants(pid: int) -> list[ProcessId]:
