@@ -28,7 +28,7 @@ import polars as pl
 
 from perfkit.contract import text_key
 from perfkit.errors import PerfkitError
-from perfkit.export import atomic_output, write_excel
+from perfkit.export import atomic_output, atomic_write_text, write_excel
 from perfkit.filenames import inside, safe_filename
 from perfkit.fixedpoint import round_half_up
 from perfkit.flags import flag_labels, sort_by_risk
@@ -234,11 +234,8 @@ class DepartmentEvaluation:
         >>> json.loads(p.read_text(encoding="utf-8"))["dept_code"]
         'D01'
         """
-        out = Path(output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / "summary.json"
-        path.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2), encoding="utf-8")
-        return path
+        text = json.dumps(self.summary(), ensure_ascii=False, indent=2)
+        return atomic_write_text(Path(output_dir) / "summary.json", text)
 
 
 def _fmt(value: float | None) -> str:

@@ -1,7 +1,11 @@
 """Writing results: CSV, Parquet and formatted Excel, atomically (结果导出).
 
 * Nothing half-written: every file is first written into a temporary folder
-  beside the destination and moved into place only when all are complete.
+  beside the destination and moved into place only when all are complete
+  (:class:`atomic_output`; one file: :func:`atomic_write_text`).  A write that
+  fails is undone and raises :class:`~perfkit.errors.OutputError` naming the
+  path; what dead writers left is cleaned at the next write
+  (:func:`clean_leftovers`).
 * Formula-like text (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or
   carriage return that is not a plain number) cannot run in a spreadsheet: in
   CSV, which has no cell types, it gets a leading apostrophe; in ``.xlsx`` it is
@@ -18,10 +22,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import os
+import re
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -29,11 +36,16 @@ from typing import Any
 
 import polars as pl
 
+from perfkit.errors import OutputError
 from perfkit.labels import column_label, translate_for_people
+from perfkit.processes import owner_tag, tag_is_dead
 
 __all__ = [
     "EXCEL_ROW_LIMIT",
     "atomic_output",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "clean_leftovers",
     "formula_like",
     "neutralise_formulas",
     "restore_formulas",
@@ -186,13 +198,173 @@ def write_csv(frame: pl.DataFrame, path: Path) -> None:
     neutralise_formulas(frame).write_csv(path, include_bom=True)
 
 
+_LEFTOVER = re.compile(
+    r"^\.(?P<name>.+)\.(?P<owner>[0-9a-f]{8}-\d+-(?:\d+|x))\.[A-Za-z0-9_]+\.(?P<kind>partial|old|tmp)$"
+)
+
+
+def _temp_path(folder: Path, name: str, kind: str) -> Path:
+    """A fresh hidden name beside ``folder / name`` that tells who made it (see processes)."""
+    return folder / f".{name}.{owner_tag()}.{secrets.token_hex(4)}.{kind}"
+
+
+def _make_temp_dir(folder: Path, name: str) -> Path:
+    """A new empty folder beside ``folder / name`` with the usual permissions (umask applies)."""
+    for _ in range(100):
+        path = _temp_path(folder, name, "partial")
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))  # pragma: no cover
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def clean_leftovers(folder: str | Path, name: str | None = None) -> list[Path]:
+    """Remove what writers that died (``kill -9``, power cut) left in ``folder``.
+
+    perfkit's temporary files and folders are named
+    ``.<name>.<host>-<pid>-<start>.<random>.<partial|old|tmp>``; only those
+    whose owner process is certainly gone (same machine, pid dead or reused)
+    are touched, so a write still in progress in another process is left
+    alone.  A whole folder that a dead writer had moved aside (``.old``) and
+    not replaced is put back instead of being deleted.
+
+    Parameters
+    ----------
+    folder : path
+        The folder to look in.
+    name : str, optional
+        Only leftovers of this file or folder name (default: all).
+
+    Returns
+    -------
+    list of Path
+        What was removed or put back.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from perfkit.processes import host_tag, owner_tag
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / f".out.{host_tag()}-999999999-1.dead0000.partial").mkdir()  # its writer is gone
+    >>> (d / f".out.{owner_tag()}.a11fe000.partial").mkdir()  # this process's: still alive
+    >>> [p.name[-16:] for p in clean_leftovers(d)], [p.name[-16:] for p in d.iterdir()]
+    (['dead0000.partial'], ['a11fe000.partial'])
+    """
+    folder = Path(folder)
+    done: list[Path] = []
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return done
+    for entry in entries:
+        match = _LEFTOVER.match(entry)
+        if not match or (name is not None and match["name"] != name):
+            continue
+        if not tag_is_dead(match["owner"]):
+            continue
+        path = folder / entry
+        target = folder / match["name"]
+        if match["kind"] == "old" and path.is_dir() and not os.path.lexists(target):
+            try:  # a whole-folder swap was cut between its two renames: the old folder goes back
+                os.replace(path, target)
+                done.append(path)
+                continue
+            except OSError:
+                pass
+        _remove(path)
+        done.append(path)
+    return done
+
+
+def _where(exc: OSError, tmp: Path, directory: Path) -> Path | None:
+    """The destination path an OSError raised inside ``tmp`` stands for, if it names one."""
+    for filename in (exc.filename, getattr(exc, "filename2", None)):
+        if not filename:
+            continue
+        try:
+            return directory / Path(filename).relative_to(tmp)
+        except ValueError:
+            continue
+    return None
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write one file atomically: a hidden temporary file beside it, then a rename.
+
+    Readers see the old file or the new one, never a part.  A failure raises
+    :class:`~perfkit.errors.OutputError` naming ``path`` and leaves the old
+    file as it was.  Temporary files of dead writers of ``path`` are removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a" / "x.json"
+    >>> atomic_write_bytes(p, b"{}").read_bytes(), sorted(q.name for q in p.parent.iterdir())
+    (b'{}', ['x.json'])
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(path.parent, exc) from None
+    clean_leftovers(path.parent, path.name)
+    tmp = _temp_path(path.parent, path.name, "tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(path, exc) from None
+    return path
+
+
+def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
+    """:func:`atomic_write_bytes` of ``text`` encoded (UTF-8 by default).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = atomic_write_text(Path(tempfile.mkdtemp()) / "摘要.txt", "良")
+    >>> p.read_text(encoding="utf-8")
+    '良'
+    """
+    return atomic_write_bytes(path, text.encode(encoding))
+
+
 class atomic_output:
     """Write files into ``directory`` all at once, or not at all.
 
     Use as ``with atomic_output(out) as tmp: (tmp / "a.csv").write_text(...)``;
-    files appear in ``out`` only if the block finishes without an exception.
-    Files named in ``owns`` that an earlier run left and this one did not
-    write are removed, so a folder never mixes two runs.
+    the block writes into a hidden temporary folder beside ``directory``, and
+    its files appear in ``directory`` only if the block finishes without an
+    exception.
+
+    * Files named in ``owns`` that an earlier run left and this one did not
+      write are removed, so a folder never mixes two runs.  Every other file
+      in ``directory`` (not written now, not in ``owns``) is left alone.
+    * The swap is all or nothing: the old files this write replaces or removes
+      are first moved aside, then the new ones moved in; if any rename fails,
+      the new files are taken out again and the old ones put back, and an
+      :class:`~perfkit.errors.OutputError` names the path that failed.  A
+      folder never mixes old and new files.
+    * ``whole=True`` replaces ``directory`` itself, for folders that perfkit
+      owns entirely (a batch run's report folder): the old folder is renamed
+      aside, the new one renamed in and the old one deleted (put back if the
+      second rename fails).
+    * Temporary folders of writers that died (``kill -9``) are removed at the
+      next write beside them (:func:`clean_leftovers`).
 
     Examples
     --------
@@ -204,35 +376,97 @@ class atomic_output:
     ['a.txt']
     """
 
-    def __init__(self, directory: str | Path, owns: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, directory: str | Path, owns: tuple[str, ...] = (), *, whole: bool = False
+    ) -> None:
         self.directory = Path(directory)
         self.owns = owns  # files this output writes: old copies not rewritten are removed
+        self.whole = whole
         self.written: list[Path] = []
 
     def __enter__(self) -> Path:
-        self.directory.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp = Path(
-            tempfile.mkdtemp(
-                prefix=f".{self.directory.name}.", suffix=".partial", dir=self.directory.parent
-            )
-        )
+        directory = self.directory
+        try:
+            directory.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(directory.parent, exc) from None
+        if os.path.lexists(directory) and not directory.is_dir():
+            raise OutputError(directory, "已有同名文件，不是文件夹（not a directory）")
+        clean_leftovers(directory.parent, directory.name)
+        try:
+            self._tmp = _make_temp_dir(directory.parent, directory.name)
+        except OSError as exc:
+            raise OutputError(directory.parent, exc) from None
         return self._tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if exc_type is None:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                produced = {item.name for item in self._tmp.iterdir()}
-                for name in self.owns:
-                    stale = self.directory / name
-                    if name not in produced and stale.is_file():
-                        stale.unlink()  # from an earlier run: would contradict the new files
-                for item in sorted(self._tmp.iterdir()):
-                    target = self.directory / item.name
-                    os.replace(item, target)
-                    self.written.append(target)
+                if self.whole:
+                    self._swap_folder()
+                else:
+                    self._swap_files()
+            elif isinstance(exc, OSError):
+                where = _where(exc, self._tmp, self.directory)
+                if where is not None:  # writing a result failed (disk full, …)
+                    raise OutputError(where, exc) from exc
         finally:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def _swap_folder(self) -> None:
+        directory, backup = self.directory, None
+        if os.path.lexists(directory):
+            if directory.is_symlink() or not directory.is_dir():
+                raise OutputError(directory, "已有同名文件，不是文件夹（not a directory）")
+            backup = _temp_path(directory.parent, directory.name, "old")
+            try:
+                os.replace(directory, backup)
+            except OSError as exc:
+                raise OutputError(directory, exc) from None
+        try:
+            os.replace(self._tmp, directory)
+        except OSError as exc:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    os.replace(backup, directory)
+            raise OutputError(directory, exc) from None
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+        self.written = [directory / name for name in sorted(os.listdir(directory))]
+
+    def _swap_files(self) -> None:
+        directory, tmp = self.directory, self._tmp
+        produced = sorted(item.name for item in tmp.iterdir())
+        stale = [name for name in self.owns if name not in produced]
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(directory, exc) from None
+        aside = tmp / ".replaced"  # inside the temporary folder: removed with it
+        moved: list[tuple[Path, Path]] = []  # (destination, where its old file waits)
+        placed: list[Path] = []
+        current = directory
+        try:
+            for name in [*produced, *stale]:
+                current = directory / name
+                # only files are moved aside: a folder in the way stays and fails the rename
+                if current.is_symlink() or current.is_file():
+                    aside.mkdir(exist_ok=True)
+                    os.replace(current, aside / name)
+                    moved.append((current, aside / name))
+            for name in produced:
+                current = directory / name
+                os.replace(tmp / name, current)
+                placed.append(current)
+        except OSError as exc:
+            for path in reversed(placed):  # undo: the new files out, the old ones back
+                with contextlib.suppress(OSError):
+                    os.replace(path, tmp / path.name)
+            for path, saved in reversed(moved):
+                with contextlib.suppress(OSError):
+                    os.replace(saved, path)
+            raise OutputError(current, exc) from None
+        self.written = placed
 
 
 def _display_width(text: str) -> int:

@@ -11,10 +11,11 @@ a whole; a Content-Security-Policy forbids every script and fetch.
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from perfkit.export import atomic_write_text
 
 __all__ = ["write_index"]
 
@@ -22,6 +23,7 @@ _STATUS = {
     "ok": ("完成", "ok"),
     "skipped": ("已是最新（跳过）", "skipped"),
     "failed": ("失败", "failed"),
+    "interrupted": ("中断（未完成）", "interrupted"),
 }
 
 _CSS = """
@@ -33,8 +35,9 @@ table{border-collapse:collapse;font-size:13px;margin-top:14px}
 th,td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top}
 th{background:#f3f5f7}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.failed td{background:#fff1f0}
+tr.failed td,tr.interrupted td{background:#fff1f0}
 span.ok{color:#1a7f37}span.skipped{color:#57606a}span.failed{color:#cf222e;font-weight:600}
+span.interrupted{color:#9a6700;font-weight:600}
 code{font-size:12px;white-space:pre-wrap}
 """
 
@@ -106,6 +109,12 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
     (True, True, True)
     """
     counts = manifest.get("counts", {})
+    stopped = (
+        f"，中断未完成 {_e(counts.get('interrupted'))}（运行被 {_e(manifest.get('interrupted_by'))}"
+        " 中断）"
+        if manifest.get("interrupted_by")
+        else ""
+    )
     rows = "\n".join(_row(r) for r in manifest.get("runs", []))
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -117,7 +126,7 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
 <p class="meta">模板：{_e(manifest.get("notebook"))} · perfkit {_e(manifest.get("perfkit_version"))}
  · 开始 {_e(manifest.get("started"))} · 结束 {_e(manifest.get("finished"))}</p>
 <p class="meta">共 {_e(counts.get("total"))} 份：完成 {_e(counts.get("ok"))}，
-已是最新 {_e(counts.get("skipped"))}，失败 {_e(counts.get("failed"))}</p>
+已是最新 {_e(counts.get("skipped"))}，失败 {_e(counts.get("failed"))}{stopped}</p>
 <table>
 <thead><tr><th>报告</th><th>部门编码</th><th>部门名称</th><th>年度</th><th>得分</th><th>等级</th>
 <th>状态</th><th>用时（秒）</th><th>文件</th><th>错误</th></tr></thead>
@@ -126,8 +135,4 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
 </tbody></table>
 </body></html>
 """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(Path(path), page)
