@@ -185,7 +185,6 @@ def test_leftovers_of_a_killed_run_are_cleared(tmp_path: Path) -> None:
 
 
 def test_dask_executor_gives_identical_reports(tmp_path: Path) -> None:
-    pytest.importorskip("distributed")
     path = schedule_file(tmp_path, ROOT / "data" / "sample", ["D09", "D10"])
     local = run_schedule(path, output_dir=tmp_path / "local", workers=2)
     dask = run_schedule(path, output_dir=tmp_path / "dask", workers=2, executor="dask")
@@ -197,6 +196,22 @@ def test_dask_executor_gives_identical_reports(tmp_path: Path) -> None:
             ).read_bytes(), f"{name}/{file}"
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["executor"] == "dask"
+
+
+def test_cli_runs_on_dask(tmp_path: Path) -> None:
+    path = schedule_file(tmp_path, ROOT / "data" / "sample", ["D13"])
+    out = tmp_path / "dask-cli"
+    result = CliRunner().invoke(
+        main, ["run", str(path), "--executor", "dask", "-w", "1", "-q", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 report(s): 1 written, 0 up to date, 0 failed" in result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["executor"], manifest["workers"], manifest["scheduler"]) == ("dask", 1, None)
+    assert manifest["runs"][0]["status"] == "ok"
+    assert "（D13）" in (out / "2024-D13" / "report.html").read_text(encoding="utf-8")
+    usage = CliRunner().invoke(main, ["run", str(path), "--scheduler", "tcp://127.0.0.1:9"])
+    assert usage.exit_code == 2 and "--scheduler needs --executor dask" in usage.output
 
 
 def test_matrix_all_expands_every_department_of_the_year() -> None:
