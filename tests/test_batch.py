@@ -214,6 +214,22 @@ def test_cli_runs_on_dask(tmp_path: Path) -> None:
     assert usage.exit_code == 2 and "--scheduler needs --executor dask" in usage.output
 
 
+def test_an_unreachable_dask_scheduler_is_a_clean_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on once closed
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    path = schedule_file(tmp_path, ROOT / "data" / "sample", ["D13"])
+    args = ["run", str(path), "--executor", "dask", "--scheduler", address, "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert f"cannot reach the Dask scheduler {address}" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert not (tmp_path / "out" / "2024-D13").exists()
+
+
 def test_matrix_all_expands_every_department_of_the_year() -> None:
     runs = expand_runs(load_schedule(ROOT / "parameters" / "schedules" / "annual.yaml"))
     assert len(runs) == 40
