@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
 import polars as pl
 import pytest
 
@@ -149,31 +148,34 @@ def test_data_folder_lacking_tables(tmp_path: Path) -> None:
     assert "indicators not found" in str(info.value)
 
 
-def test_pandas_in_pandas_out() -> None:
+def test_the_kind_of_frame_given_comes_back(df_module) -> None:
     frame = scores(
         (2022, "P1", "D1", "91", "100", "100", "0"),
         (2023, "P1", "D1", "75", "100", "50", "0"),
         (2023, "P2", "D1", "85", "100", "80", "0"),
-    ).to_pandas()
-    p = cmp.panel(frame)
-    assert p.from_pandas
-    assert isinstance(p.units, pd.DataFrame)
-    assert isinstance(p.missing, pd.DataFrame)
+    )
+    p = cmp.panel(df_module.make(frame))
+    assert p.from_pandas == (df_module.name == "pandas")
     t = cmp.transitions(p)
-    assert isinstance(t.matrix, pd.DataFrame)
-    assert isinstance(t.improved, pd.DataFrame)
-    assert isinstance(cmp.trends(p).departments, pd.DataFrame)
-    assert isinstance(cmp.chronic(p).projects, pd.DataFrame)
     s = cmp.budget_suggestions(p)
-    assert isinstance(s.projects, pd.DataFrame)
-    assert isinstance(s.totals, pd.DataFrame)
-    assert p.missing["unit_code"].tolist() == ["P2"]
-
-
-def test_polars_in_polars_out() -> None:
-    p = cmp.panel(scores((2022, "P1", "D1", "91", "100", "100", "0")))
-    assert isinstance(p.units, pl.DataFrame)
-    assert p.units.get_column("grade").to_list() == ["优"]
+    for table in (
+        p.units,
+        p.missing,
+        t.matrix,
+        t.improved,
+        cmp.trends(p).departments,
+        cmp.chronic(p).projects,
+        s.projects,
+        s.totals,
+    ):
+        assert isinstance(table, df_module.DataFrame)
+    units = df_module.to_polars(p.units).sort("year", "unit_code")
+    assert units.select("year", "unit_code", "grade").rows() == [
+        (2022, "P1", "优"),
+        (2023, "P1", "中"),
+        (2023, "P2", "良"),
+    ]
+    assert df_module.to_polars(p.missing).get_column("unit_code").to_list() == ["P2"]
 
 
 def test_scores_problems_name_row_and_column() -> None:
@@ -338,18 +340,18 @@ def test_departments_merged_into_one_cannot_be_followed() -> None:
         cmp.panel(frame, departments=deps)
 
 
-def test_contract_tables_as_pandas_give_pandas() -> None:
-    projects = pd.read_csv(SAMPLE / "projects.csv", dtype=str)
-    indicators = pd.read_csv(SAMPLE / "indicators.csv", dtype=str)
-    departments = pd.read_csv(SAMPLE / "departments.csv", dtype=str)
-    p = cmp.panel(
-        projects=projects, indicators=indicators, departments=departments, years=[2023, 2024]
-    )
-    assert p.from_pandas and isinstance(p.units, pd.DataFrame)
+def test_contract_tables_as_frames(df_module) -> None:
+    tables = {
+        name: df_module.read_csv_text(SAMPLE / f"{name}.csv")
+        for name in ("projects", "indicators", "departments")
+    }
+    p = cmp.panel(**tables, years=[2023, 2024])
+    assert p.from_pandas == (df_module.name == "pandas")
+    assert isinstance(p.units, df_module.DataFrame)
     reference = cmp.panel(SAMPLE, years="2023-2024")
     assert p.frame.select("year", "unit_code", "dept_code", "total_cents").equals(
         reference.frame.select("year", "unit_code", "dept_code", "total_cents")
     )
     chronic = cmp.chronic(p).low_efficiency
-    assert isinstance(chronic, pd.DataFrame)
-    assert "P2020-D12-006" in set(chronic["unit_code"])
+    assert isinstance(chronic, df_module.DataFrame)
+    assert "P2020-D12-006" in set(df_module.to_polars(chronic).get_column("unit_code"))

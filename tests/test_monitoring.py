@@ -13,7 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import polars as pl
 import pytest
 
@@ -409,17 +408,18 @@ def test_year_end_validation_still_requires_executed() -> None:
 # ---------------------------------------------------------------- pandas in, pandas out
 
 
-def test_pandas_in_pandas_out() -> None:
+def test_the_kind_of_frame_given_comes_back(df_module) -> None:
     targets, progress = indicator_tables(INDICATOR_ROWS[:3])
+    make = df_module.make
     r = perfkit.monitor(
-        projects(100).to_pandas(), spending(7, 60).to_pandas(), progress.to_pandas(),
-        indicators=targets.to_pandas(),
-    )  # fmt: skip
+        make(projects(100)), make(spending(7, 60)), make(progress), indicators=make(targets)
+    )
     for frame in (r.alerts, r.indicator_alerts, r.departments, r.region, r.review):
-        assert isinstance(frame, pd.DataFrame)
-    assert r.alerts["execution_alert"].tolist() == ["green"]
-    polars_result = perfkit.monitor(projects(100), spending(7, 60))
-    assert isinstance(polars_result.alerts, pl.DataFrame)
+        assert isinstance(frame, df_module.DataFrame)
+    assert df_module.to_polars(r.alerts).get_column("execution_alert").to_list() == ["green"]
+    reference = perfkit.monitor(projects(100), spending(7, 60), progress, indicators=targets)
+    assert r.alerts_pl.equals(reference.alerts_pl)
+    assert r.indicator_alerts_pl.equals(reference.indicator_alerts_pl)
 
 
 _MONITOR_SAMPLE = """

@@ -206,7 +206,7 @@ def test_cli_needs_a_year_for_stacked_data(tmp_path: Path) -> None:
     assert "choose one (--year)" in result.output
 
 
-def test_saved_scores_and_pandas_frames_give_the_same_draw(tmp_path: Path) -> None:
+def test_saved_scores_give_the_same_draw(tmp_path: Path) -> None:
     scores = tmp_path / "scores"
     done = run(
         "score", "-p", SAMPLE / "projects.csv", "-i", SAMPLE / "indicators.csv", "--out", scores
@@ -219,12 +219,19 @@ def test_saved_scores_and_pandas_frames_give_the_same_draw(tmp_path: Path) -> No
     )
     assert saved.picks.equals(plain.picks)
     assert "scores" in saved.record.inputs
+
+
+def test_frames_give_the_same_draw_as_the_files(df_module) -> None:
+    design = Design("pps", n=30, risk=("budget_zero",))
+    plain = draw_sample(load_population(SAMPLE / "projects.csv", year=2023), design, 4)
     frames = load_population(
-        pl.read_csv(SAMPLE / "projects.csv", infer_schema=False).to_pandas(),
-        pl.read_csv(SAMPLE / "indicators.csv", infer_schema=False).to_pandas(),
+        df_module.read_csv_text(SAMPLE / "projects.csv"),
+        df_module.read_csv_text(SAMPLE / "indicators.csv"),
         year=2023,
     )
-    assert draw_sample(frames, design, 4).picks.equals(plain.picks)
+    drawn = draw_sample(frames, design, 4)
+    assert drawn.picks.equals(plain.picks)
+    assert drawn.record.population["fingerprint"] == plain.record.population["fingerprint"]
 
 
 # ------------------------------------------------------------ draw options, against the CSV rows
