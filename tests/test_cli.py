@@ -25,6 +25,7 @@ SEED_ASSESSMENT = HERE / "data" / "seed001_assessment.csv"
 SAMPLE = ROOT / "data" / "sample"
 BOM = b"\xef\xbb\xbf"
 
+
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
 

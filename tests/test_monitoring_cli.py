@@ -33,6 +33,7 @@ FILES = [
 ]
 FILLS = {"红": "FFD32F2F", "黄": "FFFBC02D", "绿": "FF388E3C", "蓝": "FF1976D2"}
 
+
 def run(*args: object) -> Result:
     return CliRunner().invoke(main, ["monitor", *[str(a) for a in args]])
 

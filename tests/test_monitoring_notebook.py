@@ -13,6 +13,7 @@ NOTEBOOK = ROOT / "notebooks" / "monitoring.ipynb"
 SAMPLE = ROOT / "data" / "sample"
 SCHEDULE = ROOT / "parameters" / "schedules" / "monitoring.yaml"
 
+
 def execute(tmp_path: Path, **parameters: object) -> tuple[nbformat.NotebookNode, Path]:
     import papermill
 

@@ -53,6 +53,7 @@ IDLE = [
 ]  # fmt: skip
 BUDGET_ZERO_2024 = ["P2019-D34-001", "P2023-D12-007"]
 
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
