@@ -13,10 +13,6 @@ NOTEBOOK = ROOT / "notebooks" / "monitoring.ipynb"
 SAMPLE = ROOT / "data" / "sample"
 SCHEDULE = ROOT / "parameters" / "schedules" / "monitoring.yaml"
 
-pytestmark = pytest.mark.skipif(
-    not (SAMPLE / "monitoring.csv").exists(), reason="data/sample not generated (perfkit sample)"
-)
-
 
 def execute(tmp_path: Path, **parameters: object) -> tuple[nbformat.NotebookNode, Path]:
     import papermill

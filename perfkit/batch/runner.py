@@ -355,7 +355,10 @@ def _dask(
         raise PerfkitError("--executor dask needs dask[distributed]") from None
     cluster = None
     if scheduler:
-        client = Client(scheduler, timeout="20s")
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:  # unreachable or not a scheduler: a user error, no traceback
+            raise PerfkitError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     else:
         cluster = LocalCluster(
             n_workers=workers,
