@@ -18,26 +18,19 @@ limits and the widget guard are also checked in-process on an :class:`Explorer`.
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import logging
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -47,141 +40,30 @@ from perfkit.errors import PerfkitError
 from perfkit.explorer import Explorer, Filters
 from perfkit.explorer.guard import USER_MESSAGE
 from perfkit.explorer.limits import LIMITS_ENV, ExportLimits, dashboard_limits
+from tests.dashboard_server import (
+    PAGE_SECONDS,
+    ROOT,
+    SAMPLE,
+    Dashboard,
+    kernel_id,
+    running_dashboard,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-STARTUP_SECONDS = 180  # Voila's start on a loaded 2-core machine
-PAGE_SECONDS = 300  # one page render: a kernel starts, scores the sample, builds the widgets
 POLL_SECONDS = 180  # bound on waiting for culled kernels to exit
 BUSY_TITLE = "当前浏览人数已满"
 
 
 # ------------------------------------------------------------------ helpers
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Dashboard:
-    """A running `perfkit dashboard` (its own session) and what it writes."""
-
-    process: subprocess.Popen
-    port: int
-    log: Path
-    exports: Path
-    pages: list[str] = field(default_factory=list)
-
-    def request(
-        self, path: str, method: str = "GET", body: bytes | None = None
-    ) -> tuple[int, dict[str, str], str]:
-        """One request, redirects not followed: status, headers, body text.
-
-        Bounded in total, not only per read: Voila keeps a page load alive with
-        heartbeats, so a render that never ends would otherwise never time out.
-        """
-        deadline = time.monotonic() + PAGE_SECONDS
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=PAGE_SECONDS)
-        try:
-            conn.request(method, path, body=body)
-            resp = conn.getresponse()
-            chunks = []
-            while chunk := resp.read1(65536):
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{path}: no complete answer in {PAGE_SECONDS} s")
-            text = b"".join(chunks).decode("utf-8", errors="replace")
-            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, text
-        finally:
-            conn.close()
-
-    def kernels(self) -> list[psutil.Process]:
-        """The kernel processes the dashboard runs now."""
-        found = []
-        for proc in psutil.Process(self.process.pid).children(recursive=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                if "ipykernel_launcher" in " ".join(proc.cmdline()):
-                    found.append(proc)
-        return found
-
-    def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def _kernel_id(page: str) -> str:
-    found = re.search(r'"kernelId": *"([0-9a-f-]{36})"', page)
-    assert found, page[:2000]
-    return found.group(1)
-
-
-@contextlib.contextmanager
-def _dashboard(tmp: Path, *options: str) -> Iterator[Dashboard]:
-    port = _free_port()
-    log = tmp / "voila.log"
-    exports = tmp / "exports"
-    command = [
-        sys.executable,
-        "-m",
-        "perfkit.cli",
-        "dashboard",
-        "--data",
-        str(SAMPLE),
-        "--port",
-        str(port),
-        "--no-browser",
-        "--export-dir",
-        str(exports),
-        *options,
-    ]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = Dashboard(process, port, log, exports)
-    started: set[int] = set()
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:  # /logout answers without starting a kernel: the server is up
-            if process.poll() is not None:
-                pytest.fail(f"perfkit dashboard exited: {server.log_text()}")
-            try:
-                server.request("/logout")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the dashboard did not answer in {STARTUP_SECONDS} s")
-                time.sleep(0.5)
-        yield server
-    finally:
-        # kernels run in sessions of their own: note them, stop the group, then any survivor
-        with contextlib.suppress(psutil.NoSuchProcess):
-            started = {p.pid for p in psutil.Process(process.pid).children(recursive=True)}
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-        for pid in started:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                proc = psutil.Process(pid)
-                proc.kill()
-                proc.wait(timeout=30)
-
-
 class Channel:
     """A kernel's websocket, as a visitor's script would open it (JSON messages)."""
 
-    def __init__(self, port: int, kernel_id: str) -> None:
+    def __init__(self, port: int, kernel: str) -> None:
         websocket = pytest.importorskip("websocket", reason="websocket-client is not installed")
         self.session = uuid.uuid4().hex
         self.ws = websocket.create_connection(
-            f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?session_id={self.session}",
+            f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels?session_id={self.session}",
             timeout=PAGE_SECONDS,
         )
         self.seen: list[dict[str, Any]] = []
@@ -296,7 +178,7 @@ def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     tmp = tmp_path_factory.mktemp("capped")
     options = ["--max-kernels", "2", "--idle-timeout", "3600"]
     options += ["--export-interval", "3600", "--max-exports", "5"]
-    with _dashboard(tmp, *options) as server:
+    with running_dashboard(tmp, *options) as server:
         for path in ("/", "/?template=lab&theme=dark"):
             status, _headers, page = server.request(path)
             assert status == 200, page[:2000]
@@ -307,7 +189,7 @@ def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
 @pytest.fixture(scope="module")
 def culling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     """A dashboard whose kernels are culled after 3 idle seconds."""
-    with _dashboard(
+    with running_dashboard(
         tmp_path_factory.mktemp("culling"), "--max-kernels", "2", "--idle-timeout", "3"
     ) as server:
         yield server
@@ -340,7 +222,7 @@ def test_closed_and_idle_pages_are_culled(culling: Dashboard) -> None:
     # page 1: loaded and never connected (a script, or a tab whose unload beacon was lost)
     status, _, page = culling.request("/")
     assert status == 200
-    first = _kernel_id(page)
+    first = kernel_id(page)
     # page 2: connected while its kernel is still rendering, and left connected
     deadline = time.monotonic() + PAGE_SECONDS
     conn = http.client.HTTPConnection("127.0.0.1", culling.port, timeout=PAGE_SECONDS)
@@ -351,7 +233,7 @@ def test_closed_and_idle_pages_are_culled(culling: Dashboard) -> None:
         chunk = resp.read1(65536)
         assert chunk and time.monotonic() < deadline, head[-2000:]
         head += chunk
-    second = _kernel_id(head.decode("utf-8", errors="replace"))
+    second = kernel_id(head.decode("utf-8", errors="replace"))
     channel = Channel(culling.port, second)
     try:
         while resp.read1(65536):  # the rest of the page
@@ -421,7 +303,7 @@ def test_api_paths_login_and_logout_are_refused_without_a_500(capped: Dashboard)
 # ----------------------------------------------------- websocket visitors
 def test_execute_request_over_the_websocket_runs_nothing(capped: Dashboard, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    channel = Channel(capped.port, _kernel_id(capped.pages[1]))
+    channel = Channel(capped.port, kernel_id(capped.pages[1]))
     try:
         code = f"open({str(marker)!r}, 'w').write('x')"
         run = channel.send(
@@ -440,7 +322,7 @@ def test_execute_request_over_the_websocket_runs_nothing(capped: Dashboard, tmp_
 
 
 def test_forged_widget_values_get_a_short_message_and_no_traceback(capped: Dashboard) -> None:
-    channel = Channel(capped.port, _kernel_id(capped.pages[0]))
+    channel = Channel(capped.port, kernel_id(capped.pages[0]))
     try:
         states = channel.widgets()
         notice = _with_class(states, "pk-notice")
@@ -489,7 +371,7 @@ def test_forged_widget_values_get_a_short_message_and_no_traceback(capped: Dashb
 
 
 def test_the_export_button_driven_in_a_loop_is_rate_limited(capped: Dashboard) -> None:
-    channel = Channel(capped.port, _kernel_id(capped.pages[1]))
+    channel = Channel(capped.port, kernel_id(capped.pages[1]))
     try:
         states = channel.widgets()
         button = _with_class(states, "pk-export")
