@@ -52,7 +52,11 @@ class Dashboard:
         return f"http://127.0.0.1:{self.port}/"
 
     def request(
-        self, path: str, method: str = "GET", body: bytes | None = None
+        self,
+        path: str,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], str]:
         """One request, redirects not followed: status, headers, body text.
 
@@ -62,7 +66,7 @@ class Dashboard:
         deadline = time.monotonic() + PAGE_SECONDS
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=PAGE_SECONDS)
         try:
-            conn.request(method, path, body=body)
+            conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
             chunks = []
             while chunk := resp.read1(65536):

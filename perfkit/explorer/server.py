@@ -13,7 +13,10 @@
   page instead of jupyter_server's logout page, which fails with a ``500`` in
   Voila;
 * the page is always perfkit's offline template: ``?template=`` and
-  ``?theme=`` in the address are ignored.
+  ``?theme=`` in the address are ignored;
+* a request whose ``Host`` is not ``localhost`` or a loopback address is
+  refused (jupyter_server's check, which Voila turns off), so a web page
+  cannot reach the dashboard through DNS rebinding.
 
 Voila's own restrictions stay as they are: the kernels accept widget messages
 only (never ``execute_request``), and every other path is redirected to Voila's
@@ -211,6 +214,11 @@ class NoLoginHandler(JupyterHandler):
     def check_xsrf_cookie(self) -> None:
         """Nothing to protect: the handler changes nothing."""
 
+    def write_error(self, status_code: int, **_kwargs: Any) -> None:
+        """A refused request (a foreign ``Host``): a short page, no jupyter_server template."""
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(_page(f"请求被拒绝（{status_code}）", "<p>请在本机打开分析浏览器。</p>"))
+
     def post(self, *args: Any) -> None:
         """The same answer for a form post."""
         self.get(*args)
@@ -227,6 +235,18 @@ class DashboardVoila(Voila):
         # the page is perfkit's offline template, whatever ?template=/?theme= a visitor asks for
         conf.allow_template_override = "NO"
         conf.allow_theme_override = "NO"
+
+    def init_settings(self) -> dict:
+        """Voila's settings, with jupyter_server's check of the ``Host`` header back on.
+
+        Voila switches it off (``allow_remote_access``); on, a request naming any host
+        but ``localhost`` or a loopback address is refused (403): a web page elsewhere
+        cannot reach the dashboard through a DNS name rebound to 127.0.0.1.
+        """
+        settings = super().init_settings()
+        settings["allow_remote_access"] = False
+        settings["local_hostnames"] = ["localhost"]
+        return settings
 
     def init_handlers(self) -> list:
         """Voila's handlers with the page handler replaced and /login, /logout answered."""

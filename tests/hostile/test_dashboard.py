@@ -278,7 +278,9 @@ API_PATHS = [
 ]
 
 
-def test_api_paths_login_and_logout_are_refused_without_a_500(capped: Dashboard) -> None:
+def test_api_paths_login_logout_and_foreign_hosts_are_refused_without_a_500(
+    capped: Dashboard,
+) -> None:
     before = {p.pid for p in capped.kernels()}
     for path in API_PATHS:
         status, headers, body = capped.request(path)
@@ -296,6 +298,17 @@ def test_api_paths_login_and_logout_are_refused_without_a_500(capped: Dashboard)
     for path in ("/logout", "/login"):
         status, _, body = capped.request(path)
         assert status == 404 and "无需登录" in body and "Traceback" not in body
+    # a web page elsewhere reaching 127.0.0.1 through a rebound DNS name, or a cross-site socket
+    for path in ("/", "/logout"):
+        status, _, body = capped.request(path, headers={"Host": f"evil.example:{capped.port}"})
+        assert status == 403, (path, status, body[:500])
+    websocket = pytest.importorskip("websocket", reason="websocket-client is not installed")
+    with pytest.raises(websocket.WebSocketBadStatusException, match="403"):
+        websocket.create_connection(
+            f"ws://127.0.0.1:{capped.port}/api/kernels/{kernel_id(capped.pages[0])}/channels",
+            origin="http://evil.example",
+            timeout=60,
+        )
     assert {p.pid for p in capped.kernels()} == before  # none of this started a kernel
     assert " 500 " not in capped.log_text()
 
