@@ -9,7 +9,7 @@ Voila runs ``notebooks/explore.ipynb`` and serves its widgets as a page:
 * it listens on 127.0.0.1 only; the data folder and the export folder are
   passed to the notebook through the environment (``PERFKIT_DATA``,
   ``PERFKIT_EXPORT_DIR``, ``PERFKIT_SYSTEM``);
-* each page is a kernel (~320 MB): at most ``--max-kernels`` run at once (a
+* each page is a kernel (~300 MB): at most ``--max-kernels`` run at once (a
   page beyond gets a Chinese "try later" page, HTTP 503), and a kernel idle
   for ``--idle-timeout`` seconds is shut down, connected or not
   (:mod:`perfkit.explorer.server`);
@@ -154,7 +154,7 @@ def voila_env() -> dict[str, str]:
     default=DEFAULT_MAX_KERNELS,
     show_default=True,
     type=click.IntRange(1, 1000),
-    help="Most pages open at once (each is a kernel, ~320 MB); more get a 'try later' page.",
+    help="Most pages open at once (each is a kernel, ~300 MB); more get a 'try later' page.",
 )
 @click.option(
     "--idle-timeout",

@@ -4,7 +4,7 @@
 [voila options]``, which is Voila (:class:`voila.app.Voila`) with three changes:
 
 * :class:`CappedKernelManager` — at most ``max_kernels`` kernels at once (each
-  page load starts one, ~320 MB); idle kernels are culled by jupyter_server's
+  page load starts one, ~300 MB); idle kernels are culled by jupyter_server's
   culler (``cull_idle_timeout``, ``cull_interval``, ``cull_connected``), which
   ``perfkit dashboard`` switches on;
 * a page load beyond the cap is answered ``503`` with a short Chinese page
