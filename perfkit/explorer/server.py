@@ -26,11 +26,10 @@ file handler, which serves nothing but images next to the notebook.
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from contextvars import ContextVar
 from typing import Any
 
 import tornado.web
-from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
@@ -55,8 +54,8 @@ DEFAULT_MAX_KERNELS = 4
 DEFAULT_IDLE_TIMEOUT = 600
 #: Seconds a refused visitor is asked to wait (``Retry-After``).
 RETRY_AFTER = 60
-#: Seconds a kernel may take to start before the culler may count it idle.
-STARTUP_GRACE = 120
+#: Kernels started by the page load running in this task (set by DashboardPageHandler).
+_PAGE_KERNELS: ContextVar[list[str] | None] = ContextVar("perfkit_page_kernels", default=None)
 
 
 def cull_interval(idle_timeout: int) -> int:
@@ -83,11 +82,11 @@ class CappedKernelManager(AsyncMappingKernelManager):
 
     A kernel counts from the moment its start is requested until it is shut
     down (by the culler, the page's unload beacon or the server stopping), so
-    simultaneous page loads cannot overshoot the cap.  A kernel still starting
-    is not culled before :data:`STARTUP_GRACE` seconds (or the idle timeout,
-    if longer): jupyter_server's culler would otherwise shut down, with a short
-    timeout on a loaded machine, a kernel Voila is waiting for, and the page
-    load would never finish.
+    simultaneous page loads cannot overshoot the cap.  A kernel whose page
+    Voila is still rendering is never culled: between two cells, or while it
+    starts, jupyter_server's culler would count it idle and, with a short
+    timeout on a loaded machine, shut it down under Voila, whose page load then
+    never finishes.
     """
 
     max_kernels = Integer(
@@ -99,6 +98,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._reserved: set[str] = set()
+        self._rendering: set[str] = set()
 
     def kernel_count(self) -> int:
         """Kernels running or starting."""
@@ -108,15 +108,14 @@ class CappedKernelManager(AsyncMappingKernelManager):
         """True when no further kernel may start."""
         return bool(self.max_kernels) and self.kernel_count() >= self.max_kernels
 
+    def rendered(self, kernel_ids: list[str]) -> None:
+        """The pages of ``kernel_ids`` are rendered (or failed): culling applies from now."""
+        self._rendering.difference_update(kernel_ids)
+
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
-        """jupyter_server's culling, except for a kernel within its start-up grace."""
-        kernel = self._kernels.get(kernel_id)
-        if getattr(kernel, "execution_state", None) == "starting":
-            since = getattr(kernel, "last_activity", None)
-            grace = timedelta(seconds=max(STARTUP_GRACE, self.cull_idle_timeout))
-            if since is not None and utcnow() - since < grace:
-                return
-        await super().cull_kernel_if_idle(kernel_id)
+        """jupyter_server's culling, except for a kernel whose page is being rendered."""
+        if kernel_id not in self._rendering:
+            await super().cull_kernel_if_idle(kernel_id)
 
     async def start_kernel(  # type: ignore[override]
         self, *, kernel_id: str | None = None, path: str | None = None, **kwargs: Any
@@ -131,6 +130,10 @@ class CappedKernelManager(AsyncMappingKernelManager):
             raise KernelCapReached(self.max_kernels)
         kernel_id = kernel_id or self.new_kernel_id()
         self._reserved.add(kernel_id)
+        page = _PAGE_KERNELS.get()
+        if page is not None:  # started for a page load: spared by the culler until rendered
+            page.append(kernel_id)
+            self._rendering.add(kernel_id)
         try:
             return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         finally:
@@ -186,6 +189,8 @@ class DashboardPageHandler(TornadoVoilaHandler):
         if not path and isinstance(km, CappedKernelManager) and km.at_capacity():
             self._busy()  # before any work: the notebook is not even read
             return
+        started: list[str] = []
+        token = _PAGE_KERNELS.set(started)
         try:
             async for chunk in self.get_generator(path=path):
                 self.write(chunk)
@@ -194,6 +199,10 @@ class DashboardPageHandler(TornadoVoilaHandler):
             if self._headers_written:  # pragma: no cover - the kernel starts before any output
                 raise
             self._busy()
+        finally:
+            _PAGE_KERNELS.reset(token)
+            if isinstance(km, CappedKernelManager):
+                km.rendered(started)
 
 
 class NoLoginHandler(JupyterHandler):
