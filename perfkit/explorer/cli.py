@@ -36,8 +36,13 @@ from perfkit.batch.html import TEMPLATES
 from perfkit.cli_support import user_errors
 from perfkit.errors import PerfkitError
 from perfkit.explorer.data import DATA_ENV, EXPORT_ENV
-from perfkit.explorer.limits import LIMITS_ENV, ExportLimits
-from perfkit.explorer.server import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_KERNELS, cull_interval
+from perfkit.explorer.limits import (
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_KERNELS,
+    LIMITS_ENV,
+    ExportLimits,
+    cull_interval,
+)
 from perfkit.readers import find_table
 
 __all__ = ["SYSTEM_ENV", "dashboard", "default_notebook", "voila_command"]

@@ -1,4 +1,8 @@
-"""Limits on the dashboard's 导出Excel button (导出限制), per page.
+"""The dashboard's limits (限制): kernels at once, idle time, and the 导出Excel button.
+
+``perfkit dashboard`` runs at most :data:`DEFAULT_MAX_KERNELS` kernels (pages) at
+once and shuts down those idle for :data:`DEFAULT_IDLE_TIMEOUT` seconds (both
+options; the server side is :mod:`perfkit.explorer.server`).
 
 A page of ``perfkit dashboard`` is a kernel of its own, and its export button
 can be clicked through the widget channel as fast as a script can send
@@ -26,10 +30,13 @@ from pathlib import Path
 from perfkit.errors import PerfkitError
 
 __all__ = [
+    "DEFAULT_IDLE_TIMEOUT",
+    "DEFAULT_MAX_KERNELS",
     "EXPORT_PATTERN",
     "LIMITS_ENV",
     "ExportGate",
     "ExportLimits",
+    "cull_interval",
     "dashboard_limits",
     "folder_bytes",
 ]
@@ -39,6 +46,21 @@ LIMITS_ENV = "PERFKIT_DASHBOARD_LIMITS"
 #: File names the export button writes (counted against the folder quota).
 EXPORT_PATTERN = "绩效评价筛选结果-*.xlsx"
 _MB = 1024 * 1024
+#: Default most kernels (pages) open at once.
+DEFAULT_MAX_KERNELS = 4
+#: Default seconds without activity after which a page's kernel is shut down.
+DEFAULT_IDLE_TIMEOUT = 600
+
+
+def cull_interval(idle_timeout: int) -> int:
+    """How often (seconds) the culler looks for idle kernels: a tenth of the timeout, 1–60 s.
+
+    Examples
+    --------
+    >>> cull_interval(600), cull_interval(30), cull_interval(3)
+    (60, 3, 1)
+    """
+    return max(1, min(60, idle_timeout // 10))
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """The dashboard's web server: Voila with a cap on kernels and nothing it does not need.
 
 ``perfkit dashboard`` runs ``python -m perfkit.explorer.server NOTEBOOK
-[voila options]``, which is Voila (:class:`voila.app.Voila`) with three changes:
+[voila options]``, which is Voila (:class:`voila.app.Voila`) with these changes:
 
 * :class:`CappedKernelManager` — at most ``max_kernels`` kernels at once (each
   page load starts one, ~300 MB); idle kernels are culled by jupyter_server's
   culler (``cull_idle_timeout``, ``cull_interval``, ``cull_connected``), which
-  ``perfkit dashboard`` switches on;
+  ``perfkit dashboard`` switches on, except while Voila renders their page;
 * a page load beyond the cap is answered ``503`` with a short Chinese page
   (当前浏览人数已满) and ``Retry-After``, and starts nothing;
 * ``/login`` and ``/logout`` (there is no login) answer ``404`` with a Chinese
@@ -37,36 +37,20 @@ from traitlets import Integer
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from perfkit.explorer.limits import DEFAULT_MAX_KERNELS
+
 __all__ = [
-    "DEFAULT_IDLE_TIMEOUT",
-    "DEFAULT_MAX_KERNELS",
     "CappedKernelManager",
     "DashboardVoila",
     "KernelCapReached",
     "busy_page",
-    "cull_interval",
     "main",
 ]
 
-#: Default most kernels (pages) open at once.
-DEFAULT_MAX_KERNELS = 4
-#: Default seconds without activity after which a page's kernel is shut down.
-DEFAULT_IDLE_TIMEOUT = 600
 #: Seconds a refused visitor is asked to wait (``Retry-After``).
 RETRY_AFTER = 60
 #: Kernels started by the page load running in this task (set by DashboardPageHandler).
 _PAGE_KERNELS: ContextVar[list[str] | None] = ContextVar("perfkit_page_kernels", default=None)
-
-
-def cull_interval(idle_timeout: int) -> int:
-    """How often (seconds) the culler looks for idle kernels: a tenth of the timeout, 1–60 s.
-
-    Examples
-    --------
-    >>> cull_interval(600), cull_interval(30), cull_interval(3)
-    (60, 3, 1)
-    """
-    return max(1, min(60, idle_timeout // 10))
 
 
 class KernelCapReached(tornado.web.HTTPError):
