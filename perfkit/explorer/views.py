@@ -16,6 +16,7 @@ import altair as alt
 import polars as pl
 
 from perfkit.charts import GRADE_ORDER, grade_scale
+from perfkit.errors import PerfkitError
 from perfkit.export import DEFAULT_EXCEL_MAX_ROWS, atomic_output, write_excel
 from perfkit.flags import SEVERITY_LABELS, risk_rank
 from perfkit.present import table
@@ -405,13 +406,15 @@ def export_selection(
     *,
     conditions: list[str] | None = None,
     max_item_rows: int = DEFAULT_EXCEL_MAX_ROWS,
+    max_bytes: int | None = None,
 ) -> Path:
     """Write the selected projects (and their items) to an ``.xlsx`` (导出Excel).
 
     Sheets: 所选项目, 指标得分 (the selected projects' items; left out when
     longer than ``max_item_rows``, which the 筛选条件 sheet then says) and
     筛选条件 (the filters in words).  Chinese headers, formulas neutralised,
-    written atomically.
+    written atomically: a workbook larger than ``max_bytes`` is not kept
+    (:class:`~perfkit.errors.PerfkitError`, nothing written).
 
     Examples
     --------
@@ -420,6 +423,11 @@ def export_selection(
     >>> p = export_selection(df, None, Path(tempfile.mkdtemp()) / "x.xlsx")
     >>> [c.value for c in openpyxl.load_workbook(p)["所选项目"][2]]
     ['=cmd', 61]
+    >>> export_selection(df, None, p.parent / "y.xlsx", max_bytes=1000)
+    Traceback (most recent call last):
+    perfkit.errors.PerfkitError: 工作簿 ... KB，超过单次导出上限 1.0 KB，未保存；...
+    >>> (p.parent / "y.xlsx").exists()
+    False
     """
     path = Path(path)
     units = selected.select([c for c in selected.columns if not c.startswith("_")])
@@ -438,7 +446,19 @@ def export_selection(
     notes = {"筛选条件": pl.DataFrame({"note": notes_lines})}
     with atomic_output(path.parent) as tmp:
         write_excel(tmp / path.name, sheets, notes=notes, label=_export_label)
+        size = (tmp / path.name).stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise PerfkitError(
+                f"工作簿 {_size_text(size)}，超过单次导出上限 {_size_text(max_bytes)}，未保存；"
+                "请缩小筛选范围后再导出。"
+            )
     return path
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:,.1f} MB"
+    return f"{size / 1024:,.1f} KB"
 
 
 def _export_label(name: str) -> str:

@@ -15,6 +15,12 @@
 * 导出Excel: the current selection (projects, their items, the filters in
   words) written to an ``.xlsx`` whose path is shown.
 
+Every callback runs through :func:`perfkit.explorer.guard.guarded`: a failure
+is logged server-side and the page shows one short Chinese sentence, never a
+traceback.  On the dashboard (``dashboard=True``) the kernel is protected as a
+whole (:func:`perfkit.explorer.guard.protect_kernel`) and exports are limited
+(:class:`perfkit.explorer.limits.ExportLimits`).
+
 All computation is :mod:`perfkit.explorer.filters` and
 :mod:`perfkit.explorer.views` on a frame held in memory; this module only
 wires widgets to them.
@@ -23,8 +29,10 @@ wires widgets to them.
 from __future__ import annotations
 
 import html
+import logging
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +41,11 @@ import ipywidgets as w
 import polars as pl
 
 from perfkit.charts import GRADE_ORDER
+from perfkit.errors import PerfkitError
 from perfkit.explorer.data import ExplorerData, explorer_data
 from perfkit.explorer.filters import Brush, Filters
+from perfkit.explorer.guard import guarded, protect_kernel
+from perfkit.explorer.limits import ExportGate, ExportLimits
 from perfkit.explorer.views import (
     BRUSH,
     ORDERS,
@@ -50,6 +61,8 @@ from perfkit.explorer.views import (
 from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
 
 __all__ = ["Explorer"]
+
+log = logging.getLogger("perfkit.explorer")
 
 _ALL = "__all__"
 _EMBED = {"renderer": "svg", "actions": False}
@@ -85,6 +98,12 @@ class Explorer(w.VBox):
     offline : bool
         Load the charts' JavaScript from the installed vl-convert bundle
         instead of a CDN (for closed networks; costs a few seconds once).
+    export_limits : ExportLimits, optional
+        Limits on the 导出Excel button (interval, count, rows, bytes); none
+        by default (``perfkit dashboard`` sets them).
+    dashboard : bool
+        Serve as a dashboard page: tracebacks, warnings and log output of
+        the kernel go to the server log, never to the page.
 
     Attributes
     ----------
@@ -95,6 +114,8 @@ class Explorer(w.VBox):
         and export show these.
     last_update_seconds : float
         Time of the last redraw (filter, charts, table), for benchmarks.
+    export_gate : ExportGate or None
+        Applies ``export_limits`` (its ``clock`` can be replaced in tests).
 
     Examples
     --------
@@ -116,6 +137,8 @@ class Explorer(w.VBox):
         page_size: int = 50,
         export_dir: str | Path = "exports",
         offline: bool = True,
+        export_limits: ExportLimits | None = None,
+        dashboard: bool = False,
     ) -> None:
         self.data: ExplorerData = explorer_data(data, items, system=system)
         if offline:
@@ -125,6 +148,8 @@ class Explorer(w.VBox):
         self.max_points = max_points
         self.page_size = page_size
         self.export_dir = Path(export_dir)
+        self.export_limits = export_limits
+        self.export_gate = ExportGate(export_limits) if export_limits is not None else None
         self.filters = filters if filters is not None else Filters(years=tuple(self.data.years[:1]))
         self.brush = Brush()
         self.page = 0
@@ -136,6 +161,8 @@ class Explorer(w.VBox):
         self.filtered = self.data.units
         self.selected = self.data.units
         self._build()
+        if dashboard:
+            protect_kernel(self._report)
         super().__init__(children=self._layout())
         self.add_class("pk-explorer")
         self._write_widgets(self.filters)
@@ -236,19 +263,22 @@ class Explorer(w.VBox):
         self.drill_items = w.HTML()
         self.export_button = w.Button(description="导出Excel", icon="download", button_style="info")
         self.export_status = w.HTML()
+        self.notice = w.HTML()
 
+        # every callback goes through one guard: logged server-side, a short message on the page
+        on_filter = self._guard(self._on_filter_widget)
         for widget in (self.year, self.dept, self.grade, self.category, self.flag):
-            widget.observe(self._on_filter_widget, names="value")
+            widget.observe(on_filter, names="value")
         for widget in (self.rate, self.score):
-            widget.observe(self._on_filter_widget, names="value")
-        self.reset.on_click(lambda _: self.set_filters(Filters()))
-        self.scatter.observe(self._on_brush, names="_vl_selections")
-        self.sort.observe(lambda change: self.set_order(change["new"]), names="value")
-        self.prev_page.on_click(lambda _: self.show_page(self.page - 1))
-        self.next_page.on_click(lambda _: self.show_page(self.page + 1))
-        self.drill_dept.observe(self._on_drill_dept, names="value")
-        self.drill_project.observe(self._on_drill_project, names="value")
-        self.export_button.on_click(self._on_export)
+            widget.observe(on_filter, names="value")
+        self.reset.on_click(self._guard(lambda _: self.set_filters(Filters()), "reset"))
+        self.scatter.observe(self._guard(self._on_brush), names="_vl_selections")
+        self.sort.observe(self._guard(lambda c: self.set_order(c["new"]), "sort"), names="value")
+        self.prev_page.on_click(self._guard(lambda _: self.show_page(self.page - 1), "prev_page"))
+        self.next_page.on_click(self._guard(lambda _: self.show_page(self.page + 1), "next_page"))
+        self.drill_dept.observe(self._guard(self._on_drill_dept), names="value")
+        self.drill_project.observe(self._guard(self._on_drill_project), names="value")
+        self.export_button.on_click(self._guard(self._on_export))
         for css, widget in {
             "pk-year": self.year,
             "pk-dept": self.dept,
@@ -263,6 +293,7 @@ class Explorer(w.VBox):
             "pk-drill-items": self.drill_items,
             "pk-export": self.export_button,
             "pk-export-status": self.export_status,
+            "pk-notice": self.notice,
         }.items():
             widget.add_class(css)
 
@@ -271,6 +302,7 @@ class Explorer(w.VBox):
             return w.HTML(f"<h3 style='margin:10px 0 4px'>{html.escape(text)}</h3>")
 
         return [
+            self.notice,
             heading("筛选"),
             w.HBox([self.year, self.dept, self.reset]),
             w.HBox([self.grade, self.category, self.flag]),
@@ -288,6 +320,22 @@ class Explorer(w.VBox):
             heading("导出"),
             w.HBox([self.export_button, self.export_status]),
         ]
+
+    # ------------------------------------------------------------------ guard
+    def _guard(self, callback: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+        """``callback`` through :func:`guarded`; a success clears an earlier message."""
+
+        def run(*args: Any) -> None:
+            callback(*args)
+            if self.notice.value:
+                self.notice.value = ""
+
+        return guarded(run, self._report, name=name or getattr(callback, "__name__", None))
+
+    def _report(self, message: str) -> None:
+        self.notice.value = (
+            f"<p style='color:#c62828;margin:4px 0'><b>{html.escape(message)}</b></p>"
+        )
 
     # -------------------------------------------------------- widgets ↔ Filters
     def _read_widgets(self) -> Filters:
@@ -463,11 +511,13 @@ class Explorer(w.VBox):
         return self.drill_dept_summary.value + self.drill_items.value
 
     # ------------------------------------------------------------------ export
-    def export(self, path: str | Path | None = None) -> Path:
+    def export(self, path: str | Path | None = None, *, max_bytes: int | None = None) -> Path:
         """Write the current selection to an ``.xlsx``; return its path.
 
         The default path is ``export_dir/绩效评价筛选结果-YYYYMMDD-HHMMSS.xlsx``
         (``-2``, ``-3`` … appended when an export of the same second exists).
+        A workbook larger than ``max_bytes`` is not kept (:class:`PerfkitError`).
+        The limits of ``export_limits`` apply to the 导出Excel button, not here.
         """
         if path is None:
             stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -477,15 +527,30 @@ class Explorer(w.VBox):
                 path = self.export_dir / f"绩效评价筛选结果-{stamp}-{n}.xlsx"
                 n += 1
         conditions = self.filters.describe() + self.brush.describe()
-        return export_selection(self.selected, self.data.items, path, conditions=conditions)
+        return export_selection(
+            self.selected, self.data.items, path, conditions=conditions, max_bytes=max_bytes
+        )
 
     def _on_export(self, _button: w.Button) -> None:
+        gate = self.export_gate
+        if gate is not None:
+            refusal = gate.refusal(rows=self.selected.height, folder=self.export_dir)
+            if refusal is not None:
+                self.export_status.value = _red(refusal)
+                return
+            gate.record()
         try:
-            written = self.export()
-        except Exception as exc:  # shown to the user on the page; never a silent failure
-            self.export_status.value = (
-                f"<span style='color:#c62828'>导出失败：{html.escape(str(exc))}</span>"
-            )
+            written = self.export(max_bytes=(gate.limits.max_bytes or None) if gate else None)
+        except PerfkitError as exc:  # a message written for the user (e.g. the size limit)
+            self.export_status.value = _red(f"导出失败：{exc}")
+            return
+        except Exception:  # details in the server log; the page gets no paths or traceback
+            log.exception("export failed")
+            self.export_status.value = _red("导出失败：服务器出错，详情已记入服务器日志。")
             return
         where = html.escape(str(written.resolve()))
         self.export_status.value = f"已导出 {self.selected.height:,} 个项目：<code>{where}</code>"
+
+
+def _red(text: str) -> str:
+    return f"<span style='color:#c62828'>{html.escape(text)}</span>"
