@@ -191,6 +191,13 @@ def render_system(system: System) -> str:
         oc = system.over_completion
         action = oc.action if oc.action == "flag" else f"deduct {oc.deduct_pct}% of the points"
         lines.append(f"over-completion: ≥ {oc.threshold_pct}% of target → {action}")
+        from perfkit.flags import SEVERITY_LABELS
+
+        severity = system.flags.severity
+        lines.append(
+            "flag severity: "
+            + ", ".join(f"{code} {SEVERITY_LABELS[level]}" for code, level in severity.items())
+        )
     lines.append("grades: " + ", ".join(f"{b.grade} ≥ {b.min}" for b in system.grades))
     lines.append(
         "result use: " + ", ".join(f"{g}: {r.label}" for g, r in system.result_use.items())

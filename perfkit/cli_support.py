@@ -1,12 +1,13 @@
 """Shared pieces of the ``perfkit`` command line: user errors become messages.
 
 Every command module decorates its commands with :func:`user_errors` so that a
-user's mistake (bad input, unknown system, unreadable file) prints a clear
-message and exits with status 1, never a traceback; usage errors exit with 2
-(click's own convention).  At most :data:`~perfkit.limits.MAX_PRINTED_PROBLEMS`
-problems are printed (the same line only once; the rest are counted), and
-cells that a workbook could not hold whole (:class:`~perfkit.export.CellTextCut`)
-are printed as warnings.
+user's mistake (bad input, unknown system, unreadable file, an output folder
+that cannot be written) prints a clear message naming the path and exits with
+status 1, never a traceback; usage errors exit with 2 (click's own
+convention).  At most :data:`~perfkit.limits.MAX_PRINTED_PROBLEMS` problems
+are printed (the same line only once; the rest are counted), and cells that a
+workbook could not hold whole (:class:`~perfkit.export.CellTextCut`) are
+printed as warnings.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 import click
 
-from perfkit.errors import InputError, PerfkitError, Problem
+from perfkit.errors import InputError, PerfkitError, Problem, os_reason
 from perfkit.limits import MAX_PRINTED_PROBLEMS
 
 __all__ = ["EXIT_INPUT", "out_dir_option", "print_problems", "user_errors"]
@@ -69,6 +70,10 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_INPUT)
         except PerfkitError as exc:
             click.secho(f"✗ {exc}", fg="red", err=True)
+            sys.exit(EXIT_INPUT)
+        except OSError as exc:  # a file that cannot be read or written: the path, not a traceback
+            where = f"{exc.filename}：" if exc.filename is not None else ""
+            click.secho(f"✗ {where}{os_reason(exc)}", fg="red", err=True)
             sys.exit(EXIT_INPUT)
 
     return wrapper

@@ -15,7 +15,7 @@ import polars as pl
 
 from perfkit.limits import quoted, shorten_message
 
-__all__ = ["InputError", "PerfkitError", "Problem", "SystemDefinitionError"]
+__all__ = ["InputError", "OutputError", "PerfkitError", "Problem", "SystemDefinitionError"]
 
 
 @dataclass(frozen=True, order=True)
@@ -109,6 +109,56 @@ class InputError(PerfkitError):
     def to_frame(self) -> pl.DataFrame:
         """The problems as a table (file, row, column, message, severity)."""
         return problems_frame(self.problems)
+
+
+class OutputError(PerfkitError):
+    """A result could not be written (无法写入): the message names the path and the reason.
+
+    Examples
+    --------
+    >>> import errno
+    >>> str(OutputError("out/scores.xlsx", PermissionError(errno.EACCES, "Permission denied")))
+    '无法写入 out/scores.xlsx：权限不足（permission denied）'
+    """
+
+    def __init__(self, path: object, reason: BaseException | str) -> None:
+        self.path = str(path)
+        self.reason = reason if isinstance(reason, str) else os_reason(reason)
+        super().__init__(f"无法写入 {self.path}：{self.reason}")
+
+
+_ERRNO_REASONS = {
+    "EACCES": "权限不足（permission denied）",
+    "EPERM": "不允许的操作（operation not permitted: read-only or immutable）",
+    "EROFS": "只读文件系统（read-only file system）",
+    "ENOSPC": "磁盘空间不足（no space left on device）",
+    "EDQUOT": "超出磁盘配额（disk quota exceeded）",
+    "EISDIR": "已有同名文件夹（is a directory）",
+    "ENOTDIR": "路径中有同名文件，不是文件夹（not a directory）",
+    "EEXIST": "已有同名文件（file exists）",
+    "ENOTEMPTY": "已有同名的非空文件夹（directory not empty）",
+    "ENAMETOOLONG": "名称过长（file name too long）",
+    "EBUSY": "正被占用（device or resource busy）",
+    "EXDEV": "不在同一文件系统（cross-device link）",
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """An operating-system error in words: Chinese with the English term.
+
+    Examples
+    --------
+    >>> os_reason(IsADirectoryError(21, "Is a directory"))
+    '已有同名文件夹（is a directory）'
+    """
+    import errno
+
+    code = getattr(exc, "errno", None)
+    name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
+    if name in _ERRNO_REASONS:
+        return _ERRNO_REASONS[name]
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return str(text)
 
 
 class SystemDefinitionError(PerfkitError):

@@ -28,9 +28,10 @@ import polars as pl
 
 from perfkit.contract import text_key
 from perfkit.errors import PerfkitError
-from perfkit.export import atomic_output, write_excel
+from perfkit.export import atomic_output, atomic_write_text, write_excel
+from perfkit.filenames import inside, safe_filename
 from perfkit.fixedpoint import round_half_up
-from perfkit.flags import FLAG_LABELS
+from perfkit.flags import flag_labels, sort_by_risk
 from perfkit.grading import grade
 from perfkit.readers import RawTable, find_table
 from perfkit.result import ScoreResult
@@ -63,7 +64,9 @@ class DepartmentEvaluation:
         Per indicator group: points available, points scored, points lost and
         the group's share of all points lost.
     flagged : polars.DataFrame
-        One row per project and flag, with the flag's explanation.
+        One row per flagged project with all its flags in words (most severe
+        first), risk ordered: the most severe flag first, then the largest
+        全年预算数 (``risk_order`` 1, 2, … within the department).
     lowest_indicators : polars.DataFrame
         The indicators with the lowest score rate (points / weight).
     recommendation : polars.DataFrame
@@ -191,6 +194,36 @@ class DepartmentEvaluation:
             )
         return path
 
+    def workbook_name(self) -> str:
+        """The workbook's file name, ``<year>-<dept_code>-评价结果.xlsx``, safe whatever the code.
+
+        The code comes from the data: it goes through
+        :func:`perfkit.filenames.safe_filename` (no ``/``, ``..``, device names …).
+
+        Examples
+        --------
+        >>> ev = evaluate_department("data/sample", 2024, "D01")
+        >>> ev.workbook_name()
+        '2024-D01-评价结果.xlsx'
+        >>> ev.dept_code = "X/../../PWNED"
+        >>> ev.workbook_name()
+        '2024-X_.._.._PWNED-评价结果.xlsx'
+        """
+        return safe_filename(f"{self.year}-{self.dept_code}-评价结果", suffix=".xlsx")
+
+    def save_workbook(self, output_dir: str | Path) -> Path:
+        """Write the workbook (:meth:`write_excel`) as :meth:`workbook_name` inside ``output_dir``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> p = evaluate_department("data/sample", 2024, "D01").save_workbook(tempfile.mkdtemp())
+        >>> p.name
+        '2024-D01-评价结果.xlsx'
+        """
+        out = Path(output_dir)
+        return self.write_excel(inside(out, out / self.workbook_name()))
+
     def save_summary(self, output_dir: str | Path) -> Path:
         """Write ``summary.json`` (see :meth:`summary`) for the batch runner's index.
 
@@ -201,11 +234,8 @@ class DepartmentEvaluation:
         >>> json.loads(p.read_text(encoding="utf-8"))["dept_code"]
         'D01'
         """
-        out = Path(output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / "summary.json"
-        path.write_text(json.dumps(self.summary(), ensure_ascii=False, indent=2), encoding="utf-8")
-        return path
+        text = json.dumps(self.summary(), ensure_ascii=False, indent=2)
+        return atomic_write_text(Path(output_dir) / "summary.json", text)
 
 
 def _fmt(value: float | None) -> str:
@@ -380,16 +410,7 @@ def _evaluation(
             ],
         }
     )
-    flag_cols = [c for c in units.columns if c.startswith("flag_")]
-    flag_text = pl.concat_str(
-        [
-            pl.when(pl.col(f"flag_{code}")).then(pl.lit(label))
-            for code, label in FLAG_LABELS.items()
-            if f"flag_{code}" in flag_cols
-        ],
-        separator="；",
-        ignore_nulls=True,
-    )
+    flag_text = flag_labels(system.flags.severity, units.columns)  # most severe first
     projects = units.select(
         "unit_code",
         "unit_name",
@@ -452,31 +473,15 @@ def _evaluation(
         )
     )
 
-    flagged = (
-        units.select(
-            "unit_code",
-            "unit_name",
-            "total",
-            "grade",
-            "self_score",
-            "execution_rate",
-            *flag_cols,
-        )
-        .unpivot(
-            index=["unit_code", "unit_name", "total", "grade", "self_score", "execution_rate"],
-            on=flag_cols,
-            variable_name="flag",
-            value_name="raised",
-        )
-        .filter(pl.col("raised"))
-        .with_columns(pl.col("flag").str.strip_prefix("flag_"))
-        .with_columns(
-            pl.col("flag")
-            .replace_strict(FLAG_LABELS, default=pl.col("flag"), return_dtype=pl.String)
-            .alias("flag_label")
-        )
-        .drop("raised")
-        .sort("unit_code", "flag")
+    # one row per flagged project with all its flags, the riskiest (most severe flag, then
+    # most money) first
+    shown = ["unit_code", "unit_name", "budget_full_year", "execution_rate", "total", "grade"]
+    shown += [c for c in ("self_score", "self_grade") if c in units.columns]
+    flagged = sort_by_risk(units.filter(pl.col("risk_level").is_not_null())).select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("risk_order"),
+        *shown,
+        "risk_level",
+        flag_text.alias("flag_labels"),
     )
 
     indicators = items.filter(pl.col("weight") > 0, pl.col("rule") != "execution_rate").join(

@@ -1,11 +1,19 @@
 """Writing results: CSV, Parquet and formatted Excel, atomically (结果导出).
 
 * Nothing half-written: every file is first written into a temporary folder
-  beside the destination and moved into place only when all are complete.
+  beside the destination and moved into place only when all are complete
+  (:class:`atomic_output`; one file: :func:`atomic_write_text`).  A write that
+  fails is undone and raises :class:`~perfkit.errors.OutputError` naming the
+  path; what dead writers left is cleaned at the next write
+  (:func:`clean_leftovers`).
 * Formula-like text (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or
-  carriage return that is not a plain number) is neutralised with a leading
-  apostrophe in CSV and Excel, so a crafted project name cannot run in a
-  spreadsheet.
+  carriage return that is not a plain number) cannot run in a spreadsheet: in
+  CSV, which has no cell types, it gets a leading apostrophe; in ``.xlsx`` it is
+  written as a text cell with Excel's quote prefix (what Excel stores when you
+  type ``'=…``), so the value itself is unchanged and reads back as written.
+* Numbers in ``.xlsx`` are written as the shortest decimal that reads back as
+  the same double (``9.38``, not ``9.380000000000001``): see
+  :func:`xlsx_workbook`.
 * Excel sheets are for people: Chinese headers, two-decimal numbers, frozen
   header row, filters and column widths.  A table longer than
   ``excel_max_rows`` (default 100,000; never beyond Excel's 1,048,576-row
@@ -17,19 +25,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import os
+import re
+import secrets
 import shutil
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from perfkit.errors import OutputError
 from perfkit.labels import column_label, translate_for_people
+from perfkit.processes import owner_tag, tag_is_dead
 from perfkit.workbook_guard import column_name
 
 __all__ = [
@@ -37,11 +52,18 @@ __all__ = [
     "EXCEL_ROW_LIMIT",
     "CellTextCut",
     "atomic_output",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "clean_leftovers",
     "excel_text",
     "excel_text_notes",
+    "formula_like",
     "neutralise_formulas",
+    "restore_formulas",
     "write_csv",
     "write_excel",
+    "xlsx_number",
+    "xlsx_workbook",
 ]
 
 #: Excel's hard limit of rows per sheet (including the header row).
@@ -135,12 +157,20 @@ def _cut_long_text(frame: pl.DataFrame, sheet: str, label: Callable[[str], str])
     return frame.with_columns(pl.col(cut).str.slice(0, EXCEL_CELL_CHARS)) if cut else frame
 
 
-_FORMULA_START = r"^[=+\-@\t\r]"
-_PLAIN_NUMBER = r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?%?$"
+# after any leading apostrophes, so that neutralising can be undone exactly (restore_formulas)
+_FORMULA_START = r"^'*[=+\-@\t\r]"
+_PLAIN_NUMBER = r"^'*[+-]?\d+(\.\d+)?([eE][+-]?\d+)?%?$"
+
+
+def _needs_quote(column: pl.Expr) -> pl.Expr:
+    return column.str.contains(_FORMULA_START) & ~column.str.contains(_PLAIN_NUMBER)
 
 
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix ``'`` to text cells a spreadsheet would run as a formula.
+    """Prefix ``'`` to text cells a spreadsheet would run as a formula (for CSV).
+
+    Text that already starts with ``'`` before a formula gets one more, so that
+    :func:`restore_formulas` gives back exactly the text that went in.
 
     Examples
     --------
@@ -152,12 +182,112 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     if not text:
         return frame
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_PLAIN_NUMBER))
-        .then(pl.lit("'") + pl.col(c))
+        pl.when(_needs_quote(pl.col(c))).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
+
+
+def restore_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Undo :func:`neutralise_formulas`: the text columns of a perfkit CSV as they were.
+
+    Only the apostrophe that :func:`neutralise_formulas` adds is removed; an
+    apostrophe that belongs to the text is kept.
+
+    Examples
+    --------
+    >>> names = ["=HYPERLINK(1)", "'=quoted", "'kept", "-5", "@SUM(A1)", "正常"]
+    >>> csv = neutralise_formulas(pl.DataFrame({"name": names}))
+    >>> csv["name"].to_list()
+    ["'=HYPERLINK(1)", "''=quoted", "'kept", '-5', "'@SUM(A1)", '正常']
+    >>> restore_formulas(csv)["name"].to_list() == names
+    True
+    """
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if not text:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(c).str.starts_with("'") & _needs_quote(pl.col(c).str.slice(1)))
+        .then(pl.col(c).str.slice(1))
         .otherwise(pl.col(c))
         .alias(c)
         for c in text
     )
+
+
+def formula_like(text: str) -> bool:
+    """True when a spreadsheet would read ``text`` typed into a cell as a formula.
+
+    Such text is written to ``.xlsx`` as a text cell with the quote prefix.
+
+    Examples
+    --------
+    >>> [formula_like(t) for t in ("=1+1", "+1", "-2", "@SUM(A1)", "正常", "", "a=b")]
+    [True, True, True, True, False, False, False]
+    """
+    return text[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
+def xlsx_number(value: float | int | Decimal) -> str:
+    """The text of a number in a cell's ``<v>``: the shortest that reads back as the same double.
+
+    A ``<v>`` holds a double.  openpyxl and xlsxwriter write ``%.16g``, which
+    prints the double nearest to 9.38 as ``9.380000000000001``; Python's
+    ``repr`` gives the shortest text that reads back as the same double.  A
+    :class:`~decimal.Decimal` is converted to its nearest double once.
+
+    Examples
+    --------
+    >>> [xlsx_number(v) for v in (9.38, 0.734, 100.0, 12, Decimal("0.9333"), 1e-07, 2.5e16)]
+    ['9.38', '0.734', '100', '12', '0.9333', '1E-07', '2.5E+16']
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    text = repr(float(value))
+    if text.endswith(".0"):
+        text = text[:-2]
+    return text.upper()
+
+
+@functools.cache
+def _exact_classes() -> tuple[type, type]:
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    class ExactWorksheet(Worksheet):  # type: ignore[misc]
+        """A worksheet whose number cells hold the shortest exact text (see xlsx_number)."""
+
+        def _xml_number_element(self, number, attributes=()) -> None:
+            # xlsxwriter's own writes f"{number:.16G}"; the rest of the cell is the same
+            attr = "".join(f' {k}="{self._escape_attributes(v)}"' for k, v in attributes)
+            self.fh.write(f"<c{attr}><v>{xlsx_number(number)}</v></c>")
+
+    class ExactWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+        worksheet_class = ExactWorksheet
+
+    return ExactWorkbook, ExactWorksheet
+
+
+def xlsx_workbook(path: str | Path, options: Mapping[str, Any] | None = None) -> Any:
+    """An ``xlsxwriter.Workbook`` whose numbers are written exactly (:func:`xlsx_number`).
+
+    Strings are never turned into formulas or links (``strings_to_formulas``,
+    ``strings_to_urls`` and ``strings_to_numbers`` are off unless ``options``
+    say otherwise).
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.xlsx"
+    >>> book = xlsx_workbook(p)
+    >>> book.add_worksheet("s").write_number(0, 0, 9.38)
+    0
+    >>> book.close()
+    >>> "<v>9.38</v>" in zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml").decode()
+    True
+    """
+    workbook_class, _ = _exact_classes()
+    settings = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    return workbook_class(str(path), {**settings, **(options or {})})
 
 
 def write_csv(frame: pl.DataFrame, path: Path) -> None:
@@ -165,13 +295,173 @@ def write_csv(frame: pl.DataFrame, path: Path) -> None:
     neutralise_formulas(frame).write_csv(path, include_bom=True)
 
 
+_LEFTOVER = re.compile(
+    r"^\.(?P<name>.+)\.(?P<owner>[0-9a-f]{8}-\d+-(?:\d+|x))\.[A-Za-z0-9_]+\.(?P<kind>partial|old|tmp)$"
+)
+
+
+def _temp_path(folder: Path, name: str, kind: str) -> Path:
+    """A fresh hidden name beside ``folder / name`` that tells who made it (see processes)."""
+    return folder / f".{name}.{owner_tag()}.{secrets.token_hex(4)}.{kind}"
+
+
+def _make_temp_dir(folder: Path, name: str) -> Path:
+    """A new empty folder beside ``folder / name`` with the usual permissions (umask applies)."""
+    for _ in range(100):
+        path = _temp_path(folder, name, "partial")
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))  # pragma: no cover
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def clean_leftovers(folder: str | Path, name: str | None = None) -> list[Path]:
+    """Remove what writers that died (``kill -9``, power cut) left in ``folder``.
+
+    perfkit's temporary files and folders are named
+    ``.<name>.<host>-<pid>-<start>.<random>.<partial|old|tmp>``; only those
+    whose owner process is certainly gone (same machine, pid dead or reused)
+    are touched, so a write still in progress in another process is left
+    alone.  A whole folder that a dead writer had moved aside (``.old``) and
+    not replaced is put back instead of being deleted.
+
+    Parameters
+    ----------
+    folder : path
+        The folder to look in.
+    name : str, optional
+        Only leftovers of this file or folder name (default: all).
+
+    Returns
+    -------
+    list of Path
+        What was removed or put back.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from perfkit.processes import host_tag, owner_tag
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / f".out.{host_tag()}-999999999-1.dead0000.partial").mkdir()  # its writer is gone
+    >>> (d / f".out.{owner_tag()}.a11fe000.partial").mkdir()  # this process's: still alive
+    >>> [p.name[-16:] for p in clean_leftovers(d)], [p.name[-16:] for p in d.iterdir()]
+    (['dead0000.partial'], ['a11fe000.partial'])
+    """
+    folder = Path(folder)
+    done: list[Path] = []
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return done
+    for entry in entries:
+        match = _LEFTOVER.match(entry)
+        if not match or (name is not None and match["name"] != name):
+            continue
+        if not tag_is_dead(match["owner"]):
+            continue
+        path = folder / entry
+        target = folder / match["name"]
+        if match["kind"] == "old" and path.is_dir() and not os.path.lexists(target):
+            try:  # a whole-folder swap was cut between its two renames: the old folder goes back
+                os.replace(path, target)
+                done.append(path)
+                continue
+            except OSError:
+                pass
+        _remove(path)
+        done.append(path)
+    return done
+
+
+def _where(exc: OSError, tmp: Path, directory: Path) -> Path | None:
+    """The destination path an OSError raised inside ``tmp`` stands for, if it names one."""
+    for filename in (exc.filename, getattr(exc, "filename2", None)):
+        if not filename:
+            continue
+        try:
+            return directory / Path(filename).relative_to(tmp)
+        except ValueError:
+            continue
+    return None
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write one file atomically: a hidden temporary file beside it, then a rename.
+
+    Readers see the old file or the new one, never a part.  A failure raises
+    :class:`~perfkit.errors.OutputError` naming ``path`` and leaves the old
+    file as it was.  Temporary files of dead writers of ``path`` are removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a" / "x.json"
+    >>> atomic_write_bytes(p, b"{}").read_bytes(), sorted(q.name for q in p.parent.iterdir())
+    (b'{}', ['x.json'])
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(path.parent, exc) from None
+    clean_leftovers(path.parent, path.name)
+    tmp = _temp_path(path.parent, path.name, "tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(path, exc) from None
+    return path
+
+
+def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
+    """:func:`atomic_write_bytes` of ``text`` encoded (UTF-8 by default).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = atomic_write_text(Path(tempfile.mkdtemp()) / "摘要.txt", "良")
+    >>> p.read_text(encoding="utf-8")
+    '良'
+    """
+    return atomic_write_bytes(path, text.encode(encoding))
+
+
 class atomic_output:
     """Write files into ``directory`` all at once, or not at all.
 
     Use as ``with atomic_output(out) as tmp: (tmp / "a.csv").write_text(...)``;
-    files appear in ``out`` only if the block finishes without an exception.
-    Files named in ``owns`` that an earlier run left and this one did not
-    write are removed, so a folder never mixes two runs.
+    the block writes into a hidden temporary folder beside ``directory``, and
+    its files appear in ``directory`` only if the block finishes without an
+    exception.
+
+    * Files named in ``owns`` that an earlier run left and this one did not
+      write are removed, so a folder never mixes two runs.  Every other file
+      in ``directory`` (not written now, not in ``owns``) is left alone.
+    * The swap is all or nothing: the old files this write replaces or removes
+      are first moved aside, then the new ones moved in; if any rename fails,
+      the new files are taken out again and the old ones put back, and an
+      :class:`~perfkit.errors.OutputError` names the path that failed.  A
+      folder never mixes old and new files.
+    * ``whole=True`` replaces ``directory`` itself, for folders that perfkit
+      owns entirely (a batch run's report folder): the old folder is renamed
+      aside, the new one renamed in and the old one deleted (put back if the
+      second rename fails).
+    * Temporary folders of writers that died (``kill -9``) are removed at the
+      next write beside them (:func:`clean_leftovers`).
 
     Examples
     --------
@@ -183,35 +473,97 @@ class atomic_output:
     ['a.txt']
     """
 
-    def __init__(self, directory: str | Path, owns: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, directory: str | Path, owns: tuple[str, ...] = (), *, whole: bool = False
+    ) -> None:
         self.directory = Path(directory)
         self.owns = owns  # files this output writes: old copies not rewritten are removed
+        self.whole = whole
         self.written: list[Path] = []
 
     def __enter__(self) -> Path:
-        self.directory.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp = Path(
-            tempfile.mkdtemp(
-                prefix=f".{self.directory.name}.", suffix=".partial", dir=self.directory.parent
-            )
-        )
+        directory = self.directory
+        try:
+            directory.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(directory.parent, exc) from None
+        if os.path.lexists(directory) and not directory.is_dir():
+            raise OutputError(directory, "已有同名文件，不是文件夹（not a directory）")
+        clean_leftovers(directory.parent, directory.name)
+        try:
+            self._tmp = _make_temp_dir(directory.parent, directory.name)
+        except OSError as exc:
+            raise OutputError(directory.parent, exc) from None
         return self._tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if exc_type is None:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                produced = {item.name for item in self._tmp.iterdir()}
-                for name in self.owns:
-                    stale = self.directory / name
-                    if name not in produced and stale.is_file():
-                        stale.unlink()  # from an earlier run: would contradict the new files
-                for item in sorted(self._tmp.iterdir()):
-                    target = self.directory / item.name
-                    os.replace(item, target)
-                    self.written.append(target)
+                if self.whole:
+                    self._swap_folder()
+                else:
+                    self._swap_files()
+            elif isinstance(exc, OSError):
+                where = _where(exc, self._tmp, self.directory)
+                if where is not None:  # writing a result failed (disk full, …)
+                    raise OutputError(where, exc) from exc
         finally:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def _swap_folder(self) -> None:
+        directory, backup = self.directory, None
+        if os.path.lexists(directory):
+            if directory.is_symlink() or not directory.is_dir():
+                raise OutputError(directory, "已有同名文件，不是文件夹（not a directory）")
+            backup = _temp_path(directory.parent, directory.name, "old")
+            try:
+                os.replace(directory, backup)
+            except OSError as exc:
+                raise OutputError(directory, exc) from None
+        try:
+            os.replace(self._tmp, directory)
+        except OSError as exc:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    os.replace(backup, directory)
+            raise OutputError(directory, exc) from None
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+        self.written = [directory / name for name in sorted(os.listdir(directory))]
+
+    def _swap_files(self) -> None:
+        directory, tmp = self.directory, self._tmp
+        produced = sorted(item.name for item in tmp.iterdir())
+        stale = [name for name in self.owns if name not in produced]
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(directory, exc) from None
+        aside = tmp / ".replaced"  # inside the temporary folder: removed with it
+        moved: list[tuple[Path, Path]] = []  # (destination, where its old file waits)
+        placed: list[Path] = []
+        current = directory
+        try:
+            for name in [*produced, *stale]:
+                current = directory / name
+                # only files are moved aside: a folder in the way stays and fails the rename
+                if current.is_symlink() or current.is_file():
+                    aside.mkdir(exist_ok=True)
+                    os.replace(current, aside / name)
+                    moved.append((current, aside / name))
+            for name in produced:
+                current = directory / name
+                os.replace(tmp / name, current)
+                placed.append(current)
+        except OSError as exc:
+            for path in reversed(placed):  # undo: the new files out, the old ones back
+                with contextlib.suppress(OSError):
+                    os.replace(path, tmp / path.name)
+            for path, saved in reversed(moved):
+                with contextlib.suppress(OSError):
+                    os.replace(saved, path)
+            raise OutputError(current, exc) from None
+        self.written = placed
 
 
 def _display_width(text: str) -> int:
@@ -225,8 +577,14 @@ def write_excel(
     notes: Mapping[str, pl.DataFrame] | None = None,
     label: Callable[[str], str] = column_label,
     cell_formats: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    null_text: Mapping[str, str] | None = None,
 ) -> None:
     """Write frames as formatted sheets (Chinese headers, 0.00 numbers, frozen header).
+
+    Numbers are written exactly (:func:`xlsx_number`); text is written as text
+    cells, and formula-like text (:func:`formula_like`) with Excel's quote
+    prefix, so that ``=HYPERLINK(…)`` is shown and read back as written and
+    never runs.
 
     Parameters
     ----------
@@ -242,6 +600,9 @@ def write_excel(
         Column name → cell text → xlsxwriter format properties, for cells
         styled by their value (e.g. alert colours: ``{"alert": {"红":
         {"bg_color": "#d32f2f"}}}``).
+    null_text : mapping, optional
+        Column name → text written where its value is empty (e.g.
+        ``{"满意度指标": "不适用"}``); other empty cells stay blank.
 
     Examples
     --------
@@ -250,9 +611,13 @@ def write_excel(
     >>> write_excel(p, {"得分": pl.DataFrame({"total": [86.23], "grade": ["良"]})})
     >>> [c.value for c in openpyxl.load_workbook(p)["得分"][1]]
     ['总分', '等级']
+    >>> write_excel(p, {"s": pl.DataFrame({"unit_name": ["=1+1"]})})
+    >>> cell = openpyxl.load_workbook(p)["s"]["A2"]
+    >>> cell.value, cell.data_type, cell.quotePrefix
+    ('=1+1', 's', True)
     """
     with excel_text_notes(Path(path).name):
-        _write_excel(path, sheets, notes, label, cell_formats)
+        _write_excel(path, sheets, notes, label, cell_formats, null_text)
 
 
 def _write_excel(
@@ -261,18 +626,9 @@ def _write_excel(
     notes: Mapping[str, pl.DataFrame] | None,
     label: Callable[[str], str],
     cell_formats: Mapping[str, Mapping[str, Mapping[str, Any]]] | None,
+    null_text: Mapping[str, str] | None,
 ) -> None:
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "nan_inf_to_errors": True,
-        },
-    )
+    workbook = xlsx_workbook(path, {"constant_memory": True, "nan_inf_to_errors": True})
     try:
         header_fmt = workbook.add_format(
             {
@@ -290,10 +646,23 @@ def _write_excel(
         two_dp = workbook.add_format({"num_format": "0.00"})
         four_dp = workbook.add_format({"num_format": "0.0000"})
         whole = workbook.add_format({"num_format": "0"})
+        quoted: dict[tuple[str, str] | None, Any] = {
+            None: workbook.add_format({"quote_prefix": True})
+        }
+
+        def text_format(column: str, value: str) -> Any:
+            props = (cell_formats or {}).get(column, {}).get(value)
+            if not formula_like(value):
+                return styled[column][value] if props is not None else None
+            key = None if props is None else (column, value)
+            if key not in quoted:  # a styled value that is also formula-like
+                quoted[key] = workbook.add_format({**props, "quote_prefix": True})
+            return quoted[key]
+
         for name, frame in {**sheets, **(notes or {})}.items():
             if frame.height + 1 > EXCEL_ROW_LIMIT:
                 raise ValueError(f"sheet {name!r} has {frame.height} rows, over Excel's limit")
-            frame = neutralise_formulas(translate_for_people(frame))
+            frame = translate_for_people(frame)  # text stays text: see text_format
             frame = _cut_long_text(frame, name[:31], label)
             sheet = workbook.add_worksheet(name[:31])
             headers = [label(c) for c in frame.columns]
@@ -306,7 +675,7 @@ def _write_excel(
                 else:
                     formats.append(None)
             sheet.write_row(0, 0, headers, header_fmt)
-            by_value = [styled.get(col, {}) for col in frame.columns]
+            blanks = [(null_text or {}).get(col) for col in frame.columns]
             sample = frame.head(200)
             for j, col in enumerate(frame.columns):
                 values = [str(v) for v in sample.get_column(col).to_list() if v is not None]
@@ -318,9 +687,11 @@ def _write_excel(
             for i, row in enumerate(frame.iter_rows(), start=1):
                 for j, value in enumerate(row):
                     if value is None:
+                        if blanks[j] is not None:
+                            sheet.write_string(i, j, blanks[j])
                         continue
                     if isinstance(value, str):
-                        sheet.write_string(i, j, value, by_value[j].get(value))
+                        sheet.write_string(i, j, value, text_format(frame.columns[j], value))
                     elif isinstance(value, bool):
                         sheet.write_string(i, j, "是" if value else "")
                     else:

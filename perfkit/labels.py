@@ -33,6 +33,8 @@ COLUMN_LABELS: dict[str, str] = {
     "weights_given": "分值由单位填报",
     "result_use": "结果应用建议",
     "flags": "风险提示",
+    "risk_level": "风险等级",
+    "risk_order": "风险排序",
     "group": "一级指标",
     "section": "考核内容",
     "level2": "二级指标",
@@ -170,8 +172,15 @@ def column_label(name: str) -> str:
 
 
 def translate_for_people(frame: pl.DataFrame) -> pl.DataFrame:
-    """Codes → Chinese words in the columns people read (direction, rule, flags, weight source)."""
-    from perfkit.flags import FLAG_LABELS
+    """Codes → Chinese words in the columns people read (direction, rule, flags, risk, weights).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"flags": ["budget_zero;over_completion"], "risk_level": ["medium"]})
+    >>> translate_for_people(df).row(0)
+    ('全年预算数为0，执行率无法计算；超额完成（实际值≥目标值130%）', '中')
+    """
+    from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
 
     exprs = []
     if frame.schema.get("direction") == pl.String:
@@ -180,6 +189,8 @@ def translate_for_people(frame: pl.DataFrame) -> pl.DataFrame:
         exprs.append(pl.col("rule").replace(RULE_LABELS))
     if frame.schema.get("weight_source") == pl.String:
         exprs.append(pl.col("weight_source").replace(WEIGHT_SOURCE_LABELS))
+    if frame.schema.get("risk_level") == pl.String:
+        exprs.append(pl.col("risk_level").replace(SEVERITY_LABELS))
     if frame.schema.get("flags") == pl.String:
         exprs.append(
             pl.col("flags")

@@ -1,9 +1,12 @@
-"""Tables for people in notebooks and HTML reports (报表呈现).
+"""Tables and text for people in notebooks and HTML reports (报表呈现).
 
 :func:`table` turns a frame into a small, self-contained HTML table with
 Chinese headers (:func:`perfkit.labels.column_label`), codes translated to
 words, numbers with two decimals and every cell escaped — a project name
-can never inject markup into a report.
+can never inject markup into a report.  :func:`text` and :func:`heading` are
+the one way a notebook shows a sentence or a title made from data: escaped
+HTML, never Markdown (a department named ``[点我](javascript:…)`` or
+``<img onerror=…>`` is shown as those characters).  See ``docs/security.md``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import polars as pl
 
 from perfkit.labels import column_label, translate_for_people
 
-__all__ = ["HtmlTable", "table"]
+__all__ = ["HtmlTable", "HtmlText", "heading", "table", "text"]
 
 _STYLE = (
     "<style>.pk-table{border-collapse:collapse;font-size:13px;margin:6px 0 14px}"
@@ -39,6 +42,91 @@ class HtmlTable:
 
     def __str__(self) -> str:
         return self.markup
+
+
+class HtmlText:
+    """Escaped text as HTML (``_repr_html_`` for Jupyter); ``str()`` gives the HTML.
+
+    The notebook's plain-text output (``repr``) is the text itself.
+    """
+
+    def __init__(self, markup: str, plain: str) -> None:
+        self.markup = markup
+        self.plain = plain
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+_STYLES = ("p", "list", "pre")
+
+
+def text(
+    *parts: object, lead: object | None = None, strong: bool = False, style: str = "p"
+) -> HtmlText:
+    """Sentences made from data, shown in a report as text (escaped HTML, never Markdown).
+
+    Parameters
+    ----------
+    *parts : object
+        The text; ``str()`` of each, ``None`` as nothing.
+    lead : object, optional
+        Bold words before the first part (``全区：``).
+    strong : bool
+        Every paragraph in bold (style ``"p"``).
+    style : {"p", "list", "pre"}
+        One paragraph per part, a bulleted list (one item per part), or one
+        preformatted block (one line per part, for aligned text).
+
+    Examples
+    --------
+    >>> str(text("教育局<img src=x onerror=alert(1)>", lead="部门："))
+    '<p><b>部门：</b>教育局&lt;img src=x onerror=alert(1)&gt;</p>'
+    >>> str(text("[点我](javascript:x)", "b", style="list"))
+    '<ul><li>[点我](javascript:x)</li><li>b</li></ul>'
+    >>> t = text("良", strong=True)
+    >>> str(t), t
+    ('<p><b>良</b></p>', 良)
+    """
+    if style not in _STYLES:
+        raise ValueError(f"style must be one of {_STYLES}, not {style!r}")
+    items = [_text(p) for p in parts]
+    plain = "\n".join(items) if lead is None else _text(lead) + "\n".join(items)
+    escaped = [html.escape(i) for i in items]
+    if style == "pre":
+        markup = f"<pre>{chr(10).join(escaped)}</pre>"
+    elif style == "list":
+        markup = "<ul>" + "".join(f"<li>{i}</li>" for i in escaped) + "</ul>"
+    else:
+        if strong:
+            escaped = [f"<b>{i}</b>" for i in escaped]
+        if lead is not None:
+            escaped[0:1] = [f"<b>{html.escape(_text(lead))}</b>{escaped[0] if escaped else ''}"]
+        markup = "".join(f"<p>{i}</p>" for i in escaped)
+    return HtmlText(markup, plain)
+
+
+def heading(title: object, level: int = 2) -> HtmlText:
+    """A title made from data, escaped (``<h2>`` … ``<h4>``).
+
+    Examples
+    --------
+    >>> str(heading("2024年 <script>x</script>", level=3))
+    '<h3>2024年 &lt;script&gt;x&lt;/script&gt;</h3>'
+    """
+    if level not in (2, 3, 4):
+        raise ValueError(f"level must be 2, 3 or 4, not {level!r}")
+    return HtmlText(f"<h{level}>{html.escape(_text(title))}</h{level}>", _text(title))
 
 
 def _cell(value: Any, dtype: pl.DataType, decimals: int) -> tuple[str, bool]:

@@ -343,9 +343,17 @@ def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.Data
         return pl.DataFrame(), []
     headers = [cell or f"__UNNAMED__{i}" for i, cell in enumerate(table.row(0))]
     frame = table.slice(1)
+    measures = [c.name for c in spec.columns if c.kind == "measure"]
+    percent_wanted = spec.name == "indicators"
     measured = scan.sheets.get(sheet) if scan is not None else None
-    ranges = measured.ranges if measured is not None else merged_ranges(path, sheet)
-    return fill_merged_cells(frame, ranges), headers
+    if measured is not None and not (percent_wanted and _has_percent_styles(path)):
+        ranges, percent = measured.ranges, []  # measured already: no second pass over the XML
+    else:
+        ranges, percent = _scan_sheet(path, sheet, percent=percent_wanted)
+    frame = fill_merged_cells(frame, ranges)
+    if percent:
+        frame = _percent_as_text(frame, percent, spec, measures, headers=headers)
+    return frame, headers
 
 
 _NS = {
@@ -377,36 +385,105 @@ def merged_ranges(path: str | Path, sheet: str) -> list[tuple[int, int, int, int
     >>> merged_ranges("tests/data/merged_projects.xlsx", "projects")
     [(2, 4, 3, 4), (2, 5, 3, 5)]
     """
+    return _scan_sheet(path, sheet, percent=False)[0]
+
+
+def percent_cells(path: str | Path, sheet: str) -> list[tuple[int, int]]:
+    """Numeric cells shown as a percentage (``0%``, ``0.00%`` …) as (row, col), 1-based.
+
+    Excel stores 95 % typed into a cell as the number 0.95 with a percent
+    format; a fast reader gives 0.95.  These cells are where that happened.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> wb = openpyxl.Workbook(); ws = wb.active; ws.append(["actual", 0.96, 0.5])
+    >>> ws["B1"].number_format = "0%"
+    >>> p = Path(tempfile.mkdtemp()) / "x.xlsx"; wb.save(p)
+    >>> percent_cells(p, ws.title)
+    [(1, 2)]
+    """
+    return _scan_sheet(path, sheet, percent=True)[1]
+
+
+def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    rel_id = next(
+        (
+            el.get(f"{{{_NS['r']}}}id")
+            for el in workbook.iter(f"{{{_NS['m']}}}sheet")
+            if el.get("name") == sheet
+        ),
+        None,
+    )
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(
+        (
+            el.get("Target")
+            for el in rels.iter(f"{{{_NS['rel']}}}Relationship")
+            if el.get("Id") == rel_id
+        ),
+        None,
+    )
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+#: Excel's built-in number formats that show a percentage (0% and 0.00%).
+_PERCENT_FORMAT_IDS = {"9", "10"}
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[str]:
+    """Indexes (as text) of the cell styles whose number format shows a percentage."""
+    try:
+        styles = ET.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    percent = set(_PERCENT_FORMAT_IDS)
+    for fmt in styles.iter(f"{{{_NS['m']}}}numFmt"):
+        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode") or "")  # quoted text, \x
+        if "%" in code:
+            percent.add(fmt.get("numFmtId") or "")
+    cell_xfs = styles.find(f"{{{_NS['m']}}}cellXfs")
+    if cell_xfs is None:
+        return set()
+    xfs = cell_xfs.findall(f"{{{_NS['m']}}}xf")
+    return {str(i) for i, xf in enumerate(xfs) if xf.get("numFmtId") in percent}
+
+
+def _has_percent_styles(path: str | Path) -> bool:
+    """Whether the workbook has a percent number format at all (then its cells are looked for)."""
     with zipfile.ZipFile(path) as archive:
-        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
-        rel_id = next(
-            (
-                el.get(f"{{{_NS['r']}}}id")
-                for el in workbook.iter(f"{{{_NS['m']}}}sheet")
-                if el.get("name") == sheet
-            ),
-            None,
-        )
-        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        target = next(
-            (
-                el.get("Target")
-                for el in rels.iter(f"{{{_NS['rel']}}}Relationship")
-                if el.get("Id") == rel_id
-            ),
-            None,
-        )
-        if target is None:
-            return []
-        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        ranges = []
+        return bool(_percent_styles(archive))
+
+
+def _scan_sheet(
+    path: str | Path, sheet: str, *, percent: bool
+) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int]]]:
+    """One streamed pass over a sheet's XML: merged ranges and (if asked) percent cells."""
+    with zipfile.ZipFile(path) as archive:
+        member = _sheet_member(archive, sheet)
+        if member is None:
+            return [], []
+        styles = _percent_styles(archive) if percent else set()
+        merge_tag, cell_tag = f"{{{_NS['m']}}}mergeCell", f"{{{_NS['m']}}}c"
+        ranges, cells = [], []
         with archive.open(member) as stream:
             for _, el in ET.iterparse(stream):
-                if el.tag == f"{{{_NS['m']}}}mergeCell" and ":" in (el.get("ref") or ""):
+                if el.tag == merge_tag and ":" in (el.get("ref") or ""):
                     first, last = el.get("ref").split(":")
                     ranges.append((*_cell_index(first), *_cell_index(last)))
+                elif (
+                    styles
+                    and el.tag == cell_tag
+                    and el.get("s") in styles
+                    and el.get("t", "n") == "n"
+                    and el.get("r")
+                ):
+                    cells.append(_cell_index(el.get("r")))
                 el.clear()
-    return ranges
+    return ranges, cells
 
 
 def fill_merged_cells(
@@ -442,6 +519,65 @@ def fill_merged_cells(
         filled = index.replace_strict(mapping, default=None, return_dtype=pl.String)
         out = out.with_columns(pl.coalesce(pl.col(name).cast(pl.String), filled).alias(name))
     return out
+
+
+def _percent_as_text(
+    frame: pl.DataFrame,
+    cells: list[tuple[int, int]],
+    spec: TableSpec,
+    columns: list[str],
+    header_row: int = 1,
+    headers: list[str] | None = None,
+) -> pl.DataFrame:
+    """Percent-formatted numbers of the ``columns`` as the text a person sees: 0.96 → ``96%``.
+
+    Only the contract's ``measure`` columns (年度指标值, 实际完成值) change; the
+    notation of :mod:`perfkit.targets_notation` then reads 96 with unit %.
+
+    Examples
+    --------
+    >>> from perfkit.contract import table_spec
+    >>> df = pl.DataFrame({"actual": ["0.96", "0.5"], "weight": ["0.5", "1"]})
+    >>> out = _percent_as_text(df, [(2, 1), (2, 2)], table_spec("indicators"), ["actual"])
+    >>> out.rows()
+    [('96%', '0.5'), ('0.5', '1')]
+    """
+    written = headers if headers is not None else frame.columns  # the headers as in the file
+    wanted = {
+        i: name
+        for i, (name, header) in enumerate(zip(frame.columns, written, strict=False))
+        if spec.alias_map.get(normalise_header(str(header))) in columns
+    }
+    by_column: dict[str, dict[int, str | None]] = {}
+    for row, col in cells:
+        index = row - header_row - 1
+        if col - 1 in wanted and 0 <= index < frame.height:
+            name = wanted[col - 1]
+            by_column.setdefault(name, {})[index] = _percent_text(frame[index, col - 1])
+    if not by_column:
+        return frame
+    position = pl.int_range(pl.len(), dtype=pl.Int64)
+    return frame.with_columns(
+        pl.coalesce(
+            position.replace_strict(mapping, default=None, return_dtype=pl.String),
+            pl.col(name).cast(pl.String),
+        ).alias(name)
+        for name, mapping in by_column.items()
+    )
+
+
+def _percent_text(value: object) -> str | None:
+    """``"0.955"`` → ``"95.5%"`` exactly (decimal arithmetic); text that is no number stays."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip()) * 100
+    except InvalidOperation:
+        return str(value)
+    text = format(number.normalize(), "f")
+    return f"{text}%"
 
 
 def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:

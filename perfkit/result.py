@@ -16,8 +16,8 @@ from perfkit.export import (
     write_csv,
     write_excel,
 )
-from perfkit.flags import FLAG_LABELS
-from perfkit.labels import RULE_LABELS
+from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
+from perfkit.labels import RULE_LABELS, column_label
 from perfkit.rules import RULE_FORMULAS
 from perfkit.systems import System
 
@@ -157,10 +157,23 @@ class ScoreResult:
             }
             sheets = {sheet_names[n]: t for n, t in for_people.items() if n not in left_out}
             if sheets:
-                write_excel(tmp / "scores.xlsx", sheets, notes=self._notes(left_out))
+                write_excel(
+                    tmp / "scores.xlsx",
+                    sheets,
+                    notes=self._notes(left_out),
+                    label=self._label,
+                    null_text={g.label: "不适用" for g in self.system.groups if g.from_data},
+                )
             if self.warnings:
                 write_csv(problems_frame(self.warnings), tmp / "warnings.csv")
         return WrittenOutputs(output.written, left_out)
+
+    def _label(self, column: str) -> str:
+        """Workbook headers: a group's points are ``预算执行率得分``, apart from the rate's
+        ``预算执行率（%）``."""
+        if column in {g.label for g in self.system.groups}:
+            return f"{column}得分"
+        return column_label(column)
 
     def _notes(self, left_out: dict[str, int]) -> dict[str, pl.DataFrame]:
         rules = pl.DataFrame(
@@ -170,7 +183,14 @@ class ScoreResult:
                 "说明": list(RULE_FORMULAS.values()),
             }
         )
-        flags = pl.DataFrame({"标记": list(FLAG_LABELS), "说明": list(FLAG_LABELS.values())})
+        severity = self.system.flags.severity
+        flags = pl.DataFrame(
+            {
+                "标记": list(FLAG_LABELS),
+                "说明": list(FLAG_LABELS.values()),
+                "风险等级": [SEVERITY_LABELS[severity[code]] for code in FLAG_LABELS],
+            }
+        )
         bands = pl.DataFrame(
             {
                 "等级": [b.grade for b in self.system.grades],
@@ -181,6 +201,15 @@ class ScoreResult:
             ("指标体系", f"{self.system.title}（{self.system.name}）"),
             ("舍入规则", "每项得分四舍五入保留两位小数，总分为各项得分之和，等级按总分确定"),
         ]
+        if self.system.kind == "indicators":
+            info += [
+                ("不适用", "项目未设该一级指标（如满意度指标的分值已按比例并入产出、效益指标）"),
+                (
+                    "风险等级与排序",
+                    "风险等级取项目所触发标记中最高的等级（见“风险标记”表）；风险排序在同一年度内"
+                    "先按风险等级从高到低，再按全年预算数从大到小",
+                ),
+            ]
         info += [
             (f"未放入工作簿：{name}", f"{rows} 行，超过表格上限，完整数据见 {name}.csv")
             for name, rows in left_out.items()

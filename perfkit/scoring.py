@@ -8,6 +8,9 @@ rounded item points to totals, grades them and raises the per-unit flags.
 
 from __future__ import annotations
 
+import unicodedata
+from decimal import Decimal
+
 import polars as pl
 
 from perfkit.contract import SOURCE_COLUMNS, text_key
@@ -23,7 +26,7 @@ from perfkit.fixedpoint import (
     ratio_cents,
     to_cents,
 )
-from perfkit.flags import unit_flags
+from perfkit.flags import add_risk_order, unit_flags
 from perfkit.grading import grade_expr
 from perfkit.readers import RawTable
 from perfkit.result import ScoreResult
@@ -55,6 +58,14 @@ def _lookup(
     """Look text up in ``mapping`` after NFKC, blank removal and case folding."""
     keys = {text_key(k): v for k, v in mapping.items()}
     return map_unique(frame, column, lambda v: keys.get(text_key(v)), dtype, where)
+
+
+def _above_zero(text: object) -> bool:
+    """True when a number's text is above 0 (``1e-9`` is, though fixed point reads it as 0)."""
+    try:
+        return Decimal(unicodedata.normalize("NFKC", str(text)).replace(",", "").strip()) > 0
+    except ArithmeticError:
+        return False
 
 
 def _qualitative_levels(system: System) -> tuple[QualitativeRule, dict[str, int]]:
@@ -99,7 +110,10 @@ def check_indicators(
         .sort(_KEY, maintain_order=True)  # units contiguous, file order within: see segments
     )
     accepted = "、".join(g.label for g in system.data_groups)
-    levels = " / ".join(lv.phrase for lv in qual_rule.levels)
+    levels = " / ".join(
+        lv.phrase + (f"（简写：{'、'.join(lv.aliases)}）" if lv.aliases else "")
+        for lv in qual_rule.levels
+    )
     quant = pl.col("_quant").fill_null(False)
     checks = [
         Check(
@@ -144,8 +158,8 @@ def check_indicators(
                 quant & not_a_number(ind, f"{col}_text", col),
                 col,
                 pl.format(
-                    "'{}' is not a number (a quantitative indicator needs a number; put the "
-                    "unit such as % in the unit column)",
+                    "'{}' is not a number (a quantitative indicator needs a number, written "
+                    "as 95, 95%, ≥95%, ≤100万元 or 不超过3天)",
                     text,
                 ),
             )
@@ -153,6 +167,9 @@ def check_indicators(
     if "weight" in ind.columns:
         w = pl.col("weight")
         given = unit_total(w.is_not_null(), _KEY) > 0
+        # a positive weight too small for fixed point (1e-9) reads as 0: say what was given
+        tiny = map_unique(ind, "_weight_text", _above_zero, pl.Boolean, where=w == 0)
+        tiny = tiny.fill_null(False)
         checks += [
             Check(
                 w.is_null() & given,
@@ -162,8 +179,18 @@ def check_indicators(
                     pl.col("unit_code"),
                 ),
             ),
-            Check(w <= 0, "weight", pl.format("weight {} must be above 0", fixed_text(w))),
-            Check(w % (SCALE // 100) != 0, "weight", "weight has more than two decimals"),
+            Check(
+                (w <= 0) & ~tiny,
+                "weight",
+                pl.format("weight {} must be above 0", pl.col("_weight_text").cast(pl.String)),
+            ),
+            Check(
+                (w % (SCALE // 100) != 0) | ((w == 0) & tiny),
+                "weight",
+                pl.format(
+                    "weight {} has more than two decimals", pl.col("_weight_text").cast(pl.String)
+                ),
+            ),
         ]
     problems_p = _project_checks(projects, p_raw, system)
     if "self_points" in ind.columns:
@@ -555,12 +582,15 @@ def _unit_table(
     proj: pl.DataFrame, ind: pl.DataFrame, system: System, exec_label: str
 ) -> pl.DataFrame:
     groups = system.data_groups
-    shown = list(groups)  # every group gets its column, 0 where a unit has no such indicator
+    # every group gets its column; empty (not applicable) where a unit has no such indicator,
+    # as when the 满意度指标 points were moved to 产出/效益
+    shown = list(groups)
     per_unit = ind.group_by(_KEY).agg(
         *[
             pl.col("points_cents").filter(pl.col("group_id") == g.id).sum().alias(g.label)
             for g in shown
         ],
+        *[(pl.col("group_id") == g.id).any().alias(f"_has_{g.id}") for g in shown],
         pl.col("points_cents").sum().alias("_ind_cents"),
         pl.col("weight_cents").sum().alias("_ind_max"),
         pl.col("over_completion").any().alias("_over"),
@@ -572,7 +602,7 @@ def _unit_table(
     total = pl.col("points_cents") + pl.sum_horizontal([pl.col(c) for c in labels])
     units = units.with_columns(total.alias("_total_cents"))
     units = units.with_columns(grade_expr(pl.col("_total_cents"), system))
-    units = unit_flags(units, system)
+    units = add_risk_order(unit_flags(units, system))
     use = {g: r.label for g, r in system.result_use.items()}
     b, e = pl.col("budget_full_year"), pl.col("executed")
     # Int128: executed 10⁹ over a budget of 0.000001 is a rate of 10¹⁷ %, beyond Int64 in cents
@@ -589,7 +619,10 @@ def _unit_table(
         fixed_to_float(e).alias("executed"),
         cents_to_float(rate_cents).alias("execution_rate"),
         cents_to_float(pl.col("points_cents")).alias(exec_label),
-        *[cents_to_float(pl.col(c)).alias(c) for c in labels],
+        *[
+            pl.when(pl.col(f"_has_{g.id}")).then(cents_to_float(pl.col(g.label))).alias(g.label)
+            for g in shown
+        ],
         cents_to_float(pl.col("_total_cents")).alias("total"),
         "grade",
     ]
@@ -614,6 +647,8 @@ def _unit_table(
         pl.col("grade").replace_strict(use, default=None).alias("result_use"),
         "flags",
         pl.col("^flag_.*$"),
+        "risk_level",
+        "risk_order",
         *[pl.col(c) for c in SOURCE_COLUMNS if c in units.columns],
     ]
     return units.select(cols)

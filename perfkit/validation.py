@@ -17,9 +17,17 @@ import polars as pl
 
 from perfkit.contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, TableSpec, table_spec, text_key
 from perfkit.errors import Problem, problem_order
-from perfkit.fixedpoint import LIMIT, SCALE, beyond_limit, map_unique, with_fixed_columns
+from perfkit.fixedpoint import (
+    LIMIT,
+    SCALE,
+    beyond_limit,
+    map_unique,
+    parse_fixed,
+    with_fixed_columns,
+)
 from perfkit.limits import quoted_expr
 from perfkit.readers import RawTable
+from perfkit.targets_notation import notation_columns
 
 __all__ = [
     "MAX_LISTED",
@@ -179,6 +187,9 @@ def check_table(
         elif col.kind == "direction":
             exprs.append(map_unique(frame, name, _direction_code, pl.String).alias(f"_{name}"))
     work = with_fixed_columns(frame, numbers).with_columns(exprs)
+    values = IndicatorValues.of(work, raw) if _has_indicator_values(spec, frame) else None
+    if values is not None:
+        work = values.frame
     checks: list[Check] = []
     for col in spec.columns:
         name = col.name
@@ -187,7 +198,10 @@ def check_table(
         source, parsed = pl.col(name), pl.col(f"_{name}")
         text = quoted_expr(source)
         if col.required:
-            checks.append(Check(source.is_null(), name, "missing value"))
+            blank = source.is_null()
+            if values is not None and name in values.blank_ok:
+                blank = blank & ~values.blank_ok[name]
+            checks.append(Check(blank, name, "missing value"))
         if col.kind in ("amount", "number", "measure"):
             big = pl.col(f"_{name}_big")
             checks.append(Check(big, name, pl.format(f"'{{}}' {_RANGE_TEXT[col.kind]}", text)))
@@ -225,7 +239,11 @@ def check_table(
                     pl.format(f"direction '{{}}' is not one of {accepted}", text),
                 )
             )
+    if values is not None:
+        checks += values.checks
     problems = list(raw.problems) + run_checks(work, raw, checks)
+    if values is not None:
+        problems += values.warnings(raw)
     final: list[pl.Expr] = [pl.col("_row")]
     for col in spec.columns:
         name = col.name
@@ -242,6 +260,8 @@ def check_table(
             final.append(
                 source if frame.schema[name] == pl.String else source.cast(pl.String).alias(name)
             )
+    if values is not None:
+        final = values.resolved(final)
     typed = work.select(final)
     problems += duplicate_key_problems(typed, raw, spec.key)
     return typed, sorted(problems, key=problem_order)
@@ -265,6 +285,209 @@ def not_a_number(frame: pl.DataFrame, text: str, value: str) -> pl.Expr:
     distinct = frame.select(pl.col(text).filter(failing).unique()).to_series()
     big = pl.DataFrame({"t": distinct}).filter(beyond_limit(pl.col("t"))).get_column("t")
     return failing & ~pl.col(text).is_in(big.implode()) if big.len() else failing
+
+
+#: Direction words of :func:`perfkit.targets_notation.parse_target` → direction codes.
+_NOTATION_CODES = {"正向": "positive", "反向": "reverse", "等于": "equal"}
+#: How many rows a summarising warning names.
+_ROWS_NAMED = 10
+#: Messages of the indicator value rules (for users, in Chinese).
+_MESSAGES = {
+    "contradiction": "年度指标值 '{}' 表示{}，与指标方向 '{}' 矛盾（改为一致，或把指标方向留空）",
+    "target_unit": "年度指标值 '{}' 的单位 '{}' 与计量单位 '{}' 不一致",
+    "actual_unit": "实际完成值 '{}' 的单位 '{}' 与{} '{}' 不一致",
+    "actual_direction": "实际完成值 '{}' 带有方向（{}）：实际完成值只写数值，可带单位，如 96%",
+    "blank_qualitative": (
+        "{n} 个定性指标的年度指标值为空（第 {rows}）：已接受，"
+        "定性指标按完成程度计分，不读取年度指标值"
+    ),
+}
+
+
+def _has_indicator_values(spec: TableSpec, frame: pl.DataFrame) -> bool:
+    """Tables with 指标方向 and 年度指标值: ``indicators`` and its variants."""
+    return spec.name == "indicators" and {"direction", "target"} <= set(frame.columns)
+
+
+def _split(
+    work: pl.DataFrame, column: str, where: pl.Expr, prefix: str, value: str
+) -> pl.DataFrame:
+    """Add the notation columns of ``column`` (``{prefix}direction``, ``number``, ``unit``)
+    and the resolved value ``{value}_r`` and text ``{column}_r``.
+
+    Nearly every table holds plain numbers only: then nothing is split, the
+    notation columns are nulls and the resolved columns the parsed ones, at
+    the cost of one pass over the mask.
+    """
+    if work.select(where.fill_null(False).any()).item():
+        number = pl.col(f"{prefix}number")
+        return work.with_columns(notation_columns(work, column, where, prefix=prefix)).with_columns(
+            pl.coalesce(pl.col(value), parse_fixed(number)).alias(f"{value}_r"),
+            pl.coalesce(number, pl.col(column)).alias(f"{column}_r"),
+        )
+    nulls = [pl.lit(None, pl.String).alias(prefix + f) for f in ("direction", "number", "unit")]
+    return work.with_columns(
+        *nulls, pl.col(value).alias(f"{value}_r"), pl.col(column).alias(f"{column}_r")
+    )
+
+
+def _any(frame: pl.DataFrame, expr: pl.Expr) -> bool:
+    return bool(frame.select(expr.is_not_null().any()).item())
+
+
+def _unit_key(expr: pl.Expr) -> pl.Expr:
+    """Units compared as text keys: ``％`` is ``%``, ``KM`` is ``km``, blanks do not count."""
+    return expr.cast(pl.String).str.normalize("NFKC").str.replace_all(r"\s+", "").str.to_lowercase()
+
+
+@dataclass
+class IndicatorValues:
+    """An indicators table's direction, target, actual and unit, with the notation resolved.
+
+    A quantitative target may carry its direction and unit (``≥95%``,
+    ``≤100万元``, ``不超过3天``; :mod:`perfkit.targets_notation`) and an
+    actual its unit (``96%``).  The symbol gives the direction when the
+    指标方向 column is blank and must agree with it when both are given; a
+    unit written in a value goes to the unit column and must agree with it
+    (and an actual's with the target's).  A qualitative indicator's target
+    is descriptive text that scoring never reads: it may be blank (one
+    warning per file).  Plain numbers are read exactly as before.
+
+    Attributes
+    ----------
+    frame : polars.DataFrame
+        The working frame with the resolved columns (``_dir_r``, ``_target_r``,
+        ``target_text_r``, ``_actual_r``, ``actual_text_r``, ``_unit_r``).
+    blank_ok : dict
+        Column → rows where a blank value is not a "missing value".
+    checks : list of Check
+        Contradictions between a value's notation and the other columns.
+
+    Examples
+    --------
+    >>> from perfkit.readers import read_table
+    >>> df = pl.DataFrame({"year": ["2024"] * 2, "unit_code": ["P1"] * 2,
+    ...                    "level1": ["产出指标", "效益指标"], "level2": ["数量", "效益"],
+    ...                    "name": ["甲", "乙"], "direction": [None, "定性"],
+    ...                    "target": ["≥95%", None], "actual": ["96%", "达成"]})
+    >>> typed, problems = check_table(read_table(df, "indicators"))
+    >>> typed.select("direction", "target_text", "actual_text", "unit").rows()
+    [('positive', '95', '96', '%'), ('qualitative', None, '达成', None)]
+    >>> [p.severity for p in problems]  # the blank qualitative target: one warning
+    ['warning']
+    """
+
+    frame: pl.DataFrame
+    blank_ok: dict[str, pl.Expr]
+    checks: list[Check]
+    has_unit_column: bool
+
+    @classmethod
+    def of(cls, work: pl.DataFrame, raw: RawTable) -> IndicatorValues:
+        """Resolve the notation of ``work`` (a frame being typed by :func:`check_table`)."""
+        given = pl.col("_direction")
+        written = pl.col("target_text")
+        may_be_quantitative = given.is_null() | (given != "qualitative")
+        split = written.is_not_null() & pl.col("_target").is_null() & may_be_quantitative
+        work = _split(work, "target_text", split, "_t_", "_target")
+        symbol = pl.col("_t_direction").replace_strict(
+            _NOTATION_CODES, default=None, return_dtype=pl.String
+        )
+        work = work.with_columns(symbol.alias("_t_sym")).with_columns(
+            pl.coalesce(given, pl.col("_t_sym")).alias("_dir_r")
+        )
+        has_unit = "unit" in work.columns
+        stated = pl.col("unit").cast(pl.String) if has_unit else pl.lit(None, pl.String)
+        t_unit = pl.col("_t_unit")
+        checks = [
+            Check(
+                given.is_not_null() & pl.col("_t_sym").is_not_null() & (given != pl.col("_t_sym")),
+                "target",
+                pl.format(
+                    _MESSAGES["contradiction"], written, pl.col("_t_direction"), pl.col("direction")
+                ),
+            )
+        ]
+        if has_unit and _any(work, t_unit):  # units are compared only where values carry one
+            checks.append(
+                Check(
+                    stated.is_not_null()
+                    & t_unit.is_not_null()
+                    & (_unit_key(stated) != _unit_key(t_unit)),
+                    "target",
+                    pl.format(_MESSAGES["target_unit"], written, t_unit, stated),
+                )
+            )
+        units = [stated, t_unit]
+        if "actual" in work.columns:
+            quantitative = pl.col("_dir_r").is_not_null() & (pl.col("_dir_r") != "qualitative")
+            actual = pl.col("actual_text")
+            split = actual.is_not_null() & pl.col("_actual").is_null() & quantitative
+            work = _split(work, "actual_text", split, "_a_", "_actual")
+            a_unit, expected = pl.col("_a_unit"), pl.coalesce(stated, t_unit)
+            source = pl.when(stated.is_not_null()).then(pl.lit("计量单位"))
+            if _any(work, a_unit):
+                checks.append(
+                    Check(
+                        a_unit.is_not_null()
+                        & expected.is_not_null()
+                        & (_unit_key(a_unit) != _unit_key(expected)),
+                        "actual",
+                        pl.format(
+                            _MESSAGES["actual_unit"],
+                            actual,
+                            a_unit,
+                            source.otherwise(pl.lit("年度指标值的单位")),
+                            expected,
+                        ),
+                    )
+                )
+            checks.append(
+                Check(
+                    pl.col("_a_direction").is_in(list(_NOTATION_CODES)),
+                    "actual",
+                    pl.format(_MESSAGES["actual_direction"], actual, pl.col("_a_direction")),
+                )
+            )
+            units.append(a_unit)
+        split_units = [u for u in units[1:] if _any(work, u)]
+        resolved_unit = pl.coalesce(units[:1] + split_units) if split_units else units[0]
+        work = work.with_columns(resolved_unit.alias("_unit_r"))
+        blank_ok = {
+            "direction": pl.col("_t_sym").is_not_null(),
+            "target": (pl.col("_dir_r") == "qualitative").fill_null(False),
+        }
+        return cls(work, blank_ok, checks, has_unit)
+
+    def warnings(self, raw: RawTable) -> list[Problem]:
+        """One warning per file for the qualitative indicators with a blank target."""
+        blank = self.frame.filter(
+            pl.col("target").is_null() & (pl.col("_dir_r") == "qualitative")
+        ).get_column("_row")
+        if blank.len() == 0:
+            return []
+        rows = "、".join(str(r) for r in blank.head(_ROWS_NAMED).to_list())
+        rows += " 行等" if blank.len() > _ROWS_NAMED else " 行"
+        message = _MESSAGES["blank_qualitative"].format(n=blank.len(), rows=rows)
+        return [Problem(raw.source, None, raw.header("target"), message, "warning")]
+
+    def resolved(self, final: list[pl.Expr]) -> list[pl.Expr]:
+        """``check_table``'s output columns with the resolved values in place."""
+        swap = {
+            "direction": "_dir_r",
+            "target": "_target_r",
+            "target_text": "target_text_r",
+            "actual": "_actual_r",
+            "actual_text": "actual_text_r",
+            "unit": "_unit_r",
+        }
+        out = [
+            pl.col(swap[name]).alias(name) if name in swap else expr
+            for expr, name in ((e, e.meta.output_name()) for e in final)
+        ]
+        if not self.has_unit_column and self.frame.get_column("_unit_r").is_not_null().any():
+            out.append(pl.col("_unit_r").alias("unit"))  # units written in the values
+        return out
 
 
 def duplicate_key_problems(typed: pl.DataFrame, raw: RawTable, key: Iterable[str]) -> list[Problem]:

@@ -29,7 +29,7 @@ import struct
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +54,10 @@ MAX_TAG_BYTES = 1024**2
 #: Bytes of the workbook's own small parts (workbook.xml, its relationships).
 MAX_PART_BYTES = 64 * 1024**2
 _CHUNK = 16 * 1024**2
+#: The workbook's parts that readers parse whole: each at most MAX_PART_BYTES.
+_PARTS = frozenset(
+    {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
+)
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -204,8 +208,15 @@ def _too_big(size: int) -> str:
     )
 
 
-def _inflate(archive: zipfile.ZipFile, raw, info: zipfile.ZipInfo, budget: int) -> Iterator[bytes]:
+def _inflate(
+    archive: zipfile.ZipFile,
+    raw,
+    info: zipfile.ZipInfo,
+    budget: int,
+    too_big: Callable[[int], str] | None = None,
+) -> Iterator[bytes]:
     """The member's bytes, inflated from the raw data; refuses beyond ``budget`` bytes."""
+    too_big = too_big or _too_big
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         # other methods (rare): zipfile reads them, bounded by the declared size
         try:
@@ -217,7 +228,7 @@ def _inflate(archive: zipfile.ZipFile, raw, info: zipfile.ZipInfo, budget: int) 
             while chunk := stream.read(_CHUNK):
                 total += len(chunk)
                 if total > budget:
-                    raise _Refused(_too_big(total))
+                    raise _Refused(too_big(total))
                 yield chunk
         return
     raw.seek(info.header_offset)
@@ -242,7 +253,7 @@ def _inflate(archive: zipfile.ZipFile, raw, info: zipfile.ZipInfo, budget: int) 
         if inflater is None:
             total += len(data)
             if total > budget:
-                raise _Refused(_too_big(total))
+                raise _Refused(too_big(total))
             yield data
             continue
         while data:
@@ -253,7 +264,7 @@ def _inflate(archive: zipfile.ZipFile, raw, info: zipfile.ZipInfo, budget: int) 
             data = inflater.unconsumed_tail
             total += len(out)
             if total > budget:
-                raise _Refused(_too_big(total))
+                raise _Refused(too_big(total))
             if out:
                 yield out
             if inflater.eof:
@@ -302,7 +313,14 @@ def _scan_member(
     carry = b""
     merges: list[tuple[int, int, int, int]] = []
     plain = True  # every cell is <c r="…"> (as Excel, LibreOffice, WPS and openpyxl write)
-    for chunk in _inflate(archive, raw, info, MAX_UNPACKED_BYTES - used):
+    budget, too_big = MAX_UNPACKED_BYTES - used, None
+    if info.filename in _PARTS:  # parsed whole (ElementTree) by the readers: keep them small
+
+        def too_big(n: int) -> str:
+            return f"its part {info.filename} unpacks to more than {MAX_PART_BYTES // 1024**2} MiB"
+
+        budget = min(budget, MAX_PART_BYTES)
+    for chunk in _inflate(archive, raw, info, budget, too_big):
         size += len(chunk)
         if extent is None:
             continue

@@ -2,15 +2,22 @@
 
 Independent of perfkit's own writer, so that import is tested against forms
 perfkit did not make: header offsets, merged 一级/二级 cells, labels with
-full-width characters, extra blanks and colons, percent-formatted cells.
+full-width characters, extra blanks and colons, percent-formatted cells, a
+label and its value in one cell (``项目名称：城乡低保资金``, ``主管部门 : 民政局``,
+``自评等级：优``, ``总分：98.02``), and formulas saved without a computed value
+(openpyxl never calculates: what a program, not Excel, leaves behind).
 """
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import openpyxl
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
 INDICATORS = [
@@ -52,6 +59,10 @@ class FormSpec:
     col_offset: int = 0
     fullwidth: bool = False
     merge_levels: bool = True
+    # label and value in one cell: 项目名称：…, 主管部门 : …, 项目编码:…, 总分：…, 自评等级： …
+    inline: bool = False
+    # cell (as on a form without offsets, e.g. "H20") → formula written instead of the value
+    formulas: dict = field(default_factory=dict)
 
 
 def _label(text: str, spec: FormSpec) -> str:
@@ -78,16 +89,24 @@ def write_form(ws: Worksheet, spec: FormSpec) -> None:
 
     put(0, 0, "项目支出绩效自评表", (0, 8))
     put(1, 0, spec.year, (1, 8))
-    put(2, 0, _label("项目名称", spec))
-    put(2, 1, spec.project, (2, 8))
-    put(3, 0, _label("主管部门", spec))
-    put(3, 1, spec.dept, (3, 3))
-    put(3, 4, _label("实施单位", spec))
-    put(3, 5, spec.unit, (3, 8))
+    if spec.inline:  # each colon as forms write it: full-width, half-width, blanks around
+        put(2, 0, f"项目名称：{spec.project}", (2, 8))
+        put(3, 0, f"主管部门 : {spec.dept}", (3, 3))
+        put(3, 4, f"实施单位：{spec.unit}", (3, 8))
+    else:
+        put(2, 0, _label("项目名称", spec))
+        put(2, 1, spec.project, (2, 8))
+        put(3, 0, _label("主管部门", spec))
+        put(3, 1, spec.dept, (3, 3))
+        put(3, 4, _label("实施单位", spec))
+        put(3, 5, spec.unit, (3, 8))
     r = 4
     if spec.code is not None:
-        put(r, 0, "项目编码")
-        put(r, 1, spec.code, (r, 8))
+        if spec.inline:
+            put(r, 0, f"项目编码:{spec.code}", (r, 8))
+        else:
+            put(r, 0, "项目编码")
+            put(r, 1, spec.code, (r, 8))
         r += 1
     put(r, 0, "项目资金（万元）", (r + 4, 0))
     put(r, 1, None, (r, 2))
@@ -138,12 +157,20 @@ def write_form(ws: Worksheet, spec: FormSpec) -> None:
                         )
                     start = i
     total = first + n
-    put(total, 0, "总分", (total, 5))
-    put(total, 6, spec.total_weight)
-    put(total, 7, spec.total_points)
-    if spec.grade is not None:
-        put(total + 1, 0, "自评等级")
-        put(total + 1, 1, spec.grade, (total + 1, 8))
+    if spec.inline:
+        put(total, 0, f"总分：{spec.total_points}", (total, 8))
+        if spec.grade is not None:
+            put(total + 1, 0, f"自评等级： {spec.grade}", (total + 1, 8))
+    else:
+        put(total, 0, "总分", (total, 5))
+        put(total, 6, spec.total_weight)
+        put(total, 7, spec.total_points)
+        if spec.grade is not None:
+            put(total + 1, 0, "自评等级")
+            put(total + 1, 1, spec.grade, (total + 1, 8))
+    for ref, formula in spec.formulas.items():
+        row, col = coordinate_to_tuple(ref)
+        ws.cell(row + ro, col + co, formula)  # a formula, never calculated
 
 
 def save_forms(path: Path, specs: dict[str, FormSpec]) -> Path:
@@ -153,4 +180,31 @@ def save_forms(path: Path, specs: dict[str, FormSpec]) -> Path:
     for name, spec in specs.items():
         write_form(workbook.create_sheet(name), spec)
     workbook.save(path)
+    return path
+
+
+def store_results(path: Path, results: dict[str, dict[str, object]]) -> Path:
+    """Give formula cells the computed value Excel stores when it saves (sheet → cell → value).
+
+    openpyxl writes ``<f>…</f><v />`` (no value); Excel writes ``<f>…</f><v>98.02</v>``,
+    and ``t="str"`` for a text result.
+    """
+    names = openpyxl.load_workbook(path).sheetnames
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    for sheet, cells in results.items():
+        part = f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+        xml = parts[part].decode()
+        for ref, value in cells.items():
+
+            def fill(match: re.Match, ref: str = ref, value: object = value) -> str:
+                attrs = match.group(1) + (' t="str"' if isinstance(value, str) else "")
+                return f'<c r="{ref}"{attrs}>{match.group(2)}<v>{escape(str(value))}</v>'
+
+            xml, n = re.subn(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v ?/>', fill, xml)
+            assert n == 1, f"no formula without a value at {sheet}!{ref}"
+        parts[part] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
     return path

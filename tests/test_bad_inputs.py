@@ -176,6 +176,44 @@ CASES = [
         indicators=MANY_I,
     ),
 ]
+EVERY_P = "every_kind_projects.csv"
+EVERY_I = "every_kind_indicators.csv"
+#: One row for each kind of problem the data contract names (and that the two tables can
+#: carry): every one must be listed in one run, located by file, row and column.
+EVERY_KIND = Case(
+    "every_kind",
+    (
+        (EVERY_P, 3, "executed", "negative amount -5"),
+        (EVERY_P, 4, "budget_full_year", "'abc' is not a number"),
+        (EVERY_P, 5, "project_code", "duplicate key"),
+        (EVERY_P, 6, "project_name", "missing value"),
+        (EVERY_P, 7, "self_grade", "self-grade '甲' is not one of"),
+        (EVERY_P, 8, "project_code", "project P006 has no indicators"),
+        (EVERY_P, 9, "self_score", "self-score 120 is outside 0–100"),
+        (EVERY_I, 2, "actual", "'九成' is not a number"),
+        (EVERY_I, 3, "self_points", "entered score 25 is above its maximum"),
+        (EVERY_I, 4, "actual", "is not one of the three levels"),
+        (EVERY_I, 5, "target", "missing value"),
+        (EVERY_I, 6, "direction", "direction '上升' is not one of"),
+        (EVERY_I, 7, "level1", "一级指标 '满意指标' is not one of"),
+        (EVERY_I, 8, "target", "target -5 must not be negative"),
+        (EVERY_I, 10, "name", "duplicate key"),
+        (EVERY_I, 14, "weight", "weight 0 must be above 0"),
+        (EVERY_I, 16, "weight", "add up to 95, not 90"),
+        (EVERY_I, 19, "weight", "weight missing while other indicators"),
+        (EVERY_I, 20, "unit_code", "no project P009"),
+        (EVERY_I, 21, "year", "year must be a whole number like 2024, not '二〇二四'"),
+        (EVERY_I, 22, "level2", "missing value"),
+        # notations in the target and actual columns (issue 13): contradictions name both
+        (EVERY_I, 23, "target", "年度指标值 '≥95%' 表示正向，与指标方向 '反向' 矛盾"),
+        (EVERY_I, 24, "target", "年度指标值 '95%' 的单位 '%' 与计量单位 '人次' 不一致"),
+        (EVERY_I, 25, "actual", "实际完成值 '≥96%' 带有方向（正向）"),
+    ),
+    projects=EVERY_P,
+    indicators=EVERY_I,
+)
+CASES.append(EVERY_KIND)
+
 PARAMS = [
     pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.bug, strict=True)] if c.bug else [])
     for c in CASES
@@ -327,6 +365,59 @@ def test_many_problems_are_all_reported_at_once(tmp_path: Path) -> None:
     report = perfkit.validate(CORPUS / MANY_P, CORPUS / MANY_I)
     assert len(report.errors) == 9
     assert {p.file for p in report.errors} == {MANY_P, MANY_I}
+
+
+def test_every_kind_of_problem_is_listed_in_one_run() -> None:
+    # the case above is checked like every case (CLI score/validate, the API): here, that
+    # it does carry one of each kind of problem, and that a missing column in one table
+    # still leaves the other table's problems listed
+    kinds = {
+        "missing value",
+        "is not a number",
+        "negative",
+        "duplicate key",
+        "add up to",
+        "is not one of the three levels",
+        "above its maximum",
+        "is not one of",
+        "no project",
+        "has no indicators",
+        "weight missing",
+        "must be above 0",
+        "year must be",
+        "outside 0–100",
+        "矛盾",
+        "不一致",
+        "带有方向",
+    }
+    fragments = [fragment for *_, fragment in EVERY_KIND.problems]
+    assert {k for k in kinds if any(k in f for f in fragments)} == kinds
+    located = [(f, r, c) for f, r, c, _ in EVERY_KIND.problems]
+    assert len(set(located)) == len(located)  # one problem per cell: none hides another
+
+    lines = (CORPUS / EVERY_P).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    drop = header.index("executed")
+    cut = [",".join(v for i, v in enumerate(line.split(",")) if i != drop) for line in lines]
+    with_missing_column = perfkit.validate(_write(cut, "every_kind_projects.csv"), CORPUS / EVERY_I)
+    found = {(p.file, p.row, p.column) for p in with_missing_column.errors}
+    assert (EVERY_P, None, "executed") in found
+    contract_level = {  # checked on the indicators table alone (no projects needed)
+        (EVERY_I, 5, "target"),
+        (EVERY_I, 6, "direction"),
+        (EVERY_I, 10, "name"),
+        (EVERY_I, 21, "year"),
+        (EVERY_I, 22, "level2"),
+    }
+    assert contract_level <= found
+
+
+def _write(lines: list[str], name: str) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 # ---------------------------------------------------------------- all at once, located

@@ -61,6 +61,8 @@ def first_run(tmp_path_factory: pytest.TempPathFactory, data_dir: Path):
     tmp = tmp_path_factory.mktemp("batch")
     path = schedule_file(tmp, data_dir, ["D01", "D02", "D03"])
     result = CliRunner().invoke(main, ["run", str(path), "--quiet"])
+    for name in ("manifest.json", "index.html"):  # as the first run wrote them: reruns rewrite
+        shutil.copy(tmp / "out" / name, tmp / f"first-{name}")
     return tmp, path, result
 
 
@@ -89,8 +91,7 @@ def test_one_broken_department_never_stops_the_others(first_run) -> None:
 
 def test_manifest_and_index(first_run, data_dir: Path) -> None:
     tmp, _, _ = first_run
-    out = tmp / "out"
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp / "first-manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"] == {"total": 3, "ok": 2, "skipped": 0, "failed": 1}
     runs = {r["name"]: r for r in manifest["runs"]}
     assert runs["2024-D01"]["parameters"] == {
@@ -102,7 +103,7 @@ def test_manifest_and_index(first_run, data_dir: Path) -> None:
     assert runs["2024-D01"]["perfkit_version"] and runs["2024-D01"]["notebook_sha256"]
     assert "duration_s" in runs["2024-D01"]
     assert manifest["notebook_version"] == "1.0"
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = (tmp / "first-index.html").read_text(encoding="utf-8")
     assert index.count("<tr class=") == 3
     assert 'href="2024-D01/report.html"' in index and "教育局" in index
     assert "失败" in index and "InputError" in index
@@ -126,8 +127,14 @@ def test_force_redoes_everything(tmp_path: Path) -> None:
     path = schedule_file(tmp_path, ROOT / "data" / "sample", ["D05"])
     assert CliRunner().invoke(main, ["run", str(path), "-q", "-w", "1"]).exit_code == 0
     first = json.loads((tmp_path / "out" / "2024-D05" / "run.json").read_text(encoding="utf-8"))
+    report = tmp_path / "out" / "2024-D05" / "report.html"
+    report.write_text("stale", encoding="utf-8")  # kept by a resume, replaced by a redo
+    resumed = CliRunner().invoke(main, ["run", str(path), "-q", "-w", "1"])
+    assert "0 written, 1 up to date" in resumed.output
+    assert report.read_text(encoding="utf-8") == "stale"
     result = CliRunner().invoke(main, ["run", str(path), "-q", "-w", "1", "--force"])
     assert result.exit_code == 0 and "1 written, 0 up to date" in result.output
+    assert "交通运输局（D05）" in report.read_text(encoding="utf-8")  # a real report again
     again = json.loads((tmp_path / "out" / "2024-D05" / "run.json").read_text(encoding="utf-8"))
     assert again["started"] >= first["started"]
     assert again["summary"] == first["summary"]
@@ -159,7 +166,7 @@ def test_an_interrupted_run_leaves_no_report_that_looks_complete(
         run_schedule(path, workers=1)
     out = tmp_path / "out"
     assert not (out / "2024-D07").exists()
-    assert not list(out.glob(".partial-*"))
+    assert not [p for p in out.iterdir() if ".partial" in p.name]
     monkeypatch.undo()
     result = run_schedule(path, workers=1)
     assert result.ok == 1 and (out / "2024-D07" / "report.html").is_file()
@@ -173,12 +180,11 @@ def test_leftovers_of_a_killed_run_are_cleared(tmp_path: Path) -> None:
     (out / "2024-D08").mkdir()  # a folder without run.json is not a complete report
     (out / "2024-D08" / "report.html").write_text("stale")
     result = run_schedule(path, workers=1)
-    assert result.ok == 1 and not list(out.glob(".partial-*"))
+    assert result.ok == 1 and not [p for p in out.iterdir() if ".partial" in p.name]
     assert (out / "2024-D08" / "report.html").read_text(encoding="utf-8") != "stale"
 
 
 def test_dask_executor_gives_identical_reports(tmp_path: Path) -> None:
-    pytest.importorskip("distributed")
     path = schedule_file(tmp_path, ROOT / "data" / "sample", ["D09", "D10"])
     local = run_schedule(path, output_dir=tmp_path / "local", workers=2)
     dask = run_schedule(path, output_dir=tmp_path / "dask", workers=2, executor="dask")
@@ -190,6 +196,38 @@ def test_dask_executor_gives_identical_reports(tmp_path: Path) -> None:
             ).read_bytes(), f"{name}/{file}"
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["executor"] == "dask"
+
+
+def test_cli_runs_on_dask(tmp_path: Path) -> None:
+    path = schedule_file(tmp_path, ROOT / "data" / "sample", ["D13"])
+    out = tmp_path / "dask-cli"
+    result = CliRunner().invoke(
+        main, ["run", str(path), "--executor", "dask", "-w", "1", "-q", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 report(s): 1 written, 0 up to date, 0 failed" in result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["executor"], manifest["workers"], manifest["scheduler"]) == ("dask", 1, None)
+    assert manifest["runs"][0]["status"] == "ok"
+    assert "（D13）" in (out / "2024-D13" / "report.html").read_text(encoding="utf-8")
+    usage = CliRunner().invoke(main, ["run", str(path), "--scheduler", "tcp://127.0.0.1:9"])
+    assert usage.exit_code == 2 and "--scheduler needs --executor dask" in usage.output
+
+
+def test_an_unreachable_dask_scheduler_is_a_clean_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on once closed
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    path = schedule_file(tmp_path, ROOT / "data" / "sample", ["D13"])
+    args = ["run", str(path), "--executor", "dask", "--scheduler", address, "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert f"cannot reach the Dask scheduler {address}" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert not (tmp_path / "out" / "2024-D13").exists()
 
 
 def test_matrix_all_expands_every_department_of_the_year() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +14,7 @@ from polars.testing import assert_frame_equal
 
 import perfkit
 from perfkit.cli import main
+from tests.by_hand import read_rows, score_by_hand
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -22,11 +24,6 @@ VALID_I = CORPUS / "valid_indicators.csv"
 SEED_ASSESSMENT = HERE / "data" / "seed001_assessment.csv"
 SAMPLE = ROOT / "data" / "sample"
 BOM = b"\xef\xbb\xbf"
-
-needs_sample = pytest.mark.skipif(
-    not (SAMPLE / "projects.csv").exists(),
-    reason="data/sample/projects.csv not generated yet (perfkit sample-data --out data/sample)",
-)
 
 
 def run(*args: str) -> Result:
@@ -189,14 +186,16 @@ def test_formula_like_names_are_neutralised_in_csv(formula_run: Path) -> None:
     assert names == NEUTRALISED
 
 
-def test_formula_like_names_are_neutralised_in_xlsx(formula_run: Path) -> None:
+def test_formula_like_names_are_text_cells_in_xlsx(formula_run: Path) -> None:
     workbook = openpyxl.load_workbook(formula_run / "scores.xlsx")
     sheet = workbook["单位得分"]
     headers = [c.value for c in sheet[1]]
     code, name = headers.index("单位编码") + 1, headers.index("名称") + 1
     cells = {sheet.cell(r, code).value: sheet.cell(r, name) for r in range(2, sheet.max_row + 1)}
-    assert {k: c.value for k, c in cells.items()} == NEUTRALISED
+    # the names as they are, in text cells with Excel's quote prefix (no apostrophe added)
+    assert {k: c.value for k, c in cells.items()} == FORMULA_NAMES
     assert {c.data_type for c in cells.values()} == {"s"}  # text, never a formula
+    assert all(c.quotePrefix for c in cells.values())
 
 
 def test_in_memory_result_keeps_the_names(formula_run: Path) -> None:
@@ -242,7 +241,6 @@ def test_score_assessments(tmp_path: Path) -> None:
     assert (out / "scores.xlsx").exists()
 
 
-@needs_sample
 def test_demo_writes_every_year_and_system(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     result = ok(run("demo", "--data", SAMPLE, "--out", out))
@@ -259,6 +257,36 @@ def test_demo_writes_every_year_and_system(tmp_path: Path) -> None:
             assert units.height > 0
             assert units.get_column("year").unique().to_list() == [year]
             assert any(line.startswith(f"{year} {system}:") for line in lines)
+    # what the files say, against values worked out from the CSV rows
+    by_hand = score_by_hand(SAMPLE)
+    assessments = read_rows(SAMPLE / "assessments.csv")
+    for year in (2022, 2023, 2024):
+        projects = read_rows(out / str(year) / "project-self-eval" / "unit_scores.csv")
+        assert {(r["unit_code"], Decimal(r["total"]), r["grade"]) for r in projects} == {
+            (p.code, p.total, p.grade) for (y, _), p in by_hand.items() if y == year
+        }
+        folder = out / str(year) / "dept-overall"
+        departments = {
+            r["dept_code"] for r in read_rows(SAMPLE / "departments.csv") if r["year"] == str(year)
+        }
+        units = {r["unit_code"]: Decimal(r["total"]) for r in read_rows(folder / "unit_scores.csv")}
+        assert set(units) == departments
+        items = read_rows(folder / "item_scores.csv")
+        assert len(items) == sum(r["year"] == str(year) for r in assessments)
+        sums: dict[str, Decimal] = {}
+        for item in items:
+            source = assessments[int(item["source_row"]) - 2]  # row 1 is the header
+            assert (source["year"], source["unit_code"], source["item"]) == (
+                str(year),
+                item["unit_code"],
+                item["item_id"],
+            )
+            if item["rule"] == "entered":  # the evaluator's score, as entered
+                assert Decimal(item["points"]) == Decimal(source["score"])
+            sums[item["unit_code"]] = sums.get(item["unit_code"], Decimal(0)) + Decimal(
+                item["points"]
+            )
+        assert sums == units
 
 
 @pytest.mark.parametrize("system", ["no-such-system", "missing/file.yaml"])

@@ -228,8 +228,11 @@ def test_a_rerun_replaces_the_files(compared: tuple[Path, Result], tmp_path: Pat
     out = tmp_path / "out"
     assert run("compare", "--data", SAMPLE, "--out", out).exit_code == 0
     first = (out / "budget_suggestions.csv").read_bytes()
+    (out / "budget_suggestions.csv").write_text("stale", encoding="utf-8")
+    (out / "notes.txt").write_text("the user's own file", encoding="utf-8")
     assert run("compare", "--data", SAMPLE, "--out", out).exit_code == 0
-    assert (out / "budget_suggestions.csv").read_bytes() == first  # deterministic
+    assert (out / "budget_suggestions.csv").read_bytes() == first  # rewritten, deterministic
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "the user's own file"  # not ours
 
 
 def test_problems_of_every_file_are_listed_at_once(tmp_path: Path) -> None:

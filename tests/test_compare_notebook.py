@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
+
+from tests.by_hand import half_up, read_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "cross_year_comparison.ipynb"
@@ -84,6 +87,38 @@ def test_runs_for_the_region_with_other_thresholds(tmp_path: Path) -> None:
     text = _texts(nb)
     assert "output_dir 为空：未写文件" in text
     assert "年度：[2023, 2024]" in text
+    # the thresholds reached the analysis: the counts are those worked out by hand at 50 %,
+    # which differ from those at the policy's 60 %
+    low, idle = _chronic_by_hand(Decimal(50))
+    assert (low, idle) == (12, 8) and _chronic_by_hand(Decimal(60)) == (15, 8)
+    assert f"低效项目 {low} 个，闲置项目 {idle} 个" in text
+    assert "低于 50% 连续 2 年" in text and "高于 15% 为超过控制线" in text
+
+
+def _chronic_by_hand(threshold: Decimal) -> tuple[int, int]:
+    """Low-efficiency and idle projects of 2023–2024 (two years: a run is both years).
+
+    Idle: budget > 0 and nothing spent in both years, carry-over received in 2024.
+    Low: the execution rate (half-up to 0.01 %) below ``threshold`` in both years,
+    unless the project is idle (an idle year is not also counted as low).
+    """
+    years: dict[str, dict[int, dict[str, str]]] = {}
+    for row in read_rows(SAMPLE / "projects.csv"):
+        if row["year"] in ("2023", "2024"):
+            years.setdefault(row["project_code"], {})[int(row["year"])] = row
+    low = idle = 0
+    for rows in years.values():
+        if len(rows) < 2:
+            continue
+        budget = [Decimal(rows[y]["budget_full_year"]) for y in (2023, 2024)]
+        spent = [Decimal(rows[y]["executed"]) for y in (2023, 2024)]
+        is_idle = all(b > 0 and e == 0 for b, e in zip(budget, spent, strict=True))
+        is_idle = is_idle and Decimal(rows[2024]["carryover"] or 0) > 0
+        rates = [half_up(e * 100 / b) if b else None for b, e in zip(budget, spent, strict=True)]
+        is_low = all(r is not None and r < threshold for r in rates)
+        idle += is_idle
+        low += is_low and not is_idle
+    return low, idle
 
 
 @pytest.mark.parametrize(

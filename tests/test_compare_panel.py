@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
 import polars as pl
 import pytest
 
 import perfkit
 import perfkit.compare as cmp
 from perfkit.errors import InputError, PerfkitError
+from tests.by_hand import score_by_hand
 from tests.compare_builders import scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,15 +39,18 @@ def test_every_project_year_is_in_the_panel(sample: cmp.Panel, projects_csv: pl.
     assert got == expected
 
 
-def test_scores_match_perfkit_score(sample: cmp.Panel) -> None:
-    scored = perfkit.score(SAMPLE / "projects.csv", SAMPLE / "indicators.csv").units
-    joined = sample.units.join(scored, on=["year", "unit_code"], suffix="_s")
-    assert joined.height == sample.frame.height
-    assert (joined["total"] == joined["total_s"]).all()
-    assert (joined["grade"] == joined["grade_s"]).all()
-    assert (
-        joined["execution_rate"].fill_null(-1) == joined["execution_rate_s"].fill_null(-1)
-    ).all()
+def test_scores_match_the_hand_computation(sample: cmp.Panel) -> None:
+    """Every unit-year's total, grade and execution rate, worked out row by row with decimal."""
+    by_hand = score_by_hand(SAMPLE)
+    assert len(by_hand) == sample.frame.height
+    got = {
+        (year, code): (Decimal(str(total)), grade, None if rate is None else Decimal(str(rate)))
+        for year, code, total, grade, rate in sample.units.select(
+            "year", "unit_code", "total", "grade", "execution_rate"
+        ).iter_rows()
+    }
+    expected = {k: (p.total, p.grade, p.execution_rate) for k, p in by_hand.items()}
+    assert got == expected
 
 
 def test_renamed_department_keeps_one_history(sample: cmp.Panel) -> None:
@@ -144,31 +148,34 @@ def test_data_folder_lacking_tables(tmp_path: Path) -> None:
     assert "indicators not found" in str(info.value)
 
 
-def test_pandas_in_pandas_out() -> None:
+def test_the_kind_of_frame_given_comes_back(df_module) -> None:
     frame = scores(
         (2022, "P1", "D1", "91", "100", "100", "0"),
         (2023, "P1", "D1", "75", "100", "50", "0"),
         (2023, "P2", "D1", "85", "100", "80", "0"),
-    ).to_pandas()
-    p = cmp.panel(frame)
-    assert p.from_pandas
-    assert isinstance(p.units, pd.DataFrame)
-    assert isinstance(p.missing, pd.DataFrame)
+    )
+    p = cmp.panel(df_module.make(frame))
+    assert p.from_pandas == (df_module.name == "pandas")
     t = cmp.transitions(p)
-    assert isinstance(t.matrix, pd.DataFrame)
-    assert isinstance(t.improved, pd.DataFrame)
-    assert isinstance(cmp.trends(p).departments, pd.DataFrame)
-    assert isinstance(cmp.chronic(p).projects, pd.DataFrame)
     s = cmp.budget_suggestions(p)
-    assert isinstance(s.projects, pd.DataFrame)
-    assert isinstance(s.totals, pd.DataFrame)
-    assert p.missing["unit_code"].tolist() == ["P2"]
-
-
-def test_polars_in_polars_out() -> None:
-    p = cmp.panel(scores((2022, "P1", "D1", "91", "100", "100", "0")))
-    assert isinstance(p.units, pl.DataFrame)
-    assert p.units.get_column("grade").to_list() == ["优"]
+    for table in (
+        p.units,
+        p.missing,
+        t.matrix,
+        t.improved,
+        cmp.trends(p).departments,
+        cmp.chronic(p).projects,
+        s.projects,
+        s.totals,
+    ):
+        assert isinstance(table, df_module.DataFrame)
+    units = df_module.to_polars(p.units).sort("year", "unit_code")
+    assert units.select("year", "unit_code", "grade").rows() == [
+        (2022, "P1", "优"),
+        (2023, "P1", "中"),
+        (2023, "P2", "良"),
+    ]
+    assert df_module.to_polars(p.missing).get_column("unit_code").to_list() == ["P2"]
 
 
 def test_scores_problems_name_row_and_column() -> None:
@@ -333,18 +340,18 @@ def test_departments_merged_into_one_cannot_be_followed() -> None:
         cmp.panel(frame, departments=deps)
 
 
-def test_contract_tables_as_pandas_give_pandas() -> None:
-    projects = pd.read_csv(SAMPLE / "projects.csv", dtype=str)
-    indicators = pd.read_csv(SAMPLE / "indicators.csv", dtype=str)
-    departments = pd.read_csv(SAMPLE / "departments.csv", dtype=str)
-    p = cmp.panel(
-        projects=projects, indicators=indicators, departments=departments, years=[2023, 2024]
-    )
-    assert p.from_pandas and isinstance(p.units, pd.DataFrame)
+def test_contract_tables_as_frames(df_module) -> None:
+    tables = {
+        name: df_module.read_csv_text(SAMPLE / f"{name}.csv")
+        for name in ("projects", "indicators", "departments")
+    }
+    p = cmp.panel(**tables, years=[2023, 2024])
+    assert p.from_pandas == (df_module.name == "pandas")
+    assert isinstance(p.units, df_module.DataFrame)
     reference = cmp.panel(SAMPLE, years="2023-2024")
     assert p.frame.select("year", "unit_code", "dept_code", "total_cents").equals(
         reference.frame.select("year", "unit_code", "dept_code", "total_cents")
     )
     chronic = cmp.chronic(p).low_efficiency
-    assert isinstance(chronic, pd.DataFrame)
-    assert "P2020-D12-006" in set(chronic["unit_code"])
+    assert isinstance(chronic, df_module.DataFrame)
+    assert "P2020-D12-006" in set(df_module.to_polars(chronic).get_column("unit_code"))

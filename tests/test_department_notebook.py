@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import nbformat
@@ -13,9 +14,11 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from perfkit.evaluation import evaluate_department
+from tests.by_hand import grade_of, half_up, score_by_hand
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "department_evaluation.ipynb"
+SAMPLE = ROOT / "data" / "sample"
 
 
 def execute(tmp_path: Path, **parameters: object) -> nbformat.NotebookNode:
@@ -65,6 +68,13 @@ def test_department_report_shows_what_the_evaluation_computed(tmp_path: Path) ->
     assert len(rows) - 1 == ev.projects.height
     totals = sorted(r[rows[0].index("总分")] for r in rows[1:])
     assert totals == sorted(ev.projects.get_column("total").to_list())
+    # and what it shows is right: the figures worked out by hand from the CSV rows
+    by_hand = [p for p in score_by_hand(SAMPLE, 2023).values() if p.dept_code == "D04"]
+    score = half_up(sum(p.total * p.budget for p in by_hand) / sum(p.budget for p in by_hand))
+    assert f"项目加权平均分{score}，等级为“{grade_of(score)}”" in text
+    assert summary["score"] == float(score) and summary["grade"] == grade_of(score)
+    code, total = rows[0].index("单位编码"), rows[0].index("总分")
+    assert {r[code]: Decimal(str(r[total])) for r in rows[1:]} == {p.code: p.total for p in by_hand}
 
 
 def test_parameters_are_documented() -> None:

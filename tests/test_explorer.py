@@ -252,7 +252,7 @@ def test_export_writes_the_selection_with_formulas_neutralised(tmp_path: Path) -
     assert "名称" in headers and "总分" in headers and "_rank" not in headers
     assert sheet.max_row - 1 == ex.selected.height
     names = [row[headers.index("名称")] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "'" + hostile in names and hostile not in names
+    assert hostile in names and "'" + hostile not in names  # a text cell, not an apostrophe
     codes = {row[headers.index("单位编码")] for row in sheet.iter_rows(min_row=2, values_only=True)}
     items = book["指标得分"]
     item_headers = [c.value for c in items[1]]

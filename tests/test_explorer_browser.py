@@ -9,21 +9,14 @@ saying why, when Chromium or Playwright is missing (`.ci/run` installs both).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from perfkit.explorer import explorer_data
+from tests.dashboard_server import running_dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -37,7 +30,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_SECONDS = 120
 RENDER_MS = 180_000
 
 
@@ -54,58 +46,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`perfkit dashboard` serving the sample data; yields its URL and export folder."""
-    tmp = tmp_path_factory.mktemp("dashboard")
-    port = _free_port()
-    log = (tmp / "voila.log").open("w")
-    command = [
-        sys.executable,
-        "-m",
-        "perfkit.cli",
-        "dashboard",
-        "--data",
-        str(ROOT / "data" / "sample"),
-        "--port",
-        str(port),
-        "--no-browser",
-        "--export-dir",
-        str(tmp / "exports"),
-    ]
-    server = subprocess.Popen(
-        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"perfkit dashboard exited: {(tmp / 'voila.log').read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"Voila did not answer in {STARTUP_SECONDS} s")
-                time.sleep(0.5)
-        yield url, tmp / "exports"
-    finally:
-        # the server, Voila and its kernels share the session we started: stop them all
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        log.close()
+    with running_dashboard(tmp_path_factory.mktemp("dashboard")) as server:
+        yield server.url, server.exports
 
 
 def _count(text: str) -> int:

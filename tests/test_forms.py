@@ -10,6 +10,7 @@ spaced labels, formula-like text), a real ``.xls`` converted by LibreOffice
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +24,7 @@ from polars.testing import assert_frame_equal
 import perfkit
 from perfkit.cli import main
 from perfkit.forms.targets import Target, parse_target
-from tests.form_builder import INDICATORS, FormSpec, save_forms
+from tests.form_builder import INDICATORS, FormSpec, save_forms, store_results
 
 HERE = Path(__file__).resolve().parent
 FORMS = HERE / "data" / "forms"
@@ -266,6 +267,122 @@ def test_hostile_names_are_neutralised_in_csv_but_kept_in_parquet(tmp_path: Path
     assert parquet.get_column("project_name").to_list() == HOSTILE
 
 
+# ---------------------------------------------------------------- label and value in one cell
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("项目名称：城乡低保提标补助", ("项目名称", "城乡低保提标补助")),
+        ("主管部门:民政局", ("主管部门", "民政局")),
+        (" 主管部门 : 民政局 ", ("主管部门", "民政局")),
+        ("自评等级： 良", ("自评等级", "良")),
+        ("总分：89.50", ("总分", "89.50")),
+        ("项 目 名 称﹕城乡低保：提标", ("项目名称", "城乡低保：提标")),  # first colon only
+        ("项目名称：", None),  # a label alone: its value is in the next cell
+        ("城乡低保", None),
+    ],
+)
+def test_split_label(text: str, expected: tuple[str, str] | None) -> None:
+    from perfkit.forms.grid import split_label
+
+    assert split_label(text) == expected
+
+
+def test_label_and_value_in_one_cell_read_like_neighbouring_cells(tmp_path: Path) -> None:
+    (tmp_path / "two").mkdir()
+    (tmp_path / "one").mkdir()
+    two = save_forms(tmp_path / "two" / "f.xlsx", {"S": FormSpec(code="P-1")})
+    one = save_forms(tmp_path / "one" / "f.xlsx", {"S": FormSpec(code="P-1", inline=True)})
+    a, b = perfkit.read_forms(two), perfkit.read_forms(one)
+    assert a.ok and b.ok and not b.problems, [str(p) for p in b.problems]
+    assert_frame_equal(a.projects, b.projects)
+    assert_frame_equal(a.indicators, b.indicators)
+    assert b.projects.select(
+        "project_code", "project_name", "dept_name", "self_score", "self_grade"
+    ).row(0) == ("P-1", "城乡低保资金", "民政局", "98.02", "优")
+    cells = b.detail.select("project_name_cell", "dept_name_cell", "total_points_cell").row(0)
+    assert cells == ("A3", "A4", "A21")
+    assert b.detail.get_column("self_grade_cell").to_list() == ["A22"]
+    assert perfkit.check_forms(one).findings.height == 0
+
+
+def test_an_empty_field_next_to_a_label_and_value_cell_stays_empty() -> None:
+    from perfkit.forms.grid import Grid
+    from perfkit.forms.project_form import locate_project_form
+
+    grid = Grid([["项目名称", None, "主管部门：民政局"], ["实施单位", "城乡：社会救助科"]])
+    fields = locate_project_form(grid, "f.xlsx", "S").fields
+    assert "project_name" not in fields  # not "主管部门：民政局"
+    assert fields["dept_name"] == ("民政局", "C1")
+    assert fields["implementing_unit"] == ("城乡：社会救助科", "B2")  # a value with a colon
+
+
+def test_a_grade_written_with_its_label_is_checked_against_the_total(tmp_path: Path) -> None:
+    path = save_forms(tmp_path / "f.xlsx", {"S": FormSpec(inline=True, grade="良")})
+    findings = perfkit.check_forms(path).findings
+    assert findings.select("address", "check", "stated", "recomputed").rows() == [
+        ("f.xlsx!S!A21", "等级按总分确定", "良", "优"),
+        ("f.xlsx!S!A21", "复算等级", "良", "优"),
+    ]
+
+
+# ---------------------------------------------------------------- formulas without a value
+
+FORMULAS = {"B3": '="城乡"&"低保"&"资金"', "H14": "=G14", "H20": "=SUM(H13:H19)"}
+
+
+def test_formulas_without_a_computed_value_are_reported_with_their_text(tmp_path: Path) -> None:
+    path = save_forms(
+        tmp_path / "f.xlsx", {"ok": FormSpec(code="P-1"), "S": FormSpec(formulas=FORMULAS)}
+    )
+    expected = [
+        f"f.xlsx!S!{cell}: 公式 '{formula}' 没有计算值（请在 Excel 中重新计算并保存）"
+        for cell, formula in FORMULAS.items()
+    ]
+    for engine in ("auto", "openpyxl"):
+        found = perfkit.read_forms(path, engine=engine)
+        assert [str(p) for p in found.problems] == expected  # not "项目名称 is empty"
+        assert found.forms.select("sheet", "status").rows() == [
+            ("ok", "imported"),
+            ("S", "not imported: errors"),
+        ]
+    out = tmp_path / "problems.csv"
+    result = run("check-forms", path, "--out", out)
+    assert result.exit_code == 1
+    rows = text_csv(out).select("cell", "message").rows()
+    assert rows == [(c, e.split(": ", 1)[1]) for c, e in zip(FORMULAS, expected, strict=True)]
+
+
+def test_formulas_with_a_computed_value_are_read_as_their_value(tmp_path: Path) -> None:
+    path = save_forms(tmp_path / "f.xlsx", {"S": FormSpec(formulas=FORMULAS)})
+    store_results(path, {"S": {"B3": "城乡低保资金", "H14": 10, "H20": 98.02}})
+    found = perfkit.read_forms(path)
+    assert found.ok and not found.problems, [str(p) for p in found.problems]
+    assert found.projects.select("project_name", "self_score").row(0) == ("城乡低保资金", "98.02")
+    assert found.indicators.get_column("self_points")[1] == "10"
+
+
+def test_a_shared_formula_is_reported_with_its_own_text(tmp_path: Path) -> None:
+    import zipfile
+
+    from perfkit.forms.workbook import uncached_formulas
+
+    path = save_forms(tmp_path / "f.xlsx", {"S": FormSpec(formulas={"H13": "=G13", "H14": "=G14"})})
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    # Excel writes a filled-down formula once, the cells below refer to it
+    xml = xml.replace("<f>G13</f>", '<f t="shared" ref="H13:H14" si="0">G13</f>')
+    xml = xml.replace("<f>G14</f>", '<f t="shared" si="0"/>')
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert uncached_formulas(path) == {"S": {(12, 7): "=G13", (13, 7): "=G14"}}
+    assert [p.cell for p in perfkit.read_forms(path).errors] == ["H13", "H14"]
+
+
 # ---------------------------------------------------------------- check
 
 
@@ -440,20 +557,20 @@ def test_export_writes_the_official_layout_for_printing(exported) -> None:
     ]
     assert ws["D13"].font.name == "宋体" and ws["D13"].border.left.style == "thin"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # one page wide: fitToWidth 1 is the file format's default, which xlsxwriter leaves out
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
-def test_export_neutralises_formula_like_names(exported) -> None:
+def test_export_keeps_formula_like_names_as_text(exported) -> None:
+    # text cells with Excel's quote prefix: shown and read back as written, never run
     forms = exported[1]
     workbook = openpyxl.load_workbook(forms / "2023-民政局-民政局.xlsx")
     names = [workbook[f"H{i}"]["B3"] for i in range(4)]
-    assert [c.value for c in names] == [
-        "'" + HOSTILE[0],
-        "'" + HOSTILE[1],
-        "'" + HOSTILE[2],
-        "'-2+3",
-    ]
+    assert [c.value for c in names] == HOSTILE
     assert {c.data_type for c in names} == {"s"}
+    assert all(c.quotePrefix for c in names)
+    assert not workbook["P-002"]["B3"].quotePrefix
 
 
 def test_export_round_trips_through_import(exported) -> None:
@@ -485,16 +602,194 @@ def test_libreoffice_accepts_every_exported_workbook(exported, tmp_path: Path) -
     back = perfkit.read_forms(converted)
     assert back.ok, [str(p) for p in back.problems]
     units = pl.read_csv(scored / "unit_scores.csv", infer_schema=False)
-    assert back.projects.select("project_name", "self_score", "self_grade").rows() == [
-        (n if not n.startswith(("=", "+", "@", "-")) else "'" + n, t, g)
-        for n, t, g in units.select("unit_name", "total", "grade").iter_rows()
+    # formula-like names come back as written: the quote prefix is not part of the value
+    assert back.projects.get_column("project_name").to_list() == [
+        "城乡低保资金",
+        "养老服务补贴",
+        *HOSTILE,
     ]
+    assert back.projects.select("self_score", "self_grade").rows() == list(
+        units.select("total", "grade").iter_rows()
+    )
     items = pl.read_csv(scored / "item_scores.csv", infer_schema=False)
     points = items.filter(pl.col("rule") != "execution_rate").get_column("points")
     assert (
         back.indicators.get_column("self_points").cast(pl.Float64).to_list()
         == points.cast(pl.Float64).to_list()
     )
+
+
+# ---------------------------------------------------------------- exact exports of the sample
+
+SAMPLE = HERE.parent / "data" / "sample"
+ROUND_TRIP_NAMES = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "'=kept", "'plain"]
+
+
+@pytest.fixture(scope="module")
+def sample_export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """data/sample 2024 → perfkit score → perfkit export-forms --by department (nothing else)."""
+    base = tmp_path_factory.mktemp("sample_export")
+    for table in ("projects", "indicators"):
+        frame = pl.read_csv(SAMPLE / f"{table}.csv", infer_schema=False)
+        frame.filter(pl.col("year") == "2024").write_csv(base / f"{table}.csv")
+    scored, forms = base / "scored", base / "forms"
+    r = run("score", "-p", base / "projects.csv", "-i", base / "indicators.csv", "-o", scored)
+    assert r.exit_code == 0, r.output
+    r = run("export-forms", "--scores", scored, "--out", forms, "-p", base / "projects.csv")
+    assert r.exit_code == 0, r.output
+    return {"base": base, "scored": scored, "forms": forms}
+
+
+def _numbers_in_xml(folder: Path) -> list[str]:
+    import zipfile
+
+    values = []
+    for book in sorted(folder.glob("*.xlsx")):
+        with zipfile.ZipFile(book) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/sheet"):
+                    xml = archive.read(name).decode()
+                    for attrs, value in re.findall(r"<c ([^>]*)><v>([^<]*)</v>", xml):
+                        if not re.search(r'\bt="(s|str|inlineStr|e|b)"', attrs):  # numbers only
+                            values.append(value)
+    return values
+
+
+def test_sample_export_writes_exact_decimals(sample_export: dict[str, Path]) -> None:
+    from decimal import Decimal
+
+    numbers = _numbers_in_xml(sample_export["forms"])
+    assert len(numbers) > 602 * 10
+    # each <v> is the shortest text of its double: 0.734, never 0.7340000000000001
+    assert [v for v in numbers if Decimal(v) != Decimal(repr(float(v)))] == []
+    # the 执行率 cell is the exact fraction of the scores' rate, and 上年结转资金 the carryover
+    units = pl.read_csv(sample_export["scored"] / "unit_scores.csv", infer_schema=False)
+    rates = dict(units.select("unit_code", "execution_rate").iter_rows())
+    projects = pl.read_csv(sample_export["base"] / "projects.csv", infer_schema=False)
+    carry = dict(projects.select("project_code", "carryover").iter_rows())
+    seen = 0
+    for book in sorted(sample_export["forms"].glob("*.xlsx")):
+        for ws in openpyxl.load_workbook(book).worksheets:
+            code = ws["G3"].value
+            rate, carried = ws["H6"].value, ws["E8"].value
+            if rates[code] is None:  # full-year budget 0: no rate
+                assert rate is None, code
+            else:
+                assert Decimal(repr(rate)) == Decimal(rates[code]) / 100, code
+            assert Decimal(repr(carried)) == Decimal(carry[code]), code
+            seen += 1
+    assert seen == projects.height == 602
+
+
+def test_sample_export_checks_with_zero_findings(sample_export: dict[str, Path]) -> None:
+    out = sample_export["base"] / "check.csv"
+    result = run("check-forms", sample_export["forms"], "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "602 form(s) checked: 0 error(s), 0 warning(s)" in result.output
+    assert text_csv(out).height == 0
+
+
+def test_sample_export_imports_the_original_names_and_numbers(
+    sample_export: dict[str, Path],
+) -> None:
+    from decimal import Decimal
+    from unicodedata import normalize
+
+    def exact(frame: pl.DataFrame, *columns: str) -> list[tuple]:
+        return [
+            tuple(Decimal(v) if c in columns and v is not None else v for c, v in row.items())
+            for row in frame.iter_rows(named=True)
+        ]
+
+    found = perfkit.read_forms(sample_export["forms"])
+    assert found.ok and not found.problems, [str(p) for p in found.problems[:5]]
+    money = ("budget_initial", "budget_full_year", "executed", "carryover")
+    keys = ["year", "project_code", "project_name", "dept_code", "dept_name", *money]
+    original = pl.read_csv(sample_export["base"] / "projects.csv", infer_schema=False)
+    back = found.projects.sort("project_code")
+    assert exact(back.select(keys), *money) == exact(
+        original.sort("project_code").select(keys), *money
+    )
+    units = read_scores_csv(sample_export["scored"], "unit_scores").sort("unit_code")
+    assert exact(back.select("self_score", "self_grade"), "self_score") == exact(
+        units.select("total", "grade"), "total"
+    )
+    # indicators: the original rows, in their order within each project; 分值 and 得分 are the
+    # ones scoring used (an original blank 分值 is the engine's equal split)
+    ind = pl.read_csv(sample_export["base"] / "indicators.csv", infer_schema=False)
+    items = read_scores_csv(sample_export["scored"], "item_scores").filter(
+        pl.col("rule") != "execution_rate"
+    )
+    cols = ["unit_code", "level1", "level2", "name", "direction", "unit"]
+
+    def ordered(frame: pl.DataFrame) -> pl.DataFrame:
+        quant = pl.col("direction") != "定性"
+        number = {
+            c: pl.when(quant).then(pl.col(c).cast(pl.Decimal(38, 6))) for c in ("target", "actual")
+        }
+        text = {c: pl.when(quant).then(None).otherwise(pl.col(c)) for c in ("target", "actual")}
+        return frame.with_columns(
+            *[e.alias(f"_{c}") for c, e in number.items()],
+            *[e.alias(c) for c, e in text.items()],
+            # the target splitter reads units NFKC-normalised: 台（套） is 台(套)
+            pl.col("unit").map_elements(lambda u: normalize("NFKC", u), pl.String),
+            pl.int_range(pl.len()).over("unit_code").alias("_n"),
+        ).sort("unit_code", "_n")
+
+    got, want = ordered(found.indicators), ordered(ind)
+    shown = [*cols, "target", "actual", "_target", "_actual"]
+    assert got.select(shown).rows() == want.select(shown).rows()
+    scored = items.with_columns(pl.int_range(pl.len()).over("unit_code").alias("_n"))
+    joined = got.join(scored, on=["unit_code", "_n"], suffix="_scored")
+    assert joined.height == ind.height
+    for mine, theirs in (("weight", "weight_scored"), ("self_points", "points")):
+        as_decimal = [pl.col(c).cast(pl.Decimal(38, 6)) for c in (mine, theirs)]
+        assert joined.filter(as_decimal[0] != as_decimal[1]).height == 0, mine
+
+
+def read_scores_csv(folder: Path, name: str) -> pl.DataFrame:
+    return pl.read_csv(folder / f"{name}.csv", infer_schema=False)
+
+
+def test_formula_like_names_round_trip_without_another_program(tmp_path: Path) -> None:
+    projects = pl.read_csv(HERE / "bad_inputs" / "valid_projects.csv", infer_schema=False)
+    indicators = pl.read_csv(HERE / "bad_inputs" / "valid_indicators.csv", infer_schema=False)
+    base = projects.row(0, named=True)
+    rows = [
+        {**base, "project_code": f"N{i}", "project_name": name}
+        for i, name in enumerate(ROUND_TRIP_NAMES)
+    ]
+    projects = pl.DataFrame(rows, schema=projects.schema)
+    first = indicators.filter(pl.col("unit_code") == base["project_code"])
+    indicators = pl.concat(
+        [first.with_columns(pl.lit(f"N{i}").alias("unit_code")) for i in range(len(rows))]
+    ).with_columns(pl.lit(ROUND_TRIP_NAMES[0]).alias("reason"))
+    scored, forms = tmp_path / "scored", tmp_path / "forms"
+    perfkit.score(projects, indicators).write(scored)  # CSV: the names carry their '
+    assert run("export-forms", "--scores", scored, "--out", forms).exit_code == 0
+    back = perfkit.read_forms(forms)
+    assert back.ok, [str(p) for p in back.problems]
+    assert back.projects.get_column("project_name").to_list() == ROUND_TRIP_NAMES
+    assert set(back.indicators.get_column("reason")) == {ROUND_TRIP_NAMES[0]}
+    book = openpyxl.load_workbook(next(forms.glob("*.xlsx")))
+    cells = [book[f"N{i}"]["B3"] for i in range(len(rows))]
+    assert [c.quotePrefix for c in cells] == [True, True, True, True, False, False]
+    assert {c.data_type for c in cells} == {"s"}  # text, never a formula
+
+
+def test_export_says_when_the_projects_table_cannot_give_the_carryover(
+    exported, tmp_path: Path
+) -> None:
+    scored = exported[0]
+    no_column = HERE / "bad_inputs" / "valid_projects.csv"
+    for projects, message in (
+        (no_column, "valid_projects.csv：项目表没有“上年结转”(carryover) 列"),
+        (SAMPLE / "projects.csv", "projects.csv：评分结果中的项目（年度 + 项目编码）都不在"),
+    ):
+        out = tmp_path / "forms"
+        result = run("export-forms", "--scores", scored, "--out", out, "-p", projects)
+        assert result.exit_code == 1 and message in result.output, result.output
+        assert "Traceback" not in result.output and not out.exists()
 
 
 def test_export_refuses_scores_of_an_assessment_system(tmp_path: Path) -> None:

@@ -180,22 +180,22 @@ def test_merged_cells_are_filled_and_score() -> None:
 # ---------------------------------------------------------------- frames
 
 
-def test_pandas_and_polars_frames_give_identical_outputs() -> None:
-    polars_result = perfkit.score(_text_frame(VALID_P), _text_frame(VALID_I))
-    pandas_result = perfkit.score(
-        _text_frame(VALID_P).to_pandas(), _text_frame(VALID_I).to_pandas()
-    )
-    assert_frame_equal(polars_result.units, pandas_result.units)
-    assert_frame_equal(polars_result.items, pandas_result.items)
-    # pandas with its own dtypes (int64 years, float64 weights with NaN)
-    typed = perfkit.score(pd.read_csv(VALID_P), pd.read_csv(VALID_I))
-    assert_frame_equal(typed.units, polars_result.units)
-    assert_frame_equal(typed.items, polars_result.items)
-    assert pandas_result.from_pandas and not polars_result.from_pandas
-    units, items = pandas_result.to_pandas()
+def test_frames_give_the_outputs_of_the_files(df_module, reference) -> None:
+    """Text frames and frames with the library's own dtypes score as the files do."""
+    text = perfkit.score(df_module.read_csv_text(VALID_P), df_module.read_csv_text(VALID_I))
+    typed = perfkit.score(df_module.read_csv_typed(VALID_P), df_module.read_csv_typed(VALID_I))
+    for result in (text, typed):
+        assert_frame_equal(result.units, reference.units)
+        # a frame's rows are numbered from 1; a file's from its header line
+        assert_frame_equal(
+            result.items,
+            reference.items.with_columns(pl.col("source_row") - 1),
+        )
+        assert result.from_pandas == (df_module.name == "pandas")
+    units, items = text.to_pandas()
     assert isinstance(units, pd.DataFrame) and isinstance(items, pd.DataFrame)
     assert units["total"].tolist() == [97.67, 92.5]
-    assert len(items) == polars_result.items.height
+    assert len(items) == reference.items.height
 
 
 def test_frames_score_like_files(reference) -> None:
@@ -307,4 +307,16 @@ def test_indicator_row_numbers_in_xlsx(tmp_path: Path) -> None:
     report = perfkit.validate(VALID_P, path)
     assert [(p.file, p.row, p.column) for p in report.errors] == [
         ("indicators.xlsx", 8, "direction")
+    ]
+
+
+def test_problems_in_frames_name_their_rows(df_module) -> None:
+    """Every problem of the files, at the same data row of the frames (counted from 1)."""
+    p, i = CORPUS / "many_problems_projects.csv", CORPUS / "many_problems_indicators.csv"
+    files = perfkit.validate(p, i).problems
+    frames = perfkit.validate(df_module.read_csv_text(p), df_module.read_csv_text(i)).problems
+    names = {p.name: "<projects>", i.name: "<indicators>"}
+    assert len(frames) == len(files) == 9
+    assert [(x.file, x.row, x.column) for x in frames] == [
+        (names[x.file], x.row - 1, x.column) for x in files
     ]

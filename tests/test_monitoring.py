@@ -8,8 +8,11 @@ so that binary floating point gets them wrong (``1 / 3 ÷ 5/12 × 100`` is
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-import pandas as pd
 import polars as pl
 import pytest
 
@@ -405,22 +408,47 @@ def test_year_end_validation_still_requires_executed() -> None:
 # ---------------------------------------------------------------- pandas in, pandas out
 
 
-def test_pandas_in_pandas_out() -> None:
+def test_the_kind_of_frame_given_comes_back(df_module) -> None:
     targets, progress = indicator_tables(INDICATOR_ROWS[:3])
+    make = df_module.make
     r = perfkit.monitor(
-        projects(100).to_pandas(), spending(7, 60).to_pandas(), progress.to_pandas(),
-        indicators=targets.to_pandas(),
-    )  # fmt: skip
+        make(projects(100)), make(spending(7, 60)), make(progress), indicators=make(targets)
+    )
     for frame in (r.alerts, r.indicator_alerts, r.departments, r.region, r.review):
-        assert isinstance(frame, pd.DataFrame)
-    assert r.alerts["execution_alert"].tolist() == ["green"]
-    polars_result = perfkit.monitor(projects(100), spending(7, 60))
-    assert isinstance(polars_result.alerts, pl.DataFrame)
+        assert isinstance(frame, df_module.DataFrame)
+    assert df_module.to_polars(r.alerts).get_column("execution_alert").to_list() == ["green"]
+    reference = perfkit.monitor(projects(100), spending(7, 60), progress, indicators=targets)
+    assert r.alerts_pl.equals(reference.alerts_pl)
+    assert r.indicator_alerts_pl.equals(reference.indicator_alerts_pl)
 
 
-def test_deterministic() -> None:
-    targets, progress = indicator_tables()
-    runs = [perfkit.monitor(projects(100), spending(7, 60), progress, indicators=targets)]
-    runs.append(perfkit.monitor(projects(100), spending(7, 60), progress, indicators=targets))
-    assert runs[0].alerts_pl.equals(runs[1].alerts_pl)
-    assert runs[0].indicator_alerts_pl.equals(runs[1].indicator_alerts_pl)
+_MONITOR_SAMPLE = """
+import sys
+from pathlib import Path
+
+import perfkit
+
+sample, out = Path(sys.argv[1]), Path(sys.argv[2])
+r = perfkit.monitor(
+    sample / "projects.csv", sample / "monitoring.csv", sample / "indicator_progress.csv",
+    indicators=sample / "indicators.csv", month=8,
+)
+for name in ("alerts_pl", "indicator_alerts_pl", "departments_pl", "region_pl"):
+    getattr(r, name).write_parquet(out / f"{name}.parquet")
+"""
+
+
+def test_deterministic(tmp_path: Path) -> None:
+    """The sample's August run here equals a run in another process on one polars thread."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    env = {**os.environ, "POLARS_MAX_THREADS": "1"}
+    args = [sys.executable, "-c", _MONITOR_SAMPLE, str(sample), str(tmp_path)]
+    subprocess.run(args, env=env, check=True, capture_output=True)
+    here = perfkit.monitor(
+        sample / "projects.csv", sample / "monitoring.csv", sample / "indicator_progress.csv",
+        indicators=sample / "indicators.csv", month=8,
+    )  # fmt: skip
+    assert here.alerts_pl.height == 602 and here.indicator_alerts_pl.height > 4000
+    for name in ("alerts_pl", "indicator_alerts_pl", "departments_pl", "region_pl"):
+        theirs = pl.read_parquet(tmp_path / f"{name}.parquet")
+        assert getattr(here, name).equals(theirs), name

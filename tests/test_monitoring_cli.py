@@ -33,10 +33,6 @@ FILES = [
 ]
 FILLS = {"红": "FFD32F2F", "黄": "FFFBC02D", "绿": "FF388E3C", "蓝": "FF1976D2"}
 
-needs_sample = pytest.mark.skipif(
-    not (SAMPLE / "monitoring.csv").exists(), reason="data/sample not generated (perfkit sample)"
-)
-
 
 def run(*args: object) -> Result:
     return CliRunner().invoke(main, ["monitor", *[str(a) for a in args]])
@@ -69,7 +65,6 @@ def august(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
 # ---------------------------------------------------------------- files
 
 
-@needs_sample
 def test_writes_every_file_and_prints_the_region_sentence(august) -> None:
     out, result = august
     assert sorted(p.name for p in out.iterdir()) == FILES
@@ -81,7 +76,6 @@ def test_writes_every_file_and_prints_the_region_sentence(august) -> None:
     assert not [p for p in out.parent.iterdir() if ".partial" in p.name]
 
 
-@needs_sample
 def test_alerts_csv(august) -> None:
     out, _ = august
     alerts = read_csv(out / "alerts.csv")
@@ -104,7 +98,6 @@ def test_alerts_csv(august) -> None:
     assert alerts["execution_alert"].to_list() == result.alerts_pl["execution_alert"].to_list()
 
 
-@needs_sample
 def test_indicator_alerts_and_summaries(august) -> None:
     out, _ = august
     ind = read_csv(out / "indicator_alerts.csv")
@@ -128,7 +121,6 @@ def test_indicator_alerts_and_summaries(august) -> None:
     )
 
 
-@needs_sample
 def test_workbook_has_chinese_coloured_alerts(august) -> None:
     out, _ = august
     book = openpyxl.load_workbook(out / "monitoring.xlsx")
@@ -158,7 +150,6 @@ def test_workbook_has_chinese_coloured_alerts(august) -> None:
     assert any("恰为60为黄、恰为80为绿" in str(v) for v in rules)
 
 
-@needs_sample
 def test_department_and_as_of(tmp_path) -> None:
     out = tmp_path / "d27"
     result = run(*sample_args("--as-of", "2024-08-31", "--dept", "D27", "--out", out))

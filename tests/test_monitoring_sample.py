@@ -53,10 +53,6 @@ IDLE = [
 ]  # fmt: skip
 BUDGET_ZERO_2024 = ["P2019-D34-001", "P2023-D12-007"]
 
-pytestmark = pytest.mark.skipif(
-    not (SAMPLE / "monitoring.csv").exists(), reason="data/sample not generated (perfkit sample)"
-)
-
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

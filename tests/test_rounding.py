@@ -148,10 +148,6 @@ def test_total_is_the_exact_sum_of_many_rounded_items() -> None:
     assert round(unit["total"] * 100) == sum(round(p * 100) for p in items)
 
 
-@pytest.mark.skipif(
-    not (SAMPLE / "projects.csv").is_file(),
-    reason="data/sample/projects.csv does not exist (generate it with `perfkit sample-data`)",
-)
 def test_sample_totals_are_sums_of_rounded_items() -> None:
     result = perfkit.score(SAMPLE / "projects.csv", SAMPLE / "indicators.csv")
     cents = (pl.col("points") * 100).round(0).cast(pl.Int64)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -186,7 +188,9 @@ def test_pps_inclusion_frequencies_match_the_stated_probabilities(method) -> Non
     m, runs = 5, 2000
     hits = np.zeros(len(values))
     first = method(money, eligible, m, np.random.default_rng(0))
-    pi = first.probability.to_numpy()
+    stated = first.probability.to_numpy()
+    pi = np.array([float(p) for p in _pps_probabilities(values, m, cells=method is cell_draw)])
+    assert np.allclose(stated, pi, rtol=0, atol=1e-12), list(zip(stated, pi, strict=True))
     for seed in range(runs):
         drawn = method(money, eligible, m, np.random.default_rng(seed))
         hits += drawn.hits.to_numpy() > 0
@@ -195,7 +199,42 @@ def test_pps_inclusion_frequencies_match_the_stated_probabilities(method) -> Non
     freq = hits / runs
     se = np.sqrt(pi * (1 - pi) / runs)
     assert np.all(np.abs(freq - pi) <= 4 * se + 1e-9), list(zip(freq, pi, strict=True))
-    assert abs(pi.sum() - (m if method is systematic_draw else pi.sum())) < 1e-9
+
+
+def test_pps_probability_of_a_unit_above_the_interval_is_capped_at_one() -> None:
+    money = pl.Series([10 * SCALE, 20 * SCALE, 30 * SCALE, 400 * SCALE], dtype=pl.Int128)
+    drawn = systematic_draw(money, pl.Series([True] * 4), 2, np.random.default_rng(3))
+    expected = [float(p) for p in _pps_probabilities([10, 20, 30, 400], 2, cells=False)]
+    assert expected == [20 / 460, 40 / 460, 60 / 460, 1.0]
+    assert np.allclose(drawn.probability.to_numpy(), expected, rtol=0, atol=1e-12)
+    assert drawn.hits[3] >= 1  # 2 × 400 > 460: the interval always lands in it
+
+
+def _pps_probabilities(values: list[int], m: int, *, cells: bool) -> list[Fraction]:
+    """Inclusion probabilities worked out by hand with fractions (no certainty units here).
+
+    Systematic PPS: π = m·x/X, capped at 1.  Cell selection: the money line is cut
+    into m cells of X/m; a unit inside one cell is hit with probability m·x/X, a unit
+    across a cell boundary with 1 − (1 − a)(1 − b), where a and b are the shares of
+    the two cells it covers.
+    """
+    total = sum(values)
+    if not cells:
+        return [min(Fraction(m * x, total), Fraction(1)) for x in values]
+    width = Fraction(total, m)
+    out, lo = [], Fraction(0)
+    for x in values:
+        hi = lo + x
+        first, last = math.floor(lo / width), math.ceil(hi / width) - 1
+        if first == last:
+            out.append(Fraction(x) / width)
+        else:
+            assert last == first + 1, "a unit over more than two cells is not in this table"
+            a = ((first + 1) * width - lo) / width
+            b = (hi - (first + 1) * width) / width
+            out.append(1 - (1 - a) * (1 - b))
+        lo = hi
+    return out
 
 
 def test_srs_inclusion_frequencies_are_n_over_N() -> None:

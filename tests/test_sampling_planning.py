@@ -254,3 +254,30 @@ def test_cli_plan_json_and_errors() -> None:
     out = run(main, ["sample", "plan", "--tolerable", "0.05", "--expected", "0.07"])
     assert out.exit_code == 1 and "must be below the tolerable rate" in out.output
     assert "Traceback" not in out.output
+
+
+def test_readme_plan_examples_print_what_the_readme_says() -> None:
+    # issue 13: the README said n = 56 for N = 606 while the command printed 55.  The size
+    # worked out independently: a population at the tolerable rate holds ⌈0.05 · 606⌉ = 31
+    # errors; the smallest n for which a sample of n shows none with probability ≤ 5 %.
+    import json
+    import re
+    import shlex
+    from pathlib import Path
+
+    errors = math.ceil(Fraction("0.05") * 606)
+    independent = next(n for n in range(1, 607) if stats.hypergeom.cdf(0, 606, errors, n) <= 0.05)
+    assert independent == 55
+    root = Path(__file__).resolve().parents[1]
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages if p.is_file())
+    examples = re.findall(r"^(perfkit sample plan [^\n#]*?)\s*# n = (\d+)$", text, re.M)
+    assert len(examples) >= 2  # poisson and hypergeometric (README or docs/)
+    printed = {}
+    for command, stated in examples:
+        out = CliRunner().invoke(main, [*shlex.split(command)[1:], "--json"])
+        assert out.exit_code == 0, out.output
+        printed[command] = json.loads(out.output)["n"]
+        assert printed[command] == int(stated), command
+    hypergeometric = [c for c in printed if "hypergeometric --population 606" in c]
+    assert [printed[c] for c in hypergeometric] == [independent]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +15,7 @@ from click.testing import CliRunner, Result
 from perfkit.cli import main
 from perfkit.errors import PerfkitError
 from perfkit.sampling import Design, SelectionRecord, draw_sample, load_population, reperform
+from tests.by_hand import half_up, read_rows, score_by_hand
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -202,7 +206,7 @@ def test_cli_needs_a_year_for_stacked_data(tmp_path: Path) -> None:
     assert "choose one (--year)" in result.output
 
 
-def test_saved_scores_and_pandas_frames_give_the_same_draw(tmp_path: Path) -> None:
+def test_saved_scores_give_the_same_draw(tmp_path: Path) -> None:
     scores = tmp_path / "scores"
     done = run(
         "score", "-p", SAMPLE / "projects.csv", "-i", SAMPLE / "indicators.csv", "--out", scores
@@ -215,9 +219,84 @@ def test_saved_scores_and_pandas_frames_give_the_same_draw(tmp_path: Path) -> No
     )
     assert saved.picks.equals(plain.picks)
     assert "scores" in saved.record.inputs
+
+
+def test_frames_give_the_same_draw_as_the_files(df_module) -> None:
+    design = Design("pps", n=30, risk=("budget_zero",))
+    plain = draw_sample(load_population(SAMPLE / "projects.csv", year=2023), design, 4)
     frames = load_population(
-        pl.read_csv(SAMPLE / "projects.csv", infer_schema=False).to_pandas(),
-        pl.read_csv(SAMPLE / "indicators.csv", infer_schema=False).to_pandas(),
+        df_module.read_csv_text(SAMPLE / "projects.csv"),
+        df_module.read_csv_text(SAMPLE / "indicators.csv"),
         year=2023,
     )
-    assert draw_sample(frames, design, 4).picks.equals(plain.picks)
+    drawn = draw_sample(frames, design, 4)
+    assert drawn.picks.equals(plain.picks)
+    assert drawn.record.population["fingerprint"] == plain.record.population["fingerprint"]
+
+
+# ------------------------------------------------------------ draw options, against the CSV rows
+
+
+def _draw(out: Path, *options: object) -> Result:
+    args = ["sample", "draw", "--projects", SAMPLE / "projects.csv", "--year", 2023, *options]
+    result = run(*args, "--seed", 1, "--out", out)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_cli_draws_whole_departments(tmp_path: Path) -> None:
+    result = _draw(tmp_path / "out", "--units", "departments", "--design", "srs", "--n", 5)
+    by_hand = score_by_hand(SAMPLE, 2023).values()
+    budget: dict[str, Decimal] = {}
+    weighted: dict[str, Decimal] = {}
+    for p in by_hand:
+        budget[p.dept_code] = budget.get(p.dept_code, Decimal(0)) + p.budget
+        weighted[p.dept_code] = weighted.get(p.dept_code, Decimal(0)) + p.total * p.budget
+    assert f"2023年度共{len(budget)}个部门" in result.output and len(budget) == 40
+    picks = read_rows(tmp_path / "out" / "picks.csv")
+    assert len(picks) == 5
+    for pick in picks:
+        code = pick["unit_code"]
+        assert code == pick["dept_code"] and code in budget
+        assert Decimal(pick["budget_full_year"]) == budget[code]
+        assert Decimal(pick["total"]) == half_up(weighted[code] / budget[code])
+        assert float(pick["inclusion_probability"]) == 5 / 40
+    record = json.loads((tmp_path / "out" / "selection.json").read_text(encoding="utf-8"))
+    assert record["population"]["kind"] == "departments"
+
+
+def _band(amount: Decimal) -> str:
+    return "<100万元" if amount < 100 else "100–<500万元" if amount < 500 else "≥500万元"
+
+
+def test_cli_share_and_bands(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _draw(
+        out, "--design", "stratified", "--strata", "amount_band", "--bands", "100,500",
+        "--share", "0.1",
+    )  # fmt: skip
+    budgets = [
+        Decimal(r["budget_full_year"])
+        for r in read_rows(SAMPLE / "projects.csv")
+        if r["year"] == "2023"
+    ]
+    n = math.ceil(Fraction(len(budgets)) / 10)  # ⌈0.1 × N⌉
+    bands = ["<100万元", "100–<500万元", "≥500万元"]
+    units = [sum(_band(b) == band for b in budgets) for band in bands]
+    money = [sum((b for b in budgets if _band(b) == band), Decimal(0)) for band in bands]
+    # proportional allocation, largest remainder (Hamilton), ties to the first stratum
+    quotas = [Fraction(n * u, len(budgets)) for u in units]
+    picked = [math.floor(q) for q in quotas]
+    by_remainder = sorted(range(3), key=lambda i: (-(quotas[i] - picked[i]), i))
+    for i in by_remainder[: n - sum(picked)]:
+        picked[i] += 1
+    strata = read_rows(out / "strata.csv")
+    assert [
+        (s["stratum"], int(s["units"]), Decimal(s["money"]), int(s["picked"])) for s in strata
+    ] == list(zip(bands, units, money, picked, strict=True))
+    picks = read_rows(out / "picks.csv")
+    assert len(picks) == n == 61
+    assert all(p["stratum"] == _band(Decimal(p["budget_full_year"])) for p in picks)
+    record = json.loads((out / "selection.json").read_text(encoding="utf-8"))
+    assert record["design"]["bands"] == ["100", "500"]
+    assert record["design"]["target"] == {"kind": "share", "value": "0.1"}

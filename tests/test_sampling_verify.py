@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from perfkit.errors import InputError
 from perfkit.sampling import Design, SelectionRecord, draw_sample, load_population
 from perfkit.sampling.evaluate import evaluate, stringer_bound
 from perfkit.sampling.verify import Verification, verify
+from tests.by_hand import grade_of, read_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -417,3 +419,58 @@ def test_sample_verification_data_is_regenerated_byte_for_byte(tmp_path: Path) -
     for path in written:
         original = SAMPLE / path.relative_to(tmp_path)
         assert path.read_bytes() == original.read_bytes(), path.name
+
+
+def _inflated_by_hand(threshold: Decimal) -> int:
+    """Self-evaluations of the 2023 verification sample scored more than ``threshold`` points
+    above the verified score, or graded better than it, counted from the CSV rows."""
+    rank = {"优": 3, "良": 2, "中": 1, "差": 0}
+    verified: dict[str, Decimal] = {}
+    for row in read_rows(SAMPLE / "verifications.csv"):
+        verified.setdefault(row["unit_code"], Decimal(row["verified_score"]))
+    projects = {
+        r["project_code"]: r for r in read_rows(SAMPLE / "projects.csv") if r["year"] == "2023"
+    }
+    inflated = 0
+    for code, score in verified.items():
+        own = projects[code]
+        higher = Decimal(own["self_score"]) - score > threshold
+        inflated += higher or rank[own["self_grade"]] > rank[grade_of(score)]
+    return inflated
+
+
+@pytest.mark.parametrize("threshold", [None, "2", "2.06"])
+def test_cli_verify_threshold(tmp_path: Path, threshold: str | None) -> None:
+    out = tmp_path / "verified"
+    args = [
+        "verify", "--record", str(VERIFIED / "selection.json"),
+        "--results", str(SAMPLE / "verifications.csv"), "--out", str(out),
+    ] + (["--threshold", threshold] if threshold else [])  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    evaluation = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
+    limit = Decimal(threshold or "5")
+    assert Decimal(str(evaluation["threshold"])) == limit
+    assert evaluation["inflated"] == _inflated_by_hand(limit)
+    assert f"自评分高于复核分超过{limit.normalize():f}分" in result.output
+    assert evaluation["inflated"] == {None: 17, "2": 32, "2.06": 31}[threshold]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "message"),
+    [
+        ("abc", "the inflation threshold 'abc' is not a number of points"),
+        ("nan", "the inflation threshold 'nan' is not a number of points"),
+        ("-1", "the inflation threshold must not be negative"),
+    ],
+)
+def test_cli_verify_bad_threshold(tmp_path: Path, threshold: str, message: str) -> None:
+    out = tmp_path / "verified"
+    args = [
+        "verify", "--record", str(VERIFIED / "selection.json"),
+        "--results", str(SAMPLE / "verifications.csv"), "--out", str(out),
+        "--threshold", threshold,
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and message in result.output
+    assert "Traceback" not in result.output and not out.exists()

@@ -10,12 +10,13 @@ Examples
 
 from perfkit.batch.execute import RunTask, execute_run
 from perfkit.batch.html import notebook_to_html
-from perfkit.batch.runner import BatchResult, run_schedule
+from perfkit.batch.runner import BatchResult, RunInterrupted, run_schedule
 from perfkit.batch.schedule import Run, Schedule, expand_runs, load_schedule
 
 __all__ = [
     "BatchResult",
     "Run",
+    "RunInterrupted",
     "RunTask",
     "Schedule",
     "execute_run",

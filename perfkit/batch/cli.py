@@ -1,14 +1,17 @@
 """``perfkit run``: run a schedule of notebooks (批量生成报告).
 
 Exit status: 0 when every report succeeded (or was already up to date),
-1 for a user error (bad schedule, missing notebook), 2 for a usage error,
-3 when one or more reports failed (the others are still written).
+1 for a user error (bad schedule, missing notebook, an output that cannot be
+written), 2 for a usage error, 3 when one or more reports failed (the others
+are still written), 130 / 143 when SIGINT / SIGTERM stopped the run (the
+index and manifest mark the unfinished reports).
 The command never prompts, so it can run from cron or a systemd timer.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,7 +60,7 @@ def run(
     """
     from tqdm import tqdm
 
-    from perfkit.batch.runner import run_schedule
+    from perfkit.batch.runner import RunInterrupted, run_schedule
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
@@ -79,17 +82,25 @@ def run(
                 file=sys.stderr,
             )
 
-    result = run_schedule(
-        schedule,
-        output_dir=out_dir,
-        workers=workers,
-        force=force,
-        executor=executor,
-        scheduler=scheduler,
-        on_progress=progress,
-    )
+    try:
+        result = run_schedule(
+            schedule,
+            output_dir=out_dir,
+            workers=workers,
+            force=force,
+            executor=executor,
+            scheduler=scheduler,
+            on_progress=progress,
+        )
+    except RunInterrupted as stop:
+        if bar is not None:
+            bar.close()
+        _stopped(stop)
+        sys.exit(stop.exit_code)
     if bar is not None:
         bar.close()
+    for note in result.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
     click.echo(
         f"{len(result.records)} report(s): {result.ok} written, {result.skipped} up to date, "
         f"{len(result.failed)} failed"
@@ -107,6 +118,24 @@ def run(
                 err=True,
             )
         sys.exit(EXIT_REPORTS_FAILED)
+
+
+def _stopped(stop: Any) -> None:
+    """What a run stopped by a signal did, and where its index is."""
+    result = stop.result
+    if result is None:
+        click.secho(f"✗ {stop}", fg="red", err=True)
+        return
+    click.secho(
+        f"✗ 运行被 {signal.Signals(stop.signum).name} 中断："
+        f"{result.ok} 份已写出，{result.skipped} 份已是最新，{len(result.failed)} 份失败，"
+        f"{len(result.interrupted)} 份未完成（index 中标为“中断”）; "
+        f"stopped — the unfinished reports are redone by the next run",
+        fg="red",
+        err=True,
+    )
+    click.echo(f"index: {result.index}")
+    click.echo(f"manifest: {result.manifest}")
 
 
 def _setup_logging(log_file: str | None) -> None:

@@ -3,10 +3,12 @@
 :func:`execute_run` is what every executor (local processes, Dask) calls.  It
 runs papermill into a private temporary folder beside the run's final folder,
 exports the offline HTML report, writes ``run.json`` (the completion record)
-last, and only then swaps the folder into place with a rename.  An
-interrupted run therefore never leaves a folder that looks complete: a run
-folder either has a ``run.json`` written after everything else, or it is the
-previous complete run.
+last, and only then swaps the folder into place with a rename
+(:class:`perfkit.export.atomic_output` with ``whole=True``).  An interrupted
+run therefore never leaves a folder that looks complete: a run folder either
+has a ``run.json`` written after everything else, or it is the previous
+complete run.  A swap that fails (the folder cannot be written) is a failed
+run whose error names the path; the previous folder stays.
 
 A failing notebook is a result, not an exception: ``run.json`` records the
 failing cell and its error, the executed notebook (with the traceback) and its
@@ -19,10 +21,9 @@ import hashlib
 import json
 import os
 import re
-import shutil
+import threading
 import time
 import traceback
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,19 @@ from typing import Any
 
 import nbformat
 
-__all__ = ["RunTask", "execute_run", "fingerprint_inputs", "is_current", "read_record"]
+from perfkit.errors import OutputError
+from perfkit.export import atomic_output
+
+__all__ = [
+    "RunCancelled",
+    "RunTask",
+    "crashed_record",
+    "execute_run",
+    "fingerprint_inputs",
+    "interrupted_record",
+    "is_current",
+    "read_record",
+]
 
 RECORD = "run.json"
 NOTEBOOK = "report.ipynb"
@@ -203,26 +216,26 @@ def _stable_cell_ids(path: Path) -> None:
         nbformat.write(nb, str(path))
 
 
-def _swap_into_place(tmp: Path, final: Path) -> None:
-    old = None
-    if final.exists():
-        old = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
-        os.replace(final, old)
-    os.replace(tmp, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+class RunCancelled(Exception):
+    """The runner was stopped while this run executed: nothing is put in place."""
 
 
-def execute_run(task: RunTask) -> dict[str, Any]:
+def execute_run(task: RunTask, cancelled: threading.Event | None = None) -> dict[str, Any]:
     """Execute one run; return its record (also written as ``run.json``).
 
     Never raises for a failing notebook: the record's ``status`` is ``ok``
-    or ``failed`` with ``error`` naming the failing cell and its error.
+    or ``failed`` with ``error`` naming the failing cell and its error.  When
+    the run folder cannot be written (the swap into place fails) the record
+    is ``failed`` with an ``OutputError`` naming the path, and the previous
+    folder, if any, is left as it was.
 
     Parameters
     ----------
     task : RunTask
         The run: notebook, parameters, final folder.
+    cancelled : threading.Event, optional
+        Set by a runner that is being stopped: the run is then not put in
+        place (:class:`RunCancelled` is raised instead).
 
     Returns
     -------
@@ -231,73 +244,151 @@ def execute_run(task: RunTask) -> dict[str, Any]:
         duration_s, outputs, summary (the notebook's ``summary.json``, if it
         wrote one), versions.
     """
+    started, t0 = _now(), time.perf_counter()
+    record: dict[str, Any] | None = None
+    try:
+        # the run's folder is swapped in whole, after run.json: see perfkit.export.atomic_output
+        with atomic_output(Path(task.run_dir), whole=True) as tmp:
+            record = _execute(task, tmp, started, t0)
+            if cancelled is not None and cancelled.is_set():
+                raise RunCancelled(task.name)
+        return record
+    except OutputError as exc:
+        return _unwritten(task, record, exc, started, t0)
+
+
+def _unwritten(
+    task: RunTask, record: dict[str, Any] | None, exc: OutputError, started: str, t0: float
+) -> dict[str, Any]:
+    """The record of a run whose folder could not be put in place."""
+    from perfkit import __version__
+
+    out = dict(record) if record else _base_record(task, started, __version__)
+    out.update(
+        status="failed",
+        error={"cell": None, "execution_count": None, "ename": "OutputError", "evalue": str(exc)},
+        finished=_now(),
+        duration_s=round(time.perf_counter() - t0, 3),
+        outputs=[],
+    )
+    return out
+
+
+def _base_record(task: RunTask, started: str | None, version: str) -> dict[str, Any]:
+    return {
+        "name": task.name,
+        "parameters": _public_parameters(task),
+        "status": None,
+        "error": None,
+        "started": started,
+        "finished": None,
+        "duration_s": None,
+        "outputs": [],
+        "summary": None,
+        "notebook": task.notebook,
+        "notebook_sha256": task.notebook_sha256,
+        "notebook_version": task.notebook_version,
+        "perfkit_version": version,
+        "inputs": task.inputs,
+        "worker_pid": os.getpid(),
+    }
+
+
+def _unexecuted(task: RunTask, status: str, ename: str, evalue: str) -> dict[str, Any]:
+    """The record of a run that has no executed notebook to show (stopped, crashed)."""
+    from perfkit import __version__
+
+    record = _base_record(task, None, __version__)
+    record.update(
+        status=status,
+        error={"cell": None, "execution_count": None, "ename": ename, "evalue": evalue},
+        finished=_now(),
+        worker_pid=None,
+    )
+    return record
+
+
+def interrupted_record(task: RunTask, signal_name: str) -> dict[str, Any]:
+    """The record of a run the runner stopped before it was complete.
+
+    Examples
+    --------
+    >>> t = RunTask(name="2024-D01", notebook="n.ipynb", run_dir="o/2024-D01",
+    ...             parameters={"year": 2024}, cwd=".")
+    >>> r = interrupted_record(t, "SIGTERM")
+    >>> r["status"], r["error"]["ename"], r["outputs"]
+    ('interrupted', 'Interrupted', [])
+    """
+    message = f"运行被 {signal_name} 中断，本报告未完成（stopped before it was complete）"
+    return _unexecuted(task, "interrupted", "Interrupted", message)
+
+
+def crashed_record(task: RunTask, exc: BaseException) -> dict[str, Any]:
+    """The record of a run whose worker raised or died (the other runs go on).
+
+    Examples
+    --------
+    >>> t = RunTask(name="x", notebook="n.ipynb", run_dir="o/x", parameters={}, cwd=".")
+    >>> crashed_record(t, MemoryError("out of memory"))["error"]["ename"]
+    'MemoryError'
+    """
+    return _unexecuted(task, "failed", type(exc).__name__, str(exc))
+
+
+def _execute(task: RunTask, tmp: Path, started: str, t0: float) -> dict[str, Any]:
+    """Run the notebook into ``tmp``, export its HTML and write ``run.json`` there (last)."""
     import papermill
 
     from perfkit import __version__
     from perfkit.batch.html import notebook_to_html
+    from perfkit.batch.kernels import PerfkitKernelManager
 
-    final = Path(task.run_dir)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".partial-{final.name}-{uuid.uuid4().hex[:8]}")
-    tmp.mkdir()
-    started, t0 = _now(), time.perf_counter()
     params = dict(task.parameters)
     params["output_dir"] = str(tmp)
     error: dict[str, Any] | None = None
     try:
-        try:
-            papermill.execute_notebook(
-                task.notebook,
-                str(tmp / NOTEBOOK),
-                parameters=params,
-                kernel_name=task.kernel,
-                cwd=task.cwd,
-                progress_bar=False,
-                log_output=False,
-                execution_timeout=task.timeout,
-                request_save_on_cell_execute=False,
-                # the kernel's own log (TCP notices, shutdown) is noise in cron mail
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
-        except Exception as exc:  # a failing notebook is a result
-            error = _failure(exc, tmp / NOTEBOOK)
-        if (tmp / NOTEBOOK).is_file():
-            _stable_cell_ids(tmp / NOTEBOOK)
-            try:
-                notebook_to_html(tmp / NOTEBOOK, tmp / HTML, hide_code=task.hide_code)
-            except Exception as exc:
-                error = error or _failure(exc)
-        summary = None
-        if (tmp / "summary.json").is_file():
-            try:
-                summary = json.loads((tmp / "summary.json").read_text(encoding="utf-8"))
-            except ValueError:
-                summary = None
-        record = {
-            "name": task.name,
-            "parameters": _public_parameters(task),
-            "status": "failed" if error else "ok",
-            "error": error,
-            "started": started,
-            "finished": _now(),
-            "duration_s": round(time.perf_counter() - t0, 3),
-            "outputs": [*sorted(p.name for p in tmp.iterdir()), RECORD],
-            "summary": summary,
-            "notebook": task.notebook,
-            "notebook_sha256": task.notebook_sha256,
-            "notebook_version": task.notebook_version,
-            "perfkit_version": __version__,
-            "inputs": task.inputs,
-            "worker_pid": os.getpid(),
-        }
-        (tmp / RECORD).write_text(
-            json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        papermill.execute_notebook(
+            task.notebook,
+            str(tmp / NOTEBOOK),
+            parameters=params,
+            kernel_name=task.kernel,
+            cwd=task.cwd,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=task.timeout,
+            request_save_on_cell_execute=False,
+            # the kernel's own log (TCP notices, shutdown) is noise in cron mail
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            # kernels die with the process that started them (perfkit.batch.kernels)
+            kernel_manager_class=PerfkitKernelManager,
         )
-        _swap_into_place(tmp, final)
-        return record
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    except Exception as exc:  # a failing notebook is a result
+        error = _failure(exc, tmp / NOTEBOOK)
+    if (tmp / NOTEBOOK).is_file():
+        _stable_cell_ids(tmp / NOTEBOOK)
+        try:
+            notebook_to_html(tmp / NOTEBOOK, tmp / HTML, hide_code=task.hide_code)
+        except Exception as exc:
+            error = error or _failure(exc)
+    summary = None
+    if (tmp / "summary.json").is_file():
+        try:
+            summary = json.loads((tmp / "summary.json").read_text(encoding="utf-8"))
+        except ValueError:
+            summary = None
+    record = _base_record(task, started, __version__)
+    record.update(
+        status="failed" if error else "ok",
+        error=error,
+        finished=_now(),
+        duration_s=round(time.perf_counter() - t0, 3),
+        outputs=[*sorted(p.name for p in tmp.iterdir()), RECORD],
+        summary=summary,
+    )
+    (tmp / RECORD).write_text(
+        json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    return record
 
 
 def task_dict(task: RunTask) -> dict[str, Any]:

@@ -5,14 +5,18 @@ JupyterLab's HTML template and drops every script it would fetch from a CDN
 (require.js, MathJax, Mermaid, widget managers).  CSS is inlined, charts are
 inline SVG (see :func:`perfkit.charts.setup_charts`) and images are embedded,
 so the single ``.html`` file is all a reader needs, on a closed network too.
+No script runs in a report: the template sets a Content-Security-Policy that
+forbids scripts and fetches, and shows widget and JavaScript outputs as a note
+(``docs/security.md``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat
+
+from perfkit.export import atomic_write_text
 
 __all__ = ["HIDE_TAG", "TEMPLATES", "notebook_to_html"]
 
@@ -73,8 +77,4 @@ def notebook_to_html(
         TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}, enabled=True), enabled=True
     )
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
-    html_path = Path(html_path)
-    tmp = html_path.with_name(f".{html_path.name}.{os.getpid()}.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, html_path)
-    return html_path
+    return atomic_write_text(Path(html_path), body)

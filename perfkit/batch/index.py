@@ -2,17 +2,20 @@
 
 Every run is a row: department, year, score, grade, status, duration, links
 to its HTML report, executed notebook and workbook, and for a failed run the
-failing cell and error.  All text is escaped; nothing is fetched from the
-network; links are relative so the folder can be copied or zipped as a whole.
+failing cell and error.  All text is escaped (quotes too, for attributes);
+links are relative, percent-encoded paths into the run folders (never a
+``javascript:`` or any other scheme), so the folder can be copied or zipped as
+a whole; a Content-Security-Policy forbids every script and fetch.
 """
 
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from perfkit.export import atomic_write_text
 
 __all__ = ["write_index"]
 
@@ -20,6 +23,7 @@ _STATUS = {
     "ok": ("完成", "ok"),
     "skipped": ("已是最新（跳过）", "skipped"),
     "failed": ("失败", "failed"),
+    "interrupted": ("中断（未完成）", "interrupted"),
 }
 
 _CSS = """
@@ -31,10 +35,15 @@ table{border-collapse:collapse;font-size:13px;margin-top:14px}
 th,td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top}
 th{background:#f3f5f7}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.failed td{background:#fff1f0}
+tr.failed td,tr.interrupted td{background:#fff1f0}
 span.ok{color:#1a7f37}span.skipped{color:#57606a}span.failed{color:#cf222e;font-weight:600}
+span.interrupted{color:#9a6700;font-weight:600}
 code{font-size:12px;white-space:pre-wrap}
 """
+
+
+#: No script, frame, form or fetch on the page: only its own styles (docs/security.md).
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
 def _e(value: Any) -> str:
@@ -42,7 +51,9 @@ def _e(value: Any) -> str:
 
 
 def _link(run: str, name: str, label: str) -> str:
-    return f'<a href="{quote(run)}/{quote(name)}">{_e(label)}</a>'
+    # every character but letters, digits and "_.-~" percent-encoded: "/", ":" and quotes too,
+    # so the link is always run/file inside the output folder, never a scheme or another folder
+    return f'<a href="{quote(run, safe="")}/{quote(name, safe="")}">{_e(label)}</a>'
 
 
 def _row(record: dict[str, Any]) -> str:
@@ -98,9 +109,16 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
     (True, True, True)
     """
     counts = manifest.get("counts", {})
+    stopped = (
+        f"，中断未完成 {_e(counts.get('interrupted'))}（运行被 {_e(manifest.get('interrupted_by'))}"
+        " 中断）"
+        if manifest.get("interrupted_by")
+        else ""
+    )
     rows = "\n".join(_row(r) for r in manifest.get("runs", []))
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>评价报告索引</title><style>{_CSS}</style></head>
 <body>
@@ -108,7 +126,7 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
 <p class="meta">模板：{_e(manifest.get("notebook"))} · perfkit {_e(manifest.get("perfkit_version"))}
  · 开始 {_e(manifest.get("started"))} · 结束 {_e(manifest.get("finished"))}</p>
 <p class="meta">共 {_e(counts.get("total"))} 份：完成 {_e(counts.get("ok"))}，
-已是最新 {_e(counts.get("skipped"))}，失败 {_e(counts.get("failed"))}</p>
+已是最新 {_e(counts.get("skipped"))}，失败 {_e(counts.get("failed"))}{stopped}</p>
 <table>
 <thead><tr><th>报告</th><th>部门编码</th><th>部门名称</th><th>年度</th><th>得分</th><th>等级</th>
 <th>状态</th><th>用时（秒）</th><th>文件</th><th>错误</th></tr></thead>
@@ -117,8 +135,4 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
 </tbody></table>
 </body></html>
 """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(Path(path), page)

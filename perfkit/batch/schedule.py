@@ -15,6 +15,7 @@ A schedule is a YAML file::
     #   - {dept_code: D01}
     #   - {dept_code: D02, year: 2023}
     run_name: "{year}-{dept_code}"   # optional: the folder name of each run
+                                     # ({parameter} fields only; made safe, docs/security.md)
 
 ``all`` expands ``dept_code`` to every department with projects in the run's
 ``year`` (read from ``data_dir``'s projects table) and ``year`` to every year
@@ -25,6 +26,7 @@ The runner passes each run its own ``output_dir``.
 from __future__ import annotations
 
 import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +35,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from perfkit.errors import PerfkitError
+from perfkit.filenames import safe_filename
 
 __all__ = ["Run", "Schedule", "expand_runs", "load_schedule"]
 
 _ALL = "all"
-_SAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
+# a run_name field: a plain parameter name, optionally with a short format such as :02d
+_FIELD = re.compile(r"[A-Za-z_]\w*")
+_SPEC = re.compile(r"0?\d{0,2}[ds]?")
 
 
 class Schedule(BaseModel):
@@ -151,18 +156,35 @@ def _expand_all(key: str, params: dict[str, Any]) -> list[Any]:
     raise PerfkitError(f"{key}: `all` is only defined for year and dept_code")
 
 
+def _check_template(template: str) -> None:
+    """Only ``{parameter}`` and ``{parameter:02d}`` fields: no attribute, index or conversion."""
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise PerfkitError(f"run_name {template!r}: {exc}") from None
+    for _, field, spec, conversion in fields:
+        if field is None:
+            continue
+        if not _FIELD.fullmatch(field) or conversion or not _SPEC.fullmatch(spec or ""):
+            raise PerfkitError(
+                f"run_name {template!r}: {{{field}{'!' + conversion if conversion else ''}"
+                f"{':' + spec if spec else ''}}} — use plain parameter names such as "
+                "{year}-{dept_code} (a width such as {month:02d} is allowed)"
+            )
+
+
 def _name(template: str | None, params: dict[str, Any], varying: list[str]) -> str:
+    """The run's folder name: the template filled, then :func:`perfkit.filenames.safe_filename`."""
     if template:
+        _check_template(template)
         try:
             name = template.format(**params)
         except (KeyError, IndexError, ValueError) as exc:
             raise PerfkitError(f"run_name {template!r}: {exc}") from None
     else:
         name = "-".join(str(params[k]) for k in varying) or "run"
-    name = _SAFE_NAME.sub("_", name).strip("._")
-    if not name:
-        raise PerfkitError(f"run_name {template!r} gives an empty folder name")
-    return name
+    # department codes come from the data: "X/../../PWNED" becomes one harmless folder name
+    return safe_filename(name)
 
 
 def expand_runs(schedule: Schedule) -> list[Run]:
@@ -199,13 +221,20 @@ def expand_runs(schedule: Schedule) -> list[Run]:
         partial.sort(key=lambda pr: tuple(pr[1][k] for k in varying))
         combos = [p for p, _ in partial]
     runs = [Run(name=_name(schedule.run_name, p, varying), parameters=p) for p in combos]
-    seen: dict[str, int] = {}
-    for run in runs:
-        seen[run.name] = seen.get(run.name, 0) + 1
-    twins = [n for n, c in seen.items() if c > 1]
+    seen: dict[str, list[Run]] = {}
+    for run in runs:  # case-insensitively: D01 and d01 are one folder on Windows and macOS
+        seen.setdefault(run.name.casefold(), []).append(run)
+    twins = [
+        ", ".join(dict.fromkeys(r.name for r in group))
+        + " ("
+        + " | ".join(", ".join(f"{k}={r.parameters.get(k)!r}" for k in varying) for r in group)
+        + ")"
+        for group in seen.values()
+        if len(group) > 1
+    ]
     if twins:
         raise PerfkitError(
-            f"two or more runs share a folder name: {', '.join(twins)} — "
+            f"two or more runs share a folder name: {'; '.join(twins)} — "
             "set run_name to a template that tells them apart"
         )
     return runs

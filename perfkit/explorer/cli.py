@@ -8,7 +8,18 @@ Voila runs ``notebooks/explore.ipynb`` and serves its widgets as a page:
   ``execute_request``, so a visitor can use the widgets and nothing else;
 * it listens on 127.0.0.1 only; the data folder and the export folder are
   passed to the notebook through the environment (``PERFKIT_DATA``,
-  ``PERFKIT_EXPORT_DIR``, ``PERFKIT_SYSTEM``).
+  ``PERFKIT_EXPORT_DIR``, ``PERFKIT_SYSTEM``);
+* each page is a kernel (~300 MB): at most ``--max-kernels`` run at once (a
+  page beyond gets a Chinese "try later" page, HTTP 503), and a kernel idle
+  for ``--idle-timeout`` seconds is shut down, connected or not
+  (:mod:`perfkit.explorer.server`);
+* the export button is limited per page (``--export-interval``,
+  ``--max-exports``, ``--export-max-rows``, ``--export-max-mb``) and for the
+  export folder (``--export-quota-mb``), through ``PERFKIT_DASHBOARD_LIMITS``
+  (:mod:`perfkit.explorer.limits`).
+
+``docs/security.md`` (the dashboard's exposure) says what a visitor can and
+cannot do.
 """
 
 from __future__ import annotations
@@ -25,6 +36,13 @@ from perfkit.batch.html import TEMPLATES
 from perfkit.cli_support import user_errors
 from perfkit.errors import PerfkitError
 from perfkit.explorer.data import DATA_ENV, EXPORT_ENV
+from perfkit.explorer.limits import (
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_KERNELS,
+    LIMITS_ENV,
+    ExportLimits,
+    cull_interval,
+)
 from perfkit.readers import find_table
 
 __all__ = ["SYSTEM_ENV", "dashboard", "default_notebook", "voila_command"]
@@ -44,19 +62,32 @@ def default_notebook() -> Path:
     return Path(__file__).resolve().parents[2] / "notebooks" / "explore.ipynb"
 
 
-def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]:
+def voila_command(
+    notebook: Path,
+    port: int,
+    *,
+    open_browser: bool,
+    max_kernels: int = DEFAULT_MAX_KERNELS,
+    idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
+) -> list[str]:
     """The Voila command line: localhost only, sources stripped, no port fallback.
+
+    Voila runs as :mod:`perfkit.explorer.server` (Voila with a kernel cap);
+    kernels idle for ``idle_timeout`` seconds are culled, connected or not
+    (0: never).
 
     Examples
     --------
     >>> cmd = voila_command(Path("explore.ipynb"), 8866, open_browser=False)
     >>> cmd[1:4], "--strip_sources=True" in cmd, "--no-browser" in cmd
-    (['-m', 'voila', 'explore.ipynb'], True, True)
+    (['-m', 'perfkit.explorer.server', 'explore.ipynb'], True, True)
+    >>> [a for a in cmd if "max_kernels" in a or "cull_idle" in a]
+    ['--CappedKernelManager.max_kernels=4', '--CappedKernelManager.cull_idle_timeout=600']
     """
     cmd = [
         sys.executable,
         "-m",
-        "voila",
+        "perfkit.explorer.server",
         str(notebook),
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
@@ -68,6 +99,12 @@ def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]
         "--TagRemovePreprocessor.remove_cell_tags=hide-in-report",
         # Voila's lab page minus its CDN stylesheets (found through JUPYTER_PATH, see voila_env)
         "--template=perfkit-offline",
+        # at most max_kernels pages at once; idle ones culled even while a tab is open
+        f"--CappedKernelManager.max_kernels={max_kernels}",
+        f"--CappedKernelManager.cull_idle_timeout={idle_timeout}",
+        f"--CappedKernelManager.cull_interval={cull_interval(idle_timeout)}",
+        "--CappedKernelManager.cull_connected=True",
+        "--CappedKernelManager.cull_busy=False",
     ]
     if not open_browser:
         cmd.append("--no-browser")
@@ -117,6 +154,57 @@ def voila_env() -> dict[str, str]:
     type=click.Path(dir_okay=False),
     help="Serve another explorer notebook instead of notebooks/explore.ipynb.",
 )
+@click.option(
+    "--max-kernels",
+    default=DEFAULT_MAX_KERNELS,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Most pages open at once (each is a kernel, ~300 MB); more get a 'try later' page.",
+)
+@click.option(
+    "--idle-timeout",
+    default=DEFAULT_IDLE_TIMEOUT,
+    show_default=True,
+    type=click.IntRange(0, 7 * 24 * 3600),
+    help="Seconds without activity after which a page's kernel is shut down, "
+    "even with the tab open (0: never).",
+)
+@click.option(
+    "--export-interval",
+    default=ExportLimits.min_interval,
+    show_default=True,
+    type=click.FloatRange(0, 24 * 3600),
+    help="Seconds between two exports of a page (0: no limit).",
+)
+@click.option(
+    "--max-exports",
+    default=ExportLimits.max_exports,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Exports per page (0: no limit).",
+)
+@click.option(
+    "--export-max-rows",
+    default=ExportLimits.max_rows,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Projects per export (0: no limit).",
+)
+@click.option(
+    "--export-max-mb",
+    default=ExportLimits.max_bytes // 2**20,
+    show_default=True,
+    type=click.IntRange(0, 10**6),
+    help="MiB per exported workbook; a larger one is not kept (0: no limit).",
+)
+@click.option(
+    "--export-quota-mb",
+    default=ExportLimits.max_folder_bytes // 2**20,
+    show_default=True,
+    type=click.IntRange(0, 10**9),
+    help="MiB of exported workbooks in the export folder, beyond which exports are "
+    "refused (0: no limit).",
+)
 @user_errors
 def dashboard(
     data_dir: str,
@@ -125,8 +213,20 @@ def dashboard(
     system: str,
     export_dir: str,
     notebook: str | None,
+    max_kernels: int,
+    idle_timeout: int,
+    export_interval: float,
+    max_exports: int,
+    export_max_rows: int,
+    export_max_mb: int,
+    export_quota_mb: int,
 ) -> None:
-    """Serve the analyst's explorer as a Voila page on localhost (no code shown or run)."""
+    """Serve the analyst's explorer as a Voila page on localhost (no code shown or run).
+
+    Each page is a kernel of its own: at most --max-kernels at once, shut down after
+    --idle-timeout seconds without activity; the export button is limited per page.
+    See docs/security.md.
+    """
     data = Path(data_dir).resolve()
     if not data.is_dir():
         raise PerfkitError(f"{data_dir}: no such folder (give --data DIR)")
@@ -138,19 +238,33 @@ def dashboard(
     page = Path(notebook).resolve() if notebook else default_notebook()
     if not page.is_file():
         raise PerfkitError(f"{page}: notebook not found (give --notebook PATH)")
+    limits = ExportLimits(
+        min_interval=export_interval,
+        max_exports=max_exports,
+        max_rows=export_max_rows,
+        max_bytes=export_max_mb * 2**20,
+        max_folder_bytes=export_quota_mb * 2**20,
+    )
     env = {
         **voila_env(),
         DATA_ENV: str(data),
         EXPORT_ENV: str(Path(export_dir).resolve()),
         SYSTEM_ENV: system,
+        LIMITS_ENV: limits.to_env(),
     }
+    idle = f"idle pages closed after {idle_timeout} s" if idle_timeout else "idle pages kept"
     click.echo(
         f"perfkit dashboard: http://127.0.0.1:{port}/  (data {data}; exports to "
-        f"{env[EXPORT_ENV]}; Ctrl-C stops)"
+        f"{env[EXPORT_ENV]}; at most {max_kernels} pages, {idle}; Ctrl-C stops)"
     )
-    server = subprocess.Popen(
-        voila_command(page, port, open_browser=not no_browser), env=env, cwd=page.parent
+    command = voila_command(
+        page,
+        port,
+        open_browser=not no_browser,
+        max_kernels=max_kernels,
+        idle_timeout=idle_timeout,
     )
+    server = subprocess.Popen(command, env=env, cwd=page.parent)
 
     def stop(_signum: int, _frame: object) -> None:
         server.terminate()  # Voila shuts its kernels down on SIGTERM

@@ -11,7 +11,7 @@ deterministic sampling rank for the scatter chart.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,11 @@ import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.flags import FLAG_LABELS
+from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS, risk_level
 from perfkit.readers import find_table
 from perfkit.result import ScoreResult
+from perfkit.systems import load_system
+from perfkit.systems.model import Flags
 
 __all__ = [
     "DATA_ENV",
@@ -67,12 +69,15 @@ class ExplorerData:
     items : polars.DataFrame or None
         One row per scored item (indicators and their points), when known.
     flag_codes : list of str
-        The ``flag_*`` columns present, without the prefix.
+        The ``flag_*`` columns present, without the prefix, most severe first.
+    severity : dict
+        Flag code → ``high``/``medium``/``low`` (the system's ``flags.severity``).
     """
 
     units: pl.DataFrame
     items: pl.DataFrame | None
     flag_codes: list[str]
+    severity: dict[str, str] = field(default_factory=lambda: dict(Flags().severity))
 
     @property
     def years(self) -> list[int]:
@@ -161,25 +166,32 @@ def explorer_data(
     >>> d = explorer_data("data/sample")
     >>> d.units.select("total", "_total_c").row(0)
     (90.32, 9032)
-    >>> d.years[:2], d.flag_codes[0]
-    ([2024, 2023], 'over_completion')
+    >>> d.years[:2], d.flag_codes[0], d.severity[d.flag_codes[0]]
+    ([2024, 2023], 'self_grade_better', 'high')
     """
     if isinstance(data, ExplorerData):
         return data
     if isinstance(data, str | Path):
         data = _from_folder(Path(data), system)
     if isinstance(data, ScoreResult):
-        units, items = data.units, data.items
+        units, items, severity = data.units, data.items, data.system.flags.severity
     else:
         units = _to_polars(data, "units")
         items = None if items is None else _to_polars(items, "items")
+        severity = load_system(system).flags.severity
     missing = [c for c in REQUIRED_COLUMNS if c not in units.columns]
     if missing:
         raise PerfkitError(
             f"units: missing column(s) {', '.join(missing)} (give perfkit.score(...).units)"
         )
     rank = np.random.default_rng(SAMPLE_SEED).permutation(units.height)
-    flag_codes = [c[5:] for c in units.columns if c.startswith("flag_") and c[5:] in FLAG_LABELS]
+    order = list(SEVERITY_LABELS)
+    flag_codes = sorted(
+        (c[5:] for c in units.columns if c.startswith("flag_") and c[5:] in FLAG_LABELS),
+        key=lambda code: order.index(severity[code]),
+    )
+    if "risk_level" not in units.columns and flag_codes:  # units scored before risk levels
+        units = units.with_columns(risk_level(severity, flag_codes).alias("risk_level"))
     prepared = units.with_columns(
         pl.col("year").cast(pl.Int32),
         _cents("total").alias("_total_c"),
@@ -188,7 +200,7 @@ def explorer_data(
     )
     if items is not None:
         items = items.with_columns(pl.col("year").cast(pl.Int32))
-    return ExplorerData(prepared, items, flag_codes)
+    return ExplorerData(prepared, items, flag_codes, dict(severity))
 
 
 def resolve_dir(given: str, env: str, default: str, *, must_exist: bool = True) -> Path:

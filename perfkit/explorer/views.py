@@ -16,11 +16,14 @@ import altair as alt
 import polars as pl
 
 from perfkit.charts import GRADE_ORDER, grade_scale
+from perfkit.errors import PerfkitError
 from perfkit.export import DEFAULT_EXCEL_MAX_ROWS, atomic_output, write_excel
+from perfkit.flags import SEVERITY_LABELS, risk_rank
 from perfkit.present import table
 
 __all__ = [
     "BRUSH",
+    "ORDERS",
     "TABLE_COLUMNS",
     "department_overview",
     "department_summary",
@@ -48,8 +51,11 @@ TABLE_COLUMNS = (
     "total",
     "grade",
     "self_score",
+    "risk_level",
     "flags",
 )
+#: Orders of the selection table: code → how the caption says it.
+ORDERS = {"score": "按总分从低到高", "risk": "按风险从高到低：风险等级，再按全年预算数从大到小"}
 #: Columns of a project's items in the drill-down.
 ITEM_COLUMNS = (
     "group",
@@ -228,11 +234,15 @@ def money_by_grade_chart(selected: pl.DataFrame) -> alt.LayerChart:
 
 
 def selection_page(
-    selected: pl.DataFrame, *, page: int = 0, page_size: int = 50
+    selected: pl.DataFrame, *, page: int = 0, page_size: int = 50, order: str = "score"
 ) -> tuple[str, int]:
-    """One page of the selected projects as an HTML table, lowest score first.
+    """One page of the selected projects as an HTML table.
 
-    Returns the HTML and the number of pages.
+    ``order="score"``: lowest score first; ``order="risk"``: most at risk first
+    (the most severe flag, then the largest 全年预算数, as
+    :func:`perfkit.flags.sort_by_risk`; projects without a flag last).  Each
+    project is one row with all its flags.  Returns the HTML and the number
+    of pages.
 
     Examples
     --------
@@ -240,17 +250,32 @@ def selection_page(
     >>> markup, pages = selection_page(df, page=0, page_size=2)
     >>> pages, markup.index(">b<") < markup.index(">a<"), ">c<" in markup
     (2, True, False)
+    >>> df = df.with_columns(budget_full_year=pl.Series([10.0, 20.0, 30.0]),
+    ...                      risk_level=pl.Series(["high", None, "high"]))
+    >>> markup, _ = selection_page(df, order="risk")
+    >>> markup.index(">c<") < markup.index(">a<") < markup.index(">b<")
+    True
     """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {list(ORDERS)}, not {order!r}")
     pages = max(1, -(-selected.height // page_size))
     page = min(max(page, 0), pages - 1)
-    keys = ["total", "unit_code", "year"] if "year" in selected.columns else ["total", "unit_code"]
+    if order == "risk" and "risk_level" in selected.columns:
+        keys = [risk_rank().fill_null(len(SEVERITY_LABELS)), -pl.col("budget_full_year")]
+        keys += [pl.col(c) for c in ("unit_code", "year") if c in selected.columns]
+    else:
+        order = "score"
+        names = (
+            ["total", "unit_code", "year"] if "year" in selected.columns else ["total", "unit_code"]
+        )
+        keys = [pl.col(c) for c in names]
     # only the rows up to this page are ordered: bottom_k is linear, a full sort is not
     lowest = selected.bottom_k((page + 1) * page_size, by=keys).sort(keys, nulls_last=True)
     rows = _codes_as_text(
         lowest.slice(page * page_size, page_size).select(_present(selected, TABLE_COLUMNS))
     )
     caption = (
-        f"所选项目（按总分从低到高）：第 {page + 1} / {pages} 页，"
+        f"所选项目（{ORDERS[order].split('：')[0]}）：第 {page + 1} / {pages} 页，"
         f"第 {page * page_size + min(1, rows.height):,}–{page * page_size + rows.height:,} 行，"
         f"共 {selected.height:,} 个项目"
     )
@@ -381,13 +406,15 @@ def export_selection(
     *,
     conditions: list[str] | None = None,
     max_item_rows: int = DEFAULT_EXCEL_MAX_ROWS,
+    max_bytes: int | None = None,
 ) -> Path:
     """Write the selected projects (and their items) to an ``.xlsx`` (导出Excel).
 
     Sheets: 所选项目, 指标得分 (the selected projects' items; left out when
     longer than ``max_item_rows``, which the 筛选条件 sheet then says) and
     筛选条件 (the filters in words).  Chinese headers, formulas neutralised,
-    written atomically.
+    written atomically: a workbook larger than ``max_bytes`` is not kept
+    (:class:`~perfkit.errors.PerfkitError`, nothing written).
 
     Examples
     --------
@@ -395,7 +422,12 @@ def export_selection(
     >>> df = pl.DataFrame({"unit_code": ["=cmd"], "total": [61.0], "_rank": [0]})
     >>> p = export_selection(df, None, Path(tempfile.mkdtemp()) / "x.xlsx")
     >>> [c.value for c in openpyxl.load_workbook(p)["所选项目"][2]]
-    ["'=cmd", 61]
+    ['=cmd', 61]
+    >>> export_selection(df, None, p.parent / "y.xlsx", max_bytes=1000)
+    Traceback (most recent call last):
+    perfkit.errors.PerfkitError: 工作簿 ... KB，超过单次导出上限 1.0 KB，未保存；...
+    >>> (p.parent / "y.xlsx").exists()
+    False
     """
     path = Path(path)
     units = selected.select([c for c in selected.columns if not c.startswith("_")])
@@ -414,7 +446,19 @@ def export_selection(
     notes = {"筛选条件": pl.DataFrame({"note": notes_lines})}
     with atomic_output(path.parent) as tmp:
         write_excel(tmp / path.name, sheets, notes=notes, label=_export_label)
+        size = (tmp / path.name).stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise PerfkitError(
+                f"工作簿 {_size_text(size)}，超过单次导出上限 {_size_text(max_bytes)}，未保存；"
+                "请缩小筛选范围后再导出。"
+            )
     return path
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:,.1f} MB"
+    return f"{size / 1024:,.1f} KB"
 
 
 def _export_label(name: str) -> str:

@@ -8,11 +8,18 @@
 * linked charts — execution rate against score (a brush drawn on it narrows
   the table, the grade charts and the drill-down to the projects inside),
   the grade mix and the money by grade;
-* the selected projects, lowest score first, a page at a time;
+* the selected projects, one row each with all its flags, lowest score
+  first or most at risk first (排序), a page at a time;
 * drill-down: a department of the selection → one of its projects → its
   indicators and the points each scored;
 * 导出Excel: the current selection (projects, their items, the filters in
   words) written to an ``.xlsx`` whose path is shown.
+
+Every callback runs through :func:`perfkit.explorer.guard.guarded`: a failure
+is logged server-side and the page shows one short Chinese sentence, never a
+traceback.  On the dashboard (``dashboard=True``) the kernel is protected as a
+whole (:func:`perfkit.explorer.guard.protect_kernel`) and exports are limited
+(:class:`perfkit.explorer.limits.ExportLimits`).
 
 All computation is :mod:`perfkit.explorer.filters` and
 :mod:`perfkit.explorer.views` on a frame held in memory; this module only
@@ -22,8 +29,10 @@ wires widgets to them.
 from __future__ import annotations
 
 import html
+import logging
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +41,14 @@ import ipywidgets as w
 import polars as pl
 
 from perfkit.charts import GRADE_ORDER
+from perfkit.errors import PerfkitError
 from perfkit.explorer.data import ExplorerData, explorer_data
 from perfkit.explorer.filters import Brush, Filters
+from perfkit.explorer.guard import guarded, protect_kernel
+from perfkit.explorer.limits import ExportGate, ExportLimits
 from perfkit.explorer.views import (
     BRUSH,
+    ORDERS,
     department_summary,
     export_selection,
     grade_mix_chart,
@@ -45,9 +58,11 @@ from perfkit.explorer.views import (
     selection_page,
     summary_text,
 )
-from perfkit.flags import FLAG_LABELS
+from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
 
 __all__ = ["Explorer"]
+
+log = logging.getLogger("perfkit.explorer")
 
 _ALL = "__all__"
 _EMBED = {"renderer": "svg", "actions": False}
@@ -83,6 +98,12 @@ class Explorer(w.VBox):
     offline : bool
         Load the charts' JavaScript from the installed vl-convert bundle
         instead of a CDN (for closed networks; costs a few seconds once).
+    export_limits : ExportLimits, optional
+        Limits on the 导出Excel button (interval, count, rows, bytes); none
+        by default (``perfkit dashboard`` sets them).
+    dashboard : bool
+        Serve as a dashboard page: tracebacks, warnings and log output of
+        the kernel go to the server log, never to the page.
 
     Attributes
     ----------
@@ -93,6 +114,8 @@ class Explorer(w.VBox):
         and export show these.
     last_update_seconds : float
         Time of the last redraw (filter, charts, table), for benchmarks.
+    export_gate : ExportGate or None
+        Applies ``export_limits`` (its ``clock`` can be replaced in tests).
 
     Examples
     --------
@@ -114,6 +137,8 @@ class Explorer(w.VBox):
         page_size: int = 50,
         export_dir: str | Path = "exports",
         offline: bool = True,
+        export_limits: ExportLimits | None = None,
+        dashboard: bool = False,
     ) -> None:
         self.data: ExplorerData = explorer_data(data, items, system=system)
         if offline:
@@ -123,16 +148,21 @@ class Explorer(w.VBox):
         self.max_points = max_points
         self.page_size = page_size
         self.export_dir = Path(export_dir)
+        self.export_limits = export_limits
+        self.export_gate = ExportGate(export_limits) if export_limits is not None else None
         self.filters = filters if filters is not None else Filters(years=tuple(self.data.years[:1]))
         self.brush = Brush()
         self.page = 0
         self.pages = 1
+        self.order = "score"
         self.last_update_seconds = 0.0
         self._syncing = False
         self._drilling = False
         self.filtered = self.data.units
         self.selected = self.data.units
         self._build()
+        if dashboard:
+            protect_kernel(self._report)
         super().__init__(children=self._layout())
         self.add_class("pk-explorer")
         self._write_widgets(self.filters)
@@ -170,7 +200,10 @@ class Explorer(w.VBox):
         )
         self.flag = w.SelectMultiple(
             description="风险提示（任一）",
-            options=[(FLAG_LABELS[c], c) for c in self.data.flag_codes],
+            options=[
+                (f"【{SEVERITY_LABELS[self.data.severity[c]]}】{FLAG_LABELS[c]}", c)
+                for c in self.data.flag_codes
+            ],
             rows=4,
             style=style,
             layout=w.Layout(width="420px"),
@@ -212,6 +245,12 @@ class Explorer(w.VBox):
         self.grade_chart = _chart_widget(grade_mix_chart(units.head(0)), "pk-grade-chart")
         self.money_chart = _chart_widget(money_by_grade_chart(units.head(0)), "pk-money-chart")
         self.table = w.HTML()
+        self.sort = w.Dropdown(
+            description="排序",
+            options=[(text.split("：")[0], code) for code, text in ORDERS.items()],
+            value="score",
+            style=style,
+        )
         self.prev_page = w.Button(description="上一页", icon="arrow-left")
         self.next_page = w.Button(description="下一页", icon="arrow-right")
         self.drill_dept = w.Dropdown(
@@ -224,18 +263,22 @@ class Explorer(w.VBox):
         self.drill_items = w.HTML()
         self.export_button = w.Button(description="导出Excel", icon="download", button_style="info")
         self.export_status = w.HTML()
+        self.notice = w.HTML()
 
+        # every callback goes through one guard: logged server-side, a short message on the page
+        on_filter = self._guard(self._on_filter_widget)
         for widget in (self.year, self.dept, self.grade, self.category, self.flag):
-            widget.observe(self._on_filter_widget, names="value")
+            widget.observe(on_filter, names="value")
         for widget in (self.rate, self.score):
-            widget.observe(self._on_filter_widget, names="value")
-        self.reset.on_click(lambda _: self.set_filters(Filters()))
-        self.scatter.observe(self._on_brush, names="_vl_selections")
-        self.prev_page.on_click(lambda _: self.show_page(self.page - 1))
-        self.next_page.on_click(lambda _: self.show_page(self.page + 1))
-        self.drill_dept.observe(self._on_drill_dept, names="value")
-        self.drill_project.observe(self._on_drill_project, names="value")
-        self.export_button.on_click(self._on_export)
+            widget.observe(on_filter, names="value")
+        self.reset.on_click(self._guard(lambda _: self.set_filters(Filters()), "reset"))
+        self.scatter.observe(self._guard(self._on_brush), names="_vl_selections")
+        self.sort.observe(self._guard(lambda c: self.set_order(c["new"]), "sort"), names="value")
+        self.prev_page.on_click(self._guard(lambda _: self.show_page(self.page - 1), "prev_page"))
+        self.next_page.on_click(self._guard(lambda _: self.show_page(self.page + 1), "next_page"))
+        self.drill_dept.observe(self._guard(self._on_drill_dept), names="value")
+        self.drill_project.observe(self._guard(self._on_drill_project), names="value")
+        self.export_button.on_click(self._guard(self._on_export))
         for css, widget in {
             "pk-year": self.year,
             "pk-dept": self.dept,
@@ -244,11 +287,13 @@ class Explorer(w.VBox):
             "pk-flag": self.flag,
             "pk-summary": self.summary,
             "pk-selection": self.table,
+            "pk-sort": self.sort,
             "pk-drill-dept": self.drill_dept,
             "pk-drill-project": self.drill_project,
             "pk-drill-items": self.drill_items,
             "pk-export": self.export_button,
             "pk-export-status": self.export_status,
+            "pk-notice": self.notice,
         }.items():
             widget.add_class(css)
 
@@ -257,6 +302,7 @@ class Explorer(w.VBox):
             return w.HTML(f"<h3 style='margin:10px 0 4px'>{html.escape(text)}</h3>")
 
         return [
+            self.notice,
             heading("筛选"),
             w.HBox([self.year, self.dept, self.reset]),
             w.HBox([self.grade, self.category, self.flag]),
@@ -265,7 +311,7 @@ class Explorer(w.VBox):
             heading("图表（在散点图上拖动框选，表格只列框内项目）"),
             w.HBox([self.scatter, w.VBox([self.grade_chart, self.money_chart])]),
             heading("所选项目"),
-            w.HBox([self.prev_page, self.next_page]),
+            w.HBox([self.sort, self.prev_page, self.next_page]),
             self.table,
             heading("逐级查看：部门 → 项目 → 指标得分"),
             w.HBox([self.drill_dept, self.drill_project]),
@@ -274,6 +320,22 @@ class Explorer(w.VBox):
             heading("导出"),
             w.HBox([self.export_button, self.export_status]),
         ]
+
+    # ------------------------------------------------------------------ guard
+    def _guard(self, callback: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+        """``callback`` through :func:`guarded`; a success clears an earlier message."""
+
+        def run(*args: Any) -> None:
+            callback(*args)
+            if self.notice.value:
+                self.notice.value = ""
+
+        return guarded(run, self._report, name=name or getattr(callback, "__name__", None))
+
+    def _report(self, message: str) -> None:
+        self.notice.value = (
+            f"<p style='color:#c62828;margin:4px 0'><b>{html.escape(message)}</b></p>"
+        )
 
     # -------------------------------------------------------- widgets ↔ Filters
     def _read_widgets(self) -> Filters:
@@ -338,7 +400,8 @@ class Explorer(w.VBox):
     def _update_selection(self) -> None:
         self.selected = self.filtered.filter(self.brush.expression())
         self.summary.value = (
-            f"<p style='font-size:14px'><b>{summary_text(self.selected, self.data.units.height)}"
+            f"<p style='font-size:14px'><b>"
+            f"{html.escape(summary_text(self.selected, self.data.units.height))}"
             f"</b>{self._brush_note()}</p>"
         )
         self.grade_chart.chart = grade_mix_chart(self.selected)
@@ -351,9 +414,21 @@ class Explorer(w.VBox):
             return ""
         return "（" + html.escape("；".join(self.brush.describe())) + "）"
 
+    def set_order(self, order: str) -> None:
+        """Order the table by ``"score"`` (lowest first) or ``"risk"`` (most at risk first)."""
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {list(ORDERS)}, not {order!r}")
+        self.order = order
+        if self.sort.value != order:
+            self.sort.value = order  # its observer calls back here once, then this is a no-op
+            return
+        self.show_page(0)
+
     def show_page(self, page: int) -> None:
         """Show page ``page`` (from 0) of the selected projects."""
-        markup, self.pages = selection_page(self.selected, page=page, page_size=self.page_size)
+        markup, self.pages = selection_page(
+            self.selected, page=page, page_size=self.page_size, order=self.order
+        )
         self.page = min(max(page, 0), self.pages - 1)
         self.table.value = markup
         self.prev_page.disabled = self.page == 0
@@ -436,11 +511,13 @@ class Explorer(w.VBox):
         return self.drill_dept_summary.value + self.drill_items.value
 
     # ------------------------------------------------------------------ export
-    def export(self, path: str | Path | None = None) -> Path:
+    def export(self, path: str | Path | None = None, *, max_bytes: int | None = None) -> Path:
         """Write the current selection to an ``.xlsx``; return its path.
 
         The default path is ``export_dir/绩效评价筛选结果-YYYYMMDD-HHMMSS.xlsx``
         (``-2``, ``-3`` … appended when an export of the same second exists).
+        A workbook larger than ``max_bytes`` is not kept (:class:`PerfkitError`).
+        The limits of ``export_limits`` apply to the 导出Excel button, not here.
         """
         if path is None:
             stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -450,15 +527,30 @@ class Explorer(w.VBox):
                 path = self.export_dir / f"绩效评价筛选结果-{stamp}-{n}.xlsx"
                 n += 1
         conditions = self.filters.describe() + self.brush.describe()
-        return export_selection(self.selected, self.data.items, path, conditions=conditions)
+        return export_selection(
+            self.selected, self.data.items, path, conditions=conditions, max_bytes=max_bytes
+        )
 
     def _on_export(self, _button: w.Button) -> None:
+        gate = self.export_gate
+        if gate is not None:
+            refusal = gate.refusal(rows=self.selected.height, folder=self.export_dir)
+            if refusal is not None:
+                self.export_status.value = _red(refusal)
+                return
+            gate.record()
         try:
-            written = self.export()
-        except Exception as exc:  # shown to the user on the page; never a silent failure
-            self.export_status.value = (
-                f"<span style='color:#c62828'>导出失败：{html.escape(str(exc))}</span>"
-            )
+            written = self.export(max_bytes=(gate.limits.max_bytes or None) if gate else None)
+        except PerfkitError as exc:  # a message written for the user (e.g. the size limit)
+            self.export_status.value = _red(f"导出失败：{exc}")
+            return
+        except Exception:  # details in the server log; the page gets no paths or traceback
+            log.exception("export failed")
+            self.export_status.value = _red("导出失败：服务器出错，详情已记入服务器日志。")
             return
         where = html.escape(str(written.resolve()))
         self.export_status.value = f"已导出 {self.selected.height:,} 个项目：<code>{where}</code>"
+
+
+def _red(text: str) -> str:
+    return f"<span style='color:#c62828'>{html.escape(text)}</span>"

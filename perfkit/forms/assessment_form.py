@@ -4,7 +4,9 @@ Header: 考核内容 | 指标 | 指标值 | 计算方法 | … | 考核结果 | 
 whose 考核内容 starts with a Chinese numeral and ``、`` (``一、重大决策部署落实``)
 opens a section (its 指标值 is the section's maximum, its 考核结果 the stated
 section score); the rows below it are the section's items (指标值 = item
-maximum, 考核结果 = item score); the 合计 row states the grand total.
+maximum, 考核结果 = item score); the 合计 row states the grand total.  A
+score or maximum cell holding a formula with no computed value is reported
+with its formula.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 
 from perfkit.errors import Problem
 from perfkit.forms.grid import Grid, cell_address, label_key
+from perfkit.forms.messages import FORMULA_WITHOUT_VALUE
 
 __all__ = ["AssessmentForm", "Cell", "is_assessment_form", "locate_assessment"]
 
@@ -114,7 +117,7 @@ def locate_assessment(grid: Grid, file: str, sheet: str) -> AssessmentForm:
                 Section(cell(r, cols["content"]), cell(r, cols["max"]), cell(r, cols["score"]))
             )
             continue
-        if not (item or content) or not grid.text(r, cols["max"]):
+        if not (item or content) or not (grid.text(r, cols["max"]) or grid.formula(r, cols["max"])):
             continue
         entry = {
             "label": cell(r, cols["item"] if item else cols["content"]),
@@ -141,4 +144,24 @@ def locate_assessment(grid: Grid, file: str, sheet: str) -> AssessmentForm:
                 file, None, "合计", "no 合计 row; the total is not checked", "warning", sheet=sheet
             )
         )
+    _formula_problems(form, grid)
     return form
+
+
+def _formula_problems(form: AssessmentForm, grid: Grid) -> None:
+    """Score and maximum cells that hold a formula with no computed value."""
+    if not grid.formulas:
+        return
+    formulas = {cell_address(r, c): text for (r, c), text in grid.formulas.items()}
+    cells = [(form.total_maximum, "合计 分值"), (form.total_score, "合计 得分")]
+    for section in form.sections:
+        cells += [(section.maximum, "分值"), (section.score, "得分")]
+        cells += [(i["maximum"], "指标值") for i in section.items]
+        cells += [(i["score"], "考核结果") for i in section.items]
+    for cell, column in cells:
+        if cell is not None and cell.address in formulas:
+            row = int("".join(ch for ch in cell.address if ch.isdigit()))
+            message = FORMULA_WITHOUT_VALUE.format(formula=formulas[cell.address])
+            form.problems.append(
+                Problem(form.file, row, column, message, sheet=form.sheet, cell=cell.address)
+            )

@@ -133,12 +133,19 @@ def check_forms_command(
     show_default=True,
     help="One workbook per department and year (a sheet per project), per project, or one.",
 )
+@click.option(
+    "--projects",
+    "-p",
+    "projects_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="The projects table that was scored: its carryover fills 上年结转资金.",
+)
 @user_errors
-def export_forms_command(scores_dir: str, out_dir: str, by: str) -> None:
+def export_forms_command(scores_dir: str, out_dir: str, by: str, projects_path: str | None) -> None:
     """Write each scored project as an official 项目支出绩效自评表, ready to print and sign."""
     from perfkit.forms.write import write_forms
 
-    written = write_forms(scores_dir, out_dir, by=by)
+    written = write_forms(scores_dir, out_dir, by=by, projects=projects_path)
     click.echo(f"wrote {len(written)} workbook(s):")
     for path in written:
         click.echo(f"  {path}")

@@ -5,6 +5,12 @@ anywhere on the sheet.  :class:`Grid` holds a sheet's cells (0-based rows and
 columns), its merged ranges, and — when the sheet was read with openpyxl —
 the number format of each numeric cell.  Cell text is compared through
 :func:`label_key`, so ``项目名称：``, ``项 目 名 称`` and ``项目名称`` match.
+
+Forms write a label and its value in one cell as often as in two
+(``项目名称：城乡低保提标补助``, ``主管部门 : 民政局``): :func:`split_label`
+splits such a cell, and :attr:`Grid.inline` holds every cell that splits.
+A formula cell that was never calculated (saved by a program, not by Excel)
+has no value: :attr:`Grid.formulas` names those cells and their formulas.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass, field
 from perfkit.contract import text_key
 from perfkit.workbook_guard import column_name
 
-__all__ = ["Grid", "cell_address", "cell_text", "column_letter", "label_key"]
+__all__ = ["Grid", "cell_address", "cell_text", "column_letter", "label_key", "split_label"]
 
 
 def column_letter(col: int) -> str:
@@ -78,6 +84,30 @@ def label_key(text: object) -> str:
     return _UNIT_SUFFIX.sub("", key)
 
 
+_INLINE = re.compile(r"([^:：﹕]+?)\s*[:：﹕]\s*(.+)", re.DOTALL)
+
+
+def split_label(text: str) -> tuple[str, str] | None:
+    """``label：value`` in one cell → (label key, value); None when there is no value.
+
+    Full- or half-width colons, blanks around them; the value is kept as
+    written (only the blanks around it are removed).
+
+    Examples
+    --------
+    >>> split_label("项目名称：城乡低保提标补助"), split_label(" 主管部门 : 民政局 ")
+    (('项目名称', '城乡低保提标补助'), ('主管部门', '民政局'))
+    >>> split_label("总分：８９.５０"), split_label("项目名称："), split_label("城乡低保")
+    (('总分', '８９.５０'), None, None)
+    """
+    match = _INLINE.fullmatch(text.strip())
+    if not match:
+        return None
+    key = label_key(match.group(1))
+    value = match.group(2).strip()
+    return (key, value) if key and value else None
+
+
 def plain(text: str) -> str:
     """NFKC and no blanks, case kept (for units such as ``km``)."""
     return "".join(unicodedata.normalize("NFKC", text).split())
@@ -98,14 +128,26 @@ class Grid:
         (openpyxl); None when it did not (calamine).
     reader : str
         ``"calamine"`` or ``"openpyxl"``.
+    formulas : dict
+        ``(r, c)`` → formula text (``=SUM(H13:H19)``) of the cells that hold a
+        formula with no computed value (they read as empty).
+    inline : dict
+        ``(r, c)`` → (label key, value) of the cells holding ``label：value``.
     """
 
     rows: list[list[object]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     formats: dict[tuple[int, int], str] | None = None
     reader: str = "calamine"
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.formulas:  # a trailing formula with no value may lie outside the read range
+            height = max(len(self.rows), *(r + 1 for r, _ in self.formulas))
+            self.rows = [*self.rows, *([] for _ in range(height - len(self.rows)))]
+            for r, c in self.formulas:
+                if len(self.rows[r]) <= c:
+                    self.rows[r] = [*self.rows[r], *[None] * (c + 1 - len(self.rows[r]))]
         self.height = len(self.rows)
         self.width = max((len(r) for r in self.rows), default=0)
         self._top_left: dict[tuple[int, int], tuple[int, int]] = {}
@@ -117,6 +159,13 @@ class Grid:
                         self._top_left[(r, c)] = (r1, c1)
         self.texts = [[cell_text(v) for v in row] for row in self.rows]
         self.keys = [[label_key(t) if t else "" for t in row] for row in self.texts]
+        self.inline: dict[tuple[int, int], tuple[str, str]] = {}
+        for r, row in enumerate(self.texts):
+            for c, text in enumerate(row):
+                if (":" in text or "：" in text or "﹕" in text) and (r, c) not in self._top_left:
+                    split = split_label(text)
+                    if split:
+                        self.inline[(r, c)] = split
 
     def value(self, row: int, col: int) -> object:
         """The raw value at (row, col); a merged cell gives its range's top-left value."""
@@ -157,6 +206,15 @@ class Grid:
             return None
         return "%" in self.formats.get(self.origin(row, col), "")
 
+    def formula(self, row: int, col: int) -> str | None:
+        """The formula of (row, col) when it has no computed value (merged: its top-left)."""
+        return self.formulas.get(self.origin(row, col))
+
+    def find_inline(self, *keys: str) -> list[tuple[int, int]]:
+        """Cells holding ``label：value`` whose label is one of ``keys``."""
+        wanted = {label_key(k) for k in keys}
+        return [cell for cell, (key, _) in self.inline.items() if key in wanted]
+
     def find(self, *keys: str, exact: bool = True) -> list[tuple[int, int]]:
         """Cells whose label key equals (or, with ``exact=False``, contains) one of ``keys``."""
         wanted = [label_key(k) for k in keys]
@@ -173,13 +231,16 @@ class Grid:
         """The first non-empty cell right of (row, col), outside its own merged range.
 
         None when there is none, or when that cell is another label (its key
-        in ``labels``): the field was left empty.
+        in ``labels``): the field was left empty.  A formula cell with no
+        computed value counts as filled (the caller reports it).
         """
         own = self.origin(row, col)
         for c in range(col + 1, self.width):
             if self.origin(row, c) == own:
                 continue
-            if self.text(row, c):
+            if self.text(row, c) or self.formula(row, c):
                 found = self.origin(row, c)
-                return None if self.key(*found) in labels else found
+                inline = self.inline.get(found)  # 主管部门：民政局 is the next field, not a value
+                label = inline[0] if inline is not None else self.key(*found)
+                return None if label in labels else found
         return None

@@ -7,7 +7,11 @@ The official form (财预〔2020〕10号 附件) has a title with the year, 项�
 (一级指标 / 二级指标 / 三级指标 / 年度指标值 / 实际完成值 / 分值 / 得分 /
 偏差原因分析及改进措施) and a 总分 row.  Labels are found wherever they are
 (any header offset, extra or full-width blanks, trailing colons); values are
-the cells right of or below them.  This module only *locates* cells and
+the cells right of or below them, or follow the label in the same cell
+(``项目名称：城乡低保提标补助``, ``自评等级：良``, ``总分：89.50``).  A field whose
+cell holds a formula with no computed value is reported with the formula
+(:data:`perfkit.forms.messages.FORMULA_WITHOUT_VALUE`), not as empty.  This
+module only *locates* cells and
 copies their text; numbers and targets are parsed for all forms at once in
 :mod:`perfkit.forms.read`.
 """
@@ -21,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from perfkit.errors import Problem
 from perfkit.forms.grid import Grid, cell_address, column_letter, label_key
+from perfkit.forms.messages import FORMULA_WITHOUT_VALUE
 
 __all__ = ["MONEY_COLUMNS", "MONEY_ROWS", "ProjectForm", "is_project_form", "locate_project_form"]
 
@@ -71,8 +76,19 @@ _INDICATOR_COLUMNS = {
     "计量单位": "unit",
 }
 _LABELS = frozenset(label_key(k) for k in (*_HEAD, *MONEY_COLUMNS, *_INDICATOR_COLUMNS))
+_MONEY_LABELS = {v: k for k, v in MONEY_COLUMNS.items()}
+_INDICATOR_LABELS = {v: k for k, v in reversed(list(_INDICATOR_COLUMNS.items()))}
+_INDICATOR_LABELS["reason"] = "偏差原因分析及改进措施"
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TOTAL_ROW = ("总分", "合计", "总计")
+#: Labels of a total written with its value in one cell (``总分：89.50``).
+_TOTAL_INLINE = ("总分", "总得分", "自评总分", "自评得分合计")
+#: Field → label, for the formula problems of fields.
+_FIELD_LABELS = {
+    **{v: k for k, v in reversed(list(_HEAD.items()))},
+    "total_points": "总分 得分",
+    "total_weight": "总分 分值",
+}
 
 
 @dataclass
@@ -92,6 +108,7 @@ class ProjectForm:
     problems: list[Problem] = field(default_factory=list)
     source_cell: str = ""
     ambiguous_percent: list[str] = field(default_factory=list)
+    formula_cells: list[str] = field(default_factory=list)
 
     def problem(self, cell: str | None, column: str | None, message: str, severity="error"):
         """Record a problem at a cell of this form."""
@@ -102,8 +119,9 @@ class ProjectForm:
 
 
 def is_project_form(grid: Grid) -> bool:
-    """True when the sheet has 项目名称 and an indicator table (一级指标, 三级指标)."""
-    return all(grid.find(k) for k in ("项目名称", "一级指标", "三级指标"))
+    """True when the sheet has 项目名称 (alone or ``项目名称：…``) and an indicator table."""
+    named = grid.find("项目名称") or grid.find_inline("项目名称")
+    return bool(named) and all(grid.find(k) for k in ("一级指标", "三级指标"))
 
 
 def _percent_text(text: str) -> str:
@@ -163,6 +181,10 @@ def locate_project_form(
     (('社会救助', 'B2'), ('2024', 'A1'))
     >>> [str(p) for p in f.problems][:1]
     ['a.xlsx!S1: no 项目资金 block (年初预算数 / 全年预算数 / 全年执行数) found']
+    >>> g = Grid([["项目名称：城乡低保提标补助", None, "主管部门 : 民政局"]])
+    >>> f = locate_project_form(g, "a.xlsx", "S1")
+    >>> f.fields["project_name"], f.fields["dept_name"]
+    (('城乡低保提标补助', 'A1'), ('民政局', 'C1'))
     """
     form = ProjectForm(file, sheet, grid.reader)
     heads = {label_key(k): v for k, v in _HEAD.items()}
@@ -170,9 +192,15 @@ def locate_project_form(
     for r in range(grid.height):
         for c in range(grid.width):
             name = heads.get(grid.key(r, c))
+            inline = grid.inline.get((r, c)) if name is None else None
+            if inline is not None:
+                name = heads.get(inline[0])
             if name is None or name in form.fields:
                 continue
             first_label_row = min(first_label_row, r)
+            if inline is not None:  # 项目名称：城乡低保 — label and value in one cell
+                form.fields[name] = (inline[1], cell_address(r, c))
+                continue
             found = grid.right_of(r, c, _LABELS)
             if found is not None:
                 form.fields[name] = (grid.text(*found), cell_address(*found))
@@ -182,7 +210,31 @@ def locate_project_form(
             form.fields["year"] = title
     _locate_money(form, grid)
     _locate_indicators(form, grid, assume_percent)
+    _formula_problems(form, grid)
     return form
+
+
+def _formula_problems(form: ProjectForm, grid: Grid) -> None:
+    """Every field or indicator cell that holds a formula with no computed value."""
+    if not grid.formulas:
+        return
+    formulas = {cell_address(r, c): text for (r, c), text in grid.formulas.items()}
+    cells: list[tuple[str, str | None]] = []
+    for name, (_, address) in form.fields.items():
+        if not name.endswith("_label"):
+            column = _FIELD_LABELS.get(name)
+            if column is None and name.startswith("money_"):
+                part, col = name[6:].split("_", 1)
+                column = f"{MONEY_ROWS[part]} {_MONEY_LABELS.get(col, col)}"
+            cells.append((address, column))
+    for record in form.indicators:
+        for key, value in record.items():
+            if key.endswith("_cell") and isinstance(value, str):
+                cells.append((value, _INDICATOR_LABELS.get(key[: -len("_cell")])))
+    for address, column in dict.fromkeys(cells):
+        if address in formulas and address not in form.formula_cells:
+            form.formula_cells.append(address)
+            form.problem(address, column, FORMULA_WITHOUT_VALUE.format(formula=formulas[address]))
 
 
 def _header_columns(grid: Grid, row: int, names: dict[str, str]) -> dict[str, int]:
@@ -264,12 +316,18 @@ def _locate_indicators(form: ProjectForm, grid: Grid, assume: bool) -> None:
             total_row = r
             break
         texts = {name: grid.text(r, c) for name, c in cols.items()}
-        if not any(grid.text(r, c) and not grid.is_merged_copy(r, c) for c in data_cols):
+        filled_cols = [
+            c
+            for c in data_cols
+            if (grid.text(r, c) or grid.formula(r, c)) and not grid.is_merged_copy(r, c)
+        ]
+        if not filled_cols:
             continue  # blank row (or only merged 一级/二级 cells running down)
         record: dict[str, object] = {"row": r + 1}
         for name, c in cols.items():
             text = texts[name]
-            address = cell_address(*grid.origin(r, c)) if text else cell_address(r, c)
+            shown = text or grid.formula(r, c)
+            address = cell_address(*grid.origin(r, c)) if shown else cell_address(r, c)
             if name in ("level1", "level2"):
                 if not text and filled.get(name):
                     text = filled[name]
@@ -294,13 +352,29 @@ def _locate_indicators(form: ProjectForm, grid: Grid, assume: bool) -> None:
         )
     if not form.indicators:
         form.problem(cell_address(header, first_col), "三级指标", "the indicator table is empty")
-    if total_row is None:
+    inline_totals = grid.find_inline(*_TOTAL_INLINE)
+    if total_row is None and not inline_totals:
         form.problem(
             None, "总分", "no 总分 row below the indicator table; 总分 not checked", "warning"
         )
         return
-    for name in ("weight", "points"):
-        if name in cols:
-            c = cols[name]
-            form.fields[f"total_{name}"] = (grid.text(total_row, c), cell_address(total_row, c))
-    form.fields["total_label"] = ("总分", f"{column_letter(first_col)}{total_row + 1}")
+    if total_row is not None:
+        for name in ("weight", "points"):
+            if name in cols:
+                c = cols[name]
+                text = grid.text(total_row, c)
+                origin = grid.origin(total_row, c)
+                if grid.key(*origin).startswith(_TOTAL_ROW):  # the 总分 label's own cell
+                    split = grid.inline.get(origin)  # 总分：89.50 over the 得分 column
+                    inline_points = name == "points" and split and split[0] in _TOTAL_INLINE
+                    text = split[1] if inline_points else ""  # type: ignore[index]
+                if text or grid.formula(total_row, c):
+                    address = cell_address(*grid.origin(total_row, c))
+                    form.fields[f"total_{name}"] = (text, address)
+        form.fields["total_label"] = ("总分", f"{column_letter(first_col)}{total_row + 1}")
+    if "total_points" not in form.fields and inline_totals:
+        # 总分：89.50 in one cell: on the 总分 row if there is one, else anywhere on the sheet
+        on_row = [cell for cell in inline_totals if cell[0] == total_row]
+        r, c = (on_row or inline_totals)[0]
+        form.fields["total_points"] = (grid.inline[(r, c)][1], cell_address(r, c))
+        form.fields.setdefault("total_label", ("总分", cell_address(r, c)))

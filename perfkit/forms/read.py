@@ -49,6 +49,7 @@ PROJECT_COLUMNS = [
     "budget_initial",
     "budget_full_year",
     "executed",
+    "carryover",
     "self_score",
     "self_grade",
     "source_file",
@@ -242,7 +243,9 @@ def read_forms(
     for form in found:
         problems += form.problems
     detail, ind_detail, parse_problems = _parse(found, year)
-    problems += parse_problems
+    # a formula cell with no computed value is reported as such (project_form), not as empty
+    formula_cells = {(f.file, f.sheet, cell) for f in found for cell in f.formula_cells}
+    problems += [p for p in parse_problems if (p.file, p.sheet, p.cell) not in formula_cells]
     problems = sorted(dict.fromkeys(problems), key=problem_order)
     bad = {(p.file, p.sheet) for p in problems if p.severity == "error" and p.sheet is not None}
     keep = ~pl.struct("source_file", "source_sheet").is_in(
@@ -263,7 +266,8 @@ def _project_form(path: Path, sheet: str, grid: Grid, engine: str) -> ProjectFor
     if not form.ambiguous_percent:
         return form
     if engine == "auto" and path.suffix.lower() in (".xlsx", ".xlsm"):
-        again = locate_project_form(read_openpyxl_sheet(path, sheet), path.name, sheet)
+        again_grid = read_openpyxl_sheet(path, sheet, grid.formulas)
+        again = locate_project_form(again_grid, path.name, sheet)
         again.reader = "calamine+openpyxl"
         return again
     form = locate_project_form(grid, path.name, sheet, assume_percent=True)
@@ -328,6 +332,11 @@ def _parse(
         _normalised("money_total_budget_initial").alias("budget_initial"),
         _normalised("money_total_budget_full_year").alias("budget_full_year"),
         _normalised("money_total_executed").alias("executed"),
+        # 上年结转资金 of the 全年预算数 column: the carry-over into the year ("—": none given)
+        pl.when(_dash(pl.col("money_carryover_budget_full_year")))
+        .then(None)
+        .otherwise(_normalised("money_carryover_budget_full_year"))
+        .alias("carryover"),
         _normalised("total_points").alias("self_score"),
     )
     problems += _cell_problems(detail, pl.col("year").is_null(), "year", "年度", _no_year())

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import polars as pl
@@ -189,7 +189,13 @@ def evaluate(verification, *, threshold: float | str = 5, confidence: float = 0.
     """
     if not 0 < confidence < 1:
         raise PerfkitError(f"the confidence level must be between 0 and 1, not {confidence}")
-    limit = int(Decimal(str(threshold)) * 100)
+    try:
+        points = Decimal(str(threshold).strip())
+    except InvalidOperation:
+        points = Decimal("NaN")
+    if not points.is_finite():
+        raise PerfkitError(f"the inflation threshold {threshold!r} is not a number of points")
+    limit = int(points * 100)
     if limit < 0:
         raise PerfkitError("the inflation threshold must not be negative")
     record = verification.record

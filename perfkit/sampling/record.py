@@ -147,10 +147,11 @@ class SelectionRecord:
         return text + "\n"
 
     def save(self, path: str | Path) -> Path:
-        """Write the record to ``path`` (input paths stored relative to its folder)."""
+        """Write the record to ``path`` atomically (input paths stored relative to its folder)."""
+        from perfkit.export import atomic_write_text
+
         path = Path(path)
-        path.write_text(self.to_json(path.parent.resolve()), encoding="utf-8")
-        return path
+        return atomic_write_text(path, self.to_json(path.parent.resolve()))
 
     @classmethod
     def from_json(cls, text: str, location: Path | None = None) -> SelectionRecord:

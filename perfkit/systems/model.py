@@ -24,6 +24,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "FLAG_CODES",
+    "SEVERITIES",
     "ChecklistRule",
     "DeductionRule",
     "EnteredRule",
@@ -341,13 +343,55 @@ class OverCompletion(_Strict):
     deduct_pct: Decimal = Field(default=Decimal(0), ge=0, le=100)
 
 
+#: The per-unit flags of an indicators system (风险提示), in the order they are listed.
+FlagCode = Literal[
+    "over_completion",
+    "budget_zero",
+    "execution_over_100",
+    "unspent_over_20",
+    "score_rate_above_execution",
+    "self_score_diff",
+    "self_grade_better",
+    "self_100_low_execution",
+]
+FLAG_CODES: tuple[str, ...] = FlagCode.__args__  # type: ignore[attr-defined]
+#: Severities, most severe first (高 / 中 / 低).
+Severity = Literal["high", "medium", "low"]
+SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
+
+
+def _default_severity() -> dict[str, str]:
+    """perfkit's default severities (see docs/scoring.md, "Flags and risk order")."""
+    return {
+        "self_grade_better": "high",
+        "self_100_low_execution": "high",
+        "self_score_diff": "medium",
+        "budget_zero": "medium",
+        "execution_over_100": "medium",
+        "unspent_over_20": "medium",
+        "score_rate_above_execution": "low",
+        "over_completion": "low",
+    }
+
+
 class Flags(_Strict):
-    """Thresholds of the per-unit flags (复核风险提示)."""
+    """Thresholds and severities of the per-unit flags (复核风险提示).
+
+    ``severity`` gives each flag ``high``, ``medium`` or ``low``; flags left
+    out keep perfkit's default.  A project's risk level is its most severe
+    flag's; projects are listed most severe first, then by money.
+    """
 
     self_score_diff_points: Decimal = Decimal(5)
     self_100_execution_below_pct: Decimal = Decimal(80)
     score_rate_above_execution_rel_pct: Decimal = Decimal(5)
     unspent_above_pct: Decimal = Decimal(20)
+    severity: dict[FlagCode, Severity] = Field(default_factory=_default_severity)
+
+    @field_validator("severity", mode="after")
+    @classmethod
+    def _fill_severity(cls, given: dict) -> dict:
+        return {**_default_severity(), **given}
 
 
 class ResultUse(_Strict):
