@@ -16,6 +16,7 @@ Subpackages load on first use: ``perfkit.compare`` (cross-year comparison).
 import importlib
 from typing import Any
 
+from perfkit._version import __version__
 from perfkit.api import ValidationReport, score, validate
 from perfkit.errors import InputError, PerfkitError, Problem, SystemDefinitionError
 from perfkit.forms import check_forms, read_forms, write_forms
@@ -25,8 +26,6 @@ from perfkit.monitoring import MonitoringResult, monitor
 from perfkit.readers import read_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, list_systems, load_system
-
-__version__ = "0.1.0"
 
 #: Subpackages imported on first attribute access, so ``import perfkit`` stays light.
 _SUBMODULES = {"compare"}

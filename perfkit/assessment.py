@@ -19,7 +19,8 @@ import polars as pl
 
 from perfkit.contract import text_key
 from perfkit.errors import InputError, Problem, problem_order
-from perfkit.fixedpoint import (
+from perfkit.grading import grade_expr
+from perfkit.numbers import (
     FIXED,
     SCALE,
     cents_text,
@@ -28,7 +29,6 @@ from perfkit.fixedpoint import (
     map_unique,
     to_cents,
 )
-from perfkit.grading import grade_expr
 from perfkit.readers import RawTable
 from perfkit.result import ScoreResult
 from perfkit.rules import equal_cents, positive_cents, reverse_cents

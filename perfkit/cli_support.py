@@ -4,7 +4,7 @@ Every command module decorates its commands with :func:`user_errors` so that a
 user's mistake (bad input, unknown system, unreadable file, an output folder
 that cannot be written) prints a clear message naming the path and exits with
 status 1, never a traceback; usage errors exit with 2 (click's own
-convention).  At most :data:`~perfkit.limits.MAX_PRINTED_PROBLEMS` problems
+convention).  At most :data:`~perfkit._limits.MAX_PRINTED_PROBLEMS` problems
 are printed (the same line only once; the rest are counted), and cells that a
 workbook could not hold whole (:class:`~perfkit.export.CellTextCut`) are
 printed as warnings.
@@ -21,8 +21,8 @@ from typing import Any
 
 import click
 
+from perfkit._limits import MAX_PRINTED_PROBLEMS
 from perfkit.errors import InputError, PerfkitError, Problem, os_reason
-from perfkit.limits import MAX_PRINTED_PROBLEMS
 
 __all__ = ["EXIT_INPUT", "out_dir_option", "print_problems", "user_errors"]
 

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from perfkit.fixedpoint import LIMIT
+from perfkit.numbers import LIMIT
 
 __all__ = [
     "INDICATOR_TARGETS",
@@ -48,7 +48,7 @@ KINDS = ("text", "year", "month", "amount", "number", "measure", "direction")
 MAX_AMOUNT = 10**9
 #: Largest magnitude of any other number (scores, weights, targets, actual
 #: values: counts such as 人次 may be large).  Equal to
-#: :data:`perfkit.fixedpoint.LIMIT`, the bound that keeps scoring's integer
+#: :data:`perfkit.numbers.LIMIT`, the bound that keeps scoring's integer
 #: products inside Int128.
 MAX_NUMBER = LIMIT
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from perfkit.limits import quoted, shorten_message
+from perfkit._limits import quoted, shorten_message
 
 __all__ = ["InputError", "OutputError", "PerfkitError", "Problem", "SystemDefinitionError"]
 
@@ -60,7 +60,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         # a message quotes user text: keep it bounded and free of terminal control
-        # sequences (perfkit/limits.py); file, sheet and column stay as they are (they
+        # sequences (perfkit/_limits.py); file, sheet and column stay as they are (they
         # are matched against the data) and are made safe only when shown
         object.__setattr__(self, "message", shorten_message(self.message))
 

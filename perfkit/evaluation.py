@@ -30,9 +30,9 @@ from perfkit.contract import text_key
 from perfkit.errors import PerfkitError
 from perfkit.export import atomic_output, atomic_write_text, write_excel
 from perfkit.filenames import inside, safe_filename
-from perfkit.fixedpoint import round_half_up
 from perfkit.flags import flag_labels, sort_by_risk
 from perfkit.grading import grade
+from perfkit.numbers import round_half_up
 from perfkit.readers import RawTable, find_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, load_system

@@ -42,9 +42,9 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._processes import owner_tag, tag_is_dead
 from perfkit.errors import OutputError
 from perfkit.labels import column_label, translate_for_people
-from perfkit.processes import owner_tag, tag_is_dead
 from perfkit.workbook_guard import column_name
 
 __all__ = [
@@ -350,7 +350,7 @@ def clean_leftovers(folder: str | Path, name: str | None = None) -> list[Path]:
     Examples
     --------
     >>> import tempfile
-    >>> from perfkit.processes import host_tag, owner_tag
+    >>> from perfkit._processes import host_tag, owner_tag
     >>> d = Path(tempfile.mkdtemp())
     >>> (d / f".out.{host_tag()}-999999999-1.dead0000.partial").mkdir()  # its writer is gone
     >>> (d / f".out.{owner_tag()}.a11fe000.partial").mkdir()  # this process's: still alive

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from perfkit.fixedpoint import FIXED, SCALE, to_cents
 from perfkit.grading import grade_expr, grade_rank
+from perfkit.numbers import FIXED, SCALE, to_cents
 from perfkit.systems import System
 
 __all__ = [

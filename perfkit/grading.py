@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from perfkit.fixedpoint import round_half_up
+from perfkit.numbers import round_half_up
 from perfkit.systems import System, load_system
 
 __all__ = ["grade", "grade_expr", "grade_rank"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from perfkit.fixedpoint import round_half_up
+from perfkit.numbers import round_half_up
 
 __all__ = ["execution_rate", "reduction_rate"]
 

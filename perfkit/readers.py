@@ -7,9 +7,9 @@ before validation.  CSV encoding is detected: UTF-8 (with or without BOM) or
 GB18030 (a superset of GBK and GB2312, what Chinese Excel writes); line ends
 may be CRLF, LF or a lone CR (old Mac Excel's "CSV (Macintosh)").
 
-Every file is hostile until measured (:mod:`perfkit.limits`): a CSV header
-with more than :data:`~perfkit.limits.MAX_COLUMNS` fields or a header longer
-than :data:`~perfkit.limits.MAX_HEADER_CHARS` characters is refused before a
+Every file is hostile until measured (:mod:`perfkit._limits`): a CSV header
+with more than :data:`~perfkit._limits.MAX_COLUMNS` fields or a header longer
+than :data:`~perfkit._limits.MAX_HEADER_CHARS` characters is refused before a
 frame is built, and an ``.xlsx`` is measured by :mod:`perfkit.workbook_guard`
 before a native reader opens it.  Two columns with the same header (or two
 headers that mean the same column) are an error.
@@ -27,9 +27,9 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._limits import MAX_COLUMNS, MAX_HEADER_CHARS, quoted
 from perfkit.contract import TableSpec, normalise_header, table_spec
 from perfkit.errors import InputError, Problem
-from perfkit.limits import MAX_COLUMNS, MAX_HEADER_CHARS, quoted
 
 __all__ = ["RawTable", "TableInput", "detect_encoding", "find_table", "read_table"]
 

@@ -1,7 +1,7 @@
 """The scoring rules as vectorised polars expressions (评分规则).
 
 Each function returns one expression that scores every row at once, in integer
-cents (see :mod:`perfkit.fixedpoint`): ``weight`` is cents, ``actual``,
+cents (see :mod:`perfkit.numbers`): ``weight`` is cents, ``actual``,
 ``target`` and money are six-decimal fixed point.  The rules are documented in
 ``docs/scoring.md`` ("Rule kinds"); the formulas below are also what
 :data:`RULE_FORMULAS` shows to reviewers.
@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from perfkit.fixedpoint import FIXED, SCALE, ratio_cents
+from perfkit.numbers import FIXED, SCALE, ratio_cents
 
 __all__ = [
     "RULE_FORMULAS",

@@ -15,7 +15,9 @@ import polars as pl
 
 from perfkit.contract import SOURCE_COLUMNS, text_key
 from perfkit.errors import InputError, Problem, problem_order
-from perfkit.fixedpoint import (
+from perfkit.flags import add_risk_order, unit_flags
+from perfkit.grading import grade_expr
+from perfkit.numbers import (
     FIXED,
     SCALE,
     cents_text,
@@ -26,8 +28,6 @@ from perfkit.fixedpoint import (
     ratio_cents,
     to_cents,
 )
-from perfkit.flags import add_risk_order, unit_flags
-from perfkit.grading import grade_expr
 from perfkit.readers import RawTable
 from perfkit.result import ScoreResult
 from perfkit.rules import (

@@ -2,7 +2,7 @@
 
 :func:`check_table` turns a :class:`~perfkit.readers.RawTable` into a typed
 frame — years as integers, amounts and numbers as six-decimal fixed point
-(``Int128``, see :mod:`perfkit.fixedpoint`), directions as codes — and lists
+(``Int128``, see :mod:`perfkit.numbers`), directions as codes — and lists
 every problem: missing values in required columns, text that is not a number,
 negative amounts, unknown directions, duplicate keys.  Checks are vectorised;
 Python only formats the problems found.
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from perfkit._limits import quoted_expr
 from perfkit.contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, TableSpec, table_spec, text_key
 from perfkit.errors import Problem, problem_order
-from perfkit.fixedpoint import (
+from perfkit.numbers import (
     LIMIT,
     SCALE,
     beyond_limit,
@@ -25,7 +26,6 @@ from perfkit.fixedpoint import (
     parse_fixed,
     with_fixed_columns,
 )
-from perfkit.limits import quoted_expr
 from perfkit.readers import RawTable
 from perfkit.targets_notation import notation_columns
 

@@ -13,7 +13,7 @@ zip header changes nothing) and counts the bytes, and in every worksheet it
 finds the cells that hold something and the merged ranges.  Its result says,
 per sheet, how far the cells reach (the used range), how many cell elements
 there are and how many cells merged ranges cover; :func:`workbook_problems`
-turns what is beyond the limits of :mod:`perfkit.limits` into problems naming
+turns what is beyond the limits of :mod:`perfkit._limits` into problems naming
 the file and the sheet.  The sheet's declared ``<dimension ref=…>`` is
 reported but never trusted.
 
@@ -35,8 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit.errors import Problem
-from perfkit.limits import (
+from perfkit._limits import (
     MAX_COLUMNS,
     MAX_MERGED_CELLS,
     MAX_ROWS,
@@ -44,6 +43,7 @@ from perfkit.limits import (
     MAX_UNPACKED_BYTES,
     quoted,
 )
+from perfkit.errors import Problem
 
 __all__ = ["SheetExtent", "WorkbookScan", "column_name", "inspect_workbook", "workbook_problems"]
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfkit
-from perfkit.fixedpoint import FIXED, SCALE, round_half_up
+from perfkit.numbers import FIXED, SCALE, round_half_up
 from perfkit.rules import equal_cents, positive_cents, reverse_cents
 from perfkit.weights import equal_split_cents
 

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 import perfkit
-from perfkit.fixedpoint import round_half_up
+from perfkit.numbers import round_half_up
 from tests.builders import project
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 import perfkit
-from perfkit.fixedpoint import FIXED, SCALE
+from perfkit.numbers import FIXED, SCALE
 from perfkit.rules import (
     equal_cents,
     execution_cents,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import perfkit
 from perfkit.errors import PerfkitError
-from perfkit.fixedpoint import SCALE
+from perfkit.numbers import SCALE
 from perfkit.sampling import Design, draw_sample, load_population, population_from_scores
 from perfkit.sampling.designs import allocate, cell_draw, certainty_units, systematic_draw
 from perfkit.sampling.population import Population

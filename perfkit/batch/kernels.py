@@ -9,7 +9,7 @@
 * :func:`worker_start` is the initializer of the runner's pool workers: each
   worker gets its own process group (a Ctrl-C in the terminal reaches the
   runner only, which then stops the workers itself) and exits when the runner
-  dies (:func:`perfkit.processes.die_with_parent`), stopping its kernel first.
+  dies (:func:`perfkit._processes.die_with_parent`), stopping its kernel first.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 from jupyter_client import AsyncKernelManager
 
-from perfkit.processes import (
+from perfkit._processes import (
     ProcessId,
     die_with_parent,
     is_alive,

@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from perfkit._processes import ProcessId, alive, process_id
 from perfkit.errors import OutputError, PerfkitError
-from perfkit.processes import ProcessId, alive, process_id
 
 __all__ = ["LOCK_NAME", "RunLock"]
 

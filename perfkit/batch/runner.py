@@ -43,6 +43,7 @@ from typing import Any
 
 import nbformat
 
+from perfkit._processes import ProcessId, alive, descendants, kill_group, process_id
 from perfkit.batch.execute import (
     RunTask,
     crashed_record,
@@ -59,7 +60,6 @@ from perfkit.batch.schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
 from perfkit.export import atomic_write_text, clean_leftovers
 from perfkit.filenames import inside
-from perfkit.processes import ProcessId, alive, descendants, kill_group, process_id
 
 __all__ = ["BatchResult", "RunInterrupted", "run_schedule"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.fixedpoint import FIXED, SCALE
+from perfkit.numbers import FIXED, SCALE
 
 #: Fixed-point units in one cent of 万元 (amounts are rounded to 0.01 万元).
 CENT = SCALE // 100

@@ -50,7 +50,7 @@ import polars as pl
 from perfkit.compare._exact import hundredths, out, percent_cents
 from perfkit.compare.panel import Panel
 from perfkit.errors import PerfkitError
-from perfkit.fixedpoint import cents_text, cents_to_float, fixed_to_float
+from perfkit.numbers import cents_text, cents_to_float, fixed_to_float
 
 __all__ = [
     "DEFAULT_CONSECUTIVE",

@@ -25,8 +25,8 @@ from perfkit.compare._exact import out, percent_cents
 from perfkit.compare.departments import DepartmentMap, map_departments
 from perfkit.compare.years import YearsSpec, check_years, parse_years
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.fixedpoint import FIXED, SCALE, cents_to_float, fixed_to_float, parse_fixed
 from perfkit.grading import grade_expr
+from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, parse_fixed
 from perfkit.readers import RawTable, TableInput, find_table, read_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, load_system

@@ -25,7 +25,7 @@ from perfkit.compare.chronic import Chronic, chronic
 from perfkit.compare.panel import Panel, display_columns
 from perfkit.compare.policy import Action, BudgetPolicy, load_policy
 from perfkit.errors import PerfkitError
-from perfkit.fixedpoint import FIXED, cents_to_float, fixed_to_float
+from perfkit.numbers import FIXED, cents_to_float, fixed_to_float
 
 __all__ = ["BudgetSuggestions", "budget_suggestions"]
 

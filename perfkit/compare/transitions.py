@@ -23,7 +23,7 @@ import polars as pl
 from perfkit.compare._exact import out, percent_cents
 from perfkit.compare.panel import Panel
 from perfkit.errors import PerfkitError
-from perfkit.fixedpoint import cents_to_float
+from perfkit.numbers import cents_to_float
 
 __all__ = ["MOVEMENT_LABELS", "Transitions", "transitions"]
 

@@ -22,7 +22,7 @@ import polars as pl
 from perfkit.compare._exact import half_up_div, out, percent_cents
 from perfkit.compare.panel import Panel
 from perfkit.errors import PerfkitError
-from perfkit.fixedpoint import FIXED, cents_to_float, fixed_to_float
+from perfkit.numbers import FIXED, cents_to_float, fixed_to_float
 
 __all__ = ["MOVER_MEASURES", "Trends", "movers", "trends"]
 

@@ -29,10 +29,10 @@ import polars as pl
 
 from perfkit.errors import InputError, Problem
 from perfkit.export import atomic_output, write_excel
-from perfkit.fixedpoint import SCALE, cents_text, fixed_text, to_cents
 from perfkit.forms.assessment_form import AssessmentForm
 from perfkit.forms.read import FormSet, read_forms
 from perfkit.grading import grade_expr
+from perfkit.numbers import SCALE, cents_text, fixed_text, to_cents
 from perfkit.systems import System, load_system
 
 __all__ = ["FINDING_COLUMNS", "FormCheck", "check_forms"]
@@ -182,7 +182,7 @@ def _from_problem(p: Problem) -> dict[str, object]:
 
 
 def _cents_text(cents: pl.Expr) -> pl.Expr:
-    from perfkit.fixedpoint import cents_text
+    from perfkit.numbers import cents_text
 
     return cents_text(cents).str.replace(r"\.00$", "").str.replace(r"(\.\d)0$", "$1")
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit._limits import quoted_expr
 from perfkit.contract import MAX_AMOUNT, MAX_NUMBER
 from perfkit.errors import Problem, problem_order, problems_frame
 from perfkit.export import atomic_output, write_csv
-from perfkit.fixedpoint import beyond_limit, map_unique, normalise_number_text, parse_fixed
 from perfkit.forms.assessment_form import AssessmentForm, is_assessment_form, locate_assessment
 from perfkit.forms.grid import Grid
 from perfkit.forms.project_form import (
@@ -36,7 +36,7 @@ from perfkit.forms.project_form import (
 )
 from perfkit.forms.targets import parse_targets
 from perfkit.forms.workbook import ENGINES, expand_inputs, read_openpyxl_sheet, read_sheets
-from perfkit.limits import quoted_expr
+from perfkit.numbers import beyond_limit, map_unique, normalise_number_text, parse_fixed
 
 __all__ = ["FormSet", "read_forms"]
 

@@ -194,7 +194,7 @@ def _carryover(projects: TableInput | None, units: pl.DataFrame) -> pl.DataFrame
     schema = {"year": units.schema["year"], "unit_code": pl.String, "carryover": pl.Decimal(38, 6)}
     if projects is None:
         return pl.DataFrame(schema=schema)
-    from perfkit.fixedpoint import SCALE
+    from perfkit.numbers import SCALE
     from perfkit.readers import read_table
     from perfkit.validation import check_table
 

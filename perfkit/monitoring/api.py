@@ -7,7 +7,6 @@ import datetime as dt
 import polars as pl
 
 from perfkit.errors import InputError, Problem
-from perfkit.fixedpoint import fixed_to_float
 from perfkit.monitoring.bands import ALERT_RANK
 from perfkit.monitoring.execution import BUDGET_ZERO, execution_alerts
 from perfkit.monitoring.indicators import indicator_alerts
@@ -15,6 +14,7 @@ from perfkit.monitoring.inputs import MonitoringInputs, read_inputs
 from perfkit.monitoring.result import MonitoringResult
 from perfkit.monitoring.summary import summarise
 from perfkit.monitoring.timeprogress import TimeProgress, parse_as_of, time_progress
+from perfkit.numbers import fixed_to_float
 from perfkit.readers import TableInput
 
 __all__ = ["monitor"]

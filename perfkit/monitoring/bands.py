@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.fixedpoint import FIXED, cents_to_float
+from perfkit.numbers import FIXED, cents_to_float
 
 __all__ = [
     "ALERTS",

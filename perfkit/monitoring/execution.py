@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.fixedpoint import FIXED, fixed_to_float
 from perfkit.monitoring.bands import band, percent_floor, percent_half_up
 from perfkit.monitoring.timeprogress import TimeProgress
+from perfkit.numbers import FIXED, fixed_to_float
 
 __all__ = ["BUDGET_ZERO", "execution_alerts"]
 
@@ -41,7 +41,7 @@ def execution_alerts(frame: pl.DataFrame, time: TimeProgress) -> pl.DataFrame:
     ----------
     frame : polars.DataFrame
         One row per project with ``budget_full_year`` and ``executed_to_date``
-        as fixed point (Int128, see :mod:`perfkit.fixedpoint`).
+        as fixed point (Int128, see :mod:`perfkit.numbers`).
     time : TimeProgress
         The run's time progress.
 

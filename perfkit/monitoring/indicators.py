@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.fixedpoint import FIXED, fixed_to_float
 from perfkit.monitoring.bands import BLUE_FROM_PCT, band, percent_floor, percent_half_up
 from perfkit.monitoring.inputs import QUALITATIVE_ALERTS
 from perfkit.monitoring.timeprogress import TimeProgress
+from perfkit.numbers import FIXED, fixed_to_float
 
 __all__ = ["BASIS_LABELS", "indicator_alerts"]
 

@@ -28,7 +28,7 @@ import polars as pl
 
 from perfkit.contract import INDICATOR_TARGETS, MIDYEAR_PROJECTS, text_key
 from perfkit.errors import InputError, Problem, problem_order
-from perfkit.fixedpoint import fixed_text, map_unique
+from perfkit.numbers import fixed_text, map_unique
 from perfkit.readers import RawTable, TableInput, read_table
 from perfkit.systems.model import QualitativeRule
 from perfkit.validation import Check, check_table, not_a_number, run_checks

@@ -19,10 +19,10 @@ from decimal import Decimal
 
 import polars as pl
 
-from perfkit.fixedpoint import FIXED, SCALE, fixed_to_float, round_half_up
 from perfkit.monitoring.bands import ALERT_LABELS, band, percent_floor, percent_half_up
 from perfkit.monitoring.execution import BUDGET_ZERO
 from perfkit.monitoring.timeprogress import TimeProgress
+from perfkit.numbers import FIXED, SCALE, fixed_to_float, round_half_up
 
 __all__ = ["RELATION_LABELS", "SLIGHT_POINTS", "percent_text", "relation", "summarise"]
 

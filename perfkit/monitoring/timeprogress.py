@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from perfkit.fixedpoint import round_half_up
+from perfkit.numbers import round_half_up
 
 __all__ = ["TimeProgress", "parse_as_of", "time_progress"]
 

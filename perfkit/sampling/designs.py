@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.fixedpoint import FIXED
+from perfkit.numbers import FIXED
 
 __all__ = [
     "ALLOCATIONS",

@@ -40,7 +40,7 @@ from scipy import stats
 
 from perfkit.contract import MAX_AMOUNT
 from perfkit.errors import PerfkitError
-from perfkit.fixedpoint import round_half_up
+from perfkit.numbers import round_half_up
 
 __all__ = ["MODELS", "Plan", "attribute_upper_bound", "plan_attribute", "plan_mus"]
 

@@ -46,9 +46,9 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.fixedpoint import FIXED, SCALE
 from perfkit.flags import FLAG_LABELS, unit_flags
 from perfkit.grading import grade_expr
+from perfkit.numbers import FIXED, SCALE
 from perfkit.readers import TableInput, find_table
 from perfkit.result import ScoreResult
 

@@ -315,7 +315,7 @@ def money_text_expr(fixed: pl.Expr) -> pl.Expr:
 
 
 def _cents_text(column: str) -> pl.Expr:
-    from perfkit.fixedpoint import cents_text
+    from perfkit.numbers import cents_text
 
     return pl.when(pl.col(column).is_not_null()).then(cents_text(pl.col(column)))
 

@@ -35,8 +35,8 @@ import polars as pl
 
 from perfkit.contract import text_key
 from perfkit.errors import PerfkitError
-from perfkit.fixedpoint import FIXED, SCALE
 from perfkit.flags import FLAG_LABELS
+from perfkit.numbers import FIXED, SCALE
 
 __all__ = ["FIELDS", "RiskRule", "parse_rule", "risk_matches"]
 

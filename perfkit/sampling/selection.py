@@ -37,7 +37,7 @@ import polars as pl
 
 from perfkit.errors import PerfkitError
 from perfkit.export import atomic_output, write_csv
-from perfkit.fixedpoint import FIXED, SCALE, cents_to_float, fixed_to_float
+from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float
 from perfkit.sampling.designs import (
     ALLOCATIONS,
     allocate,

@@ -29,8 +29,8 @@ import polars as pl
 from perfkit.contract import text_key
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.export import atomic_output, write_csv, write_excel
-from perfkit.fixedpoint import FIXED, SCALE, cents_to_float, map_unique, parse_fixed
 from perfkit.grading import grade_expr, grade_rank
+from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed
 from perfkit.readers import RawTable, read_table
 from perfkit.sampling.labels import sampling_label
 from perfkit.sampling.population import (

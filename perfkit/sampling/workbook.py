@@ -41,7 +41,7 @@ import polars as pl
 
 from perfkit.errors import InputError, Problem
 from perfkit.export import excel_text, excel_text_notes
-from perfkit.fixedpoint import cents_to_float, parse_fixed
+from perfkit.numbers import cents_to_float, parse_fixed
 from perfkit.sampling.record import SelectionRecord
 from perfkit.workbook_guard import workbook_problems
 

@@ -36,7 +36,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from perfkit.processes import host_tag, process_id
+from perfkit._processes import host_tag, process_id
 
 #: Text of the files an "earlier run" left (a new run must not leave them mixed with its own).
 OLD = "旧结果,old\n"
@@ -48,7 +48,7 @@ def dead_owner() -> tuple[str, tuple[int, int | None]]:
         [
             sys.executable,
             "-c",
-            "from perfkit.processes import owner_tag, process_id; "
+            "from perfkit._processes import owner_tag, process_id; "
             "print(owner_tag()); print(*process_id())",
         ],
         capture_output=True,

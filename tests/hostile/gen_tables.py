@@ -61,7 +61,7 @@ INDICATORS = [
     "2024,P002,满意度指标,服务对象满意度指标,群众满意度,=,90,90,%,10,10",
 ]
 BIG, TINY, HUGE = "1000000000", "0.000001", "1000000000000"  # the largest amount, 1 分, 10¹²
-BOMB_BYTES = 2 * 1024**3 + 64 * 1024**2  # just beyond perfkit.limits.MAX_UNPACKED_BYTES
+BOMB_BYTES = 2 * 1024**3 + 64 * 1024**2  # just beyond perfkit._limits.MAX_UNPACKED_BYTES
 
 
 @dataclass(frozen=True)

@@ -432,7 +432,7 @@ def test_single_file_writes_clean_their_dead_temporary_files(faults: Path) -> No
 def test_a_worker_exits_when_its_parent_is_killed(pdeathsig: bool) -> None:
     child = (
         "import sys, time\n"
-        "from perfkit.processes import die_with_parent\n"
+        "from perfkit._processes import die_with_parent\n"
         "die_with_parent(int(sys.argv[1]), use_pdeathsig=sys.argv[2] == '1', interval=0.2)\n"
         "print('ready', flush=True)\n"
         "time.sleep(600)\n"

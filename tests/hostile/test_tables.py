@@ -20,8 +20,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from perfkit._limits import MAX_PRINTED_PROBLEMS
 from perfkit.export import EXCEL_CELL_CHARS
-from perfkit.limits import MAX_PRINTED_PROBLEMS
 from tests.hostile.gen_tables import CASES, Case, build
 
 PERFKIT = Path(sys.executable).with_name("perfkit")
