@@ -158,9 +158,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     args = parser.parse_args()
 
-    from perfkit.readers import read_table
     from perfkit.scoring import score_projects
     from perfkit.systems import load_system
+    from perfkit.tables._read import read_table
 
     work = args.out
     shutil.rmtree(work, ignore_errors=True)
@@ -219,7 +219,7 @@ open(r'{work / "base_time.txt"}', 'w').write(str(time.perf_counter() - t))
 
     # the scoring core alone (weights + points), the same work as baseline B
     from perfkit import scoring as engine
-    from perfkit.validation import check_table
+    from perfkit.tables._validate import check_table
 
     proj, _ = check_table(p_raw)
     ind, _ = engine.check_indicators(proj, check_table(i_raw)[0], p_raw, i_raw, system)

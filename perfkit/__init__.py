@@ -23,9 +23,9 @@ from perfkit.forms import check_forms, read_forms, write_forms
 from perfkit.grading import grade
 from perfkit.metrics import execution_rate, reduction_rate
 from perfkit.monitoring import MonitoringResult, monitor
-from perfkit.readers import read_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, list_systems, load_system
+from perfkit.tables._read import read_table
 
 #: Subpackages imported on first attribute access, so ``import perfkit`` stays light.
 _SUBMODULES = {"compare"}

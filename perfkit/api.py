@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfkit.errors import InputError, PerfkitError, Problem, problems_frame
-from perfkit.readers import RawTable, TableInput, read_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, load_system
+from perfkit.tables._read import RawTable, TableInput, read_table
 
 __all__ = ["ValidationReport", "score", "validate"]
 
@@ -74,7 +74,7 @@ def read_tables(*sources: tuple[TableInput, str]) -> list[RawTable]:
     The tables that could be read are still checked against the contract, so a
     missing column in one file does not hide the row problems of another.
     """
-    from perfkit.validation import check_table
+    from perfkit.tables._validate import check_table
 
     tables, problems = [], []
     for source, name in sources:

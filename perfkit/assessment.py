@@ -17,7 +17,6 @@ from itertools import combinations
 
 import polars as pl
 
-from perfkit.contract import text_key
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.grading import grade_expr
 from perfkit.numbers import (
@@ -29,16 +28,17 @@ from perfkit.numbers import (
     map_unique,
     to_cents,
 )
-from perfkit.readers import RawTable
 from perfkit.result import ScoreResult
 from perfkit.rules import equal_cents, positive_cents, reverse_cents
 from perfkit.systems import Node, System
-from perfkit.systems.model import (
+from perfkit.systems._model import (
     ChecklistRule,
     QualitativeRule,
     SteppedRule,
 )
-from perfkit.validation import check_table, problems_from_mask
+from perfkit.tables._contract import text_key
+from perfkit.tables._read import RawTable
+from perfkit.tables._validate import check_table, problems_from_mask
 
 __all__ = ["score_assessments", "system_items"]
 
@@ -183,7 +183,7 @@ def score_assessments(raw: RawTable, system: System) -> ScoreResult:
 
     Examples
     --------
-    >>> from perfkit.readers import read_table
+    >>> from perfkit.tables._read import read_table
     >>> from perfkit.systems import load_system
     >>> r = score_assessments(read_table("tests/data/seed001_assessment.csv", "assessments"),
     ...                       load_system("budget-mgmt-assessment"))

@@ -16,8 +16,8 @@ import polars as pl
 
 from perfkit import __version__
 from perfkit.cli_support import EXIT_INPUT, out_dir_option, print_problems, user_errors
-from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
 from perfkit.systems import Node, System, builtin_systems, list_systems, load_system
+from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,7 +6,7 @@ that cannot be written) prints a clear message naming the path and exits with
 status 1, never a traceback; usage errors exit with 2 (click's own
 convention).  At most :data:`~perfkit._limits.MAX_PRINTED_PROBLEMS` problems
 are printed (the same line only once; the rest are counted), and cells that a
-workbook could not hold whole (:class:`~perfkit.export.CellTextCut`) are
+workbook could not hold whole (:class:`~perfkit.tables._write.CellTextCut`) are
 printed as warnings.
 """
 
@@ -80,10 +80,10 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class _cells_cut_as_warnings:
-    """Print :class:`~perfkit.export.CellTextCut` warnings as a user's warning, not Python's."""
+    """Print :class:`~perfkit.tables._write.CellTextCut` warnings as a user's warning, not Python's."""
 
     def __enter__(self) -> None:
-        from perfkit.export import CellTextCut
+        from perfkit.tables._write import CellTextCut
 
         self._saved = warnings.catch_warnings()
         self._saved.__enter__()

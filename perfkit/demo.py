@@ -9,7 +9,7 @@ import polars as pl
 
 from perfkit.api import score
 from perfkit.errors import InputError, Problem
-from perfkit.readers import find_table
+from perfkit.tables._read import find_table
 
 __all__ = ["run_demo"]
 

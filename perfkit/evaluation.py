@@ -26,16 +26,16 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.contract import text_key
 from perfkit.errors import PerfkitError
-from perfkit.export import atomic_output, atomic_write_text, write_excel
-from perfkit.filenames import inside, safe_filename
 from perfkit.flags import flag_labels, sort_by_risk
 from perfkit.grading import grade
 from perfkit.numbers import round_half_up
-from perfkit.readers import RawTable, find_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, load_system
+from perfkit.tables._contract import text_key
+from perfkit.tables._filenames import inside, safe_filename
+from perfkit.tables._read import RawTable, find_table
+from perfkit.tables._write import atomic_output, atomic_write_text, write_excel
 
 __all__ = ["DepartmentEvaluation", "evaluate_department"]
 
@@ -198,7 +198,7 @@ class DepartmentEvaluation:
         """The workbook's file name, ``<year>-<dept_code>-评价结果.xlsx``, safe whatever the code.
 
         The code comes from the data: it goes through
-        :func:`perfkit.filenames.safe_filename` (no ``/``, ``..``, device names …).
+        :func:`perfkit.tables._filenames.safe_filename` (no ``/``, ``..``, device names …).
 
         Examples
         --------
@@ -322,8 +322,8 @@ def evaluate_department(
     ...
     perfkit.errors.PerfkitError: 部门 D99 在 2024 年没有项目数据；该年有数据的部门：D01, D02, ...
     """
-    from perfkit.readers import read_table
     from perfkit.scoring import score_projects
+    from perfkit.tables._read import read_table
 
     loaded = load_system(system)
     if loaded.kind != "indicators":

@@ -18,6 +18,7 @@ import polars as pl
 
 from perfkit.grading import grade_expr, grade_rank
 from perfkit.numbers import FIXED, SCALE, to_cents
+from perfkit.present._labels import FLAG_LABELS, SEVERITY_LABELS
 from perfkit.systems import System
 
 __all__ = [
@@ -31,21 +32,6 @@ __all__ = [
     "unit_flags",
 ]
 
-#: Flag code → Chinese label used in reports.
-FLAG_LABELS: dict[str, str] = {
-    "over_completion": "超额完成（实际值≥目标值130%）",
-    "budget_zero": "全年预算数为0，执行率无法计算",
-    "execution_over_100": "执行数超过全年预算数",
-    "unspent_over_20": "预算结余超过20%",
-    "self_score_diff": "自评分与复算分差异较大或等级不一致",
-    "self_grade_better": "自评等级高于复算等级",
-    "self_100_low_execution": "自评满分但执行率偏低",
-    "score_rate_above_execution": "指标得分率明显高于预算执行率",
-}
-
-
-#: Severity code → Chinese label used in reports (most severe first).
-SEVERITY_LABELS: dict[str, str] = {"high": "高", "medium": "中", "low": "低"}
 _RANK = {code: i for i, code in enumerate(SEVERITY_LABELS)}
 
 

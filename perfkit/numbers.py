@@ -25,7 +25,7 @@ range".  The bound keeps every product that scoring forms exact: a fixed-point
 value is then at most 10¹⁸, a product of two of them 10³⁶ (with a factor 2 and
 a weight in cents still below Int128's 1.7 × 10³⁸), instead of a
 ``ComputeError: overflow`` on a 27-digit number.  The data contract narrows it
-further (:data:`perfkit.contract.MAX_AMOUNT`).
+further (:data:`perfkit.tables._contract.MAX_AMOUNT`).
 """
 
 from __future__ import annotations

@@ -9,17 +9,17 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from perfkit.errors import Problem, problems_frame
-from perfkit.export import (
+from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
+from perfkit.present._labels import RULE_LABELS, column_label
+from perfkit.rules import RULE_FORMULAS
+from perfkit.systems import System
+from perfkit.tables._write import (
     DEFAULT_EXCEL_MAX_ROWS,
     EXCEL_ROW_LIMIT,
     atomic_output,
     write_csv,
     write_excel,
 )
-from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
-from perfkit.labels import RULE_LABELS, column_label
-from perfkit.rules import RULE_FORMULAS
-from perfkit.systems import System
 
 __all__ = ["PandasScores", "ScoreResult", "WrittenOutputs"]
 

@@ -36,7 +36,7 @@ import polars as pl
 
 from perfkit.sample_monitoring import monitoring_tables
 from perfkit.systems import System, load_system
-from perfkit.systems.model import (
+from perfkit.systems._model import (
     ChecklistRule,
     DeductionRule,
     EnteredRule,

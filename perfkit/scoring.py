@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import polars as pl
 
-from perfkit.contract import SOURCE_COLUMNS, text_key
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.flags import add_risk_order, unit_flags
 from perfkit.grading import grade_expr
@@ -28,7 +27,6 @@ from perfkit.numbers import (
     ratio_cents,
     to_cents,
 )
-from perfkit.readers import RawTable
 from perfkit.result import ScoreResult
 from perfkit.rules import (
     execution_cents,
@@ -37,8 +35,16 @@ from perfkit.rules import (
 )
 from perfkit.segments import position_in_unit, unit_total
 from perfkit.systems import System
-from perfkit.systems.model import QualitativeRule
-from perfkit.validation import Check, check_table, not_a_number, problems_from_mask, run_checks
+from perfkit.systems._model import QualitativeRule
+from perfkit.tables._contract import SOURCE_COLUMNS, text_key
+from perfkit.tables._read import RawTable
+from perfkit.tables._validate import (
+    Check,
+    check_table,
+    not_a_number,
+    problems_from_mask,
+    run_checks,
+)
 from perfkit.weights import split_weights
 
 __all__ = ["score_projects"]
@@ -473,7 +479,7 @@ def score_projects(p_raw: RawTable, i_raw: RawTable, system: System) -> ScoreRes
 
     Examples
     --------
-    >>> from perfkit.readers import read_table
+    >>> from perfkit.tables._read import read_table
     >>> from perfkit.systems import load_system
     >>> r = score_projects(read_table("data/sample/projects.csv", "projects"),
     ...                    read_table("data/sample/indicators.csv", "indicators"),

@@ -94,25 +94,62 @@ def _commands(tmp: Path) -> list[tuple[str, list[str]]]:
         ),
         (
             "sample plan",
-            ["sample", "plan", "--model", "binomial", "--confidence", "0.95"]
-            + ["--tolerable", "0.05", "--json"],
+            [
+                "sample",
+                "plan",
+                "--model",
+                "binomial",
+                "--confidence",
+                "0.95",
+                "--tolerable",
+                "0.05",
+                "--json",
+            ],
         ),
         (
             "sample draw",
-            ["sample", "draw", "--projects", f"{SAMPLE}/projects.csv", "--year", "2023"]
-            + ["--design", "pps", "--n", "46", "--risk", "self_100_low_execution"]
-            + ["--risk", "budget_zero", "--seed", "2023", "--out", f"{t}/draw"],
+            [
+                "sample",
+                "draw",
+                "--projects",
+                f"{SAMPLE}/projects.csv",
+                "--year",
+                "2023",
+                "--design",
+                "pps",
+                "--n",
+                "46",
+                "--risk",
+                "self_100_low_execution",
+                "--risk",
+                "budget_zero",
+                "--seed",
+                "2023",
+                "--out",
+                f"{t}/draw",
+            ],
         ),
         (
             "sample reperform",
-            ["sample", "reperform", f"{t}/draw/selection.json"]
-            + ["--projects", f"{SAMPLE}/projects.csv"],
+            [
+                "sample",
+                "reperform",
+                f"{t}/draw/selection.json",
+                "--projects",
+                f"{SAMPLE}/projects.csv",
+            ],
         ),
         (
             "verify",
-            ["verify", "--record", f"{SAMPLE}/verification_2023/selection.json"]
-            + ["--results", f"{SAMPLE}/verification_2023/field_workbook_filled.xlsx"]
-            + ["--out", f"{t}/verified"],
+            [
+                "verify",
+                "--record",
+                f"{SAMPLE}/verification_2023/selection.json",
+                "--results",
+                f"{SAMPLE}/verification_2023/field_workbook_filled.xlsx",
+                "--out",
+                f"{t}/verified",
+            ],
         ),
         (
             "compare",

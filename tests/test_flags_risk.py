@@ -28,7 +28,7 @@ from perfkit.evaluation import evaluate_department
 from perfkit.explorer.views import selection_page
 from perfkit.flags import FLAG_LABELS
 from perfkit.systems import load_system, system_from_dict
-from perfkit.systems.model import FLAG_CODES
+from perfkit.systems._model import FLAG_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

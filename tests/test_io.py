@@ -16,7 +16,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import perfkit
-from perfkit.readers import detect_encoding, read_table
+from perfkit.tables._read import detect_encoding, read_table
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "bad_inputs"

@@ -17,11 +17,11 @@ import polars as pl
 import pytest
 
 import perfkit
-from perfkit.contract import MIDYEAR_PROJECTS
 from perfkit.errors import InputError
 from perfkit.monitoring import time_progress
-from perfkit.readers import read_table
-from perfkit.validation import check_table
+from perfkit.tables._contract import MIDYEAR_PROJECTS
+from perfkit.tables._read import read_table
+from perfkit.tables._validate import check_table
 
 YEAR = "2024"
 

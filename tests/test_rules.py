@@ -24,7 +24,7 @@ from perfkit.rules import (
     reverse_cents,
     share_cents,
 )
-from perfkit.systems.model import Flags, OverCompletion
+from perfkit.systems._model import Flags, OverCompletion
 from tests.builders import project
 
 ROOT = Path(__file__).resolve().parents[1]

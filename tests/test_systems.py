@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import perfkit
 from perfkit.cli import main
 from perfkit.systems import builtin_systems, system_from_dict
-from perfkit.systems.model import QualitativeRule, ReverseRule
+from perfkit.systems._model import QualitativeRule, ReverseRule
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_VARIANT = ROOT / "parameters" / "systems" / "local-variant.yaml"

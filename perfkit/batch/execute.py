@@ -4,7 +4,7 @@
 runs papermill into a private temporary folder beside the run's final folder,
 exports the offline HTML report, writes ``run.json`` (the completion record)
 last, and only then swaps the folder into place with a rename
-(:class:`perfkit.export.atomic_output` with ``whole=True``).  An interrupted
+(:class:`perfkit.tables._write.atomic_output` with ``whole=True``).  An interrupted
 run therefore never leaves a folder that looks complete: a run folder either
 has a ``run.json`` written after everything else, or it is the previous
 complete run.  A swap that fails (the folder cannot be written) is a failed
@@ -32,7 +32,7 @@ from typing import Any
 import nbformat
 
 from perfkit.errors import OutputError
-from perfkit.export import atomic_output
+from perfkit.tables._write import atomic_output
 
 __all__ = [
     "RunCancelled",
@@ -247,7 +247,7 @@ def execute_run(task: RunTask, cancelled: threading.Event | None = None) -> dict
     started, t0 = _now(), time.perf_counter()
     record: dict[str, Any] | None = None
     try:
-        # the run's folder is swapped in whole, after run.json: see perfkit.export.atomic_output
+        # the run's folder is swapped in whole, after run.json: see perfkit.tables._write.atomic_output
         with atomic_output(Path(task.run_dir), whole=True) as tmp:
             record = _execute(task, tmp, started, t0)
             if cancelled is not None and cancelled.is_set():

@@ -3,7 +3,7 @@
 The export uses perfkit's ``perfkit_report`` template, which extends
 JupyterLab's HTML template and drops every script it would fetch from a CDN
 (require.js, MathJax, Mermaid, widget managers).  CSS is inlined, charts are
-inline SVG (see :func:`perfkit.charts.setup_charts`) and images are embedded,
+inline SVG (see :func:`perfkit.present._charts.setup_charts`) and images are embedded,
 so the single ``.html`` file is all a reader needs, on a closed network too.
 No script runs in a report: the template sets a Content-Security-Policy that
 forbids scripts and fetches, and shows widget and JavaScript outputs as a note
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from perfkit.export import atomic_write_text
+from perfkit.tables._write import atomic_write_text
 
 __all__ = ["HIDE_TAG", "TEMPLATES", "notebook_to_html"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from perfkit.export import atomic_write_text
+from perfkit.tables._write import atomic_write_text
 
 __all__ = ["write_index"]
 

@@ -58,8 +58,8 @@ from perfkit.batch.index import write_index
 from perfkit.batch.lock import RunLock
 from perfkit.batch.schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
-from perfkit.export import atomic_write_text, clean_leftovers
-from perfkit.filenames import inside
+from perfkit.tables._filenames import inside
+from perfkit.tables._write import atomic_write_text, clean_leftovers
 
 __all__ = ["BatchResult", "RunInterrupted", "run_schedule"]
 
@@ -480,7 +480,7 @@ def run_schedule(
 
 def _clear_leftovers(out: Path) -> None:
     """Folders and files of runs that died earlier (never complete; never taken for reports)."""
-    clean_leftovers(out)  # perfkit.export's temporary names, of dead writers only
+    clean_leftovers(out)  # perfkit.tables._write's temporary names, of dead writers only
     for leftover in [*out.glob(".partial-*"), *out.glob(".old-*")]:  # names of perfkit <= 0.1
         shutil.rmtree(leftover, ignore_errors=True)
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from perfkit.cli_support import print_problems, user_errors
 from perfkit.errors import PerfkitError
-from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
+from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS
 
 __all__ = ["compare"]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import Problem
-from perfkit.readers import RawTable
-from perfkit.validation import problems_from_mask
+from perfkit.tables._read import RawTable
+from perfkit.tables._validate import problems_from_mask
 
 __all__ = ["DepartmentMap", "map_departments"]
 

@@ -9,7 +9,7 @@ import polars as pl
 from perfkit.compare.chronic import KIND_LABELS
 from perfkit.compare.policy import ACTION_LABELS
 from perfkit.compare.transitions import MOVEMENT_LABELS
-from perfkit.labels import column_label
+from perfkit.present._labels import column_label
 
 __all__ = ["COMPARE_LABELS", "compare_label", "for_people", "translate_compare"]
 

@@ -27,10 +27,10 @@ from perfkit.compare.years import YearsSpec, check_years, parse_years
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.grading import grade_expr
 from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, parse_fixed
-from perfkit.readers import RawTable, TableInput, find_table, read_table
 from perfkit.result import ScoreResult
 from perfkit.systems import System, load_system
-from perfkit.validation import Check, duplicate_key_problems, problems_from_mask, run_checks
+from perfkit.tables._read import RawTable, TableInput, find_table, read_table
+from perfkit.tables._validate import Check, duplicate_key_problems, problems_from_mask, run_checks
 
 __all__ = ["MONEY_COLUMNS", "Panel", "display_columns", "panel"]
 
@@ -301,7 +301,7 @@ def panel(
 
 
 def _typed_projects(projects: TableInput) -> tuple[pl.DataFrame, RawTable]:
-    from perfkit.validation import check_table
+    from perfkit.tables._validate import check_table
 
     raw = read_table(projects, "projects")
     typed, problems = check_table(raw)
@@ -521,7 +521,7 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
 def _departments(source: TableInput | None) -> tuple[pl.DataFrame | None, RawTable | None]:
     if source is None:
         return None, None
-    from perfkit.validation import check_table
+    from perfkit.tables._validate import check_table
 
     raw = read_table(source, "departments")
     typed, problems = check_table(raw)

@@ -25,16 +25,16 @@ from perfkit.compare.transitions import Transitions, transitions
 from perfkit.compare.trends import Trends, trends
 from perfkit.compare.years import YearsSpec
 from perfkit.errors import PerfkitError
-from perfkit.export import (
+from perfkit.result import WrittenOutputs
+from perfkit.systems import System
+from perfkit.tables._read import TableInput
+from perfkit.tables._write import (
     DEFAULT_EXCEL_MAX_ROWS,
     EXCEL_ROW_LIMIT,
     atomic_output,
     write_csv,
     write_excel,
 )
-from perfkit.readers import TableInput
-from perfkit.result import WrittenOutputs
-from perfkit.systems import System
 
 __all__ = ["OUTPUT_FILES", "Comparison", "compare_years"]
 

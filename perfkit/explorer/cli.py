@@ -43,7 +43,7 @@ from perfkit.explorer.limits import (
     ExportLimits,
     cull_interval,
 )
-from perfkit.readers import find_table
+from perfkit.tables._read import find_table
 
 __all__ = ["SYSTEM_ENV", "dashboard", "default_notebook", "voila_command"]
 

@@ -20,10 +20,10 @@ import polars as pl
 
 from perfkit.errors import PerfkitError
 from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS, risk_level
-from perfkit.readers import find_table
 from perfkit.result import ScoreResult
 from perfkit.systems import load_system
-from perfkit.systems.model import Flags
+from perfkit.systems._model import Flags
+from perfkit.tables._read import find_table
 
 __all__ = [
     "DATA_ENV",

@@ -15,11 +15,11 @@ from pathlib import Path
 import altair as alt
 import polars as pl
 
-from perfkit.charts import GRADE_ORDER, grade_scale
 from perfkit.errors import PerfkitError
-from perfkit.export import DEFAULT_EXCEL_MAX_ROWS, atomic_output, write_excel
 from perfkit.flags import SEVERITY_LABELS, risk_rank
-from perfkit.present import table
+from perfkit.present._charts import GRADE_ORDER, grade_scale
+from perfkit.present._table import table
+from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS, atomic_output, write_excel
 
 __all__ = [
     "BRUSH",
@@ -462,6 +462,6 @@ def _size_text(size: int) -> str:
 
 
 def _export_label(name: str) -> str:
-    from perfkit.labels import column_label
+    from perfkit.present._labels import column_label
 
     return "筛选条件" if name == "note" else column_label(name)

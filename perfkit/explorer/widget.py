@@ -40,7 +40,6 @@ import altair as alt
 import ipywidgets as w
 import polars as pl
 
-from perfkit.charts import GRADE_ORDER
 from perfkit.errors import PerfkitError
 from perfkit.explorer.data import ExplorerData, explorer_data
 from perfkit.explorer.filters import Brush, Filters
@@ -59,6 +58,7 @@ from perfkit.explorer.views import (
     summary_text,
 )
 from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
+from perfkit.present._charts import GRADE_ORDER
 
 __all__ = ["Explorer"]
 

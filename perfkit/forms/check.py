@@ -28,12 +28,12 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, Problem
-from perfkit.export import atomic_output, write_excel
 from perfkit.forms.assessment_form import AssessmentForm
 from perfkit.forms.read import FormSet, read_forms
 from perfkit.grading import grade_expr
 from perfkit.numbers import SCALE, cents_text, fixed_text, to_cents
 from perfkit.systems import System, load_system
+from perfkit.tables._write import atomic_output, write_excel
 
 __all__ = ["FINDING_COLUMNS", "FormCheck", "check_forms"]
 
@@ -79,7 +79,7 @@ class FormCheck:
 
     def write(self, path: str | Path) -> Path:
         """Write the findings (and the forms read) to an ``.xlsx`` or ``.csv`` file, atomically."""
-        from perfkit.export import write_csv
+        from perfkit.tables._write import write_csv
 
         path = Path(path)
         output = atomic_output(path.parent)

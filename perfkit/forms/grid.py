@@ -20,8 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from perfkit.contract import text_key
-from perfkit.workbook_guard import column_name
+from perfkit.tables._contract import text_key
+from perfkit.tables._workbook_guard import column_name
 
 __all__ = ["Grid", "cell_address", "cell_text", "column_letter", "label_key", "split_label"]
 

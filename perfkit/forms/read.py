@@ -22,9 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit._limits import quoted_expr
-from perfkit.contract import MAX_AMOUNT, MAX_NUMBER
 from perfkit.errors import Problem, problem_order, problems_frame
-from perfkit.export import atomic_output, write_csv
 from perfkit.forms.assessment_form import AssessmentForm, is_assessment_form, locate_assessment
 from perfkit.forms.grid import Grid
 from perfkit.forms.project_form import (
@@ -37,6 +35,8 @@ from perfkit.forms.project_form import (
 from perfkit.forms.targets import parse_targets
 from perfkit.forms.workbook import ENGINES, expand_inputs, read_openpyxl_sheet, read_sheets
 from perfkit.numbers import beyond_limit, map_unique, normalise_number_text, parse_fixed
+from perfkit.tables._contract import MAX_AMOUNT, MAX_NUMBER
+from perfkit.tables._write import atomic_output, write_csv
 
 __all__ = ["FormSet", "read_forms"]
 
@@ -604,7 +604,7 @@ def _parse_indicators(
 
 
 def _direction_word(text: str | None) -> str | None:
-    from perfkit.contract import DIRECTIONS, text_key
+    from perfkit.tables._contract import DIRECTIONS, text_key
 
     code = DIRECTIONS.get(text_key(text)) if text else None
     return {"positive": "正向", "reverse": "反向", "equal": "等于", "qualitative": "定性"}.get(

@@ -10,7 +10,7 @@
 
 A broken, password-protected or non-Excel file becomes a :class:`Problem`;
 it never stops the other files.  So does a workbook or a sheet beyond the
-limits of :mod:`perfkit._limits` (measured by :mod:`perfkit.workbook_guard`
+limits of :mod:`perfkit._limits` (measured by :mod:`perfkit.tables._workbook_guard`
 before a reader opens the file: a stray value in cell XFD1048576 would make
 the native reader abort the whole process), and Excel's lock files
 (``~$name.xlsx``, left while a workbook is open) are skipped with a note.
@@ -36,7 +36,7 @@ from xml.etree import ElementTree
 from perfkit._limits import MAX_FORM_CELLS, MAX_MERGED_CELLS, quoted
 from perfkit.errors import Problem
 from perfkit.forms.grid import Grid
-from perfkit.workbook_guard import workbook_problems
+from perfkit.tables._workbook_guard import workbook_problems
 
 __all__ = [
     "ENGINES",

@@ -14,7 +14,7 @@ and numbers that went in, ``perfkit check-forms`` finds nothing):
 * numbers are the exact decimals of the scores — the 执行率 cell holds
   ``0.9333`` for 93.33 % (computed in decimal, not ``93.33 / 100`` in binary
   floating point) — and each ``<v>`` is the shortest text of its double
-  (:func:`perfkit.export.xlsx_workbook`; openpyxl would write ``9.38`` as
+  (:func:`perfkit.tables._write.xlsx_workbook`; openpyxl would write ``9.38`` as
   ``9.380000000000001``);
 * text is written as text cells; text a spreadsheet would run as a formula
   (``=HYPERLINK(…)``, ``+1``, ``@SUM(A1)``) gets Excel's quote prefix, not an
@@ -35,7 +35,12 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError
-from perfkit.export import (
+from perfkit.forms.messages import NO_CARRYOVER_COLUMN, NO_PROJECT_MATCHES
+from perfkit.result import ScoreResult
+from perfkit.tables._filenames import inside, safe_filename, unique_filename
+from perfkit.tables._read import TableInput
+from perfkit.tables._workbook_guard import column_name
+from perfkit.tables._write import (
     atomic_output,
     excel_text,
     excel_text_notes,
@@ -43,11 +48,6 @@ from perfkit.export import (
     restore_formulas,
     xlsx_workbook,
 )
-from perfkit.filenames import inside, safe_filename, unique_filename
-from perfkit.forms.messages import NO_CARRYOVER_COLUMN, NO_PROJECT_MATCHES
-from perfkit.readers import TableInput
-from perfkit.result import ScoreResult
-from perfkit.workbook_guard import column_name
 
 __all__ = ["BY", "read_scores", "write_forms"]
 
@@ -81,7 +81,7 @@ def read_scores(folder: str | Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``unit_scores`` and ``item_scores`` from a ``perfkit score`` folder (.parquet or .csv).
 
     Parquet is read as it is; in CSV, the apostrophe perfkit put before
-    formula-like text (:func:`perfkit.export.neutralise_formulas`) is taken
+    formula-like text (:func:`perfkit.tables._write.neutralise_formulas`) is taken
     off again, so the names are the ones that were scored.
 
     Examples
@@ -195,8 +195,8 @@ def _carryover(projects: TableInput | None, units: pl.DataFrame) -> pl.DataFrame
     if projects is None:
         return pl.DataFrame(schema=schema)
     from perfkit.numbers import SCALE
-    from perfkit.readers import read_table
-    from perfkit.validation import check_table
+    from perfkit.tables._read import read_table
+    from perfkit.tables._validate import check_table
 
     raw = read_table(projects, "projects")
     typed, problems = check_table(raw)

@@ -15,7 +15,7 @@ from perfkit.monitoring.result import MonitoringResult
 from perfkit.monitoring.summary import summarise
 from perfkit.monitoring.timeprogress import TimeProgress, parse_as_of, time_progress
 from perfkit.numbers import fixed_to_float
-from perfkit.readers import TableInput
+from perfkit.tables._read import TableInput
 
 __all__ = ["monitor"]
 

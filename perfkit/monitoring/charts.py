@@ -2,8 +2,8 @@
 
 One horizontal bar per department (or, for a single department, per project):
 the execution rate to date, coloured by its alert, with a vertical rule at
-time progress.  Colours are :data:`perfkit.charts.ALERT_COLOURS`; call
-:func:`perfkit.charts.setup_charts` first for offline SVG output.
+time progress.  Colours are :data:`perfkit.present._charts.ALERT_COLOURS`; call
+:func:`perfkit.present._charts.setup_charts` first for offline SVG output.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import altair as alt
 import polars as pl
 
-from perfkit.charts import ALERT_COLOURS
 from perfkit.monitoring.bands import ALERT_LABELS
+from perfkit.present._charts import ALERT_COLOURS
 
 if TYPE_CHECKING:
     from perfkit.monitoring.result import MonitoringResult

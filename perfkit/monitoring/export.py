@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from perfkit.charts import ALERT_COLOURS
-from perfkit.export import atomic_output, write_csv, write_excel
-from perfkit.labels import DIRECTION_LABELS, column_label
 from perfkit.monitoring.bands import ALERT_LABELS, GREEN_FROM, YELLOW_FROM
 from perfkit.monitoring.execution import BUDGET_ZERO
 from perfkit.monitoring.indicators import BASIS_LABELS
 from perfkit.monitoring.summary import RELATION_LABELS, SLIGHT_POINTS
+from perfkit.present._charts import ALERT_COLOURS
+from perfkit.present._labels import DIRECTION_LABELS, column_label
+from perfkit.tables._write import atomic_output, write_csv, write_excel
 
 if TYPE_CHECKING:
     from perfkit.monitoring.result import MonitoringResult

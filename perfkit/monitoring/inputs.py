@@ -1,9 +1,9 @@
 """Reading and cross-checking the monitoring inputs (监控数据校验), every problem at once.
 
-Four tables take part: ``projects`` (read as :data:`~perfkit.contract.MIDYEAR_PROJECTS`:
+Four tables take part: ``projects`` (read as :data:`~perfkit.tables._contract.MIDYEAR_PROJECTS`:
 mid-year, ``executed`` may be left out or empty), ``monitoring``, and — for
 indicator progress — ``indicator_progress`` with the annual targets and
-directions from ``indicators`` (read as :data:`~perfkit.contract.INDICATOR_TARGETS`:
+directions from ``indicators`` (read as :data:`~perfkit.tables._contract.INDICATOR_TARGETS`:
 ``actual`` may be empty).  Besides each table's own contract checks, rows are
 checked across tables:
 
@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from perfkit.contract import INDICATOR_TARGETS, MIDYEAR_PROJECTS, text_key
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.numbers import fixed_text, map_unique
-from perfkit.readers import RawTable, TableInput, read_table
-from perfkit.systems.model import QualitativeRule
-from perfkit.validation import Check, check_table, not_a_number, run_checks
+from perfkit.systems._model import QualitativeRule
+from perfkit.tables._contract import INDICATOR_TARGETS, MIDYEAR_PROJECTS, text_key
+from perfkit.tables._read import RawTable, TableInput, read_table
+from perfkit.tables._validate import Check, check_table, not_a_number, run_checks
 
 __all__ = ["QUALITATIVE_ALERTS", "MonitoringInputs", "qualitative_words", "read_inputs"]
 

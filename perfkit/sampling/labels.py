@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfkit.labels import column_label
+from perfkit.present._labels import column_label
 
 __all__ = ["SAMPLING_LABELS", "sampling_label"]
 
@@ -44,7 +44,7 @@ SAMPLING_LABELS: dict[str, str] = {
 
 
 def sampling_label(name: str) -> str:
-    """Header for a sampling output column (falls back to :func:`perfkit.labels.column_label`).
+    """Header for a sampling output column (falls back to :func:`perfkit.present._labels.column_label`).
 
     Examples
     --------

@@ -38,9 +38,9 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
-from perfkit.contract import MAX_AMOUNT
 from perfkit.errors import PerfkitError
 from perfkit.numbers import round_half_up
+from perfkit.tables._contract import MAX_AMOUNT
 
 __all__ = ["MODELS", "Plan", "attribute_upper_bound", "plan_attribute", "plan_mus"]
 

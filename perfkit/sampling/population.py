@@ -49,8 +49,8 @@ from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.flags import FLAG_LABELS, unit_flags
 from perfkit.grading import grade_expr
 from perfkit.numbers import FIXED, SCALE
-from perfkit.readers import TableInput, find_table
 from perfkit.result import ScoreResult
+from perfkit.tables._read import TableInput, find_table
 
 __all__ = [
     "UNIT_KINDS",

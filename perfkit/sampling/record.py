@@ -148,7 +148,7 @@ class SelectionRecord:
 
     def save(self, path: str | Path) -> Path:
         """Write the record to ``path`` atomically (input paths stored relative to its folder)."""
-        from perfkit.export import atomic_write_text
+        from perfkit.tables._write import atomic_write_text
 
         path = Path(path)
         return atomic_write_text(path, self.to_json(path.parent.resolve()))

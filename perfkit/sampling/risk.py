@@ -33,10 +33,10 @@ from decimal import Decimal, InvalidOperation
 
 import polars as pl
 
-from perfkit.contract import text_key
 from perfkit.errors import PerfkitError
 from perfkit.flags import FLAG_LABELS
 from perfkit.numbers import FIXED, SCALE
+from perfkit.tables._contract import text_key
 
 __all__ = ["FIELDS", "RiskRule", "parse_rule", "risk_matches"]
 

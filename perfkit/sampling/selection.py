@@ -36,7 +36,6 @@ import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.export import atomic_output, write_csv
 from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float
 from perfkit.sampling.designs import (
     ALLOCATIONS,
@@ -47,6 +46,7 @@ from perfkit.sampling.designs import (
 )
 from perfkit.sampling.population import Population
 from perfkit.sampling.risk import parse_rule, risk_matches
+from perfkit.tables._write import atomic_output, write_csv
 
 if TYPE_CHECKING:
     from perfkit.sampling.record import SelectionRecord
@@ -231,7 +231,7 @@ class Selection:
     def write(self, out_dir: str | Path) -> list[Path]:
         """Write ``picks.csv``, ``strata.csv``, ``selection.json`` and ``field_workbook.xlsx``.
 
-        All at once or nothing (:class:`~perfkit.export.atomic_output`); the
+        All at once or nothing (:class:`~perfkit.tables._write.atomic_output`); the
         record's input paths are stored relative to ``out_dir``.
 
         Examples

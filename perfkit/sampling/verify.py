@@ -26,12 +26,9 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit.contract import text_key
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.export import atomic_output, write_csv, write_excel
 from perfkit.grading import grade_expr, grade_rank
 from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed
-from perfkit.readers import RawTable, read_table
 from perfkit.sampling.labels import sampling_label
 from perfkit.sampling.population import (
     Population,
@@ -41,7 +38,10 @@ from perfkit.sampling.population import (
 )
 from perfkit.sampling.record import SelectionRecord
 from perfkit.sampling.workbook import SUMMARY_SHEET, FieldEntries, read_field_workbook
-from perfkit.validation import check_table
+from perfkit.tables._contract import text_key
+from perfkit.tables._read import RawTable, read_table
+from perfkit.tables._validate import check_table
+from perfkit.tables._write import atomic_output, write_csv, write_excel
 
 __all__ = ["Verification", "read_results", "verify"]
 
@@ -144,7 +144,7 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         import fastexcel
 
-        from perfkit.workbook_guard import workbook_problems
+        from perfkit.tables._workbook_guard import workbook_problems
 
         problems, refused = workbook_problems(path)  # before a native reader opens it
         if "*" in refused:

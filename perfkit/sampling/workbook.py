@@ -40,10 +40,10 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, Problem
-from perfkit.export import excel_text, excel_text_notes
 from perfkit.numbers import cents_to_float, parse_fixed
 from perfkit.sampling.record import SelectionRecord
-from perfkit.workbook_guard import workbook_problems
+from perfkit.tables._workbook_guard import workbook_problems
+from perfkit.tables._write import excel_text, excel_text_notes
 
 __all__ = [
     "FILL_COLUMNS",

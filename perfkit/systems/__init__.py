@@ -1,6 +1,59 @@
-"""Indicator systems (指标体系): the model and its YAML loader."""
+"""Indicator systems (指标体系): the model and its YAML loader — layer 1.
 
-from perfkit.systems.loader import builtin_systems, list_systems, load_system, system_from_dict
-from perfkit.systems.model import Node, System
+``_model`` holds the pydantic model (tree of nodes, the closed set of rule kinds, grade
+bands, flags, result use); ``_loader`` reads the built-in systems (``builtin/*.yaml``)
+and users' YAML files with ``yaml.safe_load``.  Uses only ``perfkit.errors``.
 
-__all__ = ["Node", "System", "builtin_systems", "list_systems", "load_system", "system_from_dict"]
+Examples
+--------
+>>> from perfkit.systems import list_systems
+>>> [system.name for system in list_systems()]
+['budget-mgmt-assessment', 'dept-overall', 'project-self-eval']
+"""
+
+from perfkit.systems._loader import builtin_systems, list_systems, load_system, system_from_dict
+from perfkit.systems._model import (
+    FLAG_CODES,
+    SEVERITIES,
+    ChecklistRule,
+    DeductionRule,
+    EnteredRule,
+    EqualRule,
+    ExecutionRateRule,
+    GradeBand,
+    Node,
+    OverCompletion,
+    PositiveRule,
+    QualitativeLevel,
+    QualitativeRule,
+    ReverseRule,
+    Rule,
+    SteppedRule,
+    System,
+    YesNoRule,
+)
+
+__all__ = [
+    "FLAG_CODES",
+    "SEVERITIES",
+    "ChecklistRule",
+    "DeductionRule",
+    "EnteredRule",
+    "EqualRule",
+    "ExecutionRateRule",
+    "GradeBand",
+    "Node",
+    "OverCompletion",
+    "PositiveRule",
+    "QualitativeLevel",
+    "QualitativeRule",
+    "ReverseRule",
+    "Rule",
+    "SteppedRule",
+    "System",
+    "YesNoRule",
+    "builtin_systems",
+    "list_systems",
+    "load_system",
+    "system_from_dict",
+]

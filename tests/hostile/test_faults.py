@@ -350,7 +350,7 @@ def test_a_writer_killed_with_sigkill_leaves_a_folder_the_next_write_removes(
     killed = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from perfkit.export import atomic_output\n"
+        "from perfkit.tables._write import atomic_output\n"
         "with atomic_output(Path(sys.argv[1])) as tmp:\n"
         "    (tmp / 'unit_scores.csv').write_text('半截', encoding='utf-8')\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
@@ -362,7 +362,7 @@ def test_a_writer_killed_with_sigkill_leaves_a_folder_the_next_write_removes(
     waiting = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from perfkit.export import atomic_output\n"
+        "from perfkit.tables._write import atomic_output\n"
         "with atomic_output(Path(sys.argv[1])) as tmp:\n"
         "    (tmp / 'later.txt').write_text('still writing', encoding='utf-8')\n"
         "    print('ready', flush=True)\n"
@@ -397,7 +397,7 @@ def test_a_writer_killed_with_sigkill_leaves_a_folder_the_next_write_removes(
 
 
 def test_leftovers_of_dead_writers_are_cleaned_and_a_cut_swap_is_undone(faults: Path) -> None:
-    from perfkit.export import clean_leftovers
+    from perfkit.tables._write import clean_leftovers
 
     folder = faults / "leftovers"
     before = hidden(folder)
@@ -412,7 +412,7 @@ def test_leftovers_of_dead_writers_are_cleaned_and_a_cut_swap_is_undone(faults: 
 
 def test_single_file_writes_clean_their_dead_temporary_files(faults: Path) -> None:
     from perfkit.errors import OutputError
-    from perfkit.export import atomic_write_text
+    from perfkit.tables._write import atomic_write_text
 
     folder = faults / "leftovers"
     atomic_write_text(folder / "index.html", "<p>完整</p>")

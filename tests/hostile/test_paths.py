@@ -27,7 +27,7 @@ from perfkit.batch.runner import plan_tasks
 from perfkit.batch.schedule import Schedule
 from perfkit.cli import main
 from perfkit.errors import PerfkitError
-from perfkit.filenames import MAX_NAME_BYTES, inside, safe_filename
+from perfkit.tables._filenames import MAX_NAME_BYTES, inside, safe_filename
 from tests.hostile import gen_paths
 
 ROOT = Path(__file__).resolve().parents[2]

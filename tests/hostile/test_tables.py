@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from perfkit._limits import MAX_PRINTED_PROBLEMS
-from perfkit.export import EXCEL_CELL_CHARS
+from perfkit.tables._write import EXCEL_CELL_CHARS
 from tests.hostile.gen_tables import CASES, Case, build
 
 PERFKIT = Path(sys.executable).with_name("perfkit")

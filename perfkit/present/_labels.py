@@ -4,7 +4,30 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["COLUMN_LABELS", "DIRECTION_LABELS", "column_label", "translate_for_people"]
+__all__ = [
+    "COLUMN_LABELS",
+    "DIRECTION_LABELS",
+    "FLAG_LABELS",
+    "SEVERITY_LABELS",
+    "column_label",
+    "translate_for_people",
+]
+
+#: Flag code → Chinese label used in reports.
+FLAG_LABELS: dict[str, str] = {
+    "over_completion": "超额完成（实际值≥目标值130%）",
+    "budget_zero": "全年预算数为0，执行率无法计算",
+    "execution_over_100": "执行数超过全年预算数",
+    "unspent_over_20": "预算结余超过20%",
+    "self_score_diff": "自评分与复算分差异较大或等级不一致",
+    "self_grade_better": "自评等级高于复算等级",
+    "self_100_low_execution": "自评满分但执行率偏低",
+    "score_rate_above_execution": "指标得分率明显高于预算执行率",
+}
+
+
+#: Severity code → Chinese label used in reports (most severe first).
+SEVERITY_LABELS: dict[str, str] = {"high": "高", "medium": "中", "low": "低"}
 
 #: Output column → header shown to people.
 COLUMN_LABELS: dict[str, str] = {
@@ -164,8 +187,6 @@ def column_label(name: str) -> str:
     >>> column_label("total"), column_label("flag_budget_zero"), column_label("产出指标")
     ('总分', '标记：全年预算数为0，执行率无法计算', '产出指标')
     """
-    from perfkit.flags import FLAG_LABELS
-
     if name.startswith("flag_") and name[5:] in FLAG_LABELS:
         return "标记：" + FLAG_LABELS[name[5:]]
     return COLUMN_LABELS.get(name, name)
@@ -180,8 +201,6 @@ def translate_for_people(frame: pl.DataFrame) -> pl.DataFrame:
     >>> translate_for_people(df).row(0)
     ('全年预算数为0，执行率无法计算；超额完成（实际值≥目标值130%）', '中')
     """
-    from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
-
     exprs = []
     if frame.schema.get("direction") == pl.String:
         exprs.append(pl.col("direction").replace(DIRECTION_LABELS))

@@ -44,8 +44,8 @@ import polars as pl
 
 from perfkit._processes import owner_tag, tag_is_dead
 from perfkit.errors import OutputError
-from perfkit.labels import column_label, translate_for_people
-from perfkit.workbook_guard import column_name
+from perfkit.present._labels import column_label, translate_for_people
+from perfkit.tables._workbook_guard import column_name
 
 __all__ = [
     "EXCEL_CELL_CHARS",

@@ -10,7 +10,7 @@ may be CRLF, LF or a lone CR (old Mac Excel's "CSV (Macintosh)").
 Every file is hostile until measured (:mod:`perfkit._limits`): a CSV header
 with more than :data:`~perfkit._limits.MAX_COLUMNS` fields or a header longer
 than :data:`~perfkit._limits.MAX_HEADER_CHARS` characters is refused before a
-frame is built, and an ``.xlsx`` is measured by :mod:`perfkit.workbook_guard`
+frame is built, and an ``.xlsx`` is measured by :mod:`perfkit.tables._workbook_guard`
 before a native reader opens it.  Two columns with the same header (or two
 headers that mean the same column) are an error.
 """
@@ -28,8 +28,8 @@ from typing import Any
 import polars as pl
 
 from perfkit._limits import MAX_COLUMNS, MAX_HEADER_CHARS, quoted
-from perfkit.contract import TableSpec, normalise_header, table_spec
 from perfkit.errors import InputError, Problem
+from perfkit.tables._contract import TableSpec, normalise_header, table_spec
 
 __all__ = ["RawTable", "TableInput", "detect_encoding", "find_table", "read_table"]
 
@@ -64,7 +64,7 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
     from_pandas: bool = False
     #: The spec the table was read with (the contract's, or a variant such as
-    #: :data:`perfkit.contract.MIDYEAR_PROJECTS`); :func:`check_table` uses it.
+    #: :data:`perfkit.tables._contract.MIDYEAR_PROJECTS`); :func:`check_table` uses it.
     spec: TableSpec | None = None
 
     def header(self, column: str) -> str:
@@ -118,7 +118,7 @@ def read_table(source: TableInput, table: str | TableSpec, *, sheet: str | None 
         or a frame already in memory.
     table : str or TableSpec
         Contract table name: ``projects``, ``indicators``, ``assessments`` …,
-        or a spec such as :data:`perfkit.contract.MIDYEAR_PROJECTS` (a
+        or a spec such as :data:`perfkit.tables._contract.MIDYEAR_PROJECTS` (a
         variant in which some columns may be left out).
     sheet : str, optional
         Excel sheet; by default a sheet named after the table (``projects`` or
@@ -307,7 +307,7 @@ def _ragged_rows(text: str, label: str) -> list[Problem]:
 def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.DataFrame, list[str]]:
     import fastexcel
 
-    from perfkit.workbook_guard import inspect_workbook, workbook_problems
+    from perfkit.tables._workbook_guard import inspect_workbook, workbook_problems
 
     scan = inspect_workbook(path)  # before a native reader allocates anything
     problems, refused = workbook_problems(path, scan=scan)
@@ -532,11 +532,11 @@ def _percent_as_text(
     """Percent-formatted numbers of the ``columns`` as the text a person sees: 0.96 → ``96%``.
 
     Only the contract's ``measure`` columns (年度指标值, 实际完成值) change; the
-    notation of :mod:`perfkit.targets_notation` then reads 96 with unit %.
+    notation of :mod:`perfkit.tables._targets_notation` then reads 96 with unit %.
 
     Examples
     --------
-    >>> from perfkit.contract import table_spec
+    >>> from perfkit.tables._contract import table_spec
     >>> df = pl.DataFrame({"actual": ["0.96", "0.5"], "weight": ["0.5", "1"]})
     >>> out = _percent_as_text(df, [(2, 1), (2, 2)], table_spec("indicators"), ["actual"])
     >>> out.rows()

@@ -1,7 +1,7 @@
 """Tables and text for people in notebooks and HTML reports (报表呈现).
 
 :func:`table` turns a frame into a small, self-contained HTML table with
-Chinese headers (:func:`perfkit.labels.column_label`), codes translated to
+Chinese headers (:func:`perfkit.present._labels.column_label`), codes translated to
 words, numbers with two decimals and every cell escaped — a project name
 can never inject markup into a report.  :func:`text` and :func:`heading` are
 the one way a notebook shows a sentence or a title made from data: escaped
@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.labels import column_label, translate_for_people
+from perfkit.present._labels import column_label, translate_for_people
 
 __all__ = ["HtmlTable", "HtmlText", "heading", "table", "text"]
 

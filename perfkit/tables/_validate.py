@@ -1,6 +1,6 @@
 """Checking a table against the data contract and typing its columns (数据校验).
 
-:func:`check_table` turns a :class:`~perfkit.readers.RawTable` into a typed
+:func:`check_table` turns a :class:`~perfkit.tables._read.RawTable` into a typed
 frame — years as integers, amounts and numbers as six-decimal fixed point
 (``Int128``, see :mod:`perfkit.numbers`), directions as codes — and lists
 every problem: missing values in required columns, text that is not a number,
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import polars as pl
 
 from perfkit._limits import quoted_expr
-from perfkit.contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, TableSpec, table_spec, text_key
 from perfkit.errors import Problem, problem_order
 from perfkit.numbers import (
     LIMIT,
@@ -26,8 +25,16 @@ from perfkit.numbers import (
     parse_fixed,
     with_fixed_columns,
 )
-from perfkit.readers import RawTable
-from perfkit.targets_notation import notation_columns
+from perfkit.tables._contract import (
+    DIRECTIONS,
+    MAX_AMOUNT,
+    MAX_NUMBER,
+    TableSpec,
+    table_spec,
+    text_key,
+)
+from perfkit.tables._read import RawTable
+from perfkit.tables._targets_notation import notation_columns
 
 __all__ = [
     "MAX_LISTED",
@@ -67,7 +74,7 @@ def problems_from_mask(
 
     Examples
     --------
-    >>> from perfkit.readers import read_table
+    >>> from perfkit.tables._read import read_table
     >>> raw = read_table(pl.DataFrame({"year": ["2024", "24"], "dept_code": ["D1", "D2"],
     ...                                "dept_name": ["民政局", "外事办"]}), "departments")
     >>> found = problems_from_mask(raw.frame, pl.col("year").str.len_chars() != 4, raw,
@@ -117,7 +124,7 @@ def run_checks(frame: pl.DataFrame, raw: RawTable, checks: list[Check]) -> list[
 
     Examples
     --------
-    >>> from perfkit.readers import read_table
+    >>> from perfkit.tables._read import read_table
     >>> raw = read_table(pl.DataFrame({"year": ["2024"], "dept_code": ["D1"],
     ...                                "dept_name": [None]}), "departments")
     >>> [str(p) for p in run_checks(raw.frame, raw, [
@@ -146,10 +153,10 @@ def check_table(
     Parameters
     ----------
     raw : RawTable
-        As returned by :func:`perfkit.readers.read_table`.
+        As returned by :func:`perfkit.tables._read.read_table`.
     spec : TableSpec or str, optional
         Defaults to the spec the raw table was read with (the contract's
-        table, or a variant such as :data:`perfkit.contract.MIDYEAR_PROJECTS`,
+        table, or a variant such as :data:`perfkit.tables._contract.MIDYEAR_PROJECTS`,
         in which a column like ``executed`` may be empty).
 
     Returns
@@ -161,7 +168,7 @@ def check_table(
 
     Examples
     --------
-    >>> from perfkit.readers import read_table
+    >>> from perfkit.tables._read import read_table
     >>> df = pl.DataFrame({"year": ["2024", "2024"], "month": ["5", "13"],
     ...                    "unit_code": ["P1", "P1"], "executed_to_date": ["-1", "x"]})
     >>> typed, problems = check_table(read_table(df, "monitoring"))
@@ -287,7 +294,7 @@ def not_a_number(frame: pl.DataFrame, text: str, value: str) -> pl.Expr:
     return failing & ~pl.col(text).is_in(big.implode()) if big.len() else failing
 
 
-#: Direction words of :func:`perfkit.targets_notation.parse_target` → direction codes.
+#: Direction words of :func:`perfkit.tables._targets_notation.parse_target` → direction codes.
 _NOTATION_CODES = {"正向": "positive", "反向": "reverse", "等于": "equal"}
 #: How many rows a summarising warning names.
 _ROWS_NAMED = 10
@@ -345,7 +352,7 @@ class IndicatorValues:
     """An indicators table's direction, target, actual and unit, with the notation resolved.
 
     A quantitative target may carry its direction and unit (``≥95%``,
-    ``≤100万元``, ``不超过3天``; :mod:`perfkit.targets_notation`) and an
+    ``≤100万元``, ``不超过3天``; :mod:`perfkit.tables._targets_notation`) and an
     actual its unit (``96%``).  The symbol gives the direction when the
     指标方向 column is blank and must agree with it when both are given; a
     unit written in a value goes to the unit column and must agree with it
@@ -365,7 +372,7 @@ class IndicatorValues:
 
     Examples
     --------
-    >>> from perfkit.readers import read_table
+    >>> from perfkit.tables._read import read_table
     >>> df = pl.DataFrame({"year": ["2024"] * 2, "unit_code": ["P1"] * 2,
     ...                    "level1": ["产出指标", "效益指标"], "level2": ["数量", "效益"],
     ...                    "name": ["甲", "乙"], "direction": [None, "定性"],

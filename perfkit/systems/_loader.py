@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from perfkit.errors import SystemDefinitionError
-from perfkit.systems.model import System
+from perfkit.systems._model import System
 
 __all__ = ["builtin_systems", "list_systems", "load_system", "system_from_dict"]
 
