@@ -158,7 +158,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     args = parser.parse_args()
 
-    from perfkit.scoring import score_projects
+    from perfkit.scoring._engine import score_projects
     from perfkit.systems import load_system
     from perfkit.tables._read import read_table
 
@@ -218,7 +218,7 @@ open(r'{work / "base_time.txt"}', 'w').write(str(time.perf_counter() - t))
     write_s = time.perf_counter() - t
 
     # the scoring core alone (weights + points), the same work as baseline B
-    from perfkit import scoring as engine
+    from perfkit.scoring import _engine as engine
     from perfkit.tables._validate import check_table
 
     proj, _ = check_table(p_raw)

@@ -17,13 +17,13 @@ import importlib
 from typing import Any
 
 from perfkit._version import __version__
-from perfkit.api import ValidationReport, score, validate
 from perfkit.errors import InputError, PerfkitError, Problem, SystemDefinitionError
 from perfkit.forms import check_forms, read_forms, write_forms
-from perfkit.grading import grade
-from perfkit.metrics import execution_rate, reduction_rate
 from perfkit.monitoring import MonitoringResult, monitor
-from perfkit.result import ScoreResult
+from perfkit.scoring._api import ValidationReport, score, validate
+from perfkit.scoring._grading import grade
+from perfkit.scoring._metrics import execution_rate, reduction_rate
+from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, list_systems, load_system
 from perfkit.tables._read import read_table
 

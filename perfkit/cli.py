@@ -82,7 +82,7 @@ def score(
     excel_max_rows: int,
 ) -> None:
     """Validate the inputs, score them and write the results (nothing is written on errors)."""
-    from perfkit.api import score as score_api
+    from perfkit.scoring._api import score as score_api
 
     result = score_api(projects, indicators, system=system, assessments=assessments)
     print_problems(result.warnings)
@@ -116,7 +116,7 @@ def validate(
     projects: str | None, indicators: str | None, assessments: str | None, system: str
 ) -> None:
     """Check inputs against the data contract and the system; list every problem."""
-    from perfkit.api import validate as validate_api
+    from perfkit.scoring._api import validate as validate_api
 
     report = validate_api(projects, indicators, system=system, assessments=assessments)
     print_problems(report.problems)
@@ -191,7 +191,7 @@ def render_system(system: System) -> str:
         oc = system.over_completion
         action = oc.action if oc.action == "flag" else f"deduct {oc.deduct_pct}% of the points"
         lines.append(f"over-completion: ≥ {oc.threshold_pct}% of target → {action}")
-        from perfkit.flags import SEVERITY_LABELS
+        from perfkit.scoring._flags import SEVERITY_LABELS
 
         severity = system.flags.severity
         lines.append(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit.api import score
 from perfkit.errors import InputError, Problem
+from perfkit.scoring._api import score
 from perfkit.tables._read import find_table
 
 __all__ = ["run_demo"]

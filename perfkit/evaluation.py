@@ -27,10 +27,10 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.flags import flag_labels, sort_by_risk
-from perfkit.grading import grade
 from perfkit.numbers import round_half_up
-from perfkit.result import ScoreResult
+from perfkit.scoring._flags import flag_labels, sort_by_risk
+from perfkit.scoring._grading import grade
+from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.tables._contract import text_key
 from perfkit.tables._filenames import inside, safe_filename
@@ -322,7 +322,7 @@ def evaluate_department(
     ...
     perfkit.errors.PerfkitError: 部门 D99 在 2024 年没有项目数据；该年有数据的部门：D01, D02, ...
     """
-    from perfkit.scoring import score_projects
+    from perfkit.scoring._engine import score_projects
     from perfkit.tables._read import read_table
 
     loaded = load_system(system)

@@ -26,7 +26,7 @@ import perfkit
 from perfkit.errors import SystemDefinitionError
 from perfkit.evaluation import evaluate_department
 from perfkit.explorer.views import selection_page
-from perfkit.flags import FLAG_LABELS
+from perfkit.scoring._flags import FLAG_LABELS
 from perfkit.systems import load_system, system_from_dict
 from perfkit.systems._model import FLAG_CODES
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import perfkit
 from perfkit.numbers import FIXED, SCALE, round_half_up
-from perfkit.rules import equal_cents, positive_cents, reverse_cents
-from perfkit.weights import equal_split_cents
+from perfkit.scoring._rules import equal_cents, positive_cents, reverse_cents
+from perfkit.scoring._weights import equal_split_cents
 
 SETTINGS = settings(deadline=None, max_examples=200)
 

@@ -2,7 +2,7 @@
 
 Every rule kind is checked twice: end to end through :func:`perfkit.score` on a
 small hand-made project, and directly on the vectorised expressions in
-:mod:`perfkit.rules`.  Numbers are exact: points are compared as the two-decimal
+:mod:`perfkit.scoring._rules`.  Numbers are exact: points are compared as the two-decimal
 values the rules define.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 import perfkit
 from perfkit.numbers import FIXED, SCALE
-from perfkit.rules import (
+from perfkit.scoring._rules import (
     equal_cents,
     execution_cents,
     over_completed,

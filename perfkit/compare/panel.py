@@ -25,9 +25,9 @@ from perfkit.compare._exact import out, percent_cents
 from perfkit.compare.departments import DepartmentMap, map_departments
 from perfkit.compare.years import YearsSpec, check_years, parse_years
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.grading import grade_expr
 from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, parse_fixed
-from perfkit.result import ScoreResult
+from perfkit.scoring._grading import grade_expr
+from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.tables._read import RawTable, TableInput, find_table, read_table
 from perfkit.tables._validate import Check, duplicate_key_problems, problems_from_mask, run_checks
@@ -314,7 +314,7 @@ def _typed_projects(projects: TableInput) -> tuple[pl.DataFrame, RawTable]:
 def _scored(
     projects: TableInput, indicators: TableInput, system: Any, label: str
 ) -> tuple[pl.DataFrame, System, bool, str]:
-    from perfkit.api import score
+    from perfkit.scoring._api import score
 
     loaded = load_system(system or "project-self-eval")
     if loaded.kind != "indicators":

@@ -25,7 +25,7 @@ from perfkit.compare.transitions import Transitions, transitions
 from perfkit.compare.trends import Trends, trends
 from perfkit.compare.years import YearsSpec
 from perfkit.errors import PerfkitError
-from perfkit.result import WrittenOutputs
+from perfkit.scoring._result import WrittenOutputs
 from perfkit.systems import System
 from perfkit.tables._read import TableInput
 from perfkit.tables._write import (

@@ -1,7 +1,7 @@
 """The explorer's data held in memory (浏览器数据): scored projects and their items.
 
 :func:`explorer_data` accepts what an analyst has at hand — a data folder, a
-:class:`~perfkit.result.ScoreResult`, or the units (and items) frames in
+:class:`~perfkit.scoring._result.ScoreResult`, or the units (and items) frames in
 polars or pandas — and builds, once, the frame every filter runs on: the
 units plus exact helper columns (score and execution rate in integer cents,
 so a range boundary such as "exactly 60" is decided in integers) and a
@@ -19,8 +19,8 @@ import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS, risk_level
-from perfkit.result import ScoreResult
+from perfkit.scoring._flags import FLAG_LABELS, SEVERITY_LABELS, risk_level
+from perfkit.scoring._result import ScoreResult
 from perfkit.systems import load_system
 from perfkit.systems._model import Flags
 from perfkit.tables._read import find_table
@@ -103,7 +103,7 @@ class ExplorerData:
 
 
 def _from_folder(folder: Path, system: str) -> ScoreResult:
-    from perfkit.api import score
+    from perfkit.scoring._api import score
 
     if not folder.is_dir():
         raise PerfkitError(f"{folder}: not a folder (give the folder with projects and indicators)")

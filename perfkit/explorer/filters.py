@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
-from perfkit.flags import FLAG_LABELS
+from perfkit.scoring._flags import FLAG_LABELS
 
 __all__ = ["Brush", "Filters", "to_cents"]
 

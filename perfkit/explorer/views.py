@@ -16,9 +16,9 @@ import altair as alt
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.flags import SEVERITY_LABELS, risk_rank
 from perfkit.present._charts import GRADE_ORDER, grade_scale
 from perfkit.present._table import table
+from perfkit.scoring._flags import SEVERITY_LABELS, risk_rank
 from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS, atomic_output, write_excel
 
 __all__ = [
@@ -240,7 +240,7 @@ def selection_page(
 
     ``order="score"``: lowest score first; ``order="risk"``: most at risk first
     (the most severe flag, then the largest 全年预算数, as
-    :func:`perfkit.flags.sort_by_risk`; projects without a flag last).  Each
+    :func:`perfkit.scoring._flags.sort_by_risk`; projects without a flag last).  Each
     project is one row with all its flags.  Returns the HTML and the number
     of pages.
 

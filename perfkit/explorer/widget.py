@@ -57,8 +57,8 @@ from perfkit.explorer.views import (
     selection_page,
     summary_text,
 )
-from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
 from perfkit.present._charts import GRADE_ORDER
+from perfkit.scoring._flags import FLAG_LABELS, SEVERITY_LABELS
 
 __all__ = ["Explorer"]
 

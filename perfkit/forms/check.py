@@ -30,8 +30,8 @@ import polars as pl
 from perfkit.errors import InputError, Problem
 from perfkit.forms.assessment_form import AssessmentForm
 from perfkit.forms.read import FormSet, read_forms
-from perfkit.grading import grade_expr
 from perfkit.numbers import SCALE, cents_text, fixed_text, to_cents
+from perfkit.scoring._grading import grade_expr
 from perfkit.systems import System, load_system
 from perfkit.tables._write import atomic_output, write_excel
 
@@ -492,8 +492,8 @@ def _engine(
     detail: pl.DataFrame, ind: pl.DataFrame, system: System
 ) -> tuple[object, list[dict[str, object]], set[tuple[str, str]]]:
     """Score the forms; forms the engine rejects are reported and left out, the rest scored."""
-    from perfkit.api import score
     from perfkit.forms.read import INDICATOR_COLUMNS, PROJECT_COLUMNS
+    from perfkit.scoring._api import score
 
     out: list[dict[str, object]] = []
     excluded: set[tuple[str, str]] = set()

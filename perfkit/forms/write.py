@@ -2,7 +2,7 @@
 
 :func:`write_forms` takes the output of ``perfkit score`` (a folder with
 ``unit_scores`` and ``item_scores`` as .parquet or .csv, or a
-:class:`~perfkit.result.ScoreResult`) and writes each project as a
+:class:`~perfkit.scoring._result.ScoreResult`) and writes each project as a
 项目支出绩效自评表 sheet with xlsxwriter: merged cells, thin borders, a CJK font
 (宋体), number formats (money ``#,##0.00``, points ``0.00``, 执行率 ``0.00%``),
 A4 landscape fitted to one page wide, the recomputed 得分 and 总分, the grade
@@ -36,7 +36,7 @@ import polars as pl
 
 from perfkit.errors import InputError, PerfkitError
 from perfkit.forms.messages import NO_CARRYOVER_COLUMN, NO_PROJECT_MATCHES
-from perfkit.result import ScoreResult
+from perfkit.scoring._result import ScoreResult
 from perfkit.tables._filenames import inside, safe_filename, unique_filename
 from perfkit.tables._read import TableInput
 from perfkit.tables._workbook_guard import column_name

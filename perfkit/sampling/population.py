@@ -17,7 +17,7 @@ total_cents         Int64      recomputed score (复算得分) in cents
 grade               String     recomputed grade
 self_cents          Int64      self-score (自评得分) in cents, null if not given
 self_grade          String     self-evaluated grade
-flag_<code>         Boolean    the scoring engine's flags (:mod:`perfkit.flags`)
+flag_<code>         Boolean    the scoring engine's flags (:mod:`perfkit.scoring._flags`)
 n_projects          UInt32     departments only: projects aggregated
 ==================  =========  ================================================
 
@@ -46,10 +46,10 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.flags import FLAG_LABELS, unit_flags
-from perfkit.grading import grade_expr
 from perfkit.numbers import FIXED, SCALE
-from perfkit.result import ScoreResult
+from perfkit.scoring._flags import FLAG_LABELS, unit_flags
+from perfkit.scoring._grading import grade_expr
+from perfkit.scoring._result import ScoreResult
 from perfkit.tables._read import TableInput, find_table
 
 __all__ = [
@@ -306,7 +306,7 @@ def load_population(
     >>> sorted(pop.sources)
     ['indicators', 'projects']
     """
-    from perfkit.api import score
+    from perfkit.scoring._api import score
 
     indicators = _indicators_beside(projects, indicators)
     sources = {

@@ -1,7 +1,7 @@
 """Must-include rules (风险必选规则): which units are taken before the random part.
 
 A rule is either the name of one of the scoring engine's flags
-(:data:`perfkit.flags.FLAG_LABELS`, with or without the ``flag_`` prefix)::
+(:data:`perfkit.scoring._flags.FLAG_LABELS`, with or without the ``flag_`` prefix)::
 
     self_score_diff            自评分与复算分差异较大或等级不一致
     self_100_low_execution     自评满分但执行率偏低
@@ -34,8 +34,8 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.flags import FLAG_LABELS
 from perfkit.numbers import FIXED, SCALE
+from perfkit.scoring._flags import FLAG_LABELS
 from perfkit.tables._contract import text_key
 
 __all__ = ["FIELDS", "RiskRule", "parse_rule", "risk_matches"]

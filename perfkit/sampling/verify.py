@@ -27,7 +27,6 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.grading import grade_expr, grade_rank
 from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed
 from perfkit.sampling.labels import sampling_label
 from perfkit.sampling.population import (
@@ -38,6 +37,7 @@ from perfkit.sampling.population import (
 )
 from perfkit.sampling.record import SelectionRecord
 from perfkit.sampling.workbook import SUMMARY_SHEET, FieldEntries, read_field_workbook
+from perfkit.scoring._grading import grade_expr, grade_rank
 from perfkit.tables._contract import text_key
 from perfkit.tables._read import RawTable, read_table
 from perfkit.tables._validate import check_table
@@ -72,7 +72,7 @@ class Verification:
 
     def to_pandas(self):
         """``units`` and ``items`` as pandas frames."""
-        from perfkit.result import PandasScores
+        from perfkit.scoring._result import PandasScores
 
         return PandasScores(self.units.to_pandas(), self.items.to_pandas())
 
@@ -362,7 +362,7 @@ def _verify_projects(
         raise InputError(problems, summary="the verified values have problems; nothing was written")
     p_raw, i_raw = _raw_inputs(record, pop, picked)
     p_raw, i_raw = _apply(joined, p_raw, i_raw, phrases)
-    from perfkit.scoring import score_projects
+    from perfkit.scoring._engine import score_projects
 
     try:
         verified = score_projects(p_raw, i_raw, system)

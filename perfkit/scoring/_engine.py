@@ -14,8 +14,6 @@ from decimal import Decimal
 import polars as pl
 
 from perfkit.errors import InputError, Problem, problem_order
-from perfkit.flags import add_risk_order, unit_flags
-from perfkit.grading import grade_expr
 from perfkit.numbers import (
     FIXED,
     SCALE,
@@ -27,13 +25,16 @@ from perfkit.numbers import (
     ratio_cents,
     to_cents,
 )
-from perfkit.result import ScoreResult
-from perfkit.rules import (
+from perfkit.scoring._flags import add_risk_order, unit_flags
+from perfkit.scoring._grading import grade_expr
+from perfkit.scoring._result import ScoreResult
+from perfkit.scoring._rules import (
     execution_cents,
     over_completed,
     share_cents,
 )
-from perfkit.segments import position_in_unit, unit_total
+from perfkit.scoring._segments import position_in_unit, unit_total
+from perfkit.scoring._weights import split_weights
 from perfkit.systems import System
 from perfkit.systems._model import QualitativeRule
 from perfkit.tables._contract import SOURCE_COLUMNS, text_key
@@ -45,7 +46,6 @@ from perfkit.tables._validate import (
     problems_from_mask,
     run_checks,
 )
-from perfkit.weights import split_weights
 
 __all__ = ["score_projects"]
 

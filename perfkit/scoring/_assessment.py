@@ -18,7 +18,6 @@ from itertools import combinations
 import polars as pl
 
 from perfkit.errors import InputError, Problem, problem_order
-from perfkit.grading import grade_expr
 from perfkit.numbers import (
     FIXED,
     SCALE,
@@ -28,8 +27,9 @@ from perfkit.numbers import (
     map_unique,
     to_cents,
 )
-from perfkit.result import ScoreResult
-from perfkit.rules import equal_cents, positive_cents, reverse_cents
+from perfkit.scoring._grading import grade_expr
+from perfkit.scoring._result import ScoreResult
+from perfkit.scoring._rules import equal_cents, positive_cents, reverse_cents
 from perfkit.systems import Node, System
 from perfkit.systems._model import (
     ChecklistRule,

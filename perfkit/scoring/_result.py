@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from perfkit.errors import Problem, problems_frame
-from perfkit.flags import FLAG_LABELS, SEVERITY_LABELS
 from perfkit.present._labels import RULE_LABELS, column_label
-from perfkit.rules import RULE_FORMULAS
+from perfkit.scoring._flags import FLAG_LABELS, SEVERITY_LABELS
+from perfkit.scoring._rules import RULE_FORMULAS
 from perfkit.systems import System
 from perfkit.tables._write import (
     DEFAULT_EXCEL_MAX_ROWS,

@@ -16,9 +16,9 @@ from decimal import Decimal
 
 import polars as pl
 
-from perfkit.grading import grade_expr, grade_rank
 from perfkit.numbers import FIXED, SCALE, to_cents
 from perfkit.present._labels import FLAG_LABELS, SEVERITY_LABELS
+from perfkit.scoring._grading import grade_expr, grade_rank
 from perfkit.systems import System
 
 __all__ = [

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfkit.errors import InputError, PerfkitError, Problem, problems_frame
-from perfkit.result import ScoreResult
+from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.tables._read import RawTable, TableInput, read_table
 
@@ -57,13 +57,13 @@ def score(
             raise PerfkitError(
                 f"system {loaded.name} scores projects: give projects and indicators"
             )
-        from perfkit.scoring import score_projects
+        from perfkit.scoring._engine import score_projects
 
         p_raw, i_raw = read_tables((projects, "projects"), (indicators, "indicators"))
         return score_projects(p_raw, i_raw, loaded)
     if assessments is None:
         raise PerfkitError(f"system {loaded.name} scores evaluator-entered items: give assessments")
-    from perfkit.assessment import score_assessments
+    from perfkit.scoring._assessment import score_assessments
 
     return score_assessments(read_table(assessments, "assessments"), loaded)
 

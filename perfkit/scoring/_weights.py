@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.segments import position_in_unit, unit_total
+from perfkit.scoring._segments import position_in_unit, unit_total
 from perfkit.systems import System
 
 __all__ = ["equal_split_cents", "group_points_cents", "split_weights"]
@@ -86,7 +86,7 @@ def split_weights(
 
     ``indicators`` needs the integer unit ``key`` and ``group_id``, and must be
     sorted by ``key`` with each unit's rows in file order (see
-    :mod:`perfkit.segments`).  Each unit's set of present groups is a bitmask;
+    :mod:`perfkit.scoring._segments`).  Each unit's set of present groups is a bitmask;
     the few distinct masks are planned in Python (:func:`group_points_cents`)
     and mapped back.  Returns (the frame with ``weight_cents`` and
     ``group_cents`` — the group's points for that unit after redistribution —
