@@ -35,7 +35,7 @@ lint: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/perfkit sample-data --out data/sample
-	$(BIN)/python -m perfkit.sample_verifications data/sample
+	$(BIN)/python -m perfkit.samples.verifications data/sample
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -248,7 +248,7 @@ def _rule_text(rule: Any) -> str:
 @user_errors
 def demo(data_dir: str, out_dir: str) -> None:
     """The main job on a data folder: validate and score every year, write under --out."""
-    from perfkit.demo import run_demo
+    from perfkit.samples._demo import run_demo
 
     for line in run_demo(Path(data_dir), Path(out_dir)):
         click.echo(line)
@@ -267,7 +267,7 @@ def demo(data_dir: str, out_dir: str) -> None:
 @user_errors
 def sample_data(out_dir: str, seed: int) -> None:
     """Generate the deterministic sample region (data/sample)."""
-    from perfkit.sample_data import write_sample
+    from perfkit.samples.region import write_sample
 
     for path in write_sample(out_dir, seed=seed):
         click.echo(f"wrote {path}")

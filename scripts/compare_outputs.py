@@ -162,7 +162,7 @@ def _sample_verifications(tmp: Path) -> tuple[str, list[str]]:
     """``make sample``'s second step, whichever module path this tree has."""
     import importlib.util
 
-    for module in ("perfkit.samples._verifications", "perfkit.sample_verifications"):
+    for module in ("perfkit.samples.verifications", "perfkit.sample_verifications"):
         if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
             return "sample verifications", [sys.executable, "-m", module, f"{tmp}/sample"]
     raise SystemExit("no sample-verifications module in this tree")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from perfkit.demo import run_demo
+from perfkit.samples._demo import run_demo
 from tests.demo_outputs import _digest, column_table, compare, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from perfkit.evaluation import evaluate_department
+from perfkit.evaluation._department import evaluate_department
 from tests.by_hand import grade_of, half_up, score_by_hand
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from perfkit.evaluation import DepartmentEvaluation, evaluate_department
+from perfkit.evaluation._department import DepartmentEvaluation, evaluate_department
 from tests.by_hand import RESULT_USE, Project, grade_of, half_up, score_by_hand
 
 ROOT = Path(__file__).resolve().parent.parent

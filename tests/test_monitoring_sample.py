@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 import perfkit
-from perfkit.sample_data import write_sample
+from perfkit.samples.region import write_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

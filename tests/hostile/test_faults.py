@@ -328,7 +328,7 @@ def test_a_log_file_that_cannot_be_opened_is_a_clear_error(faults: Path) -> None
 
 def test_the_department_summary_is_written_atomically(tmp_path: Path) -> None:
     from perfkit.errors import OutputError
-    from perfkit.evaluation import evaluate_department
+    from perfkit.evaluation._department import evaluate_department
 
     evaluation = evaluate_department(SAMPLE, 2024, "D01")
     (tmp_path / "summary.json").mkdir()

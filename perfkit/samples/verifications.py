@@ -25,7 +25,7 @@ Deterministic: the draw uses the record's seed and the verifiers' findings
 their own ``numpy.random.default_rng(FINDINGS_SEED)``, in pick and item order,
 so the same inputs give byte-identical files.  Run::
 
-    python -m perfkit.sample_verifications data/sample
+    python -m perfkit.samples.verifications data/sample
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Monitoring snapshots of the sample region (示例监控数据): May and August of the last year.
 
-:func:`perfkit.sample_data.generate_sample` calls :func:`monitoring_tables`
+:func:`perfkit.samples.region.generate_sample` calls :func:`monitoring_tables`
 after it has made the yearly tables.  The snapshots are drawn from their own
 random stream — ``numpy.random.default_rng([seed, MONITORING_STREAM])`` — so
 adding them leaves every draw of the yearly tables, and their files, exactly
@@ -42,7 +42,7 @@ MONITORING_MONTHS = (5, 8)
 #: Overall progress (% of the full-year budget spent) by month: the seed's figures.
 OVERALL_PROGRESS = {5: 46, 8: 68}
 
-# monitoring roles (besides the yearly roles of sample_data)
+# monitoring roles (besides the yearly roles of samples/region.py)
 ON_TRACK, LATE, RUSH, LAGGING, NOTHING = "on_track", "late", "rush", "lagging", "nothing"
 N_LATE, N_RUSH = 12, 10
 QUAL = ("达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差")
