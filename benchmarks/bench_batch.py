@@ -56,7 +56,7 @@ def floor(tmp: Path, repeats: int) -> float:
 
 
 def schedule(n: int) -> Schedule:
-    from perfkit.batch.schedule import _expand_all
+    from perfkit.batch._schedule import _expand_all
 
     depts = _expand_all("dept_code", {"year": 2024, "data_dir": str(ROOT / "data" / "sample")})
     depts = (depts * (n // len(depts) + 1))[:n]

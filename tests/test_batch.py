@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from perfkit.batch import execute as execute_mod
 from perfkit.batch import expand_runs, load_schedule, run_schedule
-from perfkit.batch.schedule import Schedule
+from perfkit.batch._schedule import Schedule
 from perfkit.cli import main
 from perfkit.errors import PerfkitError
 
@@ -161,7 +161,7 @@ def test_an_interrupted_run_leaves_no_report_that_looks_complete(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("perfkit.batch.html.notebook_to_html", interrupted)
+    monkeypatch.setattr("perfkit.batch._html.notebook_to_html", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_schedule(path, workers=1)
     out = tmp_path / "out"

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 import perfkit.compare as cmp
-from perfkit.compare.policy import PolicyError
+from perfkit.compare._policy import PolicyError
 from perfkit.errors import PerfkitError
 from tests.compare_builders import scores
 

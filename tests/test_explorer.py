@@ -16,7 +16,7 @@ import perfkit
 from perfkit.cli import main
 from perfkit.errors import PerfkitError
 from perfkit.explorer import Brush, Explorer, Filters, explorer_data
-from perfkit.explorer.views import export_selection, scatter_chart
+from perfkit.explorer._views import export_selection, scatter_chart
 from perfkit.widgets import Explorer as WidgetsExplorer
 
 ROOT = Path(__file__).resolve().parent.parent

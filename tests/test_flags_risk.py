@@ -25,7 +25,7 @@ import yaml
 import perfkit
 from perfkit.errors import SystemDefinitionError
 from perfkit.evaluation._department import evaluate_department
-from perfkit.explorer.views import selection_page
+from perfkit.explorer._views import selection_page
 from perfkit.scoring._flags import FLAG_LABELS
 from perfkit.systems import load_system, system_from_dict
 from perfkit.systems._model import FLAG_CODES

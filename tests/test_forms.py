@@ -23,7 +23,7 @@ from polars.testing import assert_frame_equal
 
 import perfkit
 from perfkit.cli import main
-from perfkit.forms.targets import Target, parse_target
+from perfkit.forms._targets import Target, parse_target
 from tests.form_builder import INDICATORS, FormSpec, save_forms, store_results
 
 HERE = Path(__file__).resolve().parent
@@ -284,7 +284,7 @@ def test_hostile_names_are_neutralised_in_csv_but_kept_in_parquet(tmp_path: Path
     ],
 )
 def test_split_label(text: str, expected: tuple[str, str] | None) -> None:
-    from perfkit.forms.grid import split_label
+    from perfkit.forms._grid import split_label
 
     assert split_label(text) == expected
 
@@ -308,8 +308,8 @@ def test_label_and_value_in_one_cell_read_like_neighbouring_cells(tmp_path: Path
 
 
 def test_an_empty_field_next_to_a_label_and_value_cell_stays_empty() -> None:
-    from perfkit.forms.grid import Grid
-    from perfkit.forms.project_form import locate_project_form
+    from perfkit.forms._grid import Grid
+    from perfkit.forms._project_form import locate_project_form
 
     grid = Grid([["项目名称", None, "主管部门：民政局"], ["实施单位", "城乡：社会救助科"]])
     fields = locate_project_form(grid, "f.xlsx", "S").fields
@@ -366,7 +366,7 @@ def test_formulas_with_a_computed_value_are_read_as_their_value(tmp_path: Path) 
 def test_a_shared_formula_is_reported_with_its_own_text(tmp_path: Path) -> None:
     import zipfile
 
-    from perfkit.forms.workbook import uncached_formulas
+    from perfkit.forms._workbook import uncached_formulas
 
     path = save_forms(tmp_path / "f.xlsx", {"S": FormSpec(formulas={"H13": "=G13", "H14": "=G14"})})
     with zipfile.ZipFile(path) as archive:

@@ -26,7 +26,7 @@ from polars.testing import assert_frame_equal
 
 import perfkit
 from perfkit.cli import main
-from perfkit.forms.targets import parse_target as forms_parse_target
+from perfkit.forms._targets import parse_target as forms_parse_target
 from perfkit.tables._targets_notation import parse_target
 
 ROOT = Path(__file__).resolve().parents[1]

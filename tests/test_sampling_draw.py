@@ -17,9 +17,9 @@ import perfkit
 from perfkit.errors import PerfkitError
 from perfkit.numbers import SCALE
 from perfkit.sampling import Design, draw_sample, load_population, population_from_scores
-from perfkit.sampling.designs import allocate, cell_draw, certainty_units, systematic_draw
-from perfkit.sampling.population import Population
-from perfkit.sampling.risk import parse_rule, risk_matches
+from perfkit.sampling._designs import allocate, cell_draw, certainty_units, systematic_draw
+from perfkit.sampling._population import Population
+from perfkit.sampling._risk import parse_rule, risk_matches
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

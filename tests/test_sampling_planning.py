@@ -12,8 +12,8 @@ from scipy import stats
 
 from perfkit.cli import main
 from perfkit.errors import PerfkitError
-from perfkit.sampling.evaluate import stringer_bound
-from perfkit.sampling.planning import attribute_upper_bound, plan_attribute, plan_mus
+from perfkit.sampling._evaluate import stringer_bound
+from perfkit.sampling._planning import attribute_upper_bound, plan_attribute, plan_mus
 
 EXPECTED_RATES = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25, 3.5, 3.75]
 EXPECTED_RATES += [4, 5, 6, 7, 8, 9, 10, 12.5, 15, 17.5]

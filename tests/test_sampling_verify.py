@@ -17,8 +17,8 @@ from scipy import stats
 from perfkit.cli import main
 from perfkit.errors import InputError
 from perfkit.sampling import Design, SelectionRecord, draw_sample, load_population
-from perfkit.sampling.evaluate import evaluate, stringer_bound
-from perfkit.sampling.verify import Verification, verify
+from perfkit.sampling._evaluate import evaluate, stringer_bound
+from perfkit.sampling._verify import Verification, verify
 from tests.by_hand import grade_of, read_rows
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,10 +8,10 @@ Examples
 (40, '2024-D01')
 """
 
-from perfkit.batch.execute import RunTask, execute_run
-from perfkit.batch.html import notebook_to_html
-from perfkit.batch.runner import BatchResult, RunInterrupted, run_schedule
-from perfkit.batch.schedule import Run, Schedule, expand_runs, load_schedule
+from perfkit.batch._execute import RunTask, execute_run
+from perfkit.batch._html import notebook_to_html
+from perfkit.batch._runner import BatchResult, RunInterrupted, run_schedule
+from perfkit.batch._schedule import Run, Schedule, expand_runs, load_schedule
 
 __all__ = [
     "BatchResult",

@@ -60,7 +60,7 @@ def run(
     """
     from tqdm import tqdm
 
-    from perfkit.batch.runner import RunInterrupted, run_schedule
+    from perfkit.batch._runner import RunInterrupted, run_schedule
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")

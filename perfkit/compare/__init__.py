@@ -21,14 +21,15 @@ Charts are in :mod:`perfkit.compare.charts` (altair), the command line in
 :mod:`perfkit.compare.cli` (``perfkit compare``).
 """
 
-from perfkit.compare.chronic import Chronic, chronic
-from perfkit.compare.panel import Panel, panel
-from perfkit.compare.policy import BudgetPolicy, PolicyError, load_policy
-from perfkit.compare.report import Comparison, compare_years
-from perfkit.compare.suggestions import BudgetSuggestions, budget_suggestions
-from perfkit.compare.transitions import Transitions, transitions
-from perfkit.compare.trends import Trends, movers, trends
-from perfkit.compare.years import parse_years
+from perfkit.compare._chronic import Chronic, chronic
+from perfkit.compare._labels import for_people
+from perfkit.compare._panel import Panel, panel
+from perfkit.compare._policy import BudgetPolicy, PolicyError, load_policy
+from perfkit.compare._report import Comparison, compare_years
+from perfkit.compare._suggestions import BudgetSuggestions, budget_suggestions
+from perfkit.compare._transitions import Transitions, transitions
+from perfkit.compare._trends import Trends, movers, trends
+from perfkit.compare._years import parse_years
 
 __all__ = [
     "BudgetPolicy",
@@ -42,6 +43,7 @@ __all__ = [
     "budget_suggestions",
     "chronic",
     "compare_years",
+    "for_people",
     "load_policy",
     "movers",
     "panel",

@@ -2,7 +2,7 @@
 
 Every function takes the result objects of :mod:`perfkit.compare` (with
 pandas or polars frames inside) and returns an altair chart; call
-:func:`perfkit.present._charts.setup_charts` first so that charts render offline as
+:func:`perfkit.present.charts.setup_charts` first so that charts render offline as
 inline SVG with perfkit's Chinese-capable theme.  The charts only present
 figures computed by perfkit; they compute nothing that a table does not show.
 """
@@ -15,11 +15,11 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from perfkit.compare.chronic import Chronic
-from perfkit.compare.transitions import Transitions
-from perfkit.compare.trends import Trends
+from perfkit.compare._chronic import Chronic
+from perfkit.compare._transitions import Transitions
+from perfkit.compare._trends import Trends
 from perfkit.errors import PerfkitError
-from perfkit.present._charts import ALERT_COLOURS, GRADE_COLOURS, grade_scale
+from perfkit.present.charts import ALERT_COLOURS, GRADE_COLOURS, grade_scale
 
 __all__ = [
     "execution_rate_chart",

@@ -103,9 +103,9 @@ def compare(
     budget_by_department.csv, budget_totals.csv, missing_units.csv and
     comparison.xlsx into --out, all at once (nothing is written on errors).
     """
-    from perfkit.compare.policy import load_policy
-    from perfkit.compare.report import compare_years
-    from perfkit.compare.years import parse_years
+    from perfkit.compare._policy import load_policy
+    from perfkit.compare._report import compare_years
+    from perfkit.compare._years import parse_years
 
     source = Path(data)
     if not source.exists():

@@ -4,16 +4,37 @@
   ``perfkit dashboard`` as a Voila page).
 * :class:`Filters`, :class:`Brush` — the selection as one polars expression.
 * :func:`explorer_data` — the in-memory frame the filters run on.
-* :mod:`perfkit.explorer.views` — the charts, table pages, drill-down and
+* :mod:`perfkit.explorer._views` — the charts, table pages, drill-down and
   export of a selection, without widgets.
 * :class:`ExportLimits` — limits on the export button (set by ``perfkit dashboard``);
-  :mod:`perfkit.explorer.guard` and :mod:`perfkit.explorer.server` keep the
+  :mod:`perfkit.explorer._guard` and :mod:`perfkit.explorer.server` keep the
   dashboard's pages bounded and free of tracebacks (``docs/security.md``).
 """
 
-from perfkit.explorer.data import ExplorerData, explorer_data
-from perfkit.explorer.filters import Brush, Filters
-from perfkit.explorer.limits import ExportLimits
-from perfkit.explorer.widget import Explorer
+from perfkit.explorer._data import DATA_ENV, EXPORT_ENV, ExplorerData, explorer_data, resolve_dir
+from perfkit.explorer._filters import Brush, Filters
+from perfkit.explorer._limits import ExportLimits, dashboard_limits
+from perfkit.explorer._views import (
+    department_overview,
+    export_selection,
+    scatter_chart,
+    summary_text,
+)
+from perfkit.explorer._widget import Explorer
 
-__all__ = ["Brush", "Explorer", "ExplorerData", "ExportLimits", "Filters", "explorer_data"]
+__all__ = [
+    "DATA_ENV",
+    "EXPORT_ENV",
+    "Brush",
+    "Explorer",
+    "ExplorerData",
+    "ExportLimits",
+    "Filters",
+    "dashboard_limits",
+    "department_overview",
+    "explorer_data",
+    "export_selection",
+    "resolve_dir",
+    "scatter_chart",
+    "summary_text",
+]

@@ -16,7 +16,7 @@ Voila runs ``notebooks/explore.ipynb`` and serves its widgets as a page:
 * the export button is limited per page (``--export-interval``,
   ``--max-exports``, ``--export-max-rows``, ``--export-max-mb``) and for the
   export folder (``--export-quota-mb``), through ``PERFKIT_DASHBOARD_LIMITS``
-  (:mod:`perfkit.explorer.limits`).
+  (:mod:`perfkit.explorer._limits`).
 
 ``docs/security.md`` (the dashboard's exposure) says what a visitor can and
 cannot do.
@@ -32,11 +32,11 @@ from pathlib import Path
 
 import click
 
-from perfkit.batch.html import TEMPLATES
+from perfkit.batch._html import TEMPLATES
 from perfkit.cli_support import user_errors
 from perfkit.errors import PerfkitError
-from perfkit.explorer.data import DATA_ENV, EXPORT_ENV
-from perfkit.explorer.limits import (
+from perfkit.explorer._data import DATA_ENV, EXPORT_ENV
+from perfkit.explorer._limits import (
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_KERNELS,
     LIMITS_ENV,

@@ -37,7 +37,7 @@ from traitlets import Integer
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from perfkit.explorer.limits import DEFAULT_MAX_KERNELS
+from perfkit.explorer._limits import DEFAULT_MAX_KERNELS
 
 __all__ = [
     "CappedKernelManager",

@@ -7,8 +7,8 @@
 * :func:`write_forms` — scored projects → printable official forms.
 """
 
-from perfkit.forms.check import FormCheck, check_forms
-from perfkit.forms.read import FormSet, read_forms
-from perfkit.forms.write import read_scores, write_forms
+from perfkit.forms._check import FormCheck, check_forms
+from perfkit.forms._read import FormSet, read_forms
+from perfkit.forms._write import read_scores, write_forms
 
 __all__ = ["FormCheck", "FormSet", "check_forms", "read_forms", "read_scores", "write_forms"]

@@ -3,16 +3,16 @@
 Projects are monitored during the year on both money and targets against time
 progress (序时进度; the rules are in ``docs/monitoring.md``):
 
-* :mod:`~perfkit.monitoring.timeprogress` — time progress, month / 12 or days
+* :mod:`~perfkit.monitoring._timeprogress` — time progress, month / 12 or days
   elapsed / days in the year, as an exact fraction;
-* :mod:`~perfkit.monitoring.bands` — the colours (< 60 red, 60–< 80 yellow,
+* :mod:`~perfkit.monitoring._bands` — the colours (< 60 red, 60–< 80 yellow,
   ≥ 80 green, blue at ≥ 120 % of the annual target), decided exactly;
-* :mod:`~perfkit.monitoring.execution` — execution alerts per project;
-* :mod:`~perfkit.monitoring.indicators` — indicator alerts (正向, 反向, 等于, 定性);
-* :mod:`~perfkit.monitoring.summary` — departments and region, the sentence
+* :mod:`~perfkit.monitoring._execution` — execution alerts per project;
+* :mod:`~perfkit.monitoring._indicators` — indicator alerts (正向, 反向, 等于, 定性);
+* :mod:`~perfkit.monitoring._summary` — departments and region, the sentence
   “总体进度46%，略高于序时进度41.67%”;
-* :mod:`~perfkit.monitoring.inputs` — reading and cross-checking the inputs;
-* :mod:`~perfkit.monitoring.export` and :mod:`~perfkit.monitoring.cli` —
+* :mod:`~perfkit.monitoring._inputs` — reading and cross-checking the inputs;
+* :mod:`~perfkit.monitoring._export` and :mod:`~perfkit.monitoring.cli` —
   ``perfkit monitor``: CSVs and a coloured workbook;
 * :mod:`~perfkit.monitoring.charts` — execution against time progress, by
   department or project (altair).
@@ -24,9 +24,18 @@ Examples
 Decimal('66.67')
 """
 
-from perfkit.monitoring.api import monitor
-from perfkit.monitoring.bands import ALERT_LABELS, ALERTS
-from perfkit.monitoring.result import MonitoringResult
-from perfkit.monitoring.timeprogress import TimeProgress, time_progress
+from perfkit.monitoring._api import monitor
+from perfkit.monitoring._bands import ALERT_LABELS, ALERTS
+from perfkit.monitoring._export import people_table
+from perfkit.monitoring._result import MonitoringResult
+from perfkit.monitoring._timeprogress import TimeProgress, time_progress
 
-__all__ = ["ALERTS", "ALERT_LABELS", "MonitoringResult", "TimeProgress", "monitor", "time_progress"]
+__all__ = [
+    "ALERTS",
+    "ALERT_LABELS",
+    "MonitoringResult",
+    "TimeProgress",
+    "monitor",
+    "people_table",
+    "time_progress",
+]

@@ -2,8 +2,8 @@
 
 One horizontal bar per department (or, for a single department, per project):
 the execution rate to date, coloured by its alert, with a vertical rule at
-time progress.  Colours are :data:`perfkit.present._charts.ALERT_COLOURS`; call
-:func:`perfkit.present._charts.setup_charts` first for offline SVG output.
+time progress.  Colours are :data:`perfkit.present.charts.ALERT_COLOURS`; call
+:func:`perfkit.present.charts.setup_charts` first for offline SVG output.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import altair as alt
 import polars as pl
 
-from perfkit.monitoring.bands import ALERT_LABELS
-from perfkit.present._charts import ALERT_COLOURS
+from perfkit.monitoring._bands import ALERT_LABELS
+from perfkit.present.charts import ALERT_COLOURS
 
 if TYPE_CHECKING:
-    from perfkit.monitoring.result import MonitoringResult
+    from perfkit.monitoring._result import MonitoringResult
 
 __all__ = ["progress_chart"]
 

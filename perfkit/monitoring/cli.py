@@ -51,7 +51,7 @@ def monitor(
 
     Nothing is written when the input has problems (all are listed; exit status 1).
     """
-    from perfkit.monitoring.api import monitor as monitor_api
+    from perfkit.monitoring._api import monitor as monitor_api
 
     result = monitor_api(
         projects,

@@ -13,7 +13,7 @@ Simulated verifiers then fill the field workbook from "evidence": in about
 only partly achieved (部分达成…, with a score inside its band), or spending that
 did not happen (the supported 执行数 is 85–95 % of the reported one).  Every
 other value is confirmed (left blank).  The filled workbook is then re-scored
-with :func:`perfkit.sampling.verify.verify`, exactly as a user would.
+with :func:`perfkit.sampling._verify.verify`, exactly as a user would.
 
 Written to ``DATA_DIR`` (default ``data/sample``):
 
@@ -37,10 +37,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from perfkit.sampling.population import load_population
-from perfkit.sampling.selection import Design, Selection, draw_sample
-from perfkit.sampling.verify import Verification, verify
-from perfkit.sampling.workbook import write_field_workbook
+from perfkit.sampling._population import load_population
+from perfkit.sampling._selection import Design, Selection, draw_sample
+from perfkit.sampling._verify import Verification, verify
+from perfkit.sampling._workbook import write_field_workbook
 
 __all__ = ["DESIGN", "FINDINGS_SEED", "SEED", "YEAR", "simulate_findings", "write_verifications"]
 

@@ -2,21 +2,25 @@
 
 The steps of a verification, each a small module:
 
-* :mod:`~perfkit.sampling.planning` — sample sizes (attribute and monetary-unit sampling);
-* :mod:`~perfkit.sampling.population` — one year's projects or departments to sample from;
-* :mod:`~perfkit.sampling.risk` — must-include rules (flags, thresholds);
-* :mod:`~perfkit.sampling.designs` and :mod:`~perfkit.sampling.selection` — the draw;
-* :mod:`~perfkit.sampling.record` — the selection record and re-performing it;
-* :mod:`~perfkit.sampling.workbook` — the field workbook for the verifiers;
-* :mod:`~perfkit.sampling.verify` — re-scoring the verified values;
-* :mod:`~perfkit.sampling.evaluate` — what the sample says about the population.
+* :mod:`~perfkit.sampling._planning` — sample sizes (attribute and monetary-unit sampling);
+* :mod:`~perfkit.sampling._population` — one year's projects or departments to sample from;
+* :mod:`~perfkit.sampling._risk` — must-include rules (flags, thresholds);
+* :mod:`~perfkit.sampling._designs` and :mod:`~perfkit.sampling._selection` — the draw;
+* :mod:`~perfkit.sampling._record` — the selection record and re-performing it;
+* :mod:`~perfkit.sampling._workbook` — the field workbook for the verifiers;
+* :mod:`~perfkit.sampling._verify` — re-scoring the verified values;
+* :mod:`~perfkit.sampling._evaluate` — what the sample says about the population.
 """
 
-from perfkit.sampling.planning import Plan, attribute_upper_bound, plan_attribute, plan_mus
-from perfkit.sampling.population import Population, load_population, population_from_scores
-from perfkit.sampling.record import ReperformReport, SelectionRecord, reperform
-from perfkit.sampling.risk import RiskRule, parse_rule
-from perfkit.sampling.selection import Design, Selection, draw_sample
+from perfkit.sampling._labels import sampling_label
+from perfkit.sampling._planning import Plan, attribute_upper_bound, plan_attribute, plan_mus
+from perfkit.sampling._population import Population, load_population, population_from_scores
+from perfkit.sampling._record import ReperformReport, SelectionRecord, reperform
+from perfkit.sampling._report import draw_summary
+from perfkit.sampling._risk import RiskRule, parse_rule
+from perfkit.sampling._selection import Design, Selection, draw_sample
+from perfkit.sampling._verify import Verification, verify
+from perfkit.sampling._workbook import reason_label
 
 __all__ = [
     "Design",
@@ -26,12 +30,17 @@ __all__ = [
     "RiskRule",
     "Selection",
     "SelectionRecord",
+    "Verification",
     "attribute_upper_bound",
     "draw_sample",
+    "draw_summary",
     "load_population",
     "parse_rule",
     "plan_attribute",
     "plan_mus",
     "population_from_scores",
+    "reason_label",
     "reperform",
+    "sampling_label",
+    "verify",
 ]

@@ -69,7 +69,7 @@ def plan(
     """Plan a sample size: attribute sampling, or monetary-unit sampling with --money."""
     from decimal import Decimal, InvalidOperation
 
-    from perfkit.sampling.planning import plan_attribute, plan_mus
+    from perfkit.sampling._planning import plan_attribute, plan_mus
 
     if money is not None:
         tm = tolerable_misstatement
@@ -181,9 +181,9 @@ def draw(
     out_dir: str,
 ) -> None:
     """Draw a sample and write the picks, the selection record and the field workbook."""
-    from perfkit.sampling.population import load_population
-    from perfkit.sampling.report import draw_summary
-    from perfkit.sampling.selection import Design, draw_sample
+    from perfkit.sampling._population import load_population
+    from perfkit.sampling._report import draw_summary
+    from perfkit.sampling._selection import Design, draw_sample
 
     if projects is None:
         raise PerfkitError("give the projects table (--projects)")
@@ -221,8 +221,8 @@ def reperform_command(
     record: str, projects: str | None, indicators: str | None, scores: str | None
 ) -> None:
     """Redraw from RECORD (selection.json); exit 0 if identical, 3 saying what differs."""
-    from perfkit.sampling.population import load_population
-    from perfkit.sampling.record import SelectionRecord, reperform
+    from perfkit.sampling._population import load_population
+    from perfkit.sampling._record import SelectionRecord, reperform
 
     rec = SelectionRecord.load(record)
     source = projects or rec.input_path("projects")
@@ -277,7 +277,7 @@ def verify(
     confidence: float,
 ) -> None:
     """Re-score the verified values (复核计分) and evaluate the sample."""
-    from perfkit.sampling.verify import verify as verify_api
+    from perfkit.sampling._verify import verify as verify_api
 
     verification = verify_api(record, results, projects=projects, indicators=indicators)
     print_problems(verification.warnings)

@@ -10,7 +10,7 @@ only where they are well formed.  The functions work on one text;
 column, calling Python once per *distinct* text.
 
 This module is the one owner of the notation: the forms reader
-(:mod:`perfkit.forms.read`) and the table checks (:mod:`perfkit.tables._validate`)
+(:mod:`perfkit.forms._read`) and the table checks (:mod:`perfkit.tables._validate`)
 both use it, so a target means the same wherever it is written.
 """
 

@@ -659,8 +659,8 @@ def _form_numbers(folder: Path) -> list[Path]:
 
 def _field_workbook(folder: Path) -> list[Path]:
     """A drawn sample's field workbook with a value in XFD1048576 on a unit's sheet."""
-    from perfkit.sampling.population import load_population
-    from perfkit.sampling.selection import Design, draw_sample
+    from perfkit.sampling._population import load_population
+    from perfkit.sampling._selection import Design, draw_sample
 
     (folder / "valid").mkdir(parents=True, exist_ok=True)
     valid = _valid(folder / "valid")

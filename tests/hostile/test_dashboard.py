@@ -38,8 +38,8 @@ import perfkit
 from perfkit.cli import main
 from perfkit.errors import PerfkitError
 from perfkit.explorer import Explorer, Filters
-from perfkit.explorer.guard import USER_MESSAGE
-from perfkit.explorer.limits import LIMITS_ENV, ExportLimits, dashboard_limits
+from perfkit.explorer._guard import USER_MESSAGE
+from perfkit.explorer._limits import LIMITS_ENV, ExportLimits, dashboard_limits
 from tests.dashboard_server import (
     PAGE_SECONDS,
     ROOT,

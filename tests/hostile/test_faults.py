@@ -479,7 +479,7 @@ def test_the_lock_is_not_taken_over_while_a_previous_runs_process_lives(tmp_path
         assert isinstance(result.exception, SystemExit), repr(result.exception)
         assert f"pid {sleeper.pid}" in result.output and "仍在运行" in result.output
         assert sorted(p.name for p in out.iterdir()) == [".perfkit-run.lock"]  # nothing run
-        from perfkit.batch.lock import RunLock
+        from perfkit.batch._lock import RunLock
 
         # the same pid with another start time is another process (the pid was reused)
         gen_faults.write_lock(out, dead_pid, dead_start, [[sleeper.pid, start_of(sleeper.pid) + 1]])
@@ -500,7 +500,7 @@ def test_the_lock_is_not_taken_over_while_a_previous_runs_process_lives(tmp_path
 
 
 def test_a_stale_lock_of_the_fixture_is_taken_over_with_a_note(faults: Path) -> None:
-    from perfkit.batch.lock import RunLock
+    from perfkit.batch._lock import RunLock
 
     lock = RunLock(faults / "stale-lock").acquire()
     lock.release()

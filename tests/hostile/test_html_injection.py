@@ -24,8 +24,8 @@ import polars as pl
 import pytest
 
 from perfkit.batch import run_schedule
-from perfkit.batch.execute import RunTask, execute_run
-from perfkit.batch.schedule import Schedule
+from perfkit.batch._execute import RunTask, execute_run
+from perfkit.batch._schedule import Schedule
 from tests.hostile import gen_html
 from tests.test_report_browser import CHROMIUM, CHROMIUM_FLAGS
 

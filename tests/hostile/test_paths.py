@@ -23,8 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfkit.batch import expand_runs
-from perfkit.batch.runner import plan_tasks
-from perfkit.batch.schedule import Schedule
+from perfkit.batch._runner import plan_tasks
+from perfkit.batch._schedule import Schedule
 from perfkit.cli import main
 from perfkit.errors import PerfkitError
 from perfkit.tables._filenames import MAX_NAME_BYTES, inside, safe_filename

@@ -141,7 +141,7 @@ def test_out_of_range_in_pandas_frames() -> None:
 
 
 def test_a_lock_file_named_on_the_command_line_is_skipped(corpus: Path) -> None:
-    from perfkit.forms.workbook import expand_inputs
+    from perfkit.forms._workbook import expand_inputs
 
     forms = corpus / "forms_folder" / "forms"
     files, problems = expand_inputs([forms / "~$good.xlsx", forms / "good.xlsx"])

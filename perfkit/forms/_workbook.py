@@ -1,0 +1,365 @@
+"""Opening workbooks: calamine first, openpyxl where cell detail is needed (读取工作簿).
+
+* **calamine** (``python-calamine``) reads ``.xlsx``/``.xlsm`` and ``.xls`` —
+  values and merged ranges — in native code.  It is the default path.
+* **openpyxl** reads ``.xlsx`` cell by cell in Python with each cell's number
+  format.  perfkit uses it for one thing calamine cannot see: whether a bare
+  number such as ``0.96`` in a percentage field is a percent-formatted cell
+  (96 %).  Only the sheets that hold such a cell are read again with openpyxl;
+  ``engine="openpyxl"`` reads everything with it (the benchmark's baseline).
+
+A broken, password-protected or non-Excel file becomes a :class:`Problem`;
+it never stops the other files.  So does a workbook or a sheet beyond the
+limits of :mod:`perfkit._limits` (measured by :mod:`perfkit.tables._workbook_guard`
+before a reader opens the file: a stray value in cell XFD1048576 would make
+the native reader abort the whole process), and Excel's lock files
+(``~$name.xlsx``, left while a workbook is open) are skipped with a note.
+
+Neither reader tells a formula that was never calculated from an empty cell
+(a workbook written by a program and not opened in Excel has formulas without
+cached values; python-calamine does not expose formulas).
+:func:`uncached_formulas` finds them in the ``.xlsx`` XML — only sheets that
+contain a formula at all are parsed — and each :class:`Grid` carries them, so
+that a form reports ``公式 '=SUM(H13:H19)' 没有计算值`` instead of "empty".
+An ``.xls`` always stores a formula's last result.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+from perfkit._limits import MAX_FORM_CELLS, MAX_MERGED_CELLS, quoted
+from perfkit.errors import Problem
+from perfkit.forms._grid import Grid
+from perfkit.tables._workbook_guard import workbook_problems
+
+__all__ = [
+    "ENGINES",
+    "FORM_SUFFIXES",
+    "expand_inputs",
+    "read_openpyxl_sheet",
+    "read_sheets",
+    "uncached_formulas",
+]
+
+#: File types read as forms.
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: Reading engines: ``auto`` (calamine, openpyxl for percent-format detail), or one only.
+ENGINES = ("auto", "calamine", "openpyxl")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+#: Sheet XML larger than this is not parsed for formulas (a form is a few dozen KB).
+_MAX_SHEET_XML = 50 * 2**20
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Files to read: given files, and every Excel file under given folders (sorted).
+
+    Excel's lock files (``~$…``, left while a workbook is open) are skipped,
+    with a note (a warning).  A missing path or a named file that is not
+    ``.xlsx``/``.xlsm``/``.xls`` is a problem.
+
+    Examples
+    --------
+    >>> files, problems = expand_inputs(["no-such-folder"])
+    >>> [str(p) for p in problems]
+    ['no-such-folder: file or folder not found']
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORM_SUFFIXES
+            )
+            locks = [p for p in found if _is_lock_file(p)]
+            found = [p for p in found if not _is_lock_file(p)]
+            if locks:
+                problems.append(_lock_note(str(path), [p.name for p in locks]))
+            if not found:
+                problems.append(Problem(str(path), None, None, "no .xlsx or .xls files in folder"))
+            files += found
+        elif path.is_file():
+            if _is_lock_file(path):
+                problems.append(_lock_note(path.name, [path.name]))
+            elif path.suffix.lower() in FORM_SUFFIXES:
+                files.append(path)
+            else:
+                problems.append(
+                    Problem(
+                        path.name,
+                        None,
+                        None,
+                        f"not an Excel workbook ({path.suffix or 'no extension'}); "
+                        "forms are read from .xlsx, .xlsm or .xls",
+                    )
+                )
+        else:
+            problems.append(Problem(str(path), None, None, "file or folder not found"))
+    unique = list(dict.fromkeys(files))
+    return unique, problems
+
+
+def _is_lock_file(path: Path) -> bool:
+    """Excel's owner file ``~$name.xlsx``: written while a workbook is open, not a workbook."""
+    return path.name.startswith("~$")
+
+
+def _lock_note(where: str, names: list[str]) -> Problem:
+    listed = ", ".join(quoted(n, 40) for n in names[:5]) + (" …" if len(names) > 5 else "")
+    return Problem(
+        where,
+        None,
+        None,
+        f"skipped {len(names)} Excel lock file(s) ({listed}): Excel leaves them while a "
+        "workbook is open; they hold no data",
+        severity="warning",
+    )
+
+
+def _open_problem(path: Path, exc: Exception) -> Problem:
+    head = b""
+    if path.is_file():
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    encrypted = type(exc).__name__ == "PasswordError" or (
+        head == _OLE and path.suffix.lower() in (".xlsx", ".xlsm")
+    )
+    if encrypted:
+        message = (
+            "the workbook is password-protected (encrypted); save a copy without the password "
+            "and import that"
+        )
+    else:
+        text = str(exc).strip().splitlines()
+        detail = text[0] if text else type(exc).__name__
+        message = f"cannot be read as an Excel workbook ({detail})"
+    return Problem(path.name, None, None, message)
+
+
+def _ref_index(ref: str) -> tuple[int, int] | None:
+    match = _REF.fullmatch(ref or "")
+    if not match:
+        return None
+    col = 0
+    for ch in match.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, col - 1
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet part (``xl/worksheets/sheet1.xml``) from the workbook's rels."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(f"{_PKG_REL}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        parts[sheet.get("name") or ""] = posixpath.normpath(part)
+    return parts
+
+
+def _formulas_without_value(xml: bytes) -> dict[tuple[int, int], str]:
+    from openpyxl.formula.translate import Translator
+
+    root = ElementTree.fromstring(xml)
+    masters: dict[str, tuple[str, str]] = {}
+    missing: list[tuple[str, object]] = []
+    for cell in root.iter(f"{_MAIN}c"):
+        formula = cell.find(f"{_MAIN}f")
+        if formula is None:
+            continue
+        ref = cell.get("r") or ""
+        if formula.get("t") == "shared" and formula.text and formula.get("si") is not None:
+            masters[formula.get("si")] = (ref, formula.text)  # type: ignore[index]
+        value = cell.find(f"{_MAIN}v")
+        empty = value is None or (not value.text and cell.get("t") != "str")
+        if empty:
+            missing.append((ref, formula))
+    out: dict[tuple[int, int], str] = {}
+    for ref, formula in missing:
+        index = _ref_index(ref)
+        if index is None:
+            continue
+        text = formula.text  # type: ignore[attr-defined]
+        if not text and formula.get("si") in masters:  # type: ignore[attr-defined]
+            origin, master = masters[formula.get("si")]  # type: ignore[attr-defined]
+            text = Translator(f"={master}", origin=origin).translate_formula(ref)[1:]
+        out[index] = f"={text or ''}"
+    return out
+
+
+def uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Formula cells with no computed value in an ``.xlsx``/``.xlsm``, per sheet.
+
+    Returns ``{sheet name: {(row, col): "=SUM(H13:H19)"}}`` (0-based cells);
+    empty for other files, for workbooks without such cells, and for files
+    that cannot be read this way (the readers report those).
+
+    Examples
+    --------
+    >>> import openpyxl, tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "f.xlsx"
+    >>> wb = openpyxl.Workbook()
+    >>> wb.active.title = "S"
+    >>> wb["S"]["B2"] = "=SUM(A1:A9)"  # written by a program: never calculated
+    >>> wb.save(p)
+    >>> uncached_formulas(p)
+    {'S': {(1, 1): '=SUM(A1:A9)'}}
+    """
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            with_formulas = {}
+            for info in archive.infolist():
+                name = info.filename
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                if info.file_size > _MAX_SHEET_XML:
+                    continue
+                xml = archive.read(info)
+                if b"<f" in xml or b":f>" in xml or b":f " in xml:
+                    with_formulas[name] = xml
+            if not with_formulas:
+                return {}  # no formula on any sheet: nothing to parse (the usual case)
+            for sheet, part in _sheet_parts(archive).items():
+                if part in with_formulas:
+                    cells = _formulas_without_value(with_formulas[part])
+                    if cells:
+                        found[sheet] = cells
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+        return {}
+    return found
+
+
+def read_sheets(path: Path, engine: str = "auto") -> Iterator[tuple[str, Grid] | Problem]:
+    """Every sheet of a workbook as ``(sheet name, Grid)``, or one Problem if it cannot be read.
+
+    Parameters
+    ----------
+    path : Path
+        An ``.xlsx``, ``.xlsm`` or ``.xls`` file.
+    engine : str
+        ``auto`` and ``calamine`` read with calamine; ``openpyxl`` reads
+        ``.xlsx`` with openpyxl (``.xls``, which openpyxl cannot read, still
+        goes through calamine).
+
+    Examples
+    --------
+    >>> [s for s, _ in read_sheets(Path("tests/data/merged_projects.xlsx"))]
+    ['projects', 'indicators']
+    """
+    refused: set[str] = set()
+    if path.suffix.lower() != ".xls":
+        problems, refused = workbook_problems(path, max_cells=MAX_FORM_CELLS)
+        yield from problems
+        if "*" in refused:
+            return
+    if engine == "openpyxl" and path.suffix.lower() != ".xls":
+        try:
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(path, data_only=True)
+        except Exception as exc:
+            yield _open_problem(path, exc)
+            return
+        formulas = uncached_formulas(path)
+        for ws in workbook.worksheets:
+            if ws.title not in refused:
+                yield ws.title, _openpyxl_grid(ws, formulas.get(ws.title, {}))
+        return
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
+    except Exception as exc:
+        yield _open_problem(path, exc)
+        return
+    formulas = uncached_formulas(path)
+    for name in names:
+        if name in refused:
+            continue
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            if (too_big := _too_big(sheet.height, sheet.width)) is not None:
+                yield Problem(path.name, None, None, too_big, sheet=name)
+                continue
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
+        except Exception as exc:
+            text = str(exc).strip().splitlines() or [type(exc).__name__]
+            yield Problem(
+                path.name, None, None, f"sheet {quoted(name)!r} cannot be read ({text[0]})"
+            )
+            continue
+        if (too_many := _too_much_merged(merged, len(rows), sheet.width)) is not None:
+            yield Problem(path.name, None, None, too_many, sheet=name)
+            continue
+        yield name, Grid(rows, merged, None, "calamine", formulas.get(name, {}))
+
+
+def _too_big(height: int, width: int) -> str | None:
+    """Why a sheet (of an ``.xls``: measured by the reader) is too big to read as a form."""
+    if height * width <= MAX_FORM_CELLS:
+        return None
+    return (
+        f"the sheet's used range has {height:,} rows × {width:,} columns, more than perfkit "
+        f"reads as a form ({MAX_FORM_CELLS:,} cells); delete what is outside the form"
+    )
+
+
+def _too_much_merged(
+    merged: list[tuple[int, int, int, int]], height: int, width: int
+) -> str | None:
+    """Why a sheet's merged ranges (clipped to its cells) are too many to fill in."""
+    covered = sum(
+        max(0, min(r2, height - 1) - r1 + 1) * max(0, min(c2, width - 1) - c1 + 1)
+        for r1, c1, r2, c2 in merged
+    )
+    if covered <= MAX_MERGED_CELLS and len(merged) <= MAX_MERGED_CELLS:
+        return None
+    return (
+        f"merged ranges cover {covered:,} cells, more than perfkit fills in "
+        f"({MAX_MERGED_CELLS:,}); unmerge what is not part of the form"
+    )
+
+
+def _openpyxl_grid(ws: object, formulas: dict[tuple[int, int], str] | None = None) -> Grid:
+    rows: list[list[object]] = []
+    formats: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(ws.iter_rows()):  # type: ignore[attr-defined]
+        values = []
+        for c, cell in enumerate(row):
+            value = cell.value
+            values.append(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                formats[(r, c)] = cell.number_format or ""
+        rows.append(values)
+    merged = [
+        (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+        for m in ws.merged_cells.ranges  # type: ignore[attr-defined]
+    ]
+    return Grid(rows, merged, formats, "openpyxl", dict(formulas or {}))
+
+
+def read_openpyxl_sheet(
+    path: Path, sheet: str, formulas: dict[tuple[int, int], str] | None = None
+) -> Grid:
+    """One sheet of an ``.xlsx`` read with openpyxl (values, merges and number formats)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, data_only=True)
+    return _openpyxl_grid(workbook[sheet], formulas)

@@ -1,0 +1,466 @@
+"""The selection record (抽样记录): what a reviewer needs to re-perform a draw.
+
+``selection.json`` holds, in plain JSON (UTF-8, money as decimal text in 万元):
+
+* ``format`` (``perfkit-selection/1``), ``perfkit_version``;
+* ``rng``: the random generator — ``numpy.random.default_rng(seed)``, i.e. a
+  ``numpy.random.Generator`` on the PCG64 bit generator — and the numpy version;
+* ``seed``;
+* ``population``: unit kind, year, indicator system, number of units, money,
+  the **fingerprint** (SHA-256 of the units sorted by code with their money
+  and every column the design reads: the stratum column, the columns of the
+  risk rules) and those columns themselves, so that a changed population can
+  be reported unit by unit;
+* ``design``: method, strata, allocation, bands, target, risk rules;
+* ``draw``: the total size, random picks, certainty units, the PPS interval
+  and random start (exact to 10⁻⁶ 万元), per-stratum counts;
+* ``inputs``: the files read, with their SHA-256 (paths relative to the record);
+* ``picks``: every pick with its stratum, reason, inclusion probability and order.
+
+:func:`reperform` draws again from a population and reports ``identical`` or
+exactly what differs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from perfkit.errors import PerfkitError
+from perfkit.sampling._population import Population, fingerprint
+from perfkit.sampling._risk import RiskRule
+
+__all__ = ["FORMAT", "RNG_NAME", "ReperformReport", "SelectionRecord", "reperform"]
+
+#: Record format tag.
+FORMAT = "perfkit-selection/1"
+#: The random generator every draw uses.
+RNG_NAME = "numpy.random.default_rng(seed) — numpy.random.Generator(PCG64)"
+
+
+@dataclass
+class SelectionRecord:
+    """A draw's full description (see the module docstring for the fields).
+
+    Examples
+    --------
+    >>> from perfkit.sampling import load_population, Design, draw_sample
+    >>> pop = load_population("data/sample/projects.csv", year=2023)
+    >>> rec = draw_sample(pop, Design("srs", n=5), seed=3).record
+    >>> rec.seed, rec.design["method"], len(rec.picks), len(rec.population["fingerprint"])
+    (3, 'srs', 5, 64)
+    >>> SelectionRecord.from_json(rec.to_json()) == rec
+    True
+    """
+
+    seed: int
+    design: dict[str, Any]
+    population: dict[str, Any]
+    draw: dict[str, Any]
+    picks: list[dict[str, Any]]
+    inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    perfkit_version: str = ""
+    rng: dict[str, str] = field(default_factory=dict)
+    format: str = FORMAT
+    location: Path | None = field(default=None, compare=False, repr=False)
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def year(self) -> int:
+        """The population's year."""
+        return int(self.population["year"])
+
+    @property
+    def kind(self) -> str:
+        """``projects`` or ``departments``."""
+        return str(self.population["kind"])
+
+    @property
+    def system(self) -> str:
+        """The indicator system the population was scored with."""
+        return str(self.population["system"])
+
+    def design_obj(self):
+        """The :class:`~perfkit.sampling._selection.Design`."""
+        from perfkit.sampling._selection import Design
+
+        return Design.from_dict(self.design)
+
+    def picks_frame(self) -> pl.DataFrame:
+        """The picks as a polars frame."""
+        schema = {
+            "order": pl.Int64,
+            "unit_code": pl.String,
+            "unit_name": pl.String,
+            "stratum": pl.String,
+            "reason": pl.String,
+            "inclusion_probability": pl.Float64,
+            "budget_full_year": pl.String,
+            "self_score": pl.String,
+            "total": pl.String,
+            "grade": pl.String,
+            "self_grade": pl.String,
+        }
+        return pl.DataFrame(self.picks, schema=schema)
+
+    def input_path(self, name: str) -> Path | None:
+        """Where an input file was, resolved against the record's folder."""
+        entry = self.inputs.get(name)
+        if not entry:
+            return None
+        path = Path(entry["path"])
+        if not path.is_absolute() and self.location is not None:
+            path = self.location.parent / path
+        return path
+
+    # ------------------------------------------------------------------ writing
+    def to_dict(self, relative_to: Path | None = None) -> dict[str, Any]:
+        """JSON-ready dict; input paths relative to ``relative_to`` when given."""
+        data = asdict(self)
+        data.pop("location")
+        if relative_to is not None:
+            for entry in data["inputs"].values():
+                entry["path"] = _relative(entry["path"], relative_to)
+        order = ["format", "perfkit_version", "rng", "seed", "population", "design", "draw"]
+        order += ["inputs", "picks"]
+        return {k: data[k] for k in order}
+
+    def to_json(self, relative_to: Path | None = None) -> str:
+        """The record as JSON text (UTF-8, Chinese kept, two-space indent).
+
+        The population's per-unit columns are written one column per line.
+        """
+        data = self.to_dict(relative_to)
+        columns = data["population"].get("data") or {}
+        marks = {name: f"@@column:{name}@@" for name in columns}
+        data["population"] = {**data["population"], "data": dict(marks)}
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        for name, mark in marks.items():
+            compact = json.dumps(columns[name], ensure_ascii=False, separators=(",", ":"))
+            text = text.replace(json.dumps(mark), compact, 1)
+        return text + "\n"
+
+    def save(self, path: str | Path) -> Path:
+        """Write the record to ``path`` atomically (input paths stored relative to its folder)."""
+        from perfkit.tables._write import atomic_write_text
+
+        path = Path(path)
+        return atomic_write_text(path, self.to_json(path.parent.resolve()))
+
+    @classmethod
+    def from_json(cls, text: str, location: Path | None = None) -> SelectionRecord:
+        """Parse a record; clear errors for anything that is not one."""
+        where = str(location) if location else "the selection record"
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PerfkitError(f"{where} is not valid JSON: {exc}") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise PerfkitError(f"{where} is not a perfkit selection record ({FORMAT})")
+        needed = ["seed", "design", "population", "draw", "picks"]
+        missing = [k for k in needed if k not in data]
+        if missing:
+            raise PerfkitError(f"{where} lacks {', '.join(missing)}")
+        return cls(
+            seed=int(data["seed"]),
+            design=data["design"],
+            population=data["population"],
+            draw=data["draw"],
+            picks=data["picks"],
+            inputs=data.get("inputs") or {},
+            perfkit_version=data.get("perfkit_version", ""),
+            rng=data.get("rng") or {},
+            location=location,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> SelectionRecord:
+        """Read ``selection.json``."""
+        path = Path(path)
+        if not path.is_file():
+            raise PerfkitError(f"{path}: selection record not found")
+        return cls.from_json(path.read_text(encoding="utf-8"), location=path.resolve())
+
+
+def _relative(path: str, base: Path) -> str:
+    target = Path(path).resolve()
+    try:
+        return Path(os.path.relpath(target, base)).as_posix()
+    except ValueError:  # another drive on Windows
+        return str(target)
+
+
+def _fingerprint_columns(design: dict[str, Any], rules: list[RiskRule]) -> list[str]:
+    columns = ["unit_code", "money"]
+    strata = design.get("strata")
+    if design.get("method") == "stratified" and strata and strata != "amount_band":
+        columns.append(strata)
+    for rule in rules:
+        columns += [c for c in rule.columns() if c not in columns]
+    return columns
+
+
+def _column_values(frame: pl.DataFrame, column: str) -> list[Any]:
+    series = frame.get_column(column)
+    if column in ("money", "executed"):
+        return frame.select(money_text_expr(pl.col(column))).to_series().to_list()
+    if column.endswith("_cents"):
+        return [None if v is None else int(v) for v in series.to_list()]
+    return series.to_list()
+
+
+def build_record(
+    population: Population,
+    design: Any,
+    seed: int,
+    picks: pl.DataFrame,
+    strata: pl.DataFrame,
+    info: dict[str, Any],
+    rules: list[RiskRule],
+) -> SelectionRecord:
+    """Assemble the record of a draw (used by :func:`~perfkit.sampling.draw_sample`)."""
+    from perfkit import __version__
+
+    design_dict = design.to_dict()
+    frame = population.frame.sort("unit_code")
+    columns = _fingerprint_columns(design_dict, rules)
+    pop = {
+        "kind": population.kind,
+        "year": population.year,
+        "system": population.system,
+        "units": frame.height,
+        "money": money_text(population.money),
+        "fingerprint": fingerprint(frame, columns),
+        "fingerprint_columns": columns,
+        "data": {c: _column_values(frame, c) for c in columns},
+    }
+    ordered = picks.with_columns(
+        pl.col("reason")
+        .str.split(":")
+        .list.first()
+        .replace_strict({"risk": 0, "certain": 1, "random": 2}, return_dtype=pl.Int32)
+        .alias("_k")
+    ).sort("_k", "unit_code")
+    rows = ordered.select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("order"),
+        "unit_code",
+        "unit_name",
+        "stratum",
+        "reason",
+        "inclusion_probability",
+        money_text_expr(pl.col("money")).alias("budget_full_year"),
+        _cents_text("self_cents").alias("self_score"),
+        _cents_text("total_cents").alias("total"),
+        "grade",
+        "self_grade",
+    ).to_dicts()
+    draw = {
+        "n": info["n"],
+        "risk_picks": int(ordered["reason"].str.starts_with("risk:").sum()),
+        "certain_picks": int((ordered["reason"] == "certain").sum()),
+        "random_picks": int((ordered["reason"] == "random").sum()),
+        "picked_money": money_text(int(ordered["money"].sum() or 0)),
+    }
+    for key in ("interval", "start", "m", "zero_money_units", "coverage_sizes_tried"):
+        if info.get(key) is not None:
+            draw[key] = info[key]
+    if "random_money" in info:
+        draw["random_money"] = money_text(int(info["random_money"]))
+    draw["strata"] = strata.select(
+        "stratum", "units", "available", "picked", "risk", "certain", "random"
+    ).to_dicts()
+    return SelectionRecord(
+        seed=seed,
+        design=design_dict,
+        population=pop,
+        draw=draw,
+        picks=rows,
+        inputs={k: dict(v) for k, v in population.sources.items()},
+        perfkit_version=__version__,
+        rng={"name": RNG_NAME, "bit_generator": "PCG64", "numpy": np.__version__},
+    )
+
+
+def money_text(fixed: int) -> str:
+    """Fixed-point money as exact decimal text in 万元 (``18966530000`` → ``18966.53``).
+
+    Examples
+    --------
+    >>> money_text(18_966_530_000), money_text(0), money_text(1)
+    ('18966.53', '0', '0.000001')
+    """
+    whole, frac = divmod(abs(int(fixed)), 10**6)
+    text = f"{whole}.{frac:06d}".rstrip("0").rstrip(".")
+    return ("-" if fixed < 0 else "") + text
+
+
+def money_text_expr(fixed: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`money_text` for non-negative fixed-point columns.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"m": [18_966_530_000, 0, 1]}, schema={"m": pl.Int128})
+    >>> df.select(money_text_expr(pl.col("m"))).to_series().to_list()
+    ['18966.53', '0', '0.000001']
+    """
+    whole = (fixed // 10**6).cast(pl.String)
+    frac = (fixed % 10**6).cast(pl.String).str.zfill(6).str.strip_chars_end("0")
+    return pl.when(frac == "").then(whole).otherwise(whole + pl.lit(".") + frac)
+
+
+def _cents_text(column: str) -> pl.Expr:
+    from perfkit.numbers import cents_text
+
+    return pl.when(pl.col(column).is_not_null()).then(cents_text(pl.col(column)))
+
+
+@dataclass
+class ReperformReport:
+    """The outcome of re-performing a draw.
+
+    Attributes
+    ----------
+    identical : bool
+        Same population fingerprint, same draw parameters, same picks.
+    differences : list of str
+        What differs, one line each (population, parameters, picks).
+    notes : list of str
+        Differences that do not change the draw (file hashes, versions).
+    """
+
+    identical: bool
+    differences: list[str]
+    notes: list[str]
+    redraw: Any = None
+
+    def __str__(self) -> str:
+        head = (
+            "identical: the redraw gives the same picks"
+            if self.identical
+            else (f"DIFFERENT: {len(self.differences)} difference(s)")
+        )
+        lines = [head, *(f"  - {d}" for d in self.differences)]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def reperform(record: SelectionRecord, population: Population) -> ReperformReport:
+    """Draw again with the record's design and seed and compare with the record.
+
+    Examples
+    --------
+    >>> from perfkit.sampling import load_population, Design, draw_sample
+    >>> pop = load_population("data/sample/projects.csv", year=2023)
+    >>> rec = draw_sample(pop, Design("pps", n=12), seed=5).record
+    >>> reperform(rec, pop).identical
+    True
+    """
+    from perfkit.sampling._selection import draw_sample
+
+    differences: list[str] = []
+    notes: list[str] = []
+    if population.kind != record.kind or population.year != record.year:
+        differences.append(
+            f"population is {population.kind} of {population.year}, "
+            f"the record drew {record.kind} of {record.year}"
+        )
+    redraw = draw_sample(population, record.design_obj(), record.seed)
+    new = redraw.record
+    differences += _population_differences(record.population, new.population)
+    for key in ("n", "risk_picks", "certain_picks", "random_picks", "m", "interval", "start"):
+        old_v, new_v = record.draw.get(key), new.draw.get(key)
+        if old_v != new_v:
+            differences.append(f"draw {key}: recorded {old_v}, redraw {new_v}")
+    differences += _pick_differences(record.picks, new.picks)
+    for name, entry in record.inputs.items():
+        now = new.inputs.get(name)
+        if now and now.get("sha256") != entry.get("sha256"):
+            notes.append(f"input {name} file differs from the recorded one (SHA-256)")
+    if record.perfkit_version != new.perfkit_version:
+        notes.append(
+            f"perfkit {record.perfkit_version} drew the record; this is {new.perfkit_version}"
+        )
+    if record.rng.get("numpy") != new.rng.get("numpy"):
+        notes.append(
+            f"numpy {record.rng.get('numpy')} drew the record; this is {new.rng.get('numpy')}"
+        )
+    return ReperformReport(not differences, differences, notes, redraw)
+
+
+def _population_differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    if old.get("fingerprint") == new.get("fingerprint"):
+        return []
+    out = [
+        f"population fingerprint differs (recorded {old.get('fingerprint', '')[:12]}…, "
+        f"now {new.get('fingerprint', '')[:12]}…): the population changed since the draw"
+    ]
+    if old.get("units") != new.get("units"):
+        out.append(f"units: recorded {old.get('units')}, now {new.get('units')}")
+    if old.get("money") != new.get("money"):
+        out.append(f"money: recorded {old.get('money')} 万元, now {new.get('money')} 万元")
+    old_data, new_data = old.get("data") or {}, new.get("data") or {}
+    if "unit_code" not in old_data or "unit_code" not in new_data:
+        return out
+    before = pl.DataFrame({k: pl.Series(v, dtype=pl.String) for k, v in _as_text(old_data).items()})
+    after = pl.DataFrame({k: pl.Series(v, dtype=pl.String) for k, v in _as_text(new_data).items()})
+    removed = before.join(after, on="unit_code", how="anti")["unit_code"].to_list()
+    added = after.join(before, on="unit_code", how="anti")["unit_code"].to_list()
+    if removed:
+        out.append(f"{len(removed)} unit(s) no longer in the population: {_few(removed)}")
+    if added:
+        out.append(f"{len(added)} unit(s) new in the population: {_few(added)}")
+    both = before.join(after, on="unit_code", suffix="_now")
+    for column in before.columns:
+        if column == "unit_code" or f"{column}_now" not in both.columns:
+            continue
+        changed = both.filter(
+            pl.col(column).fill_null("∅") != pl.col(f"{column}_now").fill_null("∅")
+        )
+        if changed.height:
+            shown = [
+                f"{code} {a} → {b}"
+                for code, a, b in changed.select("unit_code", column, f"{column}_now")
+                .head(10)
+                .iter_rows()
+            ]
+            more = f" (and {changed.height - 10} more)" if changed.height > 10 else ""
+            out.append(f"{column} changed for {changed.height} unit(s): {'; '.join(shown)}{more}")
+    return out
+
+
+def _as_text(data: dict[str, list[Any]]) -> dict[str, list[str | None]]:
+    return {k: [None if v is None else str(v) for v in values] for k, values in data.items()}
+
+
+def _few(codes: list[str], limit: int = 10) -> str:
+    shown = ", ".join(codes[:limit])
+    return shown + (f" … ({len(codes) - limit} more)" if len(codes) > limit else "")
+
+
+def _pick_differences(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    before = {p["unit_code"]: p for p in old}
+    after = {p["unit_code"]: p for p in new}
+    out = []
+    dropped = [c for c in before if c not in after]
+    extra = [c for c in after if c not in before]
+    if dropped:
+        out.append(f"{len(dropped)} recorded pick(s) not drawn now: {_few(dropped)}")
+    if extra:
+        out.append(f"{len(extra)} pick(s) drawn now but not recorded: {_few(extra)}")
+    for code in sorted(set(before) & set(after)):
+        a, b = before[code], after[code]
+        for key in ("stratum", "reason"):
+            if a.get(key) != b.get(key):
+                out.append(f"pick {code}: {key} recorded {a.get(key)!r}, now {b.get(key)!r}")
+        pa, pb = a.get("inclusion_probability"), b.get("inclusion_probability")
+        if (pa is None) != (pb is None) or (
+            pa is not None and pb is not None and abs(float(pa) - float(pb)) > 1e-12
+        ):
+            out.append(f"pick {code}: inclusion probability recorded {pa}, now {pb}")
+    return out
