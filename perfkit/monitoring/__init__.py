@@ -12,7 +12,8 @@ progress (序时进度; the rules are in ``docs/monitoring.md``):
 * :mod:`~perfkit.monitoring._summary` — departments and region, the sentence
   “总体进度46%，略高于序时进度41.67%”;
 * :mod:`~perfkit.monitoring._inputs` — reading and cross-checking the inputs;
-* :mod:`~perfkit.monitoring._export` and :mod:`~perfkit.monitoring.cli` —
+* :mod:`~perfkit.monitoring._result` (a result writes itself), :mod:`~perfkit.monitoring._export`
+  (labels and colours) and :mod:`~perfkit.monitoring.cli` —
   ``perfkit monitor``: CSVs and a coloured workbook;
 * :mod:`~perfkit.monitoring.charts` — execution against time progress, by
   department or project (altair).

@@ -1,4 +1,9 @@
-"""The result of a monitoring run (监控结果): alerts, summaries, money to review."""
+"""The result of a monitoring run (监控结果): alerts, summaries, money to review.
+
+A result writes itself (:meth:`MonitoringResult.write`, :func:`write_outputs`): the
+CSVs, ``summary.txt`` and ``monitoring.xlsx``, its cells formatted by
+:mod:`perfkit.monitoring._export`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,19 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import Problem
+from perfkit.monitoring._bands import GREEN_FROM, YELLOW_FROM
+from perfkit.monitoring._export import (
+    ALERT_CELL_FORMATS,
+    ALERT_COLUMNS,
+    FILES,
+    for_people,
+)
+from perfkit.monitoring._indicators import BASIS_LABELS
+from perfkit.monitoring._summary import SLIGHT_POINTS
 from perfkit.monitoring._timeprogress import TimeProgress
+from perfkit.tables._write import atomic_output, write_csv, write_excel
 
-__all__ = ["MonitoringResult"]
+__all__ = ["MonitoringResult", "write_outputs"]
 
 
 @dataclass
@@ -185,6 +200,75 @@ class MonitoringResult:
         list of Path
             The files written.
         """
-        from perfkit.monitoring._export import write_outputs
-
         return write_outputs(self, Path(out_dir))
+
+
+def _rules(result: MonitoringResult) -> pl.DataFrame:
+    time = result.time
+    lines = [
+        ("监控期间", time.period + (f"（{result.dept}）" if result.dept else "")),
+        (
+            "序时进度",
+            f"{time.percent}% = {time.numerator}/{time.denominator}"
+            + ("（截至日在本年中的天数 / 全年天数）" if time.as_of else "（月份 / 12）"),
+        ),
+        (
+            "执行进度",
+            "预算执行率 = 累计执行数 / 全年预算数 × 100；"
+            "执行进度/序时进度 = 预算执行率 / 序时进度 × 100",
+        ),
+        (
+            "预警等级",
+            f"执行进度/序时进度 < {YELLOW_FROM} 红；{YELLOW_FROM}–<{GREEN_FROM} 黄；"
+            f"≥ {GREEN_FROM} 绿（精确比较，恰为{YELLOW_FROM}为黄、恰为{GREEN_FROM}为绿）",
+        ),
+        (
+            "指标预警",
+            "累计完成值 ≥ 年度指标值的120% 为蓝；项目的指标预警取其最差指标（红 > 黄 > 蓝 > 绿）",
+        ),
+        *[(f"判定方法：{code}", text) for code, text in BASIS_LABELS.items()],
+        ("预算为0", "全年预算数为0的项目执行率无法计算，不设执行预警，单独计数"),
+        (
+            "总体进度",
+            f"累计执行数合计 / 全年预算数合计；"
+            f"与序时进度相差 {SLIGHT_POINTS} 个百分点以内为“略高于/略低于”",
+        ),
+        ("显示", "比值截尾保留两位小数，显示值与预警颜色一致；金额单位万元"),
+    ]
+    return pl.DataFrame({"项目": [k for k, _ in lines], "说明": [v for _, v in lines]})
+
+
+def write_outputs(result: MonitoringResult, out_dir: Path) -> list[Path]:
+    """Write every monitoring output into ``out_dir`` atomically; return the files written."""
+    tables = {
+        "alerts": result.alerts_pl,
+        "indicator_alerts": result.indicator_alerts_pl,
+        "summary_departments": result.departments_pl,
+        "summary_region": result.region_pl,
+        "review": result.review_pl,
+    }
+    sentences = [result.region_sentence, result.region_detail, ""]
+    for sentence, detail in result.departments_pl.select("sentence", "detail").iter_rows():
+        sentences += [sentence, detail, ""]
+    output = atomic_output(out_dir, owns=FILES)
+    with output as tmp:
+        for name, table in tables.items():
+            write_csv(table, tmp / f"{name}.csv")
+        (tmp / "summary.txt").write_text("\n".join(sentences), encoding="utf-8")
+        sheets = {
+            "全区汇总": result.region_pl,
+            "部门汇总": result.departments_pl,
+            "项目预警": result.alerts_pl,
+            "指标预警": result.indicator_alerts_pl,
+            "需复核资金": result.review_pl,
+        }
+        if result.not_reported_pl.height:
+            sheets["未报送项目"] = result.not_reported_pl
+        cells = dict.fromkeys(ALERT_COLUMNS, ALERT_CELL_FORMATS)
+        write_excel(
+            tmp / "monitoring.xlsx",
+            {name: for_people(frame) for name, frame in sheets.items()},
+            notes={"说明": _rules(result)},
+            cell_formats=cells,
+        )
+    return output.written

@@ -29,16 +29,21 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
 from perfkit.numbers import FIXED
+from perfkit.sampling._risk import parse_rule
 
 __all__ = [
     "ALLOCATIONS",
+    "DEFAULT_BANDS",
+    "DESIGNS",
+    "Design",
     "PPSDraw",
     "allocate",
     "cell_draw",
@@ -281,3 +286,129 @@ def cell_draw(money: pl.Series, eligible: pl.Series, m: int, rng: np.random.Gene
         .alias("probability")
     ).to_series()
     return PPSDraw(pl.Series("hits", hits, pl.Int64), prob, total, m, None)
+
+
+#: Sampling designs.
+DESIGNS = ("srs", "stratified", "pps", "cell")
+#: Default amount bands (万元) for ``strata="amount_band"``.
+DEFAULT_BANDS = ("100", "500", "1000")
+
+
+@dataclass(frozen=True)
+class Design:
+    """How to draw: the method, its strata, the target size and the must-include rules.
+
+    Parameters
+    ----------
+    method : {"srs", "stratified", "pps", "cell"}
+    strata : str, optional
+        For ``stratified``: a population column (``dept_code``, ``category``,
+        ``grade``, ``self_grade`` …) or ``amount_band`` (bands of 全年预算数).
+    allocation : {"proportional", "equal", "minimum"}
+    minimum : int
+        Picks per stratum at least, for ``allocation="minimum"``.
+    bands : tuple of str
+        Upper bounds of the amount bands in 万元 (exclusive), e.g. ``("100", "500")``.
+    n, share, coverage : int, str
+        Exactly one target: a count, a share of units (``"0.1"``), or a money
+        coverage (``"0.3"``).
+    risk : tuple of str
+        Must-include rules (see :mod:`perfkit.sampling._risk`).
+
+    Examples
+    --------
+    >>> Design("pps", n=40, risk=("self_score_diff",)).target
+    ('n', '40')
+    """
+
+    method: str = "srs"
+    strata: str | None = None
+    allocation: str = "proportional"
+    minimum: int = 0
+    bands: tuple[str, ...] = ()
+    n: int | None = None
+    share: str | None = None
+    coverage: str | None = None
+    risk: tuple[str, ...] = ()
+
+    @property
+    def target(self) -> tuple[str, str]:
+        """The target as (kind, value text)."""
+        given = [
+            (k, v)
+            for k, v in (("n", self.n), ("share", self.share), ("coverage", self.coverage))
+            if v is not None
+        ]
+        if len(given) != 1:
+            raise PerfkitError("give exactly one target: a count (n), a share or a coverage")
+        kind, value = given[0]
+        return kind, str(value)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (for the selection record)."""
+        kind, value = self.target
+        return {
+            "method": self.method,
+            "strata": self.strata,
+            "allocation": self.allocation if self.method == "stratified" else None,
+            "minimum": self.minimum if self.allocation == "minimum" else None,
+            "bands": list(self.bands) if self.strata == "amount_band" else None,
+            "target": {"kind": kind, "value": value},
+            "risk": list(self.risk),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Design:
+        """Inverse of :meth:`to_dict`."""
+        target = data["target"]
+        kind, value = target["kind"], target["value"]
+        return cls(
+            method=data["method"],
+            strata=data.get("strata"),
+            allocation=data.get("allocation") or "proportional",
+            minimum=int(data.get("minimum") or 0),
+            bands=tuple(data.get("bands") or ()),
+            n=int(value) if kind == "n" else None,
+            share=value if kind == "share" else None,
+            coverage=value if kind == "coverage" else None,
+            risk=tuple(data.get("risk") or ()),
+        )
+
+    def checked(self) -> Design:
+        """The design with its inputs validated (clear errors for every mistake)."""
+        if self.method not in DESIGNS:
+            raise PerfkitError(f"unknown design {self.method!r}; use {', '.join(DESIGNS)}")
+        if self.method == "stratified" and not self.strata:
+            raise PerfkitError("the stratified design needs a stratum column (--strata)")
+        if self.method != "stratified" and self.strata:
+            raise PerfkitError(f"--strata is for the stratified design, not {self.method}")
+        if self.allocation not in ALLOCATIONS:
+            raise PerfkitError(
+                f"unknown allocation {self.allocation!r}; use {', '.join(ALLOCATIONS)}"
+            )
+        if self.allocation == "minimum" and self.minimum < 1:
+            raise PerfkitError("allocation 'minimum' needs a minimum per stratum of at least 1")
+        kind, value = self.target
+        if kind == "n" and int(value) < 1:
+            raise PerfkitError(f"the sample size must be at least 1, not {value}")
+        if kind in ("share", "coverage"):
+            rate = _decimal(value, kind)
+            what = "share of units" if kind == "share" else "money coverage"
+            if not 0 < rate <= 1:
+                raise PerfkitError(f"the {what} must be above 0 and at most 1 (100 %), not {value}")
+        bands = self.bands or (DEFAULT_BANDS if self.strata == "amount_band" else ())
+        bounds = [_decimal(b, "an amount band") for b in bands]
+        if bounds != sorted(set(bounds)) or any(b <= 0 for b in bounds):
+            raise PerfkitError("amount bands must be positive and increasing, e.g. 100,500,1000")
+        rules = tuple(parse_rule(r).text for r in self.risk)
+        return replace(self, bands=tuple(bands), risk=rules)
+
+
+def _decimal(value: str, what: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise PerfkitError(f"{what} must be a number, not {value!r}") from None
+    if not number.is_finite():
+        raise PerfkitError(f"{what} must be a number, not {value!r}")
+    return number

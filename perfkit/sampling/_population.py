@@ -47,6 +47,7 @@ import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.numbers import FIXED, SCALE
+from perfkit.scoring._api import score
 from perfkit.scoring._flags import FLAG_LABELS, unit_flags
 from perfkit.scoring._grading import grade_expr
 from perfkit.scoring._result import ScoreResult
@@ -306,8 +307,6 @@ def load_population(
     >>> sorted(pop.sources)
     ['indicators', 'projects']
     """
-    from perfkit.scoring._api import score
-
     indicators = _indicators_beside(projects, indicators)
     sources = {
         name: {"path": str(src), "sha256": file_sha256(src)}

@@ -17,8 +17,8 @@
 * ``inputs``: the files read, with their SHA-256 (paths relative to the record);
 * ``picks``: every pick with its stratum, reason, inclusion probability and order.
 
-:func:`reperform` draws again from a population and reports ``identical`` or
-exactly what differs.
+:func:`perfkit.sampling.reperform` (module ``_reperform``) draws again from a
+population and reports ``identical`` or exactly what differs.
 """
 
 from __future__ import annotations
@@ -32,11 +32,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from perfkit._version import __version__
 from perfkit.errors import PerfkitError
+from perfkit.numbers import cents_text
+from perfkit.sampling._designs import Design
 from perfkit.sampling._population import Population, fingerprint
 from perfkit.sampling._risk import RiskRule
+from perfkit.tables._write import atomic_write_text
 
-__all__ = ["FORMAT", "RNG_NAME", "ReperformReport", "SelectionRecord", "reperform"]
+__all__ = ["FORMAT", "RNG_NAME", "SelectionRecord", "build_record"]
 
 #: Record format tag.
 FORMAT = "perfkit-selection/1"
@@ -88,8 +92,6 @@ class SelectionRecord:
 
     def design_obj(self):
         """The :class:`~perfkit.sampling._selection.Design`."""
-        from perfkit.sampling._selection import Design
-
         return Design.from_dict(self.design)
 
     def picks_frame(self) -> pl.DataFrame:
@@ -148,8 +150,6 @@ class SelectionRecord:
 
     def save(self, path: str | Path) -> Path:
         """Write the record to ``path`` atomically (input paths stored relative to its folder)."""
-        from perfkit.tables._write import atomic_write_text
-
         path = Path(path)
         return atomic_write_text(path, self.to_json(path.parent.resolve()))
 
@@ -225,8 +225,6 @@ def build_record(
     rules: list[RiskRule],
 ) -> SelectionRecord:
     """Assemble the record of a draw (used by :func:`~perfkit.sampling.draw_sample`)."""
-    from perfkit import __version__
-
     design_dict = design.to_dict()
     frame = population.frame.sort("unit_code")
     columns = _fingerprint_columns(design_dict, rules)
@@ -315,152 +313,4 @@ def money_text_expr(fixed: pl.Expr) -> pl.Expr:
 
 
 def _cents_text(column: str) -> pl.Expr:
-    from perfkit.numbers import cents_text
-
     return pl.when(pl.col(column).is_not_null()).then(cents_text(pl.col(column)))
-
-
-@dataclass
-class ReperformReport:
-    """The outcome of re-performing a draw.
-
-    Attributes
-    ----------
-    identical : bool
-        Same population fingerprint, same draw parameters, same picks.
-    differences : list of str
-        What differs, one line each (population, parameters, picks).
-    notes : list of str
-        Differences that do not change the draw (file hashes, versions).
-    """
-
-    identical: bool
-    differences: list[str]
-    notes: list[str]
-    redraw: Any = None
-
-    def __str__(self) -> str:
-        head = (
-            "identical: the redraw gives the same picks"
-            if self.identical
-            else (f"DIFFERENT: {len(self.differences)} difference(s)")
-        )
-        lines = [head, *(f"  - {d}" for d in self.differences)]
-        lines += [f"  note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-
-def reperform(record: SelectionRecord, population: Population) -> ReperformReport:
-    """Draw again with the record's design and seed and compare with the record.
-
-    Examples
-    --------
-    >>> from perfkit.sampling import load_population, Design, draw_sample
-    >>> pop = load_population("data/sample/projects.csv", year=2023)
-    >>> rec = draw_sample(pop, Design("pps", n=12), seed=5).record
-    >>> reperform(rec, pop).identical
-    True
-    """
-    from perfkit.sampling._selection import draw_sample
-
-    differences: list[str] = []
-    notes: list[str] = []
-    if population.kind != record.kind or population.year != record.year:
-        differences.append(
-            f"population is {population.kind} of {population.year}, "
-            f"the record drew {record.kind} of {record.year}"
-        )
-    redraw = draw_sample(population, record.design_obj(), record.seed)
-    new = redraw.record
-    differences += _population_differences(record.population, new.population)
-    for key in ("n", "risk_picks", "certain_picks", "random_picks", "m", "interval", "start"):
-        old_v, new_v = record.draw.get(key), new.draw.get(key)
-        if old_v != new_v:
-            differences.append(f"draw {key}: recorded {old_v}, redraw {new_v}")
-    differences += _pick_differences(record.picks, new.picks)
-    for name, entry in record.inputs.items():
-        now = new.inputs.get(name)
-        if now and now.get("sha256") != entry.get("sha256"):
-            notes.append(f"input {name} file differs from the recorded one (SHA-256)")
-    if record.perfkit_version != new.perfkit_version:
-        notes.append(
-            f"perfkit {record.perfkit_version} drew the record; this is {new.perfkit_version}"
-        )
-    if record.rng.get("numpy") != new.rng.get("numpy"):
-        notes.append(
-            f"numpy {record.rng.get('numpy')} drew the record; this is {new.rng.get('numpy')}"
-        )
-    return ReperformReport(not differences, differences, notes, redraw)
-
-
-def _population_differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    if old.get("fingerprint") == new.get("fingerprint"):
-        return []
-    out = [
-        f"population fingerprint differs (recorded {old.get('fingerprint', '')[:12]}…, "
-        f"now {new.get('fingerprint', '')[:12]}…): the population changed since the draw"
-    ]
-    if old.get("units") != new.get("units"):
-        out.append(f"units: recorded {old.get('units')}, now {new.get('units')}")
-    if old.get("money") != new.get("money"):
-        out.append(f"money: recorded {old.get('money')} 万元, now {new.get('money')} 万元")
-    old_data, new_data = old.get("data") or {}, new.get("data") or {}
-    if "unit_code" not in old_data or "unit_code" not in new_data:
-        return out
-    before = pl.DataFrame({k: pl.Series(v, dtype=pl.String) for k, v in _as_text(old_data).items()})
-    after = pl.DataFrame({k: pl.Series(v, dtype=pl.String) for k, v in _as_text(new_data).items()})
-    removed = before.join(after, on="unit_code", how="anti")["unit_code"].to_list()
-    added = after.join(before, on="unit_code", how="anti")["unit_code"].to_list()
-    if removed:
-        out.append(f"{len(removed)} unit(s) no longer in the population: {_few(removed)}")
-    if added:
-        out.append(f"{len(added)} unit(s) new in the population: {_few(added)}")
-    both = before.join(after, on="unit_code", suffix="_now")
-    for column in before.columns:
-        if column == "unit_code" or f"{column}_now" not in both.columns:
-            continue
-        changed = both.filter(
-            pl.col(column).fill_null("∅") != pl.col(f"{column}_now").fill_null("∅")
-        )
-        if changed.height:
-            shown = [
-                f"{code} {a} → {b}"
-                for code, a, b in changed.select("unit_code", column, f"{column}_now")
-                .head(10)
-                .iter_rows()
-            ]
-            more = f" (and {changed.height - 10} more)" if changed.height > 10 else ""
-            out.append(f"{column} changed for {changed.height} unit(s): {'; '.join(shown)}{more}")
-    return out
-
-
-def _as_text(data: dict[str, list[Any]]) -> dict[str, list[str | None]]:
-    return {k: [None if v is None else str(v) for v in values] for k, values in data.items()}
-
-
-def _few(codes: list[str], limit: int = 10) -> str:
-    shown = ", ".join(codes[:limit])
-    return shown + (f" … ({len(codes) - limit} more)" if len(codes) > limit else "")
-
-
-def _pick_differences(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
-    before = {p["unit_code"]: p for p in old}
-    after = {p["unit_code"]: p for p in new}
-    out = []
-    dropped = [c for c in before if c not in after]
-    extra = [c for c in after if c not in before]
-    if dropped:
-        out.append(f"{len(dropped)} recorded pick(s) not drawn now: {_few(dropped)}")
-    if extra:
-        out.append(f"{len(extra)} pick(s) drawn now but not recorded: {_few(extra)}")
-    for code in sorted(set(before) & set(after)):
-        a, b = before[code], after[code]
-        for key in ("stratum", "reason"):
-            if a.get(key) != b.get(key):
-                out.append(f"pick {code}: {key} recorded {a.get(key)!r}, now {b.get(key)!r}")
-        pa, pb = a.get("inclusion_probability"), b.get("inclusion_probability")
-        if (pa is None) != (pb is None) or (
-            pa is not None and pb is not None and abs(float(pa) - float(pb)) > 1e-12
-        ):
-            out.append(f"pick {code}: inclusion probability recorded {pa}, now {pb}")
-    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from perfkit.sampling._record import SelectionRecord
+from perfkit.sampling._risk import parse_rule
 
 __all__ = ["design_text", "draw_summary"]
 
@@ -39,8 +40,6 @@ def design_text(record: SelectionRecord) -> str:
     >>> design_text(rec)
     '分层随机抽样（按部门分层，按比例分配），样本量45个，风险必选规则：全年预算数为0，执行率无法计算'
     """
-    from perfkit.sampling._risk import parse_rule
-
     d = record.design
     text = _METHODS.get(d["method"], d["method"])
     if d["method"] == "stratified":

@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -38,147 +37,23 @@ import polars as pl
 from perfkit.errors import PerfkitError
 from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float
 from perfkit.sampling._designs import (
-    ALLOCATIONS,
+    DESIGNS,
+    Design,
     allocate,
     cell_draw,
     certainty_units,
     systematic_draw,
 )
 from perfkit.sampling._population import Population
+from perfkit.sampling._record import SelectionRecord, build_record
 from perfkit.sampling._risk import parse_rule, risk_matches
+from perfkit.sampling._workbook import write_field_workbook
 from perfkit.tables._write import atomic_output, write_csv
-
-if TYPE_CHECKING:
-    from perfkit.sampling._record import SelectionRecord
 
 __all__ = ["DESIGNS", "STRATA_ALL", "Design", "Selection", "draw_sample", "stratum_column"]
 
-#: Sampling designs.
-DESIGNS = ("srs", "stratified", "pps", "cell")
 #: Stratum name when the design has no strata.
 STRATA_ALL = "全部"
-#: Default amount bands (万元) for ``strata="amount_band"``.
-DEFAULT_BANDS = ("100", "500", "1000")
-
-
-@dataclass(frozen=True)
-class Design:
-    """How to draw: the method, its strata, the target size and the must-include rules.
-
-    Parameters
-    ----------
-    method : {"srs", "stratified", "pps", "cell"}
-    strata : str, optional
-        For ``stratified``: a population column (``dept_code``, ``category``,
-        ``grade``, ``self_grade`` …) or ``amount_band`` (bands of 全年预算数).
-    allocation : {"proportional", "equal", "minimum"}
-    minimum : int
-        Picks per stratum at least, for ``allocation="minimum"``.
-    bands : tuple of str
-        Upper bounds of the amount bands in 万元 (exclusive), e.g. ``("100", "500")``.
-    n, share, coverage : int, str
-        Exactly one target: a count, a share of units (``"0.1"``), or a money
-        coverage (``"0.3"``).
-    risk : tuple of str
-        Must-include rules (see :mod:`perfkit.sampling._risk`).
-
-    Examples
-    --------
-    >>> Design("pps", n=40, risk=("self_score_diff",)).target
-    ('n', '40')
-    """
-
-    method: str = "srs"
-    strata: str | None = None
-    allocation: str = "proportional"
-    minimum: int = 0
-    bands: tuple[str, ...] = ()
-    n: int | None = None
-    share: str | None = None
-    coverage: str | None = None
-    risk: tuple[str, ...] = ()
-
-    @property
-    def target(self) -> tuple[str, str]:
-        """The target as (kind, value text)."""
-        given = [
-            (k, v)
-            for k, v in (("n", self.n), ("share", self.share), ("coverage", self.coverage))
-            if v is not None
-        ]
-        if len(given) != 1:
-            raise PerfkitError("give exactly one target: a count (n), a share or a coverage")
-        kind, value = given[0]
-        return kind, str(value)
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form (for the selection record)."""
-        kind, value = self.target
-        return {
-            "method": self.method,
-            "strata": self.strata,
-            "allocation": self.allocation if self.method == "stratified" else None,
-            "minimum": self.minimum if self.allocation == "minimum" else None,
-            "bands": list(self.bands) if self.strata == "amount_band" else None,
-            "target": {"kind": kind, "value": value},
-            "risk": list(self.risk),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Design:
-        """Inverse of :meth:`to_dict`."""
-        target = data["target"]
-        kind, value = target["kind"], target["value"]
-        return cls(
-            method=data["method"],
-            strata=data.get("strata"),
-            allocation=data.get("allocation") or "proportional",
-            minimum=int(data.get("minimum") or 0),
-            bands=tuple(data.get("bands") or ()),
-            n=int(value) if kind == "n" else None,
-            share=value if kind == "share" else None,
-            coverage=value if kind == "coverage" else None,
-            risk=tuple(data.get("risk") or ()),
-        )
-
-    def checked(self) -> Design:
-        """The design with its inputs validated (clear errors for every mistake)."""
-        if self.method not in DESIGNS:
-            raise PerfkitError(f"unknown design {self.method!r}; use {', '.join(DESIGNS)}")
-        if self.method == "stratified" and not self.strata:
-            raise PerfkitError("the stratified design needs a stratum column (--strata)")
-        if self.method != "stratified" and self.strata:
-            raise PerfkitError(f"--strata is for the stratified design, not {self.method}")
-        if self.allocation not in ALLOCATIONS:
-            raise PerfkitError(
-                f"unknown allocation {self.allocation!r}; use {', '.join(ALLOCATIONS)}"
-            )
-        if self.allocation == "minimum" and self.minimum < 1:
-            raise PerfkitError("allocation 'minimum' needs a minimum per stratum of at least 1")
-        kind, value = self.target
-        if kind == "n" and int(value) < 1:
-            raise PerfkitError(f"the sample size must be at least 1, not {value}")
-        if kind in ("share", "coverage"):
-            rate = _decimal(value, kind)
-            what = "share of units" if kind == "share" else "money coverage"
-            if not 0 < rate <= 1:
-                raise PerfkitError(f"the {what} must be above 0 and at most 1 (100 %), not {value}")
-        bands = self.bands or (DEFAULT_BANDS if self.strata == "amount_band" else ())
-        bounds = [_decimal(b, "an amount band") for b in bands]
-        if bounds != sorted(set(bounds)) or any(b <= 0 for b in bounds):
-            raise PerfkitError("amount bands must be positive and increasing, e.g. 100,500,1000")
-        rules = tuple(parse_rule(r).text for r in self.risk)
-        return replace(self, bands=tuple(bands), risk=rules)
-
-
-def _decimal(value: str, what: str) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise PerfkitError(f"{what} must be a number, not {value!r}") from None
-    if not number.is_finite():
-        raise PerfkitError(f"{what} must be a number, not {value!r}")
-    return number
 
 
 @dataclass
@@ -243,8 +118,6 @@ class Selection:
         >>> [p.name for p in draw_sample(pop, Design("srs", n=3), seed=1).write(out)]
         ['field_workbook.xlsx', 'picks.csv', 'selection.json', 'strata.csv']
         """
-        from perfkit.sampling._workbook import write_field_workbook
-
         out = Path(out_dir)
         owned = ("picks.csv", "strata.csv", "selection.json", "field_workbook.xlsx")
         output = atomic_output(out, owns=owned)
@@ -343,8 +216,6 @@ def draw_sample(population: Population, design: Design, seed: int) -> Selection:
     >>> s.picks.equals(draw_sample(pop, Design("pps", n=30, risk=("budget_zero",)), 7).picks)
     True
     """
-    from perfkit.sampling._record import build_record
-
     design = design.checked()
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise PerfkitError(f"the seed must be a whole number ≥ 0, not {seed!r}")

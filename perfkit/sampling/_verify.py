@@ -28,6 +28,7 @@ import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed
+from perfkit.sampling._evaluate import evaluate
 from perfkit.sampling._labels import sampling_label
 from perfkit.sampling._population import (
     Population,
@@ -37,10 +38,13 @@ from perfkit.sampling._population import (
 )
 from perfkit.sampling._record import SelectionRecord
 from perfkit.sampling._workbook import SUMMARY_SHEET, FieldEntries, read_field_workbook
+from perfkit.scoring._engine import score_projects
 from perfkit.scoring._grading import grade_expr, grade_rank
+from perfkit.scoring._result import PandasScores
 from perfkit.tables._contract import text_key
 from perfkit.tables._read import RawTable, read_table
 from perfkit.tables._validate import check_table
+from perfkit.tables._workbook_guard import workbook_problems
 from perfkit.tables._write import atomic_output, write_csv, write_excel
 
 __all__ = ["Verification", "read_results", "verify"]
@@ -72,8 +76,6 @@ class Verification:
 
     def to_pandas(self):
         """``units`` and ``items`` as pandas frames."""
-        from perfkit.scoring._result import PandasScores
-
         return PandasScores(self.units.to_pandas(), self.items.to_pandas())
 
     def verifications_table(self) -> pl.DataFrame:
@@ -95,8 +97,6 @@ class Verification:
 
     def evaluate(self, *, threshold: float | str = 5, confidence: float = 0.95):
         """Project the findings to the population (:func:`~perfkit.sampling._evaluate.evaluate`)."""
-        from perfkit.sampling._evaluate import evaluate
-
         return evaluate(self, threshold=threshold, confidence=confidence)
 
     def write(self, out_dir: str | Path, *, evaluation=None) -> list[Path]:
@@ -143,8 +143,6 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         import fastexcel
-
-        from perfkit.tables._workbook_guard import workbook_problems
 
         problems, refused = workbook_problems(path)  # before a native reader opens it
         if "*" in refused:
@@ -362,7 +360,6 @@ def _verify_projects(
         raise InputError(problems, summary="the verified values have problems; nothing was written")
     p_raw, i_raw = _raw_inputs(record, pop, picked)
     p_raw, i_raw = _apply(joined, p_raw, i_raw, phrases)
-    from perfkit.scoring._engine import score_projects
 
     try:
         verified = score_projects(p_raw, i_raw, system)

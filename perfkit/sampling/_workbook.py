@@ -42,6 +42,8 @@ import polars as pl
 from perfkit.errors import InputError, Problem
 from perfkit.numbers import cents_to_float, parse_fixed
 from perfkit.sampling._record import SelectionRecord
+from perfkit.sampling._report import design_text
+from perfkit.sampling._risk import parse_rule
 from perfkit.tables._workbook_guard import workbook_problems
 from perfkit.tables._write import excel_text, excel_text_notes
 
@@ -246,8 +248,6 @@ def reason_label(reason: str) -> str:
     >>> reason_label("certain")
     '必选（金额达到抽样间隔）'
     """
-    from perfkit.sampling._risk import parse_rule
-
     if reason.startswith("risk:"):
         rules = [parse_rule(r).describe() for r in reason[5:].split(";") if r]
         return "风险必选：" + "；".join(rules)
@@ -290,8 +290,6 @@ def _summary_sheet(book, fmt, picks: pl.DataFrame, names: dict[str, str]) -> Non
 
 
 def _notes_sheet(book, fmt, record: SelectionRecord, kind: str) -> None:
-    from perfkit.sampling._report import design_text
-
     sheet = book.add_worksheet(NOTES_SHEET)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 90)

@@ -222,7 +222,8 @@ def reperform_command(
 ) -> None:
     """Redraw from RECORD (selection.json); exit 0 if identical, 3 saying what differs."""
     from perfkit.sampling._population import load_population
-    from perfkit.sampling._record import SelectionRecord, reperform
+    from perfkit.sampling._record import SelectionRecord
+    from perfkit.sampling._reperform import reperform
 
     rec = SelectionRecord.load(record)
     source = projects or rec.input_path("projects")
