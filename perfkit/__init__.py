@@ -1,7 +1,12 @@
 """perfkit — 预算绩效评价分析工作台 (budget performance evaluation workbench).
 
-The curated public API.  Everything here is documented and tested; modules not
-named here are internal.
+The curated public API.  Everything here is documented and tested; the layers
+and domains behind it are described in ``docs/index.md`` ("Where the code lives").
+
+Names load on first use (PEP 562): ``import perfkit`` imports nothing but the
+version, and ``import perfkit.tables`` (or any other part) does not import every
+domain package.  ``perfkit.score`` imports the scoring layer the first time it is
+touched, ``perfkit.monitor`` the monitoring package, and so on.
 
 Examples
 --------
@@ -9,32 +14,55 @@ Examples
 >>> r = perfkit.score("data/sample/projects.csv", "data/sample/indicators.csv")
 >>> perfkit.grade(86.23), perfkit.grade(91.11)
 ('良', '优')
-
-Subpackages load on first use: ``perfkit.compare`` (cross-year comparison).
 """
 
 import importlib
 from typing import Any
 
 from perfkit._version import __version__
-from perfkit.errors import InputError, PerfkitError, Problem, SystemDefinitionError
-from perfkit.forms import check_forms, read_forms, write_forms
-from perfkit.monitoring import MonitoringResult, monitor
-from perfkit.scoring._api import ValidationReport, score, validate
-from perfkit.scoring._grading import grade
-from perfkit.scoring._metrics import execution_rate, reduction_rate
-from perfkit.scoring._result import ScoreResult
-from perfkit.systems import System, list_systems, load_system
-from perfkit.tables._read import read_table
 
-#: Subpackages imported on first attribute access, so ``import perfkit`` stays light.
+#: Public name → the module that defines it (imported on first access).
+_NAMES = {
+    "InputError": "perfkit.errors",
+    "PerfkitError": "perfkit.errors",
+    "Problem": "perfkit.errors",
+    "SystemDefinitionError": "perfkit.errors",
+    "read_table": "perfkit.tables",
+    "System": "perfkit.systems",
+    "list_systems": "perfkit.systems",
+    "load_system": "perfkit.systems",
+    "ScoreResult": "perfkit.scoring",
+    "ValidationReport": "perfkit.scoring",
+    "execution_rate": "perfkit.scoring",
+    "grade": "perfkit.scoring",
+    "reduction_rate": "perfkit.scoring",
+    "score": "perfkit.scoring",
+    "validate": "perfkit.scoring",
+    "evaluate_department": "perfkit.evaluation",
+    "check_forms": "perfkit.forms",
+    "read_forms": "perfkit.forms",
+    "write_forms": "perfkit.forms",
+    "MonitoringResult": "perfkit.monitoring",
+    "monitor": "perfkit.monitoring",
+    "verify": "perfkit.sampling",
+}
+
+#: Subpackages reachable as attributes (``perfkit.compare.panel(...)``).
 _SUBMODULES = {"compare"}
 
 
 def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        value = getattr(importlib.import_module(_NAMES[name]), name)
+        globals()[name] = value  # the next access is a plain attribute
+        return value
     if name in _SUBMODULES:
         return importlib.import_module(f"perfkit.{name}")
     raise AttributeError(f"module 'perfkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [
@@ -49,6 +77,7 @@ __all__ = [
     "__version__",
     "check_forms",
     "compare",
+    "evaluate_department",
     "execution_rate",
     "grade",
     "list_systems",
@@ -59,5 +88,6 @@ __all__ = [
     "reduction_rate",
     "score",
     "validate",
+    "verify",
     "write_forms",
 ]

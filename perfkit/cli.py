@@ -14,7 +14,7 @@ from typing import Any
 import click
 import polars as pl
 
-from perfkit import __version__
+from perfkit._version import __version__
 from perfkit.cli_support import EXIT_INPUT, out_dir_option, print_problems, user_errors
 from perfkit.systems import Node, System, builtin_systems, list_systems, load_system
 from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS

@@ -80,7 +80,7 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class _cells_cut_as_warnings:
-    """Print :class:`~perfkit.tables._write.CellTextCut` warnings as a user's warning, not Python's."""
+    """Print :class:`~perfkit.tables.CellTextCut` warnings as a user's warning, not Python's."""
 
     def __enter__(self) -> None:
         from perfkit.tables._write import CellTextCut

@@ -8,6 +8,7 @@ prints it without a traceback and exits non-zero.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -151,8 +152,6 @@ def os_reason(exc: BaseException) -> str:
     >>> os_reason(IsADirectoryError(21, "Is a directory"))
     '已有同名文件夹（is a directory）'
     """
-    import errno
-
     code = getattr(exc, "errno", None)
     name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
     if name in _ERRNO_REASONS:

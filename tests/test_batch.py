@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from perfkit.batch import execute as execute_mod
+from perfkit.batch import _execute as execute_mod
 from perfkit.batch import expand_runs, load_schedule, run_schedule
 from perfkit.batch._schedule import Schedule
 from perfkit.cli import main

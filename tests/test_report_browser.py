@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from perfkit.batch import execute as execute_mod
+from perfkit.batch import _execute as execute_mod
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

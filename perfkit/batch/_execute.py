@@ -31,6 +31,9 @@ from typing import Any
 
 import nbformat
 
+from perfkit._version import __version__
+from perfkit.batch import _html  # called as _html.notebook_to_html: tests replace it
+from perfkit.batch._kernels import PerfkitKernelManager
 from perfkit.errors import OutputError
 from perfkit.tables._write import atomic_output
 
@@ -132,8 +135,6 @@ def is_current(task: RunTask) -> bool:
     files (size and modification time), status ``ok`` and the report files
     present.
     """
-    from perfkit import __version__
-
     record = read_record(task.run_dir)
     if not record or record.get("status") != "ok":
         return False
@@ -183,7 +184,9 @@ def _failing_line(traceback_lines: list[str] | None) -> str | None:
 
 
 def _failure(exc: BaseException, notebook: Path | None = None) -> dict[str, Any]:
-    from papermill.exceptions import PapermillExecutionError
+    from papermill.exceptions import (
+        PapermillExecutionError,  # papermill is heavy: loaded only when a run failed
+    )
 
     if isinstance(exc, PapermillExecutionError):
         return {
@@ -247,7 +250,7 @@ def execute_run(task: RunTask, cancelled: threading.Event | None = None) -> dict
     started, t0 = _now(), time.perf_counter()
     record: dict[str, Any] | None = None
     try:
-        # the run's folder is swapped in whole, after run.json: see perfkit.tables._write.atomic_output
+        # the run's folder is swapped in whole, after run.json: see perfkit.tables.atomic_output
         with atomic_output(Path(task.run_dir), whole=True) as tmp:
             record = _execute(task, tmp, started, t0)
             if cancelled is not None and cancelled.is_set():
@@ -261,8 +264,6 @@ def _unwritten(
     task: RunTask, record: dict[str, Any] | None, exc: OutputError, started: str, t0: float
 ) -> dict[str, Any]:
     """The record of a run whose folder could not be put in place."""
-    from perfkit import __version__
-
     out = dict(record) if record else _base_record(task, started, __version__)
     out.update(
         status="failed",
@@ -296,8 +297,6 @@ def _base_record(task: RunTask, started: str | None, version: str) -> dict[str, 
 
 def _unexecuted(task: RunTask, status: str, ename: str, evalue: str) -> dict[str, Any]:
     """The record of a run that has no executed notebook to show (stopped, crashed)."""
-    from perfkit import __version__
-
     record = _base_record(task, None, __version__)
     record.update(
         status=status,
@@ -337,11 +336,7 @@ def crashed_record(task: RunTask, exc: BaseException) -> dict[str, Any]:
 
 def _execute(task: RunTask, tmp: Path, started: str, t0: float) -> dict[str, Any]:
     """Run the notebook into ``tmp``, export its HTML and write ``run.json`` there (last)."""
-    import papermill
-
-    from perfkit import __version__
-    from perfkit.batch._html import notebook_to_html
-    from perfkit.batch._kernels import PerfkitKernelManager
+    import papermill  # heavy (nbclient, jupyter_client): loaded only when a notebook runs
 
     params = dict(task.parameters)
     params["output_dir"] = str(tmp)
@@ -367,7 +362,7 @@ def _execute(task: RunTask, tmp: Path, started: str, t0: float) -> dict[str, Any
     if (tmp / NOTEBOOK).is_file():
         _stable_cell_ids(tmp / NOTEBOOK)
         try:
-            notebook_to_html(tmp / NOTEBOOK, tmp / HTML, hide_code=task.hide_code)
+            _html.notebook_to_html(tmp / NOTEBOOK, tmp / HTML, hide_code=task.hide_code)
         except Exception as exc:
             error = error or _failure(exc)
     summary = None

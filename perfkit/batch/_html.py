@@ -57,7 +57,7 @@ def notebook_to_html(
     >>> "报告" in text, "cdnjs" in text, "<script src=" in text
     (True, False, False)
     """
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # nbconvert is heavy: loaded only to export
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     if not isinstance(notebook, nbformat.NotebookNode):

@@ -86,7 +86,7 @@ class RunLock:
 
     def acquire(self) -> RunLock:
         """Take the lock, or raise :class:`~perfkit.errors.PerfkitError` saying who holds it."""
-        import fcntl
+        import fcntl  # Unix only
 
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -153,7 +153,7 @@ class RunLock:
 
     def release(self, *, finished: bool = True) -> None:
         """Let the lock go (``finished=False``: the record of live processes stays for the next)."""
-        import fcntl
+        import fcntl  # Unix only
 
         if self._fd is None:
             return

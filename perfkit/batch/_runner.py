@@ -44,6 +44,7 @@ from typing import Any
 import nbformat
 
 from perfkit._processes import ProcessId, alive, descendants, kill_group, process_id
+from perfkit._version import __version__
 from perfkit.batch._execute import (
     RunTask,
     crashed_record,
@@ -55,6 +56,7 @@ from perfkit.batch._execute import (
     read_record,
 )
 from perfkit.batch._index import write_index
+from perfkit.batch._kernels import kill_kernels, worker_start
 from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
@@ -275,8 +277,6 @@ def _in_process(
     Each run executes in a helper thread, so that this thread keeps the signal
     handlers (nbclient replaces them in the thread that runs a notebook).
     """
-    from perfkit.batch._kernels import kill_kernels
-
     cancelled = threading.Event()
     for task in tasks:
         box: dict[str, Any] = {}
@@ -312,8 +312,6 @@ def _pool(
     deliver: Callable[[dict[str, Any]], None],
 ) -> None:
     """A pool of spawned worker processes that die with the runner (perfkit.batch._kernels)."""
-    from perfkit.batch._kernels import worker_start
-
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=get_context("spawn"),
@@ -350,7 +348,7 @@ def _dask(
     deliver: Callable[[dict[str, Any]], None],
 ) -> None:
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client, LocalCluster  # dask is heavy: only for --executor dask
     except ImportError:  # pragma: no cover - a dependency
         raise PerfkitError("--executor dask needs dask[distributed]") from None
     cluster = None
@@ -592,6 +590,4 @@ def _run(
 
 
 def _version() -> str:
-    from perfkit import __version__
-
     return __version__

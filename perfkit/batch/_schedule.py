@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from perfkit.errors import PerfkitError
 from perfkit.tables._filenames import safe_filename
+from perfkit.tables._read import find_table, read_table
 
 __all__ = ["Run", "Schedule", "expand_runs", "load_schedule"]
 
@@ -121,8 +122,6 @@ def load_schedule(path: str | Path) -> Schedule:
 
 
 def _projects(data_dir: Any) -> pl.DataFrame:
-    from perfkit.tables._read import find_table, read_table
-
     if data_dir is None:
         raise PerfkitError("`all` needs a data_dir parameter to list departments or years")
     path = find_table(data_dir, "projects")
@@ -174,7 +173,7 @@ def _check_template(template: str) -> None:
 
 
 def _name(template: str | None, params: dict[str, Any], varying: list[str]) -> str:
-    """The run's folder name: the template filled, then :func:`perfkit.tables._filenames.safe_filename`."""
+    """The run's folder name: the template filled, then :func:`perfkit.tables.safe_filename`."""
     if template:
         _check_template(template)
         try:

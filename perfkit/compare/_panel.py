@@ -26,11 +26,18 @@ from perfkit.compare._exact import out, percent_cents
 from perfkit.compare._years import YearsSpec, check_years, parse_years
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, parse_fixed
+from perfkit.scoring._api import score
 from perfkit.scoring._grading import grade_expr
 from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.tables._read import RawTable, TableInput, find_table, read_table
-from perfkit.tables._validate import Check, duplicate_key_problems, problems_from_mask, run_checks
+from perfkit.tables._validate import (
+    Check,
+    check_table,
+    duplicate_key_problems,
+    problems_from_mask,
+    run_checks,
+)
 
 __all__ = ["MONEY_COLUMNS", "Panel", "display_columns", "panel"]
 
@@ -301,8 +308,6 @@ def panel(
 
 
 def _typed_projects(projects: TableInput) -> tuple[pl.DataFrame, RawTable]:
-    from perfkit.tables._validate import check_table
-
     raw = read_table(projects, "projects")
     typed, problems = check_table(raw)
     errors = [p for p in problems if p.severity == "error"]
@@ -314,8 +319,6 @@ def _typed_projects(projects: TableInput) -> tuple[pl.DataFrame, RawTable]:
 def _scored(
     projects: TableInput, indicators: TableInput, system: Any, label: str
 ) -> tuple[pl.DataFrame, System, bool, str]:
-    from perfkit.scoring._api import score
-
     loaded = load_system(system or "project-self-eval")
     if loaded.kind != "indicators":
         raise PerfkitError(
@@ -521,7 +524,6 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
 def _departments(source: TableInput | None) -> tuple[pl.DataFrame | None, RawTable | None]:
     if source is None:
         return None, None
-    from perfkit.tables._validate import check_table
 
     raw = read_table(source, "departments")
     typed, problems = check_table(raw)

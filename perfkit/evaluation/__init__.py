@@ -1,4 +1,4 @@
-"""Department evaluation (部门评价): one department's evaluation for a year — a domain.
+"""Department evaluation (部门评价): one department's evaluation for a year — a domain (floor 4).
 
 ``evaluate_department`` scores the department's projects (through ``perfkit.scoring``)
 and gathers what the department report shows: the budget-weighted score and grade,

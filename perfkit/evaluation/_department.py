@@ -28,13 +28,14 @@ import polars as pl
 
 from perfkit.errors import PerfkitError
 from perfkit.numbers import round_half_up
+from perfkit.scoring._engine import score_projects
 from perfkit.scoring._flags import flag_labels, sort_by_risk
 from perfkit.scoring._grading import grade
 from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.tables._contract import text_key
 from perfkit.tables._filenames import inside, safe_filename
-from perfkit.tables._read import RawTable, find_table
+from perfkit.tables._read import RawTable, find_table, read_table
 from perfkit.tables._write import atomic_output, atomic_write_text, write_excel
 
 __all__ = ["DepartmentEvaluation", "evaluate_department"]
@@ -322,8 +323,6 @@ def evaluate_department(
     ...
     perfkit.errors.PerfkitError: 部门 D99 在 2024 年没有项目数据；该年有数据的部门：D01, D02, ...
     """
-    from perfkit.scoring._engine import score_projects
-    from perfkit.tables._read import read_table
 
     loaded = load_system(system)
     if loaded.kind != "indicators":

@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.scoring._api import score
 from perfkit.scoring._flags import FLAG_LABELS, SEVERITY_LABELS, risk_level
 from perfkit.scoring._result import ScoreResult
 from perfkit.systems import load_system
@@ -103,8 +104,6 @@ class ExplorerData:
 
 
 def _from_folder(folder: Path, system: str) -> ScoreResult:
-    from perfkit.scoring._api import score
-
     if not folder.is_dir():
         raise PerfkitError(f"{folder}: not a folder (give the folder with projects and indicators)")
     paths = {name: find_table(folder, name) for name in ("projects", "indicators")}
@@ -120,7 +119,7 @@ def _to_polars(frame: Any, what: str) -> pl.DataFrame:
     if isinstance(frame, pl.DataFrame):
         return frame
     try:
-        import pandas as pd
+        import pandas as pd  # pandas only when a pandas frame comes in
     except ImportError:  # pragma: no cover - pandas is a dependency
         pd = None
     if pd is not None and isinstance(frame, pd.DataFrame):

@@ -132,7 +132,7 @@ def protect_kernel(report: Callable[[str], None] | None = None) -> bool:
     False
     """
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # only inside a kernel
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
         return False
     shell = get_ipython()

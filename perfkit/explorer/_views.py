@@ -16,6 +16,7 @@ import altair as alt
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.present._labels import column_label
 from perfkit.present._table import table
 from perfkit.present.charts import GRADE_ORDER, grade_scale
 from perfkit.scoring._flags import SEVERITY_LABELS, risk_rank
@@ -462,6 +463,4 @@ def _size_text(size: int) -> str:
 
 
 def _export_label(name: str) -> str:
-    from perfkit.present._labels import column_label
-
     return "筛选条件" if name == "note" else column_label(name)

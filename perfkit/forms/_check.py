@@ -29,11 +29,12 @@ import polars as pl
 
 from perfkit.errors import InputError, Problem
 from perfkit.forms._assessment_form import AssessmentForm
-from perfkit.forms._read import FormSet, read_forms
+from perfkit.forms._read import INDICATOR_COLUMNS, PROJECT_COLUMNS, FormSet, read_forms
 from perfkit.numbers import SCALE, cents_text, fixed_text, to_cents
+from perfkit.scoring._api import score
 from perfkit.scoring._grading import grade_expr
 from perfkit.systems import System, load_system
-from perfkit.tables._write import atomic_output, write_excel
+from perfkit.tables._write import atomic_output, write_csv, write_excel
 
 __all__ = ["FINDING_COLUMNS", "FormCheck", "check_forms"]
 
@@ -79,8 +80,6 @@ class FormCheck:
 
     def write(self, path: str | Path) -> Path:
         """Write the findings (and the forms read) to an ``.xlsx`` or ``.csv`` file, atomically."""
-        from perfkit.tables._write import write_csv
-
         path = Path(path)
         output = atomic_output(path.parent)
         with output as tmp:
@@ -182,8 +181,6 @@ def _from_problem(p: Problem) -> dict[str, object]:
 
 
 def _cents_text(cents: pl.Expr) -> pl.Expr:
-    from perfkit.numbers import cents_text
-
     return cents_text(cents).str.replace(r"\.00$", "").str.replace(r"(\.\d)0$", "$1")
 
 
@@ -492,8 +489,6 @@ def _engine(
     detail: pl.DataFrame, ind: pl.DataFrame, system: System
 ) -> tuple[object, list[dict[str, object]], set[tuple[str, str]]]:
     """Score the forms; forms the engine rejects are reported and left out, the rest scored."""
-    from perfkit.forms._read import INDICATOR_COLUMNS, PROJECT_COLUMNS
-    from perfkit.scoring._api import score
 
     out: list[dict[str, object]] = []
     excluded: set[tuple[str, str]] = set()

@@ -35,7 +35,7 @@ from perfkit.forms._project_form import (
 from perfkit.forms._targets import parse_targets
 from perfkit.forms._workbook import ENGINES, expand_inputs, read_openpyxl_sheet, read_sheets
 from perfkit.numbers import beyond_limit, map_unique, normalise_number_text, parse_fixed
-from perfkit.tables._contract import MAX_AMOUNT, MAX_NUMBER
+from perfkit.tables._contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, text_key
 from perfkit.tables._write import atomic_output, write_csv
 
 __all__ = ["FormSet", "read_forms"]
@@ -604,8 +604,6 @@ def _parse_indicators(
 
 
 def _direction_word(text: str | None) -> str | None:
-    from perfkit.tables._contract import DIRECTIONS, text_key
-
     code = DIRECTIONS.get(text_key(text)) if text else None
     return {"positive": "正向", "reverse": "反向", "equal": "等于", "qualitative": "定性"}.get(
         code or ""

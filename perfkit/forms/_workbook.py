@@ -170,7 +170,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _formulas_without_value(xml: bytes) -> dict[tuple[int, int], str]:
-    from openpyxl.formula.translate import Translator
+    from openpyxl.formula.translate import Translator  # openpyxl: only for shared formulas
 
     root = ElementTree.fromstring(xml)
     masters: dict[str, tuple[str, str]] = {}
@@ -269,7 +269,7 @@ def read_sheets(path: Path, engine: str = "auto") -> Iterator[tuple[str, Grid] |
             return
     if engine == "openpyxl" and path.suffix.lower() != ".xls":
         try:
-            import openpyxl
+            import openpyxl  # openpyxl: only with --engine openpyxl or for formulas
 
             workbook = openpyxl.load_workbook(path, data_only=True)
         except Exception as exc:
@@ -280,7 +280,7 @@ def read_sheets(path: Path, engine: str = "auto") -> Iterator[tuple[str, Grid] |
             if ws.title not in refused:
                 yield ws.title, _openpyxl_grid(ws, formulas.get(ws.title, {}))
         return
-    import python_calamine
+    import python_calamine  # calamine: the default engine, loaded when a form is read
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -359,7 +359,7 @@ def read_openpyxl_sheet(
     path: Path, sheet: str, formulas: dict[tuple[int, int], str] | None = None
 ) -> Grid:
     """One sheet of an ``.xlsx`` read with openpyxl (values, merges and number formats)."""
-    import openpyxl
+    import openpyxl  # openpyxl: only with --engine openpyxl or for formulas
 
     workbook = openpyxl.load_workbook(path, data_only=True)
     return _openpyxl_grid(workbook[sheet], formulas)

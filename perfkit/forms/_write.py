@@ -36,9 +36,11 @@ import polars as pl
 
 from perfkit.errors import InputError, PerfkitError
 from perfkit.forms._messages import NO_CARRYOVER_COLUMN, NO_PROJECT_MATCHES
+from perfkit.numbers import SCALE
 from perfkit.scoring._result import ScoreResult
 from perfkit.tables._filenames import inside, safe_filename, unique_filename
-from perfkit.tables._read import TableInput
+from perfkit.tables._read import TableInput, read_table
+from perfkit.tables._validate import check_table
 from perfkit.tables._workbook_guard import column_name
 from perfkit.tables._write import (
     atomic_output,
@@ -194,9 +196,6 @@ def _carryover(projects: TableInput | None, units: pl.DataFrame) -> pl.DataFrame
     schema = {"year": units.schema["year"], "unit_code": pl.String, "carryover": pl.Decimal(38, 6)}
     if projects is None:
         return pl.DataFrame(schema=schema)
-    from perfkit.numbers import SCALE
-    from perfkit.tables._read import read_table
-    from perfkit.tables._validate import check_table
 
     raw = read_table(projects, "projects")
     typed, problems = check_table(raw)

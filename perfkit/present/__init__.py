@@ -1,4 +1,4 @@
-"""Presentation (呈现): words and shapes for people — the layer right above the foundation.
+"""Presentation (呈现): words and shapes for people — floor 1, right above the foundation.
 
 - ``_labels``: Chinese labels for output columns and codes (flags, severities, rules,
   directions); the Excel writer of ``perfkit.tables`` translates headers with them,

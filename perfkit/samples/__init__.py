@@ -1,4 +1,4 @@
-"""The sample region (示例数据): its generators and the demo — the top of the house.
+"""The sample region (示例数据): its generators and the demo — floor 5, the top of the house.
 
 - ``region``: the seeded fictional prefecture behind ``data/sample`` (``perfkit
   sample-data``; ``python -m perfkit.samples.region DIR``), its themes table in

@@ -44,7 +44,7 @@ SAMPLING_LABELS: dict[str, str] = {
 
 
 def sampling_label(name: str) -> str:
-    """Header for a sampling output column (falls back to :func:`perfkit.present._labels.column_label`).
+    """Header for a sampling output column (falls back to :func:`perfkit.present.column_label`).
 
     Examples
     --------

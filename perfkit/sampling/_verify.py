@@ -21,6 +21,7 @@ that moved; per item the reported and verified values and points.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,8 +103,6 @@ class Verification:
     def write(self, out_dir: str | Path, *, evaluation=None) -> list[Path]:
         """Write ``verified_units.csv``, ``verified_items.csv``, ``verifications.csv`` and
         ``verification.xlsx`` (and ``evaluation.json`` when given), atomically."""
-        import json
-
         owned = (
             "verified_units.csv",
             "verified_items.csv",
@@ -142,7 +141,7 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
     """
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
-        import fastexcel
+        import fastexcel  # fastexcel: only when a workbook is read
 
         problems, refused = workbook_problems(path)  # before a native reader opens it
         if "*" in refused:

@@ -164,7 +164,7 @@ def write_field_workbook(
     >>> openpyxl.load_workbook(p).sheetnames[:2]
     ['汇总', '说明']
     """
-    import xlsxwriter
+    import xlsxwriter  # xlsxwriter: only when a workbook is written
 
     path = Path(path)
     picks = selection.picks
@@ -469,7 +469,7 @@ def read_field_workbook(
     >>> read_field_workbook(p, s.record).frame["verified_actual"].null_count() > 0
     True
     """
-    import fastexcel
+    import fastexcel  # fastexcel: only when a workbook is read
 
     path = Path(path)
     label = path.name

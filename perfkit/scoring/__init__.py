@@ -1,4 +1,4 @@
-"""Scoring (计分): the engines, rules, weights, grades, flags and results — layer 2.
+"""Scoring (计分): the engines, rules, weights, grades, flags and results — floor 3.
 
 ``score`` and ``validate`` are the entry points (read → check → compute); the
 project engine (``_engine``) and the assessment engine (``_assessment``) score

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfkit.errors import InputError, PerfkitError, Problem, problems_frame
+from perfkit.scoring._assessment import score_assessments
+from perfkit.scoring._engine import score_projects
 from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.tables._read import RawTable, TableInput, read_table
+from perfkit.tables._validate import check_table
 
 __all__ = ["ValidationReport", "score", "validate"]
 
@@ -57,13 +60,11 @@ def score(
             raise PerfkitError(
                 f"system {loaded.name} scores projects: give projects and indicators"
             )
-        from perfkit.scoring._engine import score_projects
 
         p_raw, i_raw = read_tables((projects, "projects"), (indicators, "indicators"))
         return score_projects(p_raw, i_raw, loaded)
     if assessments is None:
         raise PerfkitError(f"system {loaded.name} scores evaluator-entered items: give assessments")
-    from perfkit.scoring._assessment import score_assessments
 
     return score_assessments(read_table(assessments, "assessments"), loaded)
 
@@ -74,8 +75,6 @@ def read_tables(*sources: tuple[TableInput, str]) -> list[RawTable]:
     The tables that could be read are still checked against the contract, so a
     missing column in one file does not hide the row problems of another.
     """
-    from perfkit.tables._validate import check_table
-
     tables, problems = [], []
     for source, name in sources:
         try:

@@ -1,4 +1,4 @@
-"""Indicator systems (指标体系): the model and its YAML loader — layer 1.
+"""Indicator systems (指标体系): the model and its YAML loader — floor 2.
 
 ``_model`` holds the pydantic model (tree of nodes, the closed set of rule kinds, grade
 bands, flags, result use); ``_loader`` reads the built-in systems (``builtin/*.yaml``)

@@ -1,4 +1,4 @@
-"""Tables (数据表): the data contract, reading, validation and writing — layer 1.
+"""Tables (数据表): the data contract, reading, validation and writing — floor 2.
 
 What lives here, one module each (private; the names below are the surface):
 

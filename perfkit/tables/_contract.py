@@ -187,7 +187,7 @@ INDICATORS = TableSpec(
         _c("name", "text", True, "三级指标", "指标名称"),
         _c("direction", "direction", True, "指标方向", "方向"),
         # a quantitative target may carry its direction and unit (≥95%, 不超过3天); a 定性
-        # indicator's target may be blank: perfkit.tables._validate.IndicatorValues, docs/data-contract.md
+        # indicator's target may be blank: tables._validate.IndicatorValues, docs/data-contract.md
         _c("target", "measure", True, "年度指标值", "指标值", "目标值"),
         _c("actual", "measure", True, "实际完成值", "完成值"),
         _c("unit", "text", False, "计量单位", "单位"),

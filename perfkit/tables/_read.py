@@ -17,11 +17,13 @@ headers that mean the same column) are an error.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ import polars as pl
 from perfkit._limits import MAX_COLUMNS, MAX_HEADER_CHARS, quoted
 from perfkit.errors import InputError, Problem
 from perfkit.tables._contract import TableSpec, normalise_header, table_spec
+from perfkit.tables._workbook_guard import inspect_workbook, workbook_problems
 
 __all__ = ["RawTable", "TableInput", "detect_encoding", "find_table", "read_table"]
 
@@ -257,8 +260,6 @@ def _csv_header(data: bytes, label: str) -> list[str]:
     Only the first record is parsed, so a header of a million fields is
     refused before a frame of a million columns is built.
     """
-    import csv
-
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
     try:
         header = next(csv.reader(text), [])
@@ -289,8 +290,6 @@ def _csv_header(data: bytes, label: str) -> list[str]:
 
 def _ragged_rows(text: str, label: str) -> list[Problem]:
     """Rows whose number of fields differs from the header's (row numbers as in a spreadsheet)."""
-    import csv
-
     rows = csv.reader(io.StringIO(text))
     header = next(rows, [])
     problems = []
@@ -305,9 +304,7 @@ def _ragged_rows(text: str, label: str) -> list[Problem]:
 
 
 def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.DataFrame, list[str]]:
-    import fastexcel
-
-    from perfkit.tables._workbook_guard import inspect_workbook, workbook_problems
+    import fastexcel  # fastexcel: only when an .xlsx is read
 
     scan = inspect_workbook(path)  # before a native reader allocates anything
     problems, refused = workbook_problems(path, scan=scan)
@@ -568,8 +565,6 @@ def _percent_as_text(
 
 def _percent_text(value: object) -> str | None:
     """``"0.955"`` → ``"95.5%"`` exactly (decimal arithmetic); text that is no number stays."""
-    from decimal import Decimal, InvalidOperation
-
     if value is None:
         return None
     try:

@@ -250,7 +250,7 @@ def xlsx_number(value: float | int | Decimal) -> str:
 
 @functools.cache
 def _exact_classes() -> tuple[type, type]:
-    import xlsxwriter
+    import xlsxwriter  # xlsxwriter: only when an .xlsx is written
     from xlsxwriter.worksheet import Worksheet
 
     class ExactWorksheet(Worksheet):  # type: ignore[misc]
