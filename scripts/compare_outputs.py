@@ -24,10 +24,11 @@ The commands (the ``perfkit`` next to this interpreter, run from the repository 
 
 JSON files are hashed after normalising the values that change from run to run
 and say nothing about the results: keys naming times, durations and process ids (``started``,
-``finished``, ``duration_s``, ``worker_pid``: :data:`VOLATILE_KEYS`) and the
-temporary folder and repository root inside paths (replaced by ``<tmp>`` and ``<repo>``:
-the batch run records the notebook's absolute path, a selection record the relative
-path of its inputs).  Every other byte counts.  Each command's exit status is
+``finished``, ``duration_s``, ``worker_pid``: :data:`VOLATILE_KEYS`), the batch
+records' input fingerprint (modification times) and notebook hash (:data:`BATCH_KEYS`),
+and the temporary folder and repository root inside paths (replaced by ``<tmp>`` and
+``<repo>``: the batch run records the notebook's absolute path, a selection record the
+relative path of its inputs).  Every other byte counts.  Each command's exit status is
 in the manifest too (``reperform`` exits 0 when the redraw is identical).
 """
 
@@ -49,6 +50,11 @@ SAMPLE = "data/sample"
 #: JSON keys whose values are times, durations or process ids (normalised to "<volatile>"):
 #: the batch run's ``manifest.json`` and ``run.json``.
 VOLATILE_KEYS = frozenset({"started", "finished", "duration_s", "worker_pid"})
+#: Keys of the batch records normalised when their value is text: ``inputs`` (a fingerprint
+#: of the input files' paths, sizes and modification times, so another checkout differs)
+#: and ``notebook_sha256`` (the notebook's own bytes: a notebook whose import lines change
+#: records another hash; notebooks are reviewed as code, their outputs are compared here).
+BATCH_KEYS = frozenset({"inputs", "notebook_sha256"})
 
 
 def _commands(tmp: Path) -> list[tuple[str, list[str]]]:
@@ -171,7 +177,10 @@ def _sample_verifications(tmp: Path) -> tuple[str, list[str]]:
 def _normalise(value: Any, tmp: str) -> Any:
     if isinstance(value, dict):
         return {
-            k: "<volatile>" if k in VOLATILE_KEYS else _normalise(v, tmp) for k, v in value.items()
+            k: "<volatile>"
+            if k in VOLATILE_KEYS or (k in BATCH_KEYS and isinstance(v, str))
+            else _normalise(v, tmp)
+            for k, v in value.items()
         }
     if isinstance(value, list):
         return [_normalise(v, tmp) for v in value]
