@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from perfkit.cli_support import user_errors
+from perfkit.cli._support import user_errors
 
 EXIT_REPORTS_FAILED = 3
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import polars as pl
 
-from perfkit.cli_support import print_problems, user_errors
+from perfkit.cli._support import print_problems, user_errors
 from perfkit.errors import PerfkitError
 from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import click
 
 from perfkit.batch.html import TEMPLATES
-from perfkit.cli_support import user_errors
+from perfkit.cli._support import user_errors
 from perfkit.errors import PerfkitError
 from perfkit.explorer.data import DATA_ENV, EXPORT_ENV
 from perfkit.explorer.limits import (

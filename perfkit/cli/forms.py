@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from perfkit.cli_support import EXIT_INPUT, out_dir_option, print_problems, user_errors
+from perfkit.cli._support import EXIT_INPUT, out_dir_option, print_problems, user_errors
 from perfkit.forms.workbook import ENGINES
 
 __all__ = ["check_forms_command", "export_forms_command", "import_forms_command"]

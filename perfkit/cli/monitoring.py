@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from perfkit.cli_support import out_dir_option, print_problems, user_errors
+from perfkit.cli._support import out_dir_option, print_problems, user_errors
 
 __all__ = ["monitor"]
 

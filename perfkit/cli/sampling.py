@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from perfkit.cli_support import out_dir_option, print_problems, user_errors
+from perfkit.cli._support import out_dir_option, print_problems, user_errors
 from perfkit.errors import PerfkitError
 
 __all__ = ["EXIT_DIFFERS", "sample", "verify"]

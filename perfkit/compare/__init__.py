@@ -18,7 +18,7 @@ Examples
 3107.65
 
 Charts are in :mod:`perfkit.compare.charts` (altair), the command line in
-:mod:`perfkit.compare.cli` (``perfkit compare``).
+:mod:`perfkit.cli.compare` (``perfkit compare``).
 """
 
 from perfkit.compare.chronic import Chronic, chronic

@@ -12,7 +12,7 @@ progress (序时进度; the rules are in ``docs/monitoring.md``):
 * :mod:`~perfkit.monitoring.summary` — departments and region, the sentence
   “总体进度46%，略高于序时进度41.67%”;
 * :mod:`~perfkit.monitoring.inputs` — reading and cross-checking the inputs;
-* :mod:`~perfkit.monitoring.export` and :mod:`~perfkit.monitoring.cli` —
+* :mod:`~perfkit.monitoring.export` and :mod:`perfkit.cli.monitoring` —
   ``perfkit monitor``: CSVs and a coloured workbook;
 * :mod:`~perfkit.monitoring.charts` — execution against time progress, by
   department or project (altair).
