@@ -1,128 +1,22 @@
 """``perfkit dashboard``: the explorer as a Voila page on localhost (分析浏览器网页).
 
-Voila runs ``notebooks/explore.ipynb`` and serves its widgets as a page:
-
-* no code is shown (``--strip_sources=True``) and tracebacks are not sent;
-* the page cannot run code: Voila's kernel accepts only widget messages
-  (``comm_*``, ``kernel_info_request``, ``shutdown_request``), never an
-  ``execute_request``, so a visitor can use the widgets and nothing else;
-* it listens on 127.0.0.1 only; the data folder and the export folder are
-  passed to the notebook through the environment (``PERFKIT_DATA``,
-  ``PERFKIT_EXPORT_DIR``, ``PERFKIT_SYSTEM``);
-* each page is a kernel (~300 MB): at most ``--max-kernels`` run at once (a
-  page beyond gets a Chinese "try later" page, HTTP 503), and a kernel idle
-  for ``--idle-timeout`` seconds is shut down, connected or not
-  (:mod:`perfkit.explorer.server`);
-* the export button is limited per page (``--export-interval``,
-  ``--max-exports``, ``--export-max-rows``, ``--export-max-mb``) and for the
-  export folder (``--export-quota-mb``), through ``PERFKIT_DASHBOARD_LIMITS``
-  (:mod:`perfkit.explorer.limits`).
-
-``docs/security.md`` (the dashboard's exposure) says what a visitor can and
-cannot do.
+The options are parsed here; :mod:`perfkit.explorer.launch` builds the Voila
+command and its environment and runs the server (what a visitor can and cannot
+do: ``docs/security.md``, the dashboard's exposure).
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-from pathlib import Path
 
 import click
 
-from perfkit.batch.html import TEMPLATES
 from perfkit.cli._support import user_errors
-from perfkit.errors import PerfkitError
-from perfkit.explorer.data import DATA_ENV, EXPORT_ENV
-from perfkit.explorer.limits import (
-    DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_MAX_KERNELS,
-    LIMITS_ENV,
-    ExportLimits,
-    cull_interval,
-)
-from perfkit.readers import find_table
+from perfkit.explorer.data import EXPORT_ENV
+from perfkit.explorer.launch import dashboard_env, dashboard_inputs, serve, voila_command
+from perfkit.explorer.limits import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_KERNELS, ExportLimits
 
-__all__ = ["SYSTEM_ENV", "dashboard", "default_notebook", "voila_command"]
-
-#: Environment variable naming the indicator system (set by ``perfkit dashboard``).
-SYSTEM_ENV = "PERFKIT_SYSTEM"
-
-
-def default_notebook() -> Path:
-    """``notebooks/explore.ipynb`` of the perfkit checkout.
-
-    Examples
-    --------
-    >>> default_notebook().name
-    'explore.ipynb'
-    """
-    return Path(__file__).resolve().parents[2] / "notebooks" / "explore.ipynb"
-
-
-def voila_command(
-    notebook: Path,
-    port: int,
-    *,
-    open_browser: bool,
-    max_kernels: int = DEFAULT_MAX_KERNELS,
-    idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
-) -> list[str]:
-    """The Voila command line: localhost only, sources stripped, no port fallback.
-
-    Voila runs as :mod:`perfkit.explorer.server` (Voila with a kernel cap);
-    kernels idle for ``idle_timeout`` seconds are culled, connected or not
-    (0: never).
-
-    Examples
-    --------
-    >>> cmd = voila_command(Path("explore.ipynb"), 8866, open_browser=False)
-    >>> cmd[1:4], "--strip_sources=True" in cmd, "--no-browser" in cmd
-    (['-m', 'perfkit.explorer.server', 'explore.ipynb'], True, True)
-    >>> [a for a in cmd if "max_kernels" in a or "cull_idle" in a]
-    ['--CappedKernelManager.max_kernels=4', '--CappedKernelManager.cull_idle_timeout=600']
-    """
-    cmd = [
-        sys.executable,
-        "-m",
-        "perfkit.explorer.server",
-        str(notebook),
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--Voila.port_retries=0",
-        "--strip_sources=True",
-        "--show_tracebacks=False",
-        # the notebook's how-to-run cells are for notebook users, not the page
-        "--TagRemovePreprocessor.enabled=True",
-        "--TagRemovePreprocessor.remove_cell_tags=hide-in-report",
-        # Voila's lab page minus its CDN stylesheets (found through JUPYTER_PATH, see voila_env)
-        "--template=perfkit-offline",
-        # at most max_kernels pages at once; idle ones culled even while a tab is open
-        f"--CappedKernelManager.max_kernels={max_kernels}",
-        f"--CappedKernelManager.cull_idle_timeout={idle_timeout}",
-        f"--CappedKernelManager.cull_interval={cull_interval(idle_timeout)}",
-        "--CappedKernelManager.cull_connected=True",
-        "--CappedKernelManager.cull_busy=False",
-    ]
-    if not open_browser:
-        cmd.append("--no-browser")
-    return cmd
-
-
-def voila_env() -> dict[str, str]:
-    """The environment for Voila: perfkit's templates first on JUPYTER_PATH.
-
-    Examples
-    --------
-    >>> (TEMPLATES / "voila" / "templates" / "perfkit-offline" / "index.html.j2").is_file()
-    True
-    >>> voila_env()["JUPYTER_PATH"].split(os.pathsep)[0] == str(TEMPLATES)
-    True
-    """
-    paths = [str(TEMPLATES), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
-    return {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)}
+__all__ = ["dashboard"]
 
 
 @click.command("dashboard")
@@ -227,17 +121,7 @@ def dashboard(
     --idle-timeout seconds without activity; the export button is limited per page.
     See docs/security.md.
     """
-    data = Path(data_dir).resolve()
-    if not data.is_dir():
-        raise PerfkitError(f"{data_dir}: no such folder (give --data DIR)")
-    missing = [name for name in ("projects", "indicators") if find_table(data, name) is None]
-    if missing:
-        raise PerfkitError(
-            f"{data_dir}: no {' or '.join(missing)} table (.csv, .xlsx or .parquet) in the folder"
-        )
-    page = Path(notebook).resolve() if notebook else default_notebook()
-    if not page.is_file():
-        raise PerfkitError(f"{page}: notebook not found (give --notebook PATH)")
+    data, page = dashboard_inputs(data_dir, notebook)
     limits = ExportLimits(
         min_interval=export_interval,
         max_exports=max_exports,
@@ -245,13 +129,7 @@ def dashboard(
         max_bytes=export_max_mb * 2**20,
         max_folder_bytes=export_quota_mb * 2**20,
     )
-    env = {
-        **voila_env(),
-        DATA_ENV: str(data),
-        EXPORT_ENV: str(Path(export_dir).resolve()),
-        SYSTEM_ENV: system,
-        LIMITS_ENV: limits.to_env(),
-    }
+    env = dashboard_env(data, export_dir, system, limits)
     idle = f"idle pages closed after {idle_timeout} s" if idle_timeout else "idle pages kept"
     click.echo(
         f"perfkit dashboard: http://127.0.0.1:{port}/  (data {data}; exports to "
@@ -264,15 +142,4 @@ def dashboard(
         max_kernels=max_kernels,
         idle_timeout=idle_timeout,
     )
-    server = subprocess.Popen(command, env=env, cwd=page.parent)
-
-    def stop(_signum: int, _frame: object) -> None:
-        server.terminate()  # Voila shuts its kernels down on SIGTERM
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        status = server.wait()
-    except KeyboardInterrupt:
-        server.terminate()
-        status = server.wait()
-    sys.exit(0 if status in (0, -signal.SIGTERM) else status)
+    sys.exit(serve(command, env, cwd=page.parent))
