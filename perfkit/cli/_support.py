@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from perfkit.errors import InputError, PerfkitError, Problem, os_reason
+from perfkit.export import CellTextCut
 from perfkit.limits import MAX_PRINTED_PROBLEMS
 
 __all__ = ["EXIT_INPUT", "out_dir_option", "print_problems", "user_errors"]
@@ -83,8 +84,6 @@ class _cells_cut_as_warnings:
     """Print :class:`~perfkit.export.CellTextCut` warnings as a user's warning, not Python's."""
 
     def __enter__(self) -> None:
-        from perfkit.export import CellTextCut
-
         self._saved = warnings.catch_warnings()
         self._saved.__enter__()
         warnings.simplefilter("always", CellTextCut)

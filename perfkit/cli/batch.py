@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from tqdm import tqdm
 
 from perfkit.cli._support import user_errors
 
@@ -58,8 +59,7 @@ def run(
     Writes index.html and manifest.json in the output folder; re-running skips
     reports that are complete and up to date.
     """
-    from tqdm import tqdm
-
+    # nbformat, papermill (and dask with --executor dask): imported when the command runs
     from perfkit.batch.runner import RunInterrupted, run_schedule
 
     if scheduler and executor != "dask":

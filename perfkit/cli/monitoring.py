@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from perfkit.cli._support import out_dir_option, print_problems, user_errors
+from perfkit.monitoring.api import monitor as monitor_api
 
 __all__ = ["monitor"]
 
@@ -51,8 +52,6 @@ def monitor(
 
     Nothing is written when the input has problems (all are listed; exit status 1).
     """
-    from perfkit.monitoring.api import monitor as monitor_api
-
     result = monitor_api(
         projects,
         monitoring,

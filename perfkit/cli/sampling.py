@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal, InvalidOperation
 
 import click
 
@@ -67,8 +68,7 @@ def plan(
     as_json: bool,
 ) -> None:
     """Plan a sample size: attribute sampling, or monetary-unit sampling with --money."""
-    from decimal import Decimal, InvalidOperation
-
+    # perfkit.sampling needs scipy (and numpy): imported when a command runs, not for --help
     from perfkit.sampling.planning import plan_attribute, plan_mus
 
     if money is not None:
@@ -181,6 +181,7 @@ def draw(
     out_dir: str,
 ) -> None:
     """Draw a sample and write the picks, the selection record and the field workbook."""
+    # scipy, numpy: imported when the command runs
     from perfkit.sampling.population import load_population
     from perfkit.sampling.report import draw_summary
     from perfkit.sampling.selection import Design, draw_sample
@@ -221,6 +222,7 @@ def reperform_command(
     record: str, projects: str | None, indicators: str | None, scores: str | None
 ) -> None:
     """Redraw from RECORD (selection.json); exit 0 if identical, 3 saying what differs."""
+    # scipy, numpy: imported when the command runs
     from perfkit.sampling.population import load_population
     from perfkit.sampling.record import SelectionRecord, reperform
 
@@ -277,7 +279,7 @@ def verify(
     confidence: float,
 ) -> None:
     """Re-score the verified values (复核计分) and evaluate the sample."""
-    from perfkit.sampling.verify import verify as verify_api
+    from perfkit.sampling.verify import verify as verify_api  # scipy: when the command runs
 
     verification = verify_api(record, results, projects=projects, indicators=indicators)
     print_problems(verification.warnings)

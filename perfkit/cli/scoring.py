@@ -14,7 +14,10 @@ from typing import Any
 import click
 import polars as pl
 
+from perfkit.api import score as score_api
+from perfkit.api import validate as validate_api
 from perfkit.cli._support import EXIT_INPUT, out_dir_option, print_problems, user_errors
+from perfkit.demo import run_demo
 from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
 from perfkit.systems import builtin_systems, list_systems, load_system
 from perfkit.systems.render import render_system
@@ -78,8 +81,6 @@ def score(
     excel_max_rows: int,
 ) -> None:
     """Validate the inputs, score them and write the results (nothing is written on errors)."""
-    from perfkit.api import score as score_api
-
     result = score_api(projects, indicators, system=system, assessments=assessments)
     print_problems(result.warnings)
     written = result.write(out_dir, parquet=parquet, excel_max_rows=excel_max_rows)
@@ -112,8 +113,6 @@ def validate(
     projects: str | None, indicators: str | None, assessments: str | None, system: str
 ) -> None:
     """Check inputs against the data contract and the system; list every problem."""
-    from perfkit.api import validate as validate_api
-
     report = validate_api(projects, indicators, system=system, assessments=assessments)
     print_problems(report.problems)
     if not report.ok:
@@ -167,8 +166,6 @@ def systems_show(name: str) -> None:
 @user_errors
 def demo(data_dir: str, out_dir: str) -> None:
     """The main job on a data folder: validate and score every year, write under --out."""
-    from perfkit.demo import run_demo
-
     for line in run_demo(Path(data_dir), Path(out_dir)):
         click.echo(line)
 
@@ -186,7 +183,7 @@ def demo(data_dir: str, out_dir: str) -> None:
 @user_errors
 def sample_data(out_dir: str, seed: int) -> None:
     """Generate the deterministic sample region (data/sample)."""
-    from perfkit.sample_data import write_sample
+    from perfkit.sample_data import write_sample  # numpy: imported when the command runs
 
     for path in write_sample(out_dir, seed=seed):
         click.echo(f"wrote {path}")
