@@ -22,10 +22,16 @@ from typing import Any
 import click
 
 from perfkit.errors import InputError, PerfkitError, Problem, os_reason
-from perfkit.export import CellTextCut
+from perfkit.export import DEFAULT_EXCEL_MAX_ROWS, CellTextCut
 from perfkit.limits import MAX_PRINTED_PROBLEMS
 
-__all__ = ["EXIT_INPUT", "out_dir_option", "print_problems", "user_errors"]
+__all__ = [
+    "EXIT_INPUT",
+    "excel_max_rows_option",
+    "out_dir_option",
+    "print_problems",
+    "user_errors",
+]
 
 EXIT_INPUT = 1
 
@@ -105,4 +111,15 @@ def out_dir_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., An
     """The required ``--out/-o DIR`` option of commands that write a folder (as ``out_dir``)."""
     return click.option(
         "--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), help=help
+    )
+
+
+def excel_max_rows_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--excel-max-rows N`` option of commands that also write a workbook."""
+    return click.option(
+        "--excel-max-rows",
+        type=click.IntRange(1, 1_048_575),
+        default=DEFAULT_EXCEL_MAX_ROWS,
+        show_default=True,
+        help=help,
     )

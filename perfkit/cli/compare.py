@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from perfkit.cli._support import print_problems, user_errors
+from perfkit.cli._support import excel_max_rows_option, print_problems, user_errors
 from perfkit.compare.policy import load_policy
 from perfkit.compare.report import compare_years
 from perfkit.compare.summary import comparison_summary
 from perfkit.compare.years import parse_years
 from perfkit.errors import PerfkitError
-from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
 
 __all__ = ["compare"]
 
@@ -78,12 +77,8 @@ def _whole(value: str | None, option: str) -> int | None:
     show_default=True,
     help="Indicator system used to score the data (and for the grade bands).",
 )
-@click.option(
-    "--excel-max-rows",
-    type=click.IntRange(1, 1_048_575),
-    default=DEFAULT_EXCEL_MAX_ROWS,
-    show_default=True,
-    help="Tables longer than this stay out of comparison.xlsx (the CSV has them all).",
+@excel_max_rows_option(
+    "Tables longer than this stay out of comparison.xlsx (the CSV has them all)."
 )
 @user_errors
 def compare(

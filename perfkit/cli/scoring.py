@@ -16,9 +16,14 @@ import polars as pl
 
 from perfkit.api import score as score_api
 from perfkit.api import validate as validate_api
-from perfkit.cli._support import EXIT_INPUT, out_dir_option, print_problems, user_errors
+from perfkit.cli._support import (
+    EXIT_INPUT,
+    excel_max_rows_option,
+    out_dir_option,
+    print_problems,
+    user_errors,
+)
 from perfkit.demo import run_demo
-from perfkit.export import DEFAULT_EXCEL_MAX_ROWS
 from perfkit.systems import builtin_systems, list_systems, load_system
 from perfkit.systems.render import render_system
 
@@ -63,13 +68,7 @@ def _with_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
 @_system_option()
 @out_dir_option("Folder for unit_scores.csv, item_scores.csv and scores.xlsx.")
 @click.option("--parquet", is_flag=True, help="Also write the tables as Parquet.")
-@click.option(
-    "--excel-max-rows",
-    type=click.IntRange(1, 1_048_575),
-    default=DEFAULT_EXCEL_MAX_ROWS,
-    show_default=True,
-    help="Tables longer than this stay out of scores.xlsx (CSV has them all).",
-)
+@excel_max_rows_option("Tables longer than this stay out of scores.xlsx (CSV has them all).")
 @user_errors
 def score(
     projects: str | None,
