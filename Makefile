@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_forms.py --forms 1000
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_explorer.py
+	$(BIN)/python benchmarks/bench_cli.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import nbformat
 
+from perfkit.present import TEMPLATES
 from perfkit.tables._write import atomic_write_text
 
 __all__ = ["HIDE_TAG", "TEMPLATES", "notebook_to_html"]
 
 #: Cells with this tag (e.g. "how to run this notebook") are left out of reports.
 HIDE_TAG = "hide-in-report"
-#: Folder of perfkit's nbconvert templates.
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def notebook_to_html(

@@ -18,7 +18,7 @@ Examples
 3107.65
 
 Charts are in :mod:`perfkit.compare.charts` (altair), the command line in
-:mod:`perfkit.compare.cli` (``perfkit compare``).
+:mod:`perfkit.cli.compare` (``perfkit compare``).
 """
 
 from perfkit.compare._chronic import Chronic, chronic
@@ -27,6 +27,7 @@ from perfkit.compare._panel import Panel, panel
 from perfkit.compare._policy import BudgetPolicy, PolicyError, load_policy
 from perfkit.compare._report import Comparison, compare_years
 from perfkit.compare._suggestions import BudgetSuggestions, budget_suggestions
+from perfkit.compare._summary import comparison_summary
 from perfkit.compare._transitions import Transitions, transitions
 from perfkit.compare._trends import Trends, movers, trends
 from perfkit.compare._years import parse_years
@@ -43,6 +44,7 @@ __all__ = [
     "budget_suggestions",
     "chronic",
     "compare_years",
+    "comparison_summary",
     "for_people",
     "load_policy",
     "movers",

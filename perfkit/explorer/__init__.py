@@ -13,6 +13,15 @@
 
 from perfkit.explorer._data import DATA_ENV, EXPORT_ENV, ExplorerData, explorer_data, resolve_dir
 from perfkit.explorer._filters import Brush, Filters
+from perfkit.explorer._launch import (
+    SYSTEM_ENV,
+    dashboard_env,
+    dashboard_inputs,
+    default_notebook,
+    serve,
+    voila_command,
+    voila_env,
+)
 from perfkit.explorer._limits import ExportLimits, dashboard_limits
 from perfkit.explorer._views import (
     department_overview,
@@ -25,16 +34,23 @@ from perfkit.explorer._widget import Explorer
 __all__ = [
     "DATA_ENV",
     "EXPORT_ENV",
+    "SYSTEM_ENV",
     "Brush",
     "Explorer",
     "ExplorerData",
     "ExportLimits",
     "Filters",
+    "dashboard_env",
+    "dashboard_inputs",
     "dashboard_limits",
+    "default_notebook",
     "department_overview",
     "explorer_data",
     "export_selection",
     "resolve_dir",
     "scatter_chart",
+    "serve",
     "summary_text",
+    "voila_command",
+    "voila_env",
 ]

@@ -13,7 +13,7 @@ progress (序时进度; the rules are in ``docs/monitoring.md``):
   “总体进度46%，略高于序时进度41.67%”;
 * :mod:`~perfkit.monitoring._inputs` — reading and cross-checking the inputs;
 * :mod:`~perfkit.monitoring._result` (a result writes itself), :mod:`~perfkit.monitoring._export`
-  (labels and colours) and :mod:`~perfkit.monitoring.cli` —
+  (labels and colours) and :mod:`perfkit.cli.monitoring` —
   ``perfkit monitor``: CSVs and a coloured workbook;
 * :mod:`~perfkit.monitoring.charts` — execution against time progress, by
   department or project (altair).

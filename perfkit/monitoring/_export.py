@@ -11,8 +11,8 @@ from perfkit.monitoring._bands import ALERT_LABELS
 from perfkit.monitoring._execution import BUDGET_ZERO
 from perfkit.monitoring._indicators import BASIS_LABELS
 from perfkit.monitoring._summary import RELATION_LABELS
+from perfkit.present import ALERT_COLOURS
 from perfkit.present._labels import DIRECTION_LABELS, column_label
-from perfkit.present.charts import ALERT_COLOURS
 
 __all__ = ["ALERT_CELL_FORMATS", "ALERT_COLUMNS", "FILES", "for_people", "people_table"]
 

@@ -17,6 +17,7 @@ Examples
 '总分'
 """
 
+from perfkit.present._colours import ALERT_COLOURS, FONT, GRADE_COLOURS, GRADE_ORDER
 from perfkit.present._labels import (
     COLUMN_LABELS,
     DIRECTION_LABELS,
@@ -26,12 +27,18 @@ from perfkit.present._labels import (
     translate_for_people,
 )
 from perfkit.present._table import HtmlTable, HtmlText, heading, table, text
+from perfkit.present._templates import TEMPLATES
 
 __all__ = [
+    "ALERT_COLOURS",
     "COLUMN_LABELS",
     "DIRECTION_LABELS",
     "FLAG_LABELS",
+    "FONT",
+    "GRADE_COLOURS",
+    "GRADE_ORDER",
     "SEVERITY_LABELS",
+    "TEMPLATES",
     "HtmlTable",
     "HtmlText",
     "column_label",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import altair as alt
 
+from perfkit.present._colours import ALERT_COLOURS, FONT, GRADE_COLOURS, GRADE_ORDER
+
 __all__ = [
     "ALERT_COLOURS",
     "FONT",
@@ -20,15 +22,6 @@ __all__ = [
     "score_vs_execution_chart",
     "setup_charts",
 ]
-
-#: Font stack for chart text; the first one installed on the reader's machine wins.
-FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, PingFang SC, sans-serif"
-#: Grades best first.
-GRADE_ORDER = ["优", "良", "中", "差"]
-#: One colour per grade (优 green … 差 red).
-GRADE_COLOURS = {"优": "#2e7d32", "良": "#1e88e5", "中": "#f9a825", "差": "#c62828"}
-#: Monitoring alert colours (红/黄/绿/蓝).
-ALERT_COLOURS = {"red": "#d32f2f", "yellow": "#fbc02d", "green": "#388e3c", "blue": "#1976d2"}
 
 
 def _theme() -> alt.theme.ThemeConfig:

@@ -32,6 +32,7 @@ from perfkit.systems._model import (
     System,
     YesNoRule,
 )
+from perfkit.systems._render import render_system
 
 __all__ = [
     "FLAG_CODES",
@@ -55,5 +56,6 @@ __all__ = [
     "builtin_systems",
     "list_systems",
     "load_system",
+    "render_system",
     "system_from_dict",
 ]

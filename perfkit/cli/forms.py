@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from perfkit.cli_support import EXIT_INPUT, out_dir_option, print_problems, user_errors
+from perfkit.cli._support import EXIT_INPUT, out_dir_option, print_problems, user_errors
+from perfkit.forms import check_forms, read_forms, write_forms
 from perfkit.forms._workbook import ENGINES
 
 __all__ = ["check_forms_command", "export_forms_command", "import_forms_command"]
@@ -34,8 +35,6 @@ def import_forms_command(inputs: tuple[str, ...], out_dir: str, engine: str, yea
     Forms with errors are left out and listed (file!sheet!cell); the other forms are
     still written. The exit status is 1 when any problem is an error.
     """
-    from perfkit.forms._read import read_forms
-
     found = read_forms(inputs, engine=engine, year=year)
     print_problems(found.problems)
     written = found.write(out_dir)
@@ -99,8 +98,6 @@ def check_forms_command(
 
     Exit status 1 when any finding is an error.
     """
-    from perfkit.forms._check import check_forms
-
     result = check_forms(
         inputs, system=system, assessment_system=assessment_system, engine=engine, year=year
     )
@@ -143,8 +140,6 @@ def check_forms_command(
 @user_errors
 def export_forms_command(scores_dir: str, out_dir: str, by: str, projects_path: str | None) -> None:
     """Write each scored project as an official 项目支出绩效自评表, ready to print and sign."""
-    from perfkit.forms._write import write_forms
-
     written = write_forms(scores_dir, out_dir, by=by, projects=projects_path)
     click.echo(f"wrote {len(written)} workbook(s):")
     for path in written:

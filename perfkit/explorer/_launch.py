@@ -1,6 +1,8 @@
-"""``perfkit dashboard``: the explorer as a Voila page on localhost (分析浏览器网页).
+"""Starting the dashboard: the Voila command, its environment, and the server's life.
 
-Voila runs ``notebooks/explore.ipynb`` and serves its widgets as a page:
+``perfkit dashboard`` (:mod:`perfkit.cli.dashboard`) parses its options and calls
+these; Voila runs ``notebooks/explore.ipynb`` (or the ``--notebook`` given) as
+:mod:`perfkit.explorer.server`:
 
 * no code is shown (``--strip_sources=True``) and tracebacks are not sent;
 * the page cannot run code: Voila's kernel accepts only widget messages
@@ -9,7 +11,7 @@ Voila runs ``notebooks/explore.ipynb`` and serves its widgets as a page:
 * it listens on 127.0.0.1 only; the data folder and the export folder are
   passed to the notebook through the environment (``PERFKIT_DATA``,
   ``PERFKIT_EXPORT_DIR``, ``PERFKIT_SYSTEM``);
-* each page is a kernel (~300 MB): at most ``--max-kernels`` run at once (a
+* each page is a kernel (~300 MB): at most ``max_kernels`` run at once (a
   page beyond gets a Chinese "try later" page, HTTP 503), and a kernel idle
   for ``--idle-timeout`` seconds is shut down, connected or not
   (:mod:`perfkit.explorer.server`);
@@ -30,10 +32,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
-
-from perfkit.batch._html import TEMPLATES
-from perfkit.cli_support import user_errors
 from perfkit.errors import PerfkitError
 from perfkit.explorer._data import DATA_ENV, EXPORT_ENV
 from perfkit.explorer._limits import (
@@ -43,9 +41,18 @@ from perfkit.explorer._limits import (
     ExportLimits,
     cull_interval,
 )
+from perfkit.present import TEMPLATES
 from perfkit.tables._read import find_table
 
-__all__ = ["SYSTEM_ENV", "dashboard", "default_notebook", "voila_command"]
+__all__ = [
+    "SYSTEM_ENV",
+    "dashboard_env",
+    "dashboard_inputs",
+    "default_notebook",
+    "serve",
+    "voila_command",
+    "voila_env",
+]
 
 #: Environment variable naming the indicator system (set by ``perfkit dashboard``).
 SYSTEM_ENV = "PERFKIT_SYSTEM"
@@ -125,107 +132,23 @@ def voila_env() -> dict[str, str]:
     return {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)}
 
 
-@click.command("dashboard")
-@click.option(
-    "--data",
-    "data_dir",
-    default="data/sample",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder with the projects and indicators tables.",
-)
-@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
-@click.option(
-    "--system",
-    default="project-self-eval",
-    show_default=True,
-    help="Indicator system: a built-in name or a YAML file.",
-)
-@click.option(
-    "--export-dir",
-    default="exports",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Where the page's 导出Excel button writes workbooks.",
-)
-@click.option(
-    "--notebook",
-    type=click.Path(dir_okay=False),
-    help="Serve another explorer notebook instead of notebooks/explore.ipynb.",
-)
-@click.option(
-    "--max-kernels",
-    default=DEFAULT_MAX_KERNELS,
-    show_default=True,
-    type=click.IntRange(1, 1000),
-    help="Most pages open at once (each is a kernel, ~300 MB); more get a 'try later' page.",
-)
-@click.option(
-    "--idle-timeout",
-    default=DEFAULT_IDLE_TIMEOUT,
-    show_default=True,
-    type=click.IntRange(0, 7 * 24 * 3600),
-    help="Seconds without activity after which a page's kernel is shut down, "
-    "even with the tab open (0: never).",
-)
-@click.option(
-    "--export-interval",
-    default=ExportLimits.min_interval,
-    show_default=True,
-    type=click.FloatRange(0, 24 * 3600),
-    help="Seconds between two exports of a page (0: no limit).",
-)
-@click.option(
-    "--max-exports",
-    default=ExportLimits.max_exports,
-    show_default=True,
-    type=click.IntRange(0),
-    help="Exports per page (0: no limit).",
-)
-@click.option(
-    "--export-max-rows",
-    default=ExportLimits.max_rows,
-    show_default=True,
-    type=click.IntRange(0),
-    help="Projects per export (0: no limit).",
-)
-@click.option(
-    "--export-max-mb",
-    default=ExportLimits.max_bytes // 2**20,
-    show_default=True,
-    type=click.IntRange(0, 10**6),
-    help="MiB per exported workbook; a larger one is not kept (0: no limit).",
-)
-@click.option(
-    "--export-quota-mb",
-    default=ExportLimits.max_folder_bytes // 2**20,
-    show_default=True,
-    type=click.IntRange(0, 10**9),
-    help="MiB of exported workbooks in the export folder, beyond which exports are "
-    "refused (0: no limit).",
-)
-@user_errors
-def dashboard(
-    data_dir: str,
-    port: int,
-    no_browser: bool,
-    system: str,
-    export_dir: str,
-    notebook: str | None,
-    max_kernels: int,
-    idle_timeout: int,
-    export_interval: float,
-    max_exports: int,
-    export_max_rows: int,
-    export_max_mb: int,
-    export_quota_mb: int,
-) -> None:
-    """Serve the analyst's explorer as a Voila page on localhost (no code shown or run).
+def dashboard_inputs(data_dir: str | Path, notebook: str | Path | None = None) -> tuple[Path, Path]:
+    """The data folder and the notebook to serve, as absolute paths.
 
-    Each page is a kernel of its own: at most --max-kernels at once, shut down after
-    --idle-timeout seconds without activity; the export button is limited per page.
-    See docs/security.md.
+    Raises
+    ------
+    PerfkitError
+        The folder is missing or has no projects or indicators table, or the
+        notebook does not exist.
+
+    Examples
+    --------
+    >>> data, page = dashboard_inputs("data/sample")
+    >>> data.name, page.name
+    ('sample', 'explore.ipynb')
+    >>> dashboard_inputs("no/such/folder")
+    Traceback (most recent call last):
+    perfkit.errors.PerfkitError: no/such/folder: no such folder (give --data DIR)
     """
     data = Path(data_dir).resolve()
     if not data.is_dir():
@@ -238,33 +161,36 @@ def dashboard(
     page = Path(notebook).resolve() if notebook else default_notebook()
     if not page.is_file():
         raise PerfkitError(f"{page}: notebook not found (give --notebook PATH)")
-    limits = ExportLimits(
-        min_interval=export_interval,
-        max_exports=max_exports,
-        max_rows=export_max_rows,
-        max_bytes=export_max_mb * 2**20,
-        max_folder_bytes=export_quota_mb * 2**20,
-    )
-    env = {
+    return data, page
+
+
+def dashboard_env(
+    data: Path, export_dir: str | Path, system: str, limits: ExportLimits
+) -> dict[str, str]:
+    """Voila's environment: :func:`voila_env` plus what the page reads (data, exports, limits).
+
+    Examples
+    --------
+    >>> env = dashboard_env(Path("/d"), "/e", "dept-overall", ExportLimits())
+    >>> env["PERFKIT_DATA"], env["PERFKIT_EXPORT_DIR"], env["PERFKIT_SYSTEM"]
+    ('/d', '/e', 'dept-overall')
+    """
+    return {
         **voila_env(),
         DATA_ENV: str(data),
         EXPORT_ENV: str(Path(export_dir).resolve()),
         SYSTEM_ENV: system,
         LIMITS_ENV: limits.to_env(),
     }
-    idle = f"idle pages closed after {idle_timeout} s" if idle_timeout else "idle pages kept"
-    click.echo(
-        f"perfkit dashboard: http://127.0.0.1:{port}/  (data {data}; exports to "
-        f"{env[EXPORT_ENV]}; at most {max_kernels} pages, {idle}; Ctrl-C stops)"
-    )
-    command = voila_command(
-        page,
-        port,
-        open_browser=not no_browser,
-        max_kernels=max_kernels,
-        idle_timeout=idle_timeout,
-    )
-    server = subprocess.Popen(command, env=env, cwd=page.parent)
+
+
+def serve(command: list[str], env: dict[str, str], cwd: Path) -> int:
+    """Run the Voila server until it stops; the exit status for ``perfkit dashboard``.
+
+    SIGTERM and Ctrl-C stop the server (Voila shuts its kernels down on
+    SIGTERM); a server stopped that way counts as a clean exit (0).
+    """
+    server = subprocess.Popen(command, env=env, cwd=cwd)
 
     def stop(_signum: int, _frame: object) -> None:
         server.terminate()  # Voila shuts its kernels down on SIGTERM
@@ -275,4 +201,4 @@ def dashboard(
     except KeyboardInterrupt:
         server.terminate()
         status = server.wait()
-    sys.exit(0 if status in (0, -signal.SIGTERM) else status)
+    return 0 if status in (0, -signal.SIGTERM) else status

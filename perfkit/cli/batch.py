@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from tqdm import tqdm
 
-from perfkit.cli_support import user_errors
+from perfkit.cli._support import user_errors
 
 EXIT_REPORTS_FAILED = 3
 
@@ -58,9 +59,8 @@ def run(
     Writes index.html and manifest.json in the output folder; re-running skips
     reports that are complete and up to date.
     """
-    from tqdm import tqdm
-
-    from perfkit.batch._runner import RunInterrupted, run_schedule
+    # nbformat, papermill (and dask with --executor dask): imported when the command runs
+    from perfkit.batch import RunInterrupted, run_schedule
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from perfkit.cli_support import out_dir_option, print_problems, user_errors
+from perfkit.cli._support import out_dir_option, print_problems, user_errors
+from perfkit.monitoring import monitor as monitor_api
 
 __all__ = ["monitor"]
 
@@ -51,8 +52,6 @@ def monitor(
 
     Nothing is written when the input has problems (all are listed; exit status 1).
     """
-    from perfkit.monitoring._api import monitor as monitor_api
-
     result = monitor_api(
         projects,
         monitoring,

@@ -6,11 +6,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
-import polars as pl
 
-from perfkit.cli_support import print_problems, user_errors
+from perfkit.cli._support import excel_max_rows_option, print_problems, user_errors
+from perfkit.compare import compare_years, comparison_summary, load_policy, parse_years
 from perfkit.errors import PerfkitError
-from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS
 
 __all__ = ["compare"]
 
@@ -75,12 +74,8 @@ def _whole(value: str | None, option: str) -> int | None:
     show_default=True,
     help="Indicator system used to score the data (and for the grade bands).",
 )
-@click.option(
-    "--excel-max-rows",
-    type=click.IntRange(1, 1_048_575),
-    default=DEFAULT_EXCEL_MAX_ROWS,
-    show_default=True,
-    help="Tables longer than this stay out of comparison.xlsx (the CSV has them all).",
+@excel_max_rows_option(
+    "Tables longer than this stay out of comparison.xlsx (the CSV has them all)."
 )
 @user_errors
 def compare(
@@ -103,10 +98,6 @@ def compare(
     budget_by_department.csv, budget_totals.csv, missing_units.csv and
     comparison.xlsx into --out, all at once (nothing is written on errors).
     """
-    from perfkit.compare._policy import load_policy
-    from perfkit.compare._report import compare_years
-    from perfkit.compare._years import parse_years
-
     source = Path(data)
     if not source.exists():
         raise PerfkitError(f"--data {data}: no such folder or file")
@@ -126,32 +117,8 @@ def compare(
     )
     print_problems(result.panel.warnings)
     written = result.write(out_dir, excel_max_rows=excel_max_rows)
-    p, c, s = result.panel, result.chronic, result.suggestions
-    click.echo(
-        f"compared {p.years[0]}–{p.years[-1]}: "
-        f"{p.frame.get_column('unit_code').n_unique():,} units, "
-        f"{p.missing_units.height:,} missing in some years, "
-        f"{p.department_map.renames.height} department rename(s) followed"
-    )
-    dist = result.transitions._distribution
-    for row in dist.iter_rows(named=True):
-        click.echo(
-            f"{row['from_year']}→{row['to_year']}: {row['units']:,} units — "
-            f"{row['improved']} improved, {row['declined']} declined, {row['stayed']} stayed"
-        )
-    counts = c._projects.group_by("kind").len()
-    kinds = dict(counts.iter_rows())
-    over = c._money_share.filter((pl.col("year") == s.base_year) & pl.col("over_line"))
-    click.echo(
-        f"chronic: {kinds.get('low_efficiency', 0)} low-efficiency, {kinds.get('idle', 0)} idle; "
-        f"{over.height} department(s) above the {c.money_line}% line in {s.base_year}"
-    )
-    total = s._totals.row(0, named=True)
-    click.echo(
-        f"budget {s.base_year + 1}: base {total['base_amount']:,.2f} 万元 → suggested "
-        f"{total['suggested_amount']:,.2f} (freed {total['freed']:,.2f}, "
-        f"{total['projects_cut']} projects cut)"
-    )
+    for line in comparison_summary(result):
+        click.echo(line)
     for name, rows in written.left_out_of_excel.items():
         click.secho(
             f"note: {name} has {rows:,} rows, more than --excel-max-rows {excel_max_rows:,}; "

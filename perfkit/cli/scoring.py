@@ -1,4 +1,4 @@
-"""The ``perfkit`` command line.
+"""``perfkit score``, ``validate``, ``systems``, ``demo`` and ``sample-data``.
 
 User errors (bad input, unknown system, unreadable file) print a clear message
 and exit with status 1, never a traceback; usage errors exit with 2.
@@ -14,16 +14,19 @@ from typing import Any
 import click
 import polars as pl
 
-from perfkit._version import __version__
-from perfkit.cli_support import EXIT_INPUT, out_dir_option, print_problems, user_errors
-from perfkit.systems import Node, System, builtin_systems, list_systems, load_system
-from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS
+from perfkit.cli._support import (
+    EXIT_INPUT,
+    excel_max_rows_option,
+    out_dir_option,
+    print_problems,
+    user_errors,
+)
+from perfkit.samples._demo import run_demo
+from perfkit.scoring import score as score_api
+from perfkit.scoring import validate as validate_api
+from perfkit.systems import builtin_systems, list_systems, load_system, render_system
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="perfkit")
-def main() -> None:
-    """perfkit — 预算绩效评价分析工作台: score, grade and check budget performance evaluations."""
+__all__ = ["demo", "sample_data", "score", "systems", "validate"]
 
 
 def _system_option(default: str = "project-self-eval") -> Callable[..., Any]:
@@ -59,18 +62,12 @@ def _with_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@main.command()
+@click.command()
 @_with_inputs
 @_system_option()
 @out_dir_option("Folder for unit_scores.csv, item_scores.csv and scores.xlsx.")
 @click.option("--parquet", is_flag=True, help="Also write the tables as Parquet.")
-@click.option(
-    "--excel-max-rows",
-    type=click.IntRange(1, 1_048_575),
-    default=DEFAULT_EXCEL_MAX_ROWS,
-    show_default=True,
-    help="Tables longer than this stay out of scores.xlsx (CSV has them all).",
-)
+@excel_max_rows_option("Tables longer than this stay out of scores.xlsx (CSV has them all).")
 @user_errors
 def score(
     projects: str | None,
@@ -82,8 +79,6 @@ def score(
     excel_max_rows: int,
 ) -> None:
     """Validate the inputs, score them and write the results (nothing is written on errors)."""
-    from perfkit.scoring._api import score as score_api
-
     result = score_api(projects, indicators, system=system, assessments=assessments)
     print_problems(result.warnings)
     written = result.write(out_dir, parquet=parquet, excel_max_rows=excel_max_rows)
@@ -108,7 +103,7 @@ def _summarise(result: Any) -> None:
         click.echo(f"{year}: {row.get_column('units').sum()} units scored — {grades}")
 
 
-@main.command()
+@click.command()
 @_with_inputs
 @_system_option()
 @user_errors
@@ -116,8 +111,6 @@ def validate(
     projects: str | None, indicators: str | None, assessments: str | None, system: str
 ) -> None:
     """Check inputs against the data contract and the system; list every problem."""
-    from perfkit.scoring._api import validate as validate_api
-
     report = validate_api(projects, indicators, system=system, assessments=assessments)
     print_problems(report.problems)
     if not report.ok:
@@ -130,7 +123,7 @@ def validate(
     )
 
 
-@main.group()
+@click.group()
 def systems() -> None:
     """List and show indicator systems (指标体系)."""
 
@@ -151,84 +144,7 @@ def systems_show(name: str) -> None:
     click.echo(render_system(load_system(name)))
 
 
-def render_system(system: System) -> str:
-    """A system as an indented outline (for `perfkit systems show`).
-
-    Examples
-    --------
-    >>> print(render_system(load_system("project-self-eval")).splitlines()[0])
-    项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators, total 100]
-    """
-    lines = [f"{system.title} [{system.name}, kind: {system.kind}, total {system.total}]"]
-    if system.description:
-        lines.append(f"  {system.description.strip()}")
-
-    def node(n: Node, depth: int) -> None:
-        pad = "  " * depth
-        tag = " (加减分)" if n.bonus else ""
-        if n.rule is not None:
-            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分 — {_rule_text(n.rule)}{tag}")
-        elif n.from_data:
-            extra = (
-                f"; 无指标时按比例并入 {', '.join(n.redistribute_to)}"
-                if (n.if_absent == "redistribute")
-                else ""
-            )
-            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分 — 指标来自数据{extra}")
-        else:
-            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分{tag}")
-            for child in n.children:
-                node(child, depth + 1)
-
-    lines.append("tree:")
-    for group in system.groups:
-        node(group, 1)
-    if system.kind == "indicators":
-        lines.append(
-            "indicator rules: "
-            + ", ".join(f"{k} → {_rule_text(r)}" for k, r in system.indicator_rules.items())
-        )
-        oc = system.over_completion
-        action = oc.action if oc.action == "flag" else f"deduct {oc.deduct_pct}% of the points"
-        lines.append(f"over-completion: ≥ {oc.threshold_pct}% of target → {action}")
-        from perfkit.scoring._flags import SEVERITY_LABELS
-
-        severity = system.flags.severity
-        lines.append(
-            "flag severity: "
-            + ", ".join(f"{code} {SEVERITY_LABELS[level]}" for code, level in severity.items())
-        )
-    lines.append("grades: " + ", ".join(f"{b.grade} ≥ {b.min}" for b in system.grades))
-    lines.append(
-        "result use: " + ", ".join(f"{g}: {r.label}" for g, r in system.result_use.items())
-    )
-    return "\n".join(lines)
-
-
-def _rule_text(rule: Any) -> str:
-    fields = rule.model_dump(exclude={"kind"}, exclude_none=True)
-    if rule.kind == "qualitative":
-        return (
-            "qualitative ("
-            + " / ".join(
-                f"{lv.phrase} {lv.min_pct}–{lv.max_pct}% 默认{lv.default_pct}%"
-                for lv in rule.levels
-            )
-            + ")"
-        )
-    if rule.kind == "stepped":
-        bands = [
-            f"≤{b.upto}→{b.points}" if b.upto is not None else f"其余→{b.points}"
-            for b in rule.bands
-        ]
-        return "stepped (" + ", ".join(bands) + ")"
-    if rule.kind == "checklist":
-        return "checklist (" + ", ".join(f"{s.label} {s.points}" for s in rule.items) + ")"
-    detail = ", ".join(f"{k}={v}" for k, v in fields.items())
-    return f"{rule.kind}" + (f" ({detail})" if detail else "")
-
-
-@main.command()
+@click.command()
 @click.option(
     "--data",
     "data_dir",
@@ -248,13 +164,11 @@ def _rule_text(rule: Any) -> str:
 @user_errors
 def demo(data_dir: str, out_dir: str) -> None:
     """The main job on a data folder: validate and score every year, write under --out."""
-    from perfkit.samples._demo import run_demo
-
     for line in run_demo(Path(data_dir), Path(out_dir)):
         click.echo(line)
 
 
-@main.command("sample-data")
+@click.command("sample-data")
 @click.option(
     "--out",
     "out_dir",
@@ -267,37 +181,7 @@ def demo(data_dir: str, out_dir: str) -> None:
 @user_errors
 def sample_data(out_dir: str, seed: int) -> None:
     """Generate the deterministic sample region (data/sample)."""
-    from perfkit.samples.region import write_sample
+    from perfkit.samples.region import write_sample  # numpy: imported when the command runs
 
     for path in write_sample(out_dir, seed=seed):
         click.echo(f"wrote {path}")
-
-
-# Commands defined in other modules register below, one line each.
-from perfkit.batch.cli import run  # noqa: E402
-from perfkit.compare.cli import compare  # noqa: E402
-from perfkit.explorer.cli import dashboard  # noqa: E402
-from perfkit.forms.cli import (  # noqa: E402
-    check_forms_command,
-    export_forms_command,
-    import_forms_command,
-)
-from perfkit.monitoring.cli import monitor  # noqa: E402
-from perfkit.sampling.cli import sample, verify  # noqa: E402
-
-for _command in (
-    run,
-    import_forms_command,
-    check_forms_command,
-    export_forms_command,
-    monitor,
-    compare,
-    dashboard,
-    sample,
-    verify,
-):
-    main.add_command(_command)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

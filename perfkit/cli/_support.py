@@ -23,8 +23,15 @@ import click
 
 from perfkit._limits import MAX_PRINTED_PROBLEMS
 from perfkit.errors import InputError, PerfkitError, Problem, os_reason
+from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS, CellTextCut
 
-__all__ = ["EXIT_INPUT", "out_dir_option", "print_problems", "user_errors"]
+__all__ = [
+    "EXIT_INPUT",
+    "excel_max_rows_option",
+    "out_dir_option",
+    "print_problems",
+    "user_errors",
+]
 
 EXIT_INPUT = 1
 
@@ -83,8 +90,6 @@ class _cells_cut_as_warnings:
     """Print :class:`~perfkit.tables.CellTextCut` warnings as a user's warning, not Python's."""
 
     def __enter__(self) -> None:
-        from perfkit.tables._write import CellTextCut
-
         self._saved = warnings.catch_warnings()
         self._saved.__enter__()
         warnings.simplefilter("always", CellTextCut)
@@ -106,4 +111,15 @@ def out_dir_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., An
     """The required ``--out/-o DIR`` option of commands that write a folder (as ``out_dir``)."""
     return click.option(
         "--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), help=help
+    )
+
+
+def excel_max_rows_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--excel-max-rows N`` option of commands that also write a workbook."""
+    return click.option(
+        "--excel-max-rows",
+        type=click.IntRange(1, 1_048_575),
+        default=DEFAULT_EXCEL_MAX_ROWS,
+        show_default=True,
+        help=help,
     )

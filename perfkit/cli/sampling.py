@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal, InvalidOperation
 
 import click
 
-from perfkit.cli_support import out_dir_option, print_problems, user_errors
+from perfkit.cli._support import out_dir_option, print_problems, user_errors
 from perfkit.errors import PerfkitError
 
 __all__ = ["EXIT_DIFFERS", "sample", "verify"]
@@ -67,9 +68,8 @@ def plan(
     as_json: bool,
 ) -> None:
     """Plan a sample size: attribute sampling, or monetary-unit sampling with --money."""
-    from decimal import Decimal, InvalidOperation
-
-    from perfkit.sampling._planning import plan_attribute, plan_mus
+    # perfkit.sampling needs scipy (and numpy): imported when a command runs, not for --help
+    from perfkit.sampling import plan_attribute, plan_mus
 
     if money is not None:
         tm = tolerable_misstatement
@@ -181,9 +181,8 @@ def draw(
     out_dir: str,
 ) -> None:
     """Draw a sample and write the picks, the selection record and the field workbook."""
-    from perfkit.sampling._population import load_population
-    from perfkit.sampling._report import draw_summary
-    from perfkit.sampling._selection import Design, draw_sample
+    # scipy, numpy: imported when the command runs
+    from perfkit.sampling import Design, draw_sample, draw_summary, load_population
 
     if projects is None:
         raise PerfkitError("give the projects table (--projects)")
@@ -221,9 +220,8 @@ def reperform_command(
     record: str, projects: str | None, indicators: str | None, scores: str | None
 ) -> None:
     """Redraw from RECORD (selection.json); exit 0 if identical, 3 saying what differs."""
-    from perfkit.sampling._population import load_population
-    from perfkit.sampling._record import SelectionRecord
-    from perfkit.sampling._reperform import reperform
+    # scipy, numpy: imported when the command runs
+    from perfkit.sampling import SelectionRecord, load_population, reperform
 
     rec = SelectionRecord.load(record)
     source = projects or rec.input_path("projects")
@@ -278,7 +276,7 @@ def verify(
     confidence: float,
 ) -> None:
     """Re-score the verified values (复核计分) and evaluate the sample."""
-    from perfkit.sampling._verify import verify as verify_api
+    from perfkit.sampling import verify as verify_api  # scipy: when the command runs
 
     verification = verify_api(record, results, projects=projects, indicators=indicators)
     print_problems(verification.warnings)

@@ -1,0 +1,102 @@
+"""A click group whose commands are imported only when they run.
+
+This is click's "Lazily Loading Subcommands" pattern: the group knows each
+command by name, as ``"module:attr"``, and imports the module only when the
+command is resolved (run, or asked for its own ``--help``).  It also knows each
+command's one-line help, so that the group's ``--help`` lists every command
+without importing any of them; ``tests/test_cli_lazy.py`` checks that the lines
+kept here are the commands' own.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+import click
+
+__all__ = ["LazyGroup"]
+
+
+class LazyGroup(click.Group):
+    """A :class:`click.Group` that imports a command's module when the command runs.
+
+    Parameters
+    ----------
+    lazy_subcommands
+        Command name → ``("package.module:attr", one-line help)``.  The help is
+        what the group's ``--help`` shows beside the name (shortened to the
+        terminal's width exactly as click shortens a command's own help).
+    *args, **kwargs
+        Passed to :class:`click.Group`.
+
+    Examples
+    --------
+    >>> group = LazyGroup(
+    ...     "tool", lazy_subcommands={"hello": ("perfkit.cli.scoring:demo", "Say hello.")}
+    ... )
+    >>> group.list_commands(click.Context(group))
+    ['hello']
+    >>> from click.testing import CliRunner
+    >>> print(CliRunner().invoke(group, ["--help"]).output.splitlines()[-1])
+      hello  Say hello.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        lazy_subcommands: Mapping[str, tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = dict(lazy_subcommands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, sorted, without importing any command."""
+        return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command named ``cmd_name``, importing its module on first use."""
+        if cmd_name in self.lazy_subcommands and cmd_name not in self.commands:
+            self.add_command(self._load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, cmd_name: str) -> click.Command:
+        target = self.lazy_subcommands[cmd_name][0]
+        module_name, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        if not isinstance(command, click.Command):  # a mistake in the table, not the user's
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, with the lazy names among the suggestions for a mistyped command."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            name = getattr(exc, "command_name", None)  # click.exceptions.NoSuchCommand (≥ 8.4)
+            if name is None:
+                raise
+            raise type(exc)(name, possibilities=self.list_commands(ctx), ctx=ctx) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The "Commands" section from the table: nothing is imported to print it."""
+        rows: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            if name in self.commands:  # loaded already, or registered eagerly
+                command = self.commands[name]
+            else:
+                command = click.Command(name, help=self.lazy_subcommands[name][1])
+            if not command.hidden:
+                rows.append((name, command))
+        if not rows:
+            return
+        # as click.Group.format_commands: the help gets what the widest name leaves
+        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+        with formatter.section("Commands"):
+            formatter.write_dl(
+                [(name, command.get_short_help_str(limit)) for name, command in rows]
+            )
