@@ -31,9 +31,12 @@ further (:data:`perfkit.tables._contract.MAX_AMOUNT`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 import polars as pl
+
+from perfkit.errors import PerfkitError
 
 __all__ = [
     "LIMIT",
@@ -41,14 +44,17 @@ __all__ = [
     "beyond_limit",
     "cents_text",
     "cents_to_float",
+    "div_half_up",
     "fixed_text",
     "fixed_to_float",
     "map_unique",
+    "parse_decimal",
     "parse_fixed",
     "parse_fixed_column",
     "ratio_cents",
     "round_half_up",
     "to_cents",
+    "two_decimals",
     "with_fixed_columns",
 ]
 
@@ -246,6 +252,42 @@ def map_unique(
     return mapped if where is None else pl.when(where).then(mapped)
 
 
+def div_half_up(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
+    """``numerator / denominator`` rounded half-up to an integer, exactly; null where ``den ≤ 0``.
+
+    The one exact half-up division of perfkit's columns (integers of any
+    width: money in fixed point, points in cents, rates in hundredths).
+    *Half-up* means a half rounds away from zero, as ``decimal.ROUND_HALF_UP``
+    and a person with a calculator do: 2.5 → 3 and −2.5 → −3.  For a
+    non-negative numerator this is ``floor((2n + d) / 2d)``, the formula the
+    scoring rules state.  No float is involved, so no value ever drifts.
+
+    Parameters
+    ----------
+    numerator : polars.Expr
+        Integer column (signed).
+    denominator : polars.Expr or int
+        Integer column or constant; rows where it is not positive give null.
+
+    Returns
+    -------
+    polars.Expr
+        The rounded quotient, in the integer type of the inputs.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"n": [5, -5, 4, -4, 7, 1], "d": [2, 2, 3, 3, 0, 3]})
+    >>> df.select(div_half_up(pl.col("n"), pl.col("d"))).to_series().to_list()
+    [3, -3, 1, -1, None, 0]
+    >>> df.select(div_half_up(pl.col("n"), 2)).to_series().to_list()
+    [3, -3, 2, -2, 4, 1]
+    """
+    den = denominator if isinstance(denominator, pl.Expr) else pl.lit(denominator)
+    d = pl.when(den > 0).then(den)
+    magnitude = (numerator.abs() * 2 + d) // (d * 2)
+    return pl.when(numerator < 0).then(magnitude * -1).otherwise(magnitude)  # no `neg` on Int128
+
+
 def to_cents(fixed: pl.Expr) -> pl.Expr:
     """Fixed-point value → integer cents, rounded half-up (non-negative inputs).
 
@@ -334,16 +376,73 @@ def fixed_text(fixed: pl.Expr) -> pl.Expr:
     return fixed_to_float(fixed).cast(pl.String).str.replace(r"\.0$", "")
 
 
-def round_half_up(value: float | int | str | Decimal, decimals: int = 2) -> Decimal:
+def round_half_up(value: float | int | str | Decimal | Fraction, decimals: int = 2) -> Decimal:
     """Round a single number half-up, as a person with a calculator would.
 
-    The value is taken by its decimal text, so ``2.675`` (stored in binary as
-    2.67499999…) still rounds to 2.68.
+    The one scalar counterpart of :func:`div_half_up`: a half rounds away
+    from zero (−2.5 → −3).  The value is taken by its decimal text, so
+    ``2.675`` (stored in binary as 2.67499999…) still rounds to 2.68.  A
+    :class:`~fractions.Fraction` (an exact ratio of integers, e.g.
+    ``Fraction(weight * pct, 100)``) is rounded exactly, whatever its size.
 
     Examples
     --------
     >>> round_half_up(2.675), round_half_up(89.995), round_half_up("22.295")
     (Decimal('2.68'), Decimal('90.00'), Decimal('22.30'))
+    >>> round_half_up(-2.5, 0), round_half_up(Fraction(2, 3), 4), round_half_up(Fraction(-5, 2), 0)
+    (Decimal('-3'), Decimal('0.6667'), Decimal('-3'))
     """
     quantum = Decimal(1).scaleb(-decimals)
+    if isinstance(value, Fraction):
+        scaled = value * 10**decimals
+        magnitude = (abs(scaled.numerator) * 2 + scaled.denominator) // (2 * scaled.denominator)
+        return (Decimal(-magnitude if scaled < 0 else magnitude) * quantum).quantize(quantum)
     return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(value: object, what: str, *, percent: bool = False, hint: str = "") -> Decimal:
+    """A number a user typed (an option, a threshold, a band) as an exact Decimal.
+
+    Blanks around it are ignored, and with ``percent=True`` a trailing ``%``
+    too.  Text that is no finite number raises
+    :class:`~perfkit.errors.PerfkitError`: ``<what> <value> is not a number``
+    followed by ``hint`` (a user error: exit status 1).
+
+    Examples
+    --------
+    >>> parse_decimal(" 62.5% ", "--low-threshold", percent=True)
+    Decimal('62.5')
+    >>> parse_decimal("lots", "--threshold")
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.PerfkitError: --threshold 'lots' is not a number
+    """
+    text = str(value).strip()
+    if percent:
+        text = text.removesuffix("%").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise PerfkitError(f"{what} {value!r} is not a number{hint}")
+    return number
+
+
+def two_decimals(value: Decimal, what: str) -> Decimal:
+    """``value`` unchanged when it has at most two decimals, else ValueError naming ``what``.
+
+    Points and percentages in systems and policies are given to the cent.
+
+    Examples
+    --------
+    >>> two_decimals(Decimal("12.50"), "points")
+    Decimal('12.50')
+    >>> two_decimals(Decimal("1.005"), "points")
+    Traceback (most recent call last):
+    ...
+    ValueError: points 1.005 has more than two decimals
+    """
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"{what} {value} has more than two decimals")
+    return value

@@ -49,7 +49,6 @@ from perfkit.batch._execute import (
     RunTask,
     crashed_record,
     execute_run,
-    file_sha256,
     fingerprint_inputs,
     interrupted_record,
     is_current,
@@ -61,7 +60,7 @@ from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
 from perfkit.tables._filenames import inside
-from perfkit.tables._write import atomic_write_text, clean_leftovers
+from perfkit.tables._write import atomic_write_text, clean_leftovers, file_sha256
 
 __all__ = ["BatchResult", "RunInterrupted", "run_schedule"]
 

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from perfkit.config import StrictModel, load_yaml_model
 from perfkit.errors import PerfkitError
 from perfkit.tables._filenames import safe_filename
 from perfkit.tables._read import find_table, read_table
@@ -46,10 +46,8 @@ _FIELD = re.compile(r"[A-Za-z_]\w*")
 _SPEC = re.compile(r"0?\d{0,2}[ds]?")
 
 
-class Schedule(BaseModel):
+class Schedule(StrictModel):
     """A validated schedule (see the module docstring for the YAML form)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     notebook: Path
     output_dir: Path
@@ -101,24 +99,8 @@ def load_schedule(path: str | Path) -> Schedule:
     ('department_evaluation.ipynb', {'dept_code': 'all'})
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PerfkitError(f"schedule not found: {path}") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise PerfkitError(f"{path}: not a readable YAML schedule ({exc})") from None
-    if not isinstance(data, dict):
-        raise PerfkitError(f"{path}: a schedule is a mapping with notebook:, output_dir: …")
-    try:
-        schedule = Schedule.model_validate(data)
-    except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
-        ]
-        raise PerfkitError("invalid schedule\n" + "\n".join(lines)) from None
-    schedule.source = path
-    return schedule
+    schedule = load_yaml_model(path, Schedule, what="schedule", shape="notebook, output_dir, ...")
+    return schedule.model_copy(update={"source": path})
 
 
 def _projects(data_dir: Any) -> pl.DataFrame:

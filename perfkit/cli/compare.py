@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -10,6 +10,7 @@ import click
 from perfkit.cli._support import excel_max_rows_option, print_problems, user_errors
 from perfkit.compare import compare_years, comparison_summary, load_policy, parse_years
 from perfkit.errors import PerfkitError
+from perfkit.numbers import parse_decimal
 
 __all__ = ["compare"]
 
@@ -17,13 +18,7 @@ __all__ = ["compare"]
 def _decimal(value: str | None, option: str) -> Decimal | None:
     if value is None:
         return None
-    try:
-        parsed = Decimal(value.strip().removesuffix("%"))
-    except InvalidOperation:
-        raise PerfkitError(f"{option} {value!r} is not a number (e.g. 60 or 62.5)") from None
-    if not parsed.is_finite():
-        raise PerfkitError(f"{option} {value!r} is not a number (e.g. 60 or 62.5)")
-    return parsed
+    return parse_decimal(value, option, percent=True, hint=" (e.g. 60 or 62.5)")
 
 
 def _whole(value: str | None, option: str) -> int | None:

@@ -47,7 +47,8 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.compare._exact import hundredths, out, percent_cents
+from perfkit._frames import like_input
+from perfkit.compare._exact import hundredths, percent_cents
 from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
 from perfkit.numbers import cents_text, cents_to_float, fixed_to_float
@@ -109,27 +110,29 @@ class Chronic:
 
         ``ongoing`` is true when the run reaches the panel's last year.
         """
-        return out(self._projects, self.from_pandas)
+        return like_input(self._projects, self.from_pandas)
 
     @property
     def low_efficiency(self) -> Any:
         """The low-efficiency runs only."""
-        return out(self._projects.filter(pl.col("kind") == "low_efficiency"), self.from_pandas)
+        return like_input(
+            self._projects.filter(pl.col("kind") == "low_efficiency"), self.from_pandas
+        )
 
     @property
     def idle(self) -> Any:
         """The idle runs only."""
-        return out(self._projects.filter(pl.col("kind") == "idle"), self.from_pandas)
+        return like_input(self._projects.filter(pl.col("kind") == "idle"), self.from_pandas)
 
     @property
     def money_share(self) -> Any:
         """Per department and year: project money, low-efficiency money, share, ``over_line``."""
-        return out(self._money_share, self.from_pandas)
+        return like_input(self._money_share, self.from_pandas)
 
     @property
     def status(self) -> Any:
         """Per unit and year: ``low``, ``idle`` and the run lengths up to that year."""
-        return out(self._status, self.from_pandas)
+        return like_input(self._status, self.from_pandas)
 
     def over_line(self, year: int | None = None) -> Any:
         """Departments whose low-efficiency money share is above the line (last year by default).
@@ -143,7 +146,9 @@ class Chronic:
         """
         shares = self._money_share
         year = year if year is not None else shares.get_column("year").max()
-        return out(shares.filter((pl.col("year") == year) & pl.col("over_line")), self.from_pandas)
+        return like_input(
+            shares.filter((pl.col("year") == year) & pl.col("over_line")), self.from_pandas
+        )
 
 
 def _percent(value: Decimal | int | float | str, what: str) -> int:

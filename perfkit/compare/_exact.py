@@ -1,30 +1,18 @@
-"""Exact helpers shared by the comparison modules: half-up ratios and frame output."""
+"""Exact helpers shared by the comparison modules: percentages, hundredths and frame output.
+
+Half-up division itself is :func:`perfkit.numbers.div_half_up`.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import polars as pl
 
-from perfkit.numbers import FIXED, SCALE
+from perfkit.numbers import FIXED, SCALE, div_half_up
 
 #: Fixed-point units in one cent of 万元 (amounts are rounded to 0.01 万元).
 CENT = SCALE // 100
-
-
-def half_up_div(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-    """``numerator / denominator`` rounded half-up to an integer (signed numerator, den > 0).
-
-    Examples
-    --------
-    >>> df = pl.DataFrame({"n": [5, -5, 4, 7], "d": [2, 2, 2, 0]})
-    >>> df.select(half_up_div(pl.col("n"), pl.col("d"))).to_series().to_list()
-    [3, -3, 2, None]
-    """
-    d = pl.when(denominator > 0).then(denominator)
-    magnitude = (numerator.abs() * 2 + d) // (d * 2)
-    return pl.when(numerator < 0).then(magnitude * -1).otherwise(magnitude)
 
 
 def percent_cents(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
@@ -37,7 +25,7 @@ def percent_cents(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
     >>> df.select(percent_cents(pl.col("e"), pl.col("b"))).to_series().to_list()
     [2230, 3333, None]
     """
-    return half_up_div(part.cast(FIXED) * 10_000, whole.cast(FIXED))  # Int128: rates are unbounded
+    return div_half_up(part.cast(FIXED) * 10_000, whole.cast(FIXED))  # Int128: rates are unbounded
 
 
 def hundredths(value: Decimal | int | str) -> int:
@@ -57,8 +45,3 @@ def hundredths(value: Decimal | int | str) -> int:
 def fixed_lit(value: Decimal | int | str) -> pl.Expr:
     """A decimal value as a fixed-point literal."""
     return pl.lit(int(Decimal(str(value)) * SCALE), FIXED)
-
-
-def out(frame: pl.DataFrame, pandas: bool) -> Any:
-    """The frame as the user handed data in: pandas when they gave pandas."""
-    return frame.to_pandas() if pandas else frame

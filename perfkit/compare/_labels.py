@@ -6,6 +6,7 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._frames import to_polars
 from perfkit.compare._chronic import KIND_LABELS
 from perfkit.compare._policy import ACTION_LABELS
 from perfkit.compare._transitions import MOVEMENT_LABELS
@@ -143,7 +144,7 @@ def for_people(frame: Any) -> pl.DataFrame:
     >>> for_people(pl.DataFrame({"dept_code": ["D41"], "movement": ["declined"]})).columns
     ['部门编码（现）', '等级变动']
     """
-    table = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
+    table = to_polars(frame)
     table = translate_compare(table)
     names: dict[str, str] = {}
     for column in table.columns:

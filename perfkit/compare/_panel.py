@@ -21,11 +21,12 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._frames import is_pandas, like_input, to_polars
 from perfkit.compare._departments import DepartmentMap, map_departments
-from perfkit.compare._exact import out, percent_cents
+from perfkit.compare._exact import percent_cents
 from perfkit.compare._years import YearsSpec, check_years, parse_years
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, parse_fixed
+from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, parse_fixed, to_cents
 from perfkit.scoring._api import score
 from perfkit.scoring._grading import grade_expr
 from perfkit.scoring._result import ScoreResult
@@ -143,7 +144,9 @@ class Panel:
          (2024, 'D41', 'D41', '农业农村局')]
         """
         shown = self.frame.with_columns(display_columns())
-        return out(shown.select([c for c in _PUBLIC if c in shown.columns]), self.from_pandas)
+        return like_input(
+            shown.select([c for c in _PUBLIC if c in shown.columns]), self.from_pandas
+        )
 
     @property
     def missing(self) -> Any:
@@ -161,12 +164,12 @@ class Panel:
         ...     "years_present", "years_missing", "entered").row(0)
         ('2024', '2022,2023', True)
         """
-        return out(self.missing_units, self.from_pandas)
+        return like_input(self.missing_units, self.from_pandas)
 
     @property
     def missing_departments(self) -> Any:
         """Departments (current codes) absent in at least one year of the panel."""
-        return out(self.missing_depts, self.from_pandas)
+        return like_input(self.missing_depts, self.from_pandas)
 
     @property
     def renames(self) -> Any:
@@ -177,7 +180,7 @@ class Panel:
         >>> panel("data/sample").renames.rows()
         [(2024, 'D12', 'D41', '农业农村局')]
         """
-        return out(self.department_map.renames, self.from_pandas)
+        return like_input(self.department_map.renames, self.from_pandas)
 
     def require_money(self, what: str) -> None:
         """Raise a clear error when a step needs money columns the panel lacks."""
@@ -351,10 +354,6 @@ def _scored(
     return frame, loaded, result.from_pandas or raw.from_pandas, label
 
 
-def _is_pandas(obj: object) -> bool:
-    return type(obj).__module__.startswith("pandas") and hasattr(obj, "columns")
-
-
 def _from_scores(
     source: Any, system: Any, projects: TableInput | None
 ) -> tuple[pl.DataFrame, System, bool, str]:
@@ -366,8 +365,8 @@ def _from_scores(
     elif isinstance(source, pl.DataFrame):
         frame, label, first_row = source, "<scores>", 1
         loaded = load_system(system or "project-self-eval")
-    elif _is_pandas(source):
-        frame, label, first_row, from_pandas = pl.from_pandas(source), "<scores>", 1, True
+    elif is_pandas(source):
+        frame, label, first_row, from_pandas = to_polars(source), "<scores>", 1, True
         loaded = load_system(system or "project-self-eval")
     elif isinstance(source, (str, Path)):
         path = Path(source)
@@ -485,7 +484,7 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
     if problems:  # list duplicates too; on clean input they are found after the sort
         problems += duplicate_key_problems(typed, raw, ("year", "unit_code"))
         raise InputError(problems, summary=f"{len(problems)} problem(s) in the scores")
-    cents = ((pl.col("_total_fx") + SCALE // 200) // (SCALE // 100)).cast(pl.Int64)
+    cents = to_cents(pl.col("_total_fx"))
     units_are_departments = "dept_code" not in work.columns
 
     def money(c: str) -> pl.Expr:

@@ -26,10 +26,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from perfkit.config import StrictModel, load_yaml_model, validate_model
 from perfkit.errors import PerfkitError
+from perfkit.numbers import two_decimals
 
 __all__ = [
     "ACTION_LABELS",
@@ -56,17 +57,7 @@ class PolicyError(PerfkitError):
     """A budget-policy file is malformed; the message names the file and key paths."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _two_decimals(value: Decimal, what: str) -> Decimal:
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{what} {value} has more than two decimals")
-    return value
-
-
-class Action(_Strict):
+class Action(StrictModel):
     """What happens to a project's budget (``keep``, ``cut``, ``cancel``, ``recover`` …)."""
 
     action: Literal["keep", "cut", "cancel", "recover", "to_executed"]
@@ -80,7 +71,7 @@ class Action(_Strict):
                 raise ValueError("action cut needs ratio_pct (the percent cut, e.g. 10)")
             if not Decimal(0) < self.ratio_pct <= Decimal(100):
                 raise ValueError(f"ratio_pct {self.ratio_pct} must be above 0 and at most 100")
-            _two_decimals(self.ratio_pct, "ratio_pct")
+            two_decimals(self.ratio_pct, "ratio_pct")
         elif self.ratio_pct is not None:
             raise ValueError(f"ratio_pct is only for action cut, not {self.action}")
         return self
@@ -129,7 +120,7 @@ class LowEfficiencyRule(Action):
     def _percent(cls, value: Decimal) -> Decimal:
         if not Decimal(0) <= value <= Decimal(100):
             raise ValueError(f"{value} must be a percentage between 0 and 100")
-        return _two_decimals(value, "percentage")
+        return two_decimals(value, "percentage")
 
 
 class IdleRule(Action):
@@ -147,7 +138,7 @@ def _default_grades() -> dict[str, Action]:
     }
 
 
-class BudgetPolicy(_Strict):
+class BudgetPolicy(StrictModel):
     """A result-use budget policy (结果应用政策); see the module docstring.
 
     Examples
@@ -196,15 +187,6 @@ class BudgetPolicy(_Strict):
             )
 
 
-def _key_path(loc: tuple) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if str(item).startswith("function-"):
-            continue
-        parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
-    return "".join(parts) or "(top level)"
-
-
 def policy_from_dict(data: object, source: str = "<dict>") -> BudgetPolicy:
     """Validate a mapping (parsed YAML) as a budget policy.
 
@@ -216,16 +198,10 @@ def policy_from_dict(data: object, source: str = "<dict>") -> BudgetPolicy:
     perfkit.compare._policy.PolicyError: p.yaml: invalid budget policy:
       grades.中: action cut needs ratio_pct (the percent cut, e.g. 10)
     """
-    if not isinstance(data, dict):
-        raise PolicyError(f"{source}: the file must hold a mapping (name, grades, ...)")
-    try:
-        return BudgetPolicy.model_validate(data)
-    except ValidationError as exc:
-        lines = [
-            f"  {_key_path(err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
-            for err in exc.errors()
-        ]
-        raise PolicyError(f"{source}: invalid budget policy:\n" + "\n".join(lines)) from None
+    return validate_model(data, BudgetPolicy, source=source, **_HOW)
+
+
+_HOW = {"what": "budget policy", "shape": "name, grades, ...", "error": PolicyError}
 
 
 def load_policy(policy: str | Path | BudgetPolicy | dict[str, Any] | None = None) -> BudgetPolicy:
@@ -256,11 +232,4 @@ def load_policy(policy: str | Path | BudgetPolicy | dict[str, Any] | None = None
         return policy
     if isinstance(policy, dict):
         return policy_from_dict(policy)
-    path = Path(policy)
-    if not path.is_file():
-        raise PolicyError(f"{path}: budget policy file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-    return policy_from_dict(data, source=str(path))
+    return load_yaml_model(Path(policy), BudgetPolicy, **_HOW)

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._frames import to_polars
 from perfkit.compare._chronic import Chronic, chronic
 from perfkit.compare._labels import compare_label, translate_compare
 from perfkit.compare._panel import Panel, panel
@@ -206,7 +207,7 @@ def _pct(value: Decimal) -> str:
 
 
 def _polars(frame: Any) -> pl.DataFrame:
-    return frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
+    return to_polars(frame)
 
 
 def compare_years(

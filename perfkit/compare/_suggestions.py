@@ -20,12 +20,13 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._frames import like_input
 from perfkit.compare._chronic import Chronic, chronic
-from perfkit.compare._exact import CENT, out, percent_cents
+from perfkit.compare._exact import CENT, percent_cents
 from perfkit.compare._panel import Panel, display_columns
 from perfkit.compare._policy import Action, BudgetPolicy, load_policy
 from perfkit.errors import PerfkitError
-from perfkit.numbers import FIXED, cents_to_float, fixed_to_float
+from perfkit.numbers import FIXED, cents_to_float, div_half_up, fixed_to_float
 
 __all__ = ["BudgetSuggestions", "budget_suggestions"]
 
@@ -66,27 +67,26 @@ class BudgetSuggestions:
         applied_rule, reason`` (``applied_rule``: ``grade``, ``low_efficiency`` or
         ``idle``, the rule that set the amount) (amounts in 万元; ``change`` = suggested − base).
         """
-        return out(self._projects, self.from_pandas)
+        return like_input(self._projects, self.from_pandas)
 
     @property
     def departments(self) -> Any:
         """Per department: base, suggested, change, freed, counts and low-efficiency share."""
-        return out(self._departments, self.from_pandas)
+        return like_input(self._departments, self.from_pandas)
 
     @property
     def totals(self) -> Any:
         """The region's totals (one row), the exact sum of the departments."""
-        return out(self._totals, self.from_pandas)
+        return like_input(self._totals, self.from_pandas)
 
 
 def _amount(base: pl.Expr, keep_hundredths: pl.Expr) -> pl.Expr:
     """``base × keep / 100 %`` rounded half-up to 0.01 万元, in fixed point."""
-    den = 10_000 * CENT
-    return ((base * keep_hundredths.cast(FIXED) * 2 + den) // (den * 2)) * CENT
+    return div_half_up(base * keep_hundredths.cast(FIXED), 10_000 * CENT) * CENT
 
 
 def _to_cents(value: pl.Expr) -> pl.Expr:
-    return ((value * 2 + CENT) // (CENT * 2)) * CENT
+    return div_half_up(value, CENT) * CENT
 
 
 def _rule_amount(action: Action, base: pl.Expr, executed: pl.Expr) -> pl.Expr:

@@ -20,7 +20,8 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.compare._exact import out, percent_cents
+from perfkit._frames import like_input
+from perfkit.compare._exact import percent_cents
 from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
 from perfkit.numbers import cents_to_float
@@ -58,38 +59,38 @@ class Transitions:
         share`` (``share``: percent of the ``from_grade`` units of
         ``from_year`` that had ``to_grade`` in ``to_year``, half-up to 0.01).
         """
-        return out(self._matrix, self.from_pandas)
+        return like_input(self._matrix, self.from_pandas)
 
     @property
     def changes(self) -> Any:
         """One row per unit and pair (pair by pair, units in code order): grades, totals,
         ``change`` (to − from, exact cents) and ``movement``."""
-        return out(self._changes, self.from_pandas)
+        return like_input(self._changes, self.from_pandas)
 
     @property
     def improved(self) -> Any:
         """Units whose grade got better, largest score gain first."""
-        return out(self._movement("improved", descending=True), self.from_pandas)
+        return like_input(self._movement("improved", descending=True), self.from_pandas)
 
     @property
     def declined(self) -> Any:
         """Units whose grade got worse, largest score loss first."""
-        return out(self._movement("declined", descending=False), self.from_pandas)
+        return like_input(self._movement("declined", descending=False), self.from_pandas)
 
     @property
     def stayed(self) -> Any:
         """Units that kept their grade."""
-        return out(self._movement("stayed", descending=True), self.from_pandas)
+        return like_input(self._movement("stayed", descending=True), self.from_pandas)
 
     @property
     def distribution(self) -> Any:
         """Per pair: units compared, counts by movement, mean and quantiles of the change."""
-        return out(self._distribution, self.from_pandas)
+        return like_input(self._distribution, self.from_pandas)
 
     @property
     def histogram(self) -> Any:
         """Per pair: units per score-change band (``bin_start`` ≤ change < ``bin_end``)."""
-        return out(self._histogram, self.from_pandas)
+        return like_input(self._histogram, self.from_pandas)
 
     def wide(self, from_year: int | None = None, to_year: int | None = None) -> Any:
         """The matrix of one pair as a table: one row per starting grade, counts by end grade.
@@ -108,7 +109,9 @@ class Transitions:
             "from_grade", *order
         )
         totals = m.group_by("from_grade", maintain_order=True).agg(pl.col("from_units").first())
-        return out(wide.join(totals, on="from_grade", maintain_order="left"), self.from_pandas)
+        return like_input(
+            wide.join(totals, on="from_grade", maintain_order="left"), self.from_pandas
+        )
 
     def _pair(self, from_year: int | None, to_year: int | None) -> tuple[int, int]:
         if from_year is None and to_year is None:

@@ -19,10 +19,11 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.compare._exact import half_up_div, out, percent_cents
+from perfkit._frames import like_input
+from perfkit.compare._exact import percent_cents
 from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
-from perfkit.numbers import FIXED, cents_to_float, fixed_to_float
+from perfkit.numbers import FIXED, cents_to_float, div_half_up, fixed_to_float
 
 __all__ = ["MOVER_MEASURES", "Trends", "movers", "trends"]
 
@@ -45,12 +46,12 @@ class Trends:
     @property
     def departments(self) -> Any:
         """One row per department (current code) and year; see :func:`trends`."""
-        return out(self._departments, self.from_pandas)
+        return like_input(self._departments, self.from_pandas)
 
     @property
     def region(self) -> Any:
         """One row per year for the whole region (全地区)."""
-        return out(self._region, self.from_pandas)
+        return like_input(self._region, self.from_pandas)
 
     def movers(self, n: int = 5, by: str = "mean_score") -> Any:
         """The ``n`` departments that rose most and the ``n`` that fell most; see :func:`movers`."""
@@ -69,7 +70,7 @@ class Trends:
         rows = self._departments.filter(pl.col("dept_code") == dept_code)
         if rows.height == 0:
             raise PerfkitError(f"department {dept_code!r} is not in the panel")
-        return out(rows, self.from_pandas)
+        return like_input(rows, self.from_pandas)
 
 
 def _figures(frame: pl.DataFrame, keys: list[str], grades: list[str]) -> pl.DataFrame:
@@ -89,11 +90,11 @@ def _figures(frame: pl.DataFrame, keys: list[str], grades: list[str]) -> pl.Data
     return agg.select(
         *keys,
         "units",
-        cents_to_float(half_up_div(pl.col("_cents"), pl.col("units").cast(FIXED))).alias(
+        cents_to_float(div_half_up(pl.col("_cents"), pl.col("units").cast(FIXED))).alias(
             "mean_score"
         ),
         cents_to_float(
-            pl.when(has_money).then(half_up_div(pl.col("_weighted"), pl.col("_budget")))
+            pl.when(has_money).then(div_half_up(pl.col("_weighted"), pl.col("_budget")))
         ).alias("weighted_score"),
         *[pl.col(f"grade_{g}") for g in grades],
         *[
@@ -105,7 +106,7 @@ def _figures(frame: pl.DataFrame, keys: list[str], grades: list[str]) -> pl.Data
         cents_to_float(
             pl.when(has_money).then(percent_cents(pl.col("_executed"), pl.col("_budget")))
         ).alias("execution_rate"),
-        half_up_div(pl.col("_cents"), pl.col("units").cast(FIXED)).alias("_mean_cents"),
+        div_half_up(pl.col("_cents"), pl.col("units").cast(FIXED)).alias("_mean_cents"),
     )
 
 
@@ -229,4 +230,4 @@ def movers(trends: Trends, n: int = 5, by: str = "mean_score") -> Any:
             down.with_columns(pl.lit("下降").alias("direction")),
         ]
     ).drop("_c")
-    return out(result, trends.from_pandas)
+    return like_input(result, trends.from_pandas)

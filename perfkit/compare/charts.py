@@ -15,6 +15,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from perfkit._frames import to_polars
 from perfkit.compare._chronic import Chronic
 from perfkit.compare._transitions import Transitions
 from perfkit.compare._trends import Trends
@@ -33,7 +34,7 @@ _RISE, _FALL, _FLAT = "#2e7d32", "#c62828", "#9e9e9e"
 
 
 def _pl(frame: Any) -> pl.DataFrame:
-    return frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
+    return to_polars(frame)
 
 
 def _rows(trends: Trends, dept_code: str | None) -> tuple[pl.DataFrame, str]:

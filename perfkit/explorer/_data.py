@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from perfkit._frames import to_polars
 from perfkit.errors import PerfkitError
 from perfkit.scoring._api import score
 from perfkit.scoring._flags import FLAG_LABELS, SEVERITY_LABELS, risk_level
@@ -115,18 +116,6 @@ def _from_folder(folder: Path, system: str) -> ScoreResult:
     return score(paths["projects"], paths["indicators"], system=system)
 
 
-def _to_polars(frame: Any, what: str) -> pl.DataFrame:
-    if isinstance(frame, pl.DataFrame):
-        return frame
-    try:
-        import pandas as pd  # pandas only when a pandas frame comes in
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pd = None
-    if pd is not None and isinstance(frame, pd.DataFrame):
-        return pl.from_pandas(frame)
-    raise PerfkitError(f"{what}: expected a polars or pandas DataFrame, got {type(frame).__name__}")
-
-
 def _cents(column: str) -> pl.Expr:
     # the scored values are 2-decimal numbers: ×100 and rounding recovers their exact cents
     return (pl.col(column) * 100).round(0).cast(pl.Int64)
@@ -175,8 +164,8 @@ def explorer_data(
     if isinstance(data, ScoreResult):
         units, items, severity = data.units, data.items, data.system.flags.severity
     else:
-        units = _to_polars(data, "units")
-        items = None if items is None else _to_polars(items, "items")
+        units = to_polars(data, "units")
+        items = None if items is None else to_polars(items, "items")
         severity = load_system(system).flags.severity
     missing = [c for c in REQUIRED_COLUMNS if c not in units.columns]
     if missing:

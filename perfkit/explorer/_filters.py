@@ -15,10 +15,11 @@ undefined (budget 0) is kept unless an execution-rate range is set.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import polars as pl
 
+from perfkit.numbers import round_half_up
 from perfkit.scoring._flags import FLAG_LABELS
 
 __all__ = ["Brush", "Filters", "to_cents"]
@@ -32,8 +33,7 @@ def to_cents(value: float | int | str | Decimal) -> int:
     >>> to_cents(60), to_cents(89.995), to_cents("0.1")
     (6000, 9000, 10)
     """
-    exact = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return int(exact * 100)
+    return int(round_half_up(value) * 100)
 
 
 def _within(column: str, bounds: tuple[float, float]) -> pl.Expr:

@@ -30,7 +30,7 @@ import polars as pl
 from perfkit.errors import InputError, Problem
 from perfkit.forms._assessment_form import AssessmentForm
 from perfkit.forms._read import INDICATOR_COLUMNS, PROJECT_COLUMNS, FormSet, read_forms
-from perfkit.numbers import SCALE, cents_text, fixed_text, to_cents
+from perfkit.numbers import SCALE, cents_text, div_half_up, fixed_text, to_cents
 from perfkit.scoring._api import score
 from perfkit.scoring._grading import grade_expr
 from perfkit.systems import System, load_system
@@ -321,7 +321,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
     near = (stated * b - exact).abs() <= half * b
     near_fraction = (stated * 100 * b - exact).abs() <= half * 100 * b
     rate_ok = near | (~pl.col("money_total_rate_pct").fill_null(False) & near_fraction)
-    rate_cents = pl.when(b > 0).then((e * 20000 + b) // (b * 2))  # Int128: rates are unbounded
+    rate_cents = div_half_up(e * 10_000, b)  # Int128: rates are unbounded
     out += _emit(
         d,
         stated.is_not_null() & (b > 0) & ~rate_ok,

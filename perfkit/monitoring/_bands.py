@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.numbers import FIXED, cents_to_float
+from perfkit.numbers import FIXED, cents_to_float, div_half_up
 
 __all__ = [
     "ALERTS",
@@ -93,6 +93,4 @@ def percent_half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     >>> df.select(percent_half_up(pl.col("n"), pl.col("d"))).to_series().to_list()
     [66.67, 22.3]
     """
-    n, d = numerator.cast(FIXED), denominator.cast(FIXED)
-    safe = pl.when(d > 0).then(d).otherwise(pl.lit(1, FIXED))
-    return pl.when(d > 0).then(cents_to_float((n * 200 + safe) // (safe * 2)))
+    return cents_to_float(div_half_up(numerator.cast(FIXED) * 100, denominator.cast(FIXED)))

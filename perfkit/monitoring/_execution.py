@@ -19,7 +19,7 @@ import polars as pl
 
 from perfkit.monitoring._bands import band, percent_floor, percent_half_up
 from perfkit.monitoring._timeprogress import TimeProgress
-from perfkit.numbers import FIXED, fixed_to_float
+from perfkit.numbers import FIXED, div_half_up, fixed_to_float
 
 __all__ = ["BUDGET_ZERO", "execution_alerts"]
 
@@ -29,8 +29,7 @@ BUDGET_ZERO = "budget_zero"
 
 def _money_half_up(numerator: pl.Expr, denominator: int) -> pl.Expr:
     """A fixed-point amount ``numerator / denominator`` rounded half-up to 0.01 (万元)."""
-    step = 10_000 * denominator  # 0.01 in fixed point (10**4), times the denominator
-    cents = (numerator * 2 + step) // (step * 2)
+    cents = div_half_up(numerator, 10_000 * denominator)  # 0.01 in fixed point is 10**4
     return fixed_to_float(cents * 10_000)
 
 

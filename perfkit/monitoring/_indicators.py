@@ -34,7 +34,7 @@ import polars as pl
 from perfkit.monitoring._bands import BLUE_FROM_PCT, band, percent_floor, percent_half_up
 from perfkit.monitoring._inputs import QUALITATIVE_ALERTS
 from perfkit.monitoring._timeprogress import TimeProgress
-from perfkit.numbers import FIXED, fixed_to_float
+from perfkit.numbers import FIXED, div_half_up, fixed_to_float
 
 __all__ = ["BASIS_LABELS", "indicator_alerts"]
 
@@ -141,8 +141,7 @@ def indicator_alerts(frame: pl.DataFrame, time: TimeProgress) -> pl.DataFrame:
         .when((b == "reverse") & (a <= 0))
         .then(pl.lit("累计值为0"))
     )
-    step = 10_000 * q  # 0.01 in fixed point, times q
-    expected = (t * (2 * p) + step) // (2 * step) * 10_000  # T × p/q, half-up to 0.01
+    expected = div_half_up(t * p, 10_000 * q) * 10_000  # T × p/q, half-up to 0.01 (10**4)
     return work.with_columns(
         pl.lit(float(time.percent)).alias("time_progress"),
         pl.when(quantitative).then(fixed_to_float(expected)).alias("expected_value"),

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._frames import like_input
 from perfkit.errors import Problem
 from perfkit.monitoring._bands import GREEN_FROM, YELLOW_FROM
 from perfkit.monitoring._export import (
@@ -75,7 +76,7 @@ class MonitoringResult:
     from_pandas: bool = False
 
     def _out(self, frame: pl.DataFrame) -> Any:
-        return frame.to_pandas() if self.from_pandas else frame
+        return like_input(frame, self.from_pandas)
 
     @property
     def alerts(self) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._frames import to_polars
 from perfkit.present._labels import column_label, translate_for_people
 
 __all__ = ["HtmlTable", "HtmlText", "heading", "table", "text"]
@@ -170,8 +171,7 @@ def table(
     >>> "<th>名称</th><th>总分</th>" in str(t), "&lt;b&gt;x&lt;/b&gt;" in str(t), "86.20" in str(t)
     (True, True, True)
     """
-    if not isinstance(frame, pl.DataFrame):
-        frame = pl.from_pandas(frame)
+    frame = to_polars(frame)
     shown = translate_for_people(frame.head(max_rows))
     names = [html.escape((labels or {}).get(c) or column_label(c)) for c in shown.columns]
     rows = []

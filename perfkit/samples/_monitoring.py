@@ -28,10 +28,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
+
+from perfkit.numbers import round_half_up
 
 __all__ = ["MONITORING_MONTHS", "MONITORING_STREAM", "OVERALL_PROGRESS", "monitoring_tables"]
 
@@ -149,7 +152,7 @@ def monitoring_tables(
 
 def _share(total: int, percent: int) -> int:
     """``percent`` % of ``total`` cents, half-up."""
-    return (total * percent * 2 + 100) // 200
+    return int(round_half_up(Fraction(total * percent, 100), 0))
 
 
 def _draw_spending(
@@ -192,9 +195,7 @@ def _calibrate(
     if above > 0:
         factor = Decimal(need - base) / Decimal(above)
         for i in adjustable:
-            scaled = floor[i] + int(
-                (Decimal(amounts[i] - floor[i]) * factor).quantize(Decimal(1), ROUND_HALF_UP)
-            )
+            scaled = floor[i] + int(round_half_up(Decimal(amounts[i] - floor[i]) * factor, 0))
             amounts[i] = min(max(scaled, floor[i]), cap[i])
     # the remainder (rounding, caps): one cent at a time would be slow; take it in order of room
     left = target - sum(amounts)
@@ -221,10 +222,6 @@ def _output_shares(rng: np.random.Generator, role: str) -> tuple[float, float]:
 
 def _decimals(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
-
-
-def _quantize(value: float, decimals: int) -> Decimal:
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
 
 def _text(value: Decimal) -> str:
@@ -260,26 +257,26 @@ def _progress_values(
     final = float(actual)
     if direction == "正向" and ind["unit"] == "%":  # a rate: near its level
         low = 0.6 if role in (LAGGING, RUSH) else 0.92
-        may_v = _quantize(final * rng.uniform(low, 1.0), decimals)
-        aug_v = max(may_v, _quantize(final * rng.uniform(low, 1.0), decimals))
+        may_v = round_half_up(final * rng.uniform(low, 1.0), decimals)
+        aug_v = max(may_v, round_half_up(final * rng.uniform(low, 1.0), decimals))
         return _text(may_v), _text(aug_v)
     s5, s8 = shares
     if direction == "反向" and role == ON_TRACK:  # a ceiling used no faster than time passes
         s5, s8 = s5 * 0.65, s8 * 0.72
-    may_v = _quantize(final * s5, decimals)
-    aug_v = _quantize(final * s8, decimals)
+    may_v = round_half_up(final * s5, decimals)
+    aug_v = round_half_up(final * s8, decimals)
     over = (
         direction == "正向"
         and role == ON_TRACK
         and Decimal(actual) >= Decimal(target) * Decimal("1.3")
     )
     if over:  # over-completed at year end: past 120 % of the target by August (blue)
-        may_v = _quantize(final * rng.uniform(0.45, 0.7), decimals)
+        may_v = round_half_up(final * rng.uniform(0.45, 0.7), decimals)
         floor = Decimal(math.ceil(Decimal(target) * Decimal("1.2") * 10**decimals)).scaleb(
             -decimals
         )
         aug_v = min(
-            Decimal(actual), max(floor, _quantize(final * rng.uniform(0.93, 1.0), decimals))
+            Decimal(actual), max(floor, round_half_up(final * rng.uniform(0.93, 1.0), decimals))
         )
     aug_v = max(aug_v, may_v)
     return _text(may_v), _text(aug_v)

@@ -36,6 +36,7 @@ import numpy as np
 import polars as pl
 import yaml
 
+from perfkit.numbers import round_half_up
 from perfkit.samples._monitoring import monitoring_tables
 from perfkit.systems import System, load_system
 from perfkit.systems._model import (
@@ -312,8 +313,8 @@ def _grade(cents: int) -> str:
 
 
 def _half_up(num: int, den: int) -> int:
-    """round(num / den) half-up for non-negative integers."""
-    return (2 * num + den) // (2 * den)
+    """round(num / den) half-up (:func:`perfkit.numbers.round_half_up`, exact)."""
+    return int(round_half_up(Fraction(num, den), 0))
 
 
 def _round_cents(rng: np.random.Generator, cents: float) -> int:

@@ -36,13 +36,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import numpy as np
 import polars as pl
 from scipy import stats
 
 from perfkit.errors import PerfkitError
+from perfkit.numbers import parse_decimal
 
 __all__ = ["Evaluation", "evaluate", "stringer_bound"]
 
@@ -189,12 +190,7 @@ def evaluate(verification, *, threshold: float | str = 5, confidence: float = 0.
     """
     if not 0 < confidence < 1:
         raise PerfkitError(f"the confidence level must be between 0 and 1, not {confidence}")
-    try:
-        points = Decimal(str(threshold).strip())
-    except InvalidOperation:
-        points = Decimal("NaN")
-    if not points.is_finite():
-        raise PerfkitError(f"the inflation threshold {threshold!r} is not a number of points")
+    points = parse_decimal(threshold, "the inflation threshold", hint=" of points")
     limit = int(points * 100)
     if limit < 0:
         raise PerfkitError("the inflation threshold must not be negative")

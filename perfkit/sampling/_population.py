@@ -46,12 +46,13 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.numbers import FIXED, SCALE
+from perfkit.numbers import FIXED, SCALE, div_half_up
 from perfkit.scoring._api import score
 from perfkit.scoring._flags import FLAG_LABELS, unit_flags
 from perfkit.scoring._grading import grade_expr
 from perfkit.scoring._result import ScoreResult
 from perfkit.tables._read import TableInput, find_table
+from perfkit.tables._write import file_sha256
 
 __all__ = [
     "UNIT_KINDS",
@@ -187,9 +188,9 @@ def _weighted_cents(cents: str) -> pl.Expr:
     plain = c.filter(have).sum()
     return (
         pl.when(weight > 0)
-        .then((weighted * 2 + weight) // (weight * 2))
+        .then(div_half_up(weighted, weight))
         .when(plain_n > 0)
-        .then((plain * 2 + plain_n) // (plain_n * 2))
+        .then(div_half_up(plain, plain_n))
         .otherwise(None)
         .cast(pl.Int64)
     )
@@ -241,21 +242,6 @@ def _departments(frame: pl.DataFrame, flags: list[str], result: ScoreResult) -> 
     cols += ["total_cents", "grade", "self_cents", "self_grade"]
     cols += [f for f in flags if f in depts.columns] + ["n_projects"]
     return depts.select(cols)
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (hex).
-
-    Examples
-    --------
-    >>> len(file_sha256("data/sample/projects.csv"))
-    64
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fingerprint(frame: pl.DataFrame, columns: list[str]) -> str:

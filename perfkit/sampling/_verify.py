@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
-from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed
+from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed, to_cents
 from perfkit.sampling._evaluate import evaluate
 from perfkit.sampling._labels import sampling_label
 from perfkit.sampling._population import (
@@ -661,7 +661,7 @@ def _verify_departments(
         raise InputError(problems, summary="the verified values have problems; nothing was written")
     items = joined.with_columns(
         pl.when(pl.col("entered_points").is_not_null())
-        .then(((pl.col("entered_points") + SCALE // 200) // (SCALE // 100)).cast(pl.Int64))
+        .then(to_cents(pl.col("entered_points")))
         .otherwise((pl.col("total") * 100).round(0).cast(pl.Int64))
         .alias("_vc"),
         (pl.col("budget_full_year") * SCALE).round(0).cast(FIXED).alias("money"),

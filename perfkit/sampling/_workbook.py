@@ -40,7 +40,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, Problem
-from perfkit.numbers import cents_to_float, parse_fixed
+from perfkit.numbers import cents_to_float, parse_fixed, to_cents
 from perfkit.sampling._record import SelectionRecord
 from perfkit.sampling._report import design_text
 from perfkit.sampling._risk import parse_rule
@@ -630,4 +630,4 @@ def _read_unit_sheet(reader, sheet: str, where: str, kind: str):
 
 def points_to_float(frame: pl.DataFrame, column: str) -> pl.Expr:
     """Fixed-point points → float for display."""
-    return cents_to_float((pl.col(column) + 5_000) // 10_000)
+    return cents_to_float(to_cents(pl.col(column)))

@@ -19,6 +19,7 @@ from perfkit.numbers import (
     SCALE,
     cents_text,
     cents_to_float,
+    div_half_up,
     fixed_text,
     fixed_to_float,
     map_unique,
@@ -612,7 +613,7 @@ def _unit_table(
     use = {g: r.label for g, r in system.result_use.items()}
     b, e = pl.col("budget_full_year"), pl.col("executed")
     # Int128: executed 10⁹ over a budget of 0.000001 is a rate of 10¹⁷ %, beyond Int64 in cents
-    rate_cents = pl.when(b > 0).then((e * 20000 + b) // (b * 2))
+    rate_cents = div_half_up(e * 10_000, b)  # null where b ≤ 0
     cols = [
         "year",
         "unit_code",
@@ -641,13 +642,9 @@ def _unit_table(
             ),
         ]
     cols += [
-        pl.when(pl.col("_ind_max") > 0)
-        .then(
-            cents_to_float(
-                (pl.col("_ind_cents") * 20000 + pl.col("_ind_max")) // (pl.col("_ind_max") * 2)
-            )
-        )
-        .alias("indicator_score_rate"),
+        cents_to_float(div_half_up(pl.col("_ind_cents") * 10_000, pl.col("_ind_max"))).alias(
+            "indicator_score_rate"
+        ),
         "n_indicators",
         "weights_given",
         pl.col("grade").replace_strict(use, default=None).alias("result_use"),

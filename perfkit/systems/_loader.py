@@ -6,9 +6,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
+from perfkit.config import load_yaml_model, validate_model
 from perfkit.errors import SystemDefinitionError
 from perfkit.systems._model import System
 
@@ -90,11 +88,7 @@ def _load_builtin(name: str) -> System:
 
 
 def _load_file(path: Path) -> System:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SystemDefinitionError(f"{path}: not valid YAML: {exc}") from None
-    return system_from_dict(data, source=str(path))
+    return load_yaml_model(path, System, **_HOW)
 
 
 def system_from_dict(data: object, source: str = "<dict>") -> System:
@@ -109,15 +103,7 @@ def system_from_dict(data: object, source: str = "<dict>") -> System:
       title: Field required
     ...
     """
-    if not isinstance(data, dict):
-        raise SystemDefinitionError(f"{source}: the file must hold a mapping (name, title, ...)")
-    try:
-        return System.model_validate(data)
-    except ValidationError as exc:
-        lines = [f"  {_key_path(err['loc'])}: {_clean(err['msg'])}" for err in exc.errors()]
-        raise SystemDefinitionError(
-            f"{source}: invalid indicator system:\n" + "\n".join(lines)
-        ) from None
+    return validate_model(data, System, source=source, **_HOW)
 
 
 _RULE_KINDS = (
@@ -134,15 +120,14 @@ _RULE_KINDS = (
 )
 
 
-def _key_path(loc: tuple) -> str:
-    parts: list[str] = []
-    for i, item in enumerate(loc):
-        is_tag = item in _RULE_KINDS and i > 0 and loc[i - 1] in ("rule", *_RULE_KINDS)
-        if is_tag or str(item).startswith("function-"):
-            continue  # pydantic's discriminator tags and validator names say nothing to a user
-        parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
-    return "".join(parts) or "(top level)"
+def _is_tag(loc: tuple, i: int) -> bool:
+    """pydantic's discriminator tags (a rule's kind) say nothing to a user."""
+    return loc[i] in _RULE_KINDS and i > 0 and loc[i - 1] in ("rule", *_RULE_KINDS)
 
 
-def _clean(msg: str) -> str:
-    return msg.removeprefix("Value error, ")
+_HOW = {
+    "what": "indicator system",
+    "shape": "name, title, ...",
+    "error": SystemDefinitionError,
+    "hide": _is_tag,
+}

@@ -21,7 +21,10 @@ import itertools
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from perfkit.config import StrictModel
+from perfkit.numbers import two_decimals
 
 __all__ = [
     "FLAG_CODES",
@@ -45,20 +48,10 @@ __all__ = [
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _cents(value: Decimal, what: str) -> Decimal:
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{what} {value} has more than two decimals")
-    return value
-
-
 # ---------------------------------------------------------------- rule kinds
 
 
-class PositiveRule(_Strict):
+class PositiveRule(StrictModel):
     """正向 (≥): actual ≥ target → full points; else points × actual / target.
 
     ``target`` is given only in assessment systems, where the entered
@@ -69,7 +62,7 @@ class PositiveRule(_Strict):
     target: Decimal | None = None
 
 
-class ReverseRule(_Strict):
+class ReverseRule(StrictModel):
     """反向 (≤): actual ≤ target → full.
 
     ``variant: linear`` (default): target < actual < 2·target → points ×
@@ -82,18 +75,18 @@ class ReverseRule(_Strict):
     target: Decimal | None = None
 
 
-class EqualRule(_Strict):
+class EqualRule(StrictModel):
     """等于 (=): target 0 → full if actual ≤ 0 else 0; target > 0 → as positive."""
 
     kind: Literal["equal"] = "equal"
     target: Decimal | None = None
 
 
-class QualitativeLevel(_Strict):
+class QualitativeLevel(StrictModel):
     """One of the three qualitative levels: its phrase, band (% of points) and default."""
 
     phrase: str
-    aliases: list[str] = []
+    aliases: list[str] = Field(default_factory=list)
     min_pct: Decimal = Field(ge=0, le=100)
     max_pct: Decimal = Field(ge=0, le=100)
     max_inclusive: bool = False
@@ -140,7 +133,7 @@ def _default_levels() -> list[QualitativeLevel]:
     ]
 
 
-class QualitativeRule(_Strict):
+class QualitativeRule(StrictModel):
     """定性: three levels, each a band of the points; entered score must fall in its band.
 
     With no entered score, the level's ``default_pct`` of the points is used
@@ -162,20 +155,20 @@ class QualitativeRule(_Strict):
         return levels
 
 
-class ExecutionRateRule(_Strict):
+class ExecutionRateRule(StrictModel):
     """预算执行率: min(执行数 / 全年预算数, 1) × points; budget 0 → 0 points and a flag."""
 
     kind: Literal["execution_rate"] = "execution_rate"
 
 
-class Step(_Strict):
+class Step(StrictModel):
     """A band of a stepped rule: values up to ``upto`` (inclusive) earn ``points``."""
 
     upto: Decimal | None = None
     points: Decimal = Field(ge=0)
 
 
-class SteppedRule(_Strict):
+class SteppedRule(StrictModel):
     """Stepped bands on the entered value (偏离度 ≤10 % → 3, 10–20 % → 2, …).
 
     ``absolute: true`` compares |value| (a deviation may be signed).  Bands are
@@ -199,18 +192,18 @@ class SteppedRule(_Strict):
         return bands
 
 
-class YesNoRule(_Strict):
+class YesNoRule(StrictModel):
     """是/否: value 是/1 → full points, 否/0 → 0 (an entered score must be 0 or full)."""
 
     kind: Literal["yes_no"] = "yes_no"
 
 
-class SubItem(_Strict):
+class SubItem(StrictModel):
     label: str
     points: Decimal = Field(gt=0)
 
 
-class ChecklistRule(_Strict):
+class ChecklistRule(StrictModel):
     """A checklist of sub-items (often half-point each); the score is the sum of those met.
 
     An entered score must equal the sum of some subset of the sub-items.
@@ -220,7 +213,7 @@ class ChecklistRule(_Strict):
     items: list[SubItem] = Field(min_length=1)
 
 
-class DeductionRule(_Strict):
+class DeductionRule(StrictModel):
     """Deduction from full marks with a floor of 0 (扣分制).
 
     The entered ``value`` is the number of occurrences when ``per_occurrence``
@@ -232,7 +225,7 @@ class DeductionRule(_Strict):
     per_occurrence: Decimal | None = Field(default=None, gt=0)
 
 
-class EnteredRule(_Strict):
+class EnteredRule(StrictModel):
     """Evaluator-entered score, validated against the item's maximum (and ``step``)."""
 
     kind: Literal["entered"] = "entered"
@@ -256,7 +249,7 @@ Rule = Annotated[
 # ---------------------------------------------------------------- tree
 
 
-class Node(_Strict):
+class Node(StrictModel):
     """A group or an item of the system tree.
 
     A leaf has a ``rule``; a group has ``children`` (whose points add up to
@@ -266,19 +259,19 @@ class Node(_Strict):
     id: str = Field(min_length=1)
     label: str = Field(min_length=1)
     points: Decimal = Field(ge=0)
-    aliases: list[str] = []
+    aliases: list[str] = Field(default_factory=list)
     rule: Rule | None = None
-    children: list[Node] = []
+    children: list[Node] = Field(default_factory=list)
     from_data: bool = False
     if_absent: Literal["error", "redistribute"] = "error"
-    redistribute_to: list[str] = []
+    redistribute_to: list[str] = Field(default_factory=list)
     bonus: bool = False
     note: str = ""
 
     @field_validator("points")
     @classmethod
     def _two_decimals(cls, v: Decimal) -> Decimal:
-        return _cents(v, "points")
+        return two_decimals(v, "points")
 
     @model_validator(mode="after")
     def _shape(self) -> Node:
@@ -319,7 +312,7 @@ class Node(_Strict):
         return [self, *[n for c in self.children for n in c.walk()]]
 
 
-class GradeBand(_Strict):
+class GradeBand(StrictModel):
     """A grade and its inclusive lower bound (优 ≥ 90)."""
 
     grade: str = Field(min_length=1)
@@ -328,10 +321,10 @@ class GradeBand(_Strict):
     @field_validator("min")
     @classmethod
     def _two_decimals(cls, v: Decimal) -> Decimal:
-        return _cents(v, "grade bound")
+        return two_decimals(v, "grade bound")
 
 
-class OverCompletion(_Strict):
+class OverCompletion(StrictModel):
     """超额完成: actual ≥ threshold % of target is flagged; optionally a deduction.
 
     ``action: deduct`` takes ``deduct_pct`` % of the indicator's points off
@@ -374,7 +367,7 @@ def _default_severity() -> dict[str, str]:
     }
 
 
-class Flags(_Strict):
+class Flags(StrictModel):
     """Thresholds and severities of the per-unit flags (复核风险提示).
 
     ``severity`` gives each flag ``high``, ``medium`` or ``low``; flags left
@@ -394,7 +387,7 @@ class Flags(_Strict):
         return {**_default_severity(), **given}
 
 
-class ResultUse(_Strict):
+class ResultUse(StrictModel):
     """结果应用 for one grade."""
 
     action: Literal["support", "improve", "cut", "cancel"]
@@ -419,7 +412,7 @@ def _default_indicator_rules() -> dict[str, Rule]:
     }
 
 
-class System(_Strict):
+class System(StrictModel):
     """A whole indicator system: tree, grade bands, rules, flags and result use."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

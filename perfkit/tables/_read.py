@@ -29,6 +29,7 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._frames import is_pandas, to_polars
 from perfkit._limits import MAX_COLUMNS, MAX_HEADER_CHARS, quoted
 from perfkit.errors import InputError, Problem
 from perfkit.tables._contract import TableSpec, normalise_header, table_spec
@@ -149,8 +150,8 @@ def read_table(source: TableInput, table: str | TableSpec, *, sheet: str | None 
     headers: list[str] | None = None
     if isinstance(source, pl.DataFrame):
         frame, label = source, f"<{table}>"
-    elif _is_pandas(source):
-        frame, label, from_pandas = pl.from_pandas(source), f"<{table}>", True
+    elif is_pandas(source):
+        frame, label, from_pandas = to_polars(source), f"<{table}>", True
     else:
         path = Path(source)
         label = path.name
@@ -161,10 +162,6 @@ def read_table(source: TableInput, table: str | TableSpec, *, sheet: str | None 
     raw = _map_headers(frame, spec, label, headers)
     raw.from_pandas = from_pandas
     return raw
-
-
-def _is_pandas(obj: object) -> bool:
-    return type(obj).__module__.startswith("pandas") and hasattr(obj, "columns")
 
 
 def _read_file(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import hashlib
 import os
 import re
 import secrets
@@ -57,6 +58,7 @@ __all__ = [
     "clean_leftovers",
     "excel_text",
     "excel_text_notes",
+    "file_sha256",
     "formula_like",
     "neutralise_formulas",
     "restore_formulas",
@@ -393,6 +395,24 @@ def _where(exc: OSError, tmp: Path, directory: Path) -> Path | None:
         except ValueError:
             continue
     return None
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (hex), read in blocks of 1 MiB.
+
+    The one fingerprint of a written or read file (batch records, sampling
+    records).
+
+    Examples
+    --------
+    >>> len(file_sha256("data/sample/projects.csv"))
+    64
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

@@ -1,0 +1,213 @@
+"""Configuration files: YAML read safely, validated by a pydantic model (配置文件).
+
+Indicator systems (``perfkit.systems``), budget policies (``perfkit.compare``)
+and batch schedules (``perfkit.batch``) are YAML files that a user writes.  All
+three load through :func:`load_yaml_model` and share one strict base model,
+:class:`StrictModel` (unknown keys are errors, loaded values are frozen).
+
+Every file is hostile input: it is read with ``yaml.safe_load`` (no Python
+objects, no code), and only up to :data:`MAX_YAML_BYTES`.  Every problem is
+reported at once, each line naming the file and the key path
+(``policy.yaml: invalid budget policy:`` then ``  grades.中: …``); see
+``docs/systems.md`` and ``docs/comparison.md`` for the files themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from perfkit.errors import PerfkitError
+
+__all__ = ["MAX_YAML_BYTES", "StrictModel", "key_path", "load_yaml_model", "validate_model"]
+
+#: Largest configuration file read (1 MiB); a system of hundreds of indicators is ~100 KiB.
+MAX_YAML_BYTES = 1 << 20
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Base of every configuration model: unknown keys are errors, values are frozen.
+
+    Examples
+    --------
+    >>> class Band(StrictModel):
+    ...     low: int
+    >>> Band(low=1).low
+    1
+    >>> Band(low=1, hgih=2)
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Band
+    hgih
+      Extra inputs are not permitted ...
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def key_path(loc: tuple[int | str, ...], hide: Callable[[tuple, int], bool] | None = None) -> str:
+    """A pydantic error location as a key path a user can find in the file.
+
+    ``("groups", 0, "points")`` → ``groups[0].points``; pydantic's validator
+    names (``function-after[…]``) and the items ``hide(loc, i)`` is true for
+    (e.g. the tags of a tagged union) are left out.
+
+    Examples
+    --------
+    >>> key_path(("groups", 0, "indicators", 2, "rule", "function-after[x]", "max"))
+    'groups[0].indicators[2].rule.max'
+    >>> key_path(())
+    '(top level)'
+    """
+    parts: list[str] = []
+    for i, item in enumerate(loc):
+        if str(item).startswith("function-") or (hide is not None and hide(loc, i)):
+            continue
+        parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"
+
+
+def validate_model(
+    data: object,
+    model: type[M],
+    *,
+    what: str,
+    source: str = "<dict>",
+    shape: str = "",
+    error: type[PerfkitError] = PerfkitError,
+    hide: Callable[[tuple, int], bool] | None = None,
+) -> M:
+    """Validate parsed data (a mapping) as ``model``; every problem in one ``error``.
+
+    Parameters
+    ----------
+    data : object
+        The parsed YAML (or a mapping a user handed in).
+    model : type
+        The pydantic model.
+    what : str
+        What the file is, for the message ("budget policy").
+    source : str
+        The file (or ``<dict>``) named at the start of every message.
+    shape : str
+        The top-level keys, shown when the data is no mapping ("name, grades, ...").
+    error : type
+        The :class:`~perfkit.errors.PerfkitError` subclass raised.
+    hide : callable, optional
+        Which key-path items to leave out (:func:`key_path`).
+
+    Examples
+    --------
+    >>> class Policy(StrictModel):
+    ...     ratio: int
+    >>> validate_model({"ratio": "x", "extra": 1}, Policy, what="policy", source="p.yaml")
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.PerfkitError: p.yaml: invalid policy:
+      ratio: Input should be a valid integer, unable to parse string as an integer
+      extra: Extra inputs are not permitted
+    """
+    if not isinstance(data, Mapping):
+        hint = f" ({shape})" if shape else ""
+        raise error(f"{source}: the file must hold a mapping{hint}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"  {key_path(err['loc'], hide)}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
+        ]
+        raise error(f"{source}: invalid {what}:\n" + "\n".join(lines)) from None
+
+
+def load_yaml_model(
+    source: str | Path | Mapping,
+    model: type[M],
+    *,
+    what: str,
+    shape: str = "",
+    error: type[PerfkitError] = PerfkitError,
+    hide: Callable[[tuple, int], bool] | None = None,
+    max_bytes: int = MAX_YAML_BYTES,
+) -> M:
+    """Load a YAML file (or take a mapping) and validate it as ``model``.
+
+    The file is read with ``yaml.safe_load`` and at most ``max_bytes`` long.
+    A missing, unreadable, oversized or malformed file raises ``error`` (a
+    :class:`~perfkit.errors.PerfkitError`: exit status 1, no traceback) whose
+    message starts with the file's path; a file that breaks the model names
+    every offending key path (:func:`validate_model`).
+
+    Parameters
+    ----------
+    source : str, Path or mapping
+        The YAML file, or data already parsed.
+    model : type
+        The pydantic model (usually a :class:`StrictModel`).
+    what : str
+        What the file is ("indicator system", "budget policy", "schedule").
+    shape, error, hide
+        As in :func:`validate_model`.
+    max_bytes : int
+        The largest file read.
+
+    Returns
+    -------
+    model
+        The validated model.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> class Schedule(StrictModel):
+    ...     workers: int = 1
+    >>> path = Path(tempfile.mkdtemp()) / "s.yaml"
+    >>> _ = path.write_text("workers: 2\\n", encoding="utf-8")
+    >>> load_yaml_model(path, Schedule, what="schedule").workers
+    2
+    >>> _ = path.write_text("workers: [1, 2\\n", encoding="utf-8")
+    >>> load_yaml_model(path, Schedule, what="schedule")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    perfkit.errors.PerfkitError: .../s.yaml: not valid YAML: ...
+    """
+    if isinstance(source, Mapping):
+        return validate_model(source, model, what=what, shape=shape, error=error, hide=hide)
+    path = Path(source)
+    data = _read_yaml(path, what, error, max_bytes)
+    return validate_model(
+        data, model, what=what, source=str(path), shape=shape, error=error, hide=hide
+    )
+
+
+def _read_yaml(path: Path, what: str, error: type[PerfkitError], max_bytes: int) -> object:
+    """The parsed YAML of ``path``; ``error`` naming the file for every way it can fail."""
+    if not path.is_file():
+        raise error(f"{path}: {what} file not found")
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} file: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise error(f"{path}: the {what} file is larger than {max_bytes // 1024} KiB")
+    try:
+        return yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not valid YAML: not UTF-8 text ({exc.reason})") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML: {_yaml_problem(exc)}") from None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """The parser's complaint on one line, with the line and column in the file."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"{exc.problem} (line {mark.line + 1}, column {mark.column + 1})"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
