@@ -206,8 +206,12 @@ def _read_yaml(path: Path, what: str, error: type[PerfkitError], max_bytes: int)
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
-    """The parser's complaint on one line, with the line and column in the file."""
-    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
-        mark = exc.problem_mark
-        return f"{exc.problem} (line {mark.line + 1}, column {mark.column + 1})"
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """The parser's complaint on one line, with lines and columns in the file (1-based)."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    parts = []
+    for text, mark in ((exc.context, exc.context_mark), (exc.problem, exc.problem_mark)):
+        if text:
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            parts.append(f"{text}{where}")
+    return ": ".join(parts) or type(exc).__name__
