@@ -127,44 +127,35 @@ def test_the_three_kinds_of_file_share_one_strict_model() -> None:
         assert issubclass(model, config.StrictModel)
 
 
-def test_a_system_error_names_the_file_and_the_key_path(tmp_path) -> None:
-    data = yaml.safe_load(
-        (ROOT / "perfkit" / "systems" / "builtin" / "project-self-eval.yaml").read_text("utf-8")
-    )
+def _system_body() -> dict:
+    builtin = ROOT / "perfkit" / "systems" / "builtin" / "project-self-eval.yaml"
+    data = yaml.safe_load(builtin.read_text(encoding="utf-8"))
     data["groups"][1]["points"] = "many"
-    data["colour"] = "blue"
-    path = tmp_path / "my-system.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(SystemDefinitionError) as info:
-        load_system(path)
-    lines = str(info.value).splitlines()
-    assert lines[0] == f"{path}: invalid indicator system:"
-    assert any(line.startswith("  groups[1].points: ") for line in lines)  # both at once
-    assert "  colour: Extra inputs are not permitted" in lines
+    return {**data, "colour": "blue"}
 
 
-def test_a_policy_error_names_the_file_and_the_key_path(tmp_path) -> None:
-    path = tmp_path / "policy.yaml"
-    body = {"grades": {"中": {"action": "cut", "ratio_pct": 150}}, "thresholds": 1}
+@pytest.mark.parametrize(
+    ("load", "error", "body", "what", "key", "extra"),
+    [
+        (load_system, SystemDefinitionError, _system_body(), "indicator system",
+         "groups[1].points", "colour"),
+        (load_policy, PolicyError, {"grades": {"中": {"action": "cut", "ratio_pct": 150}},
+         "thresholds": 1}, "budget policy", "grades.中", "thresholds"),
+        (load_schedule, PerfkitError, {"notebook": "n.ipynb", "output_dir": "o", "runs": [{}],
+         "workers": 0, "wrokers": 2}, "schedule", "workers", "wrokers"),
+    ],
+)  # fmt: skip
+def test_an_invalid_file_names_the_file_and_every_key_path(
+    tmp_path, load, error, body: dict, what: str, key: str, extra: str
+) -> None:
+    path = tmp_path / "my-file.yaml"
     path.write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PolicyError) as info:
-        load_policy(path)
+    with pytest.raises(error) as info:
+        load(path)
     lines = str(info.value).splitlines()
-    assert lines[0] == f"{path}: invalid budget policy:"
-    assert any(line.startswith("  grades.中: ") for line in lines)
-    assert "  thresholds: Extra inputs are not permitted" in lines
-
-
-def test_a_schedule_error_names_the_file_and_the_key_path(tmp_path) -> None:
-    path = tmp_path / "schedule.yaml"
-    body = {"notebook": "n.ipynb", "output_dir": "o", "runs": [{}], "workers": 0, "wrokers": 2}
-    path.write_text(yaml.safe_dump(body), encoding="utf-8")
-    with pytest.raises(PerfkitError) as info:
-        load_schedule(path)
-    lines = str(info.value).splitlines()
-    assert lines[0] == f"{path}: invalid schedule:"
-    assert any(line.startswith("  workers: ") for line in lines)
-    assert "  wrokers: Extra inputs are not permitted" in lines
+    assert lines[0] == f"{path}: invalid {what}:"
+    assert any(line.startswith(f"  {key}: ") for line in lines)  # every problem at once
+    assert f"  {extra}: Extra inputs are not permitted" in lines
 
 
 @pytest.mark.parametrize(
