@@ -289,7 +289,7 @@ def div_half_up(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
 
 
 def to_cents(fixed: pl.Expr) -> pl.Expr:
-    """Fixed-point value → integer cents, rounded half-up (non-negative inputs).
+    """Fixed-point value → integer cents, rounded half-up (:func:`div_half_up`).
 
     Examples
     --------
@@ -297,16 +297,15 @@ def to_cents(fixed: pl.Expr) -> pl.Expr:
     >>> df.select(to_cents(pl.col("x"))).to_series().to_list()
     [268, 9000, 200]
     """
-    step = SCALE // 100
-    return ((fixed + step // 2) // step).cast(pl.Int64)
+    return div_half_up(fixed, SCALE // 100).cast(pl.Int64)
 
 
 def ratio_cents(weight_cents: pl.Expr, numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """``weight × numerator / denominator`` in cents, rounded half-up exactly.
 
-    ``numerator`` and ``denominator`` are fixed-point (any common scale) and
-    non-negative; ``denominator`` must be positive where the result is used
-    (callers guard zero denominators with ``pl.when``).
+    ``numerator`` and ``denominator`` are fixed-point (any common scale);
+    ``denominator`` must be positive where the result is used (callers guard
+    zero denominators with ``pl.when``).  Rounded by :func:`div_half_up`.
 
     Examples
     --------
@@ -316,9 +315,8 @@ def ratio_cents(weight_cents: pl.Expr, numerator: pl.Expr, denominator: pl.Expr)
     >>> df.select(ratio_cents(pl.col("w"), pl.col("n"), pl.col("d"))).to_series().to_list()
     [201, 213, 1667]
     """
-    w = weight_cents.cast(FIXED)
     den = pl.when(denominator > 0).then(denominator).otherwise(pl.lit(1, FIXED))
-    return ((w * numerator * 2 + den) // (den * 2)).cast(pl.Int64)
+    return div_half_up(weight_cents.cast(FIXED) * numerator, den).cast(pl.Int64)
 
 
 def cents_to_float(cents: pl.Expr) -> pl.Expr:

@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float
+from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, round_half_up
 from perfkit.sampling._designs import (
     DESIGNS,
     Design,
@@ -347,9 +347,7 @@ def _ratio_text(num: int, den: int) -> str:
     """num / den fixed-point units as 万元 text with six decimals (half-up)."""
     if den <= 0:
         return "0"
-    q, _r = divmod(2 * num + den, 2 * den)  # half-up on the last fixed-point unit
-    whole, frac = divmod(q, SCALE)
-    return f"{whole}.{frac:06d}"
+    return str(round_half_up(Fraction(num, den * SCALE), 6))
 
 
 def _strata_table(work: pl.DataFrame, strata: pl.DataFrame, design: Design) -> pl.DataFrame:
