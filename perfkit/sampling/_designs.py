@@ -30,13 +30,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.numbers import FIXED
+from perfkit.numbers import FIXED, parse_decimal
 from perfkit.sampling._risk import parse_rule
 
 __all__ = [
@@ -392,23 +391,13 @@ class Design:
         if kind == "n" and int(value) < 1:
             raise PerfkitError(f"the sample size must be at least 1, not {value}")
         if kind in ("share", "coverage"):
-            rate = _decimal(value, kind)
+            rate = parse_decimal(value, kind)
             what = "share of units" if kind == "share" else "money coverage"
             if not 0 < rate <= 1:
                 raise PerfkitError(f"the {what} must be above 0 and at most 1 (100 %), not {value}")
         bands = self.bands or (DEFAULT_BANDS if self.strata == "amount_band" else ())
-        bounds = [_decimal(b, "an amount band") for b in bands]
+        bounds = [parse_decimal(b, "an amount band") for b in bands]
         if bounds != sorted(set(bounds)) or any(b <= 0 for b in bounds):
             raise PerfkitError("amount bands must be positive and increasing, e.g. 100,500,1000")
         rules = tuple(parse_rule(r).text for r in self.risk)
         return replace(self, bands=tuple(bands), risk=rules)
-
-
-def _decimal(value: str, what: str) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise PerfkitError(f"{what} must be a number, not {value!r}") from None
-    if not number.is_finite():
-        raise PerfkitError(f"{what} must be a number, not {value!r}")
-    return number

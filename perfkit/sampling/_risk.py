@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.numbers import FIXED, SCALE
+from perfkit.numbers import FIXED, SCALE, parse_decimal
 from perfkit.scoring._flags import FLAG_LABELS
 from perfkit.tables._contract import text_key
 
@@ -202,11 +202,8 @@ def parse_rule(text: str) -> RiskRule:
             op=_OPS[op],
             value=value,
         )
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise PerfkitError(f"risk rule {raw!r}: {value!r} is not a number") from None
-    if not number.is_finite() or number != number.quantize(Decimal(1).scaleb(-6)):
+    number = parse_decimal(value, f"risk rule {raw!r}:")
+    if number != number.quantize(Decimal(1).scaleb(-6)):
         raise PerfkitError(f"risk rule {raw!r}: {value!r} needs at most six decimals")
     shown = format(number.normalize(), "f") if number != 0 else "0"
     canonical = {"=": "=="}.get(op, op)
