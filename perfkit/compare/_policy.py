@@ -201,7 +201,7 @@ def policy_from_dict(data: object, source: str = "<dict>") -> BudgetPolicy:
     return validate_model(data, BudgetPolicy, source=source, **_HOW)
 
 
-_HOW = {"what": "budget policy", "shape": "name, grades, ...", "error": PolicyError}
+_HOW: dict[str, Any] = {"what": "budget policy", "shape": "name, grades, ...", "error": PolicyError}
 
 
 def load_policy(policy: str | Path | BudgetPolicy | dict[str, Any] | None = None) -> BudgetPolicy:

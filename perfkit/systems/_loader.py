@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from perfkit.config import load_yaml_model, validate_model
 from perfkit.errors import SystemDefinitionError
@@ -125,7 +126,7 @@ def _is_tag(loc: tuple, i: int) -> bool:
     return loc[i] in _RULE_KINDS and i > 0 and loc[i - 1] in ("rule", *_RULE_KINDS)
 
 
-_HOW = {
+_HOW: dict[str, Any] = {
     "what": "indicator system",
     "shape": "name, title, ...",
     "error": SystemDefinitionError,
