@@ -2,7 +2,8 @@
 
 ``_model`` holds the pydantic model (tree of nodes, the closed set of rule kinds, grade
 bands, flags, result use); ``_loader`` reads the built-in systems (``builtin/*.yaml``)
-and users' YAML files with ``yaml.safe_load``.  Uses only ``perfkit.errors``.
+and users' YAML files through ``perfkit.config.load_yaml_model`` (``yaml.safe_load``,
+errors with file and key path).  Uses only the foundation (errors, numbers, config).
 
 Examples
 --------
