@@ -452,3 +452,36 @@ def test_deterministic(tmp_path: Path) -> None:
     for name in ("alerts_pl", "indicator_alerts_pl", "departments_pl", "region_pl"):
         theirs = pl.read_parquet(tmp_path / f"{name}.parquet")
         assert getattr(here, name).equals(theirs), name
+
+
+# ---------------------------------------------------------------- a system's own phrases
+
+
+def custom_phrase_system() -> perfkit.System:
+    """project-self-eval whose 定性 levels say 优 / 中 / 差 (none of the built-in phrases)."""
+    data = perfkit.load_system("project-self-eval").model_dump(mode="json")
+    levels = data["indicator_rules"]["qualitative"]["levels"]
+    for level, phrase in zip(levels, ["优", "中", "差"], strict=True):
+        level["phrase"], level["aliases"] = phrase, [f"{phrase}等"]
+    return perfkit.systems.system_from_dict(data, source="custom.yaml")
+
+
+def test_qualitative_progress_uses_the_systems_own_phrases() -> None:
+    rows = [("甲", "定性", "有效", "优", "green"), ("乙", "定性", "有效", "中等", "yellow"),
+            ("丙", "定性", "有效", "差", "red")]  # fmt: skip
+    targets, progress = indicator_tables(rows)
+    r = perfkit.monitor(
+        projects(100), spending(7, 60), progress, indicators=targets, system=custom_phrase_system()
+    )
+    got = dict(r.indicator_alerts_pl.select("name", "indicator_alert").iter_rows())
+    assert got == {"甲": "green", "乙": "yellow", "丙": "red"}
+
+
+def test_a_built_in_phrase_is_refused_under_a_system_without_it() -> None:
+    targets, progress = indicator_tables([("甲", "定性", "有效", "达成", "green")])
+    with pytest.raises(InputError) as caught:
+        perfkit.monitor(
+            projects(100), spending(7, 60), progress, indicators=targets,
+            system=custom_phrase_system(),
+        )  # fmt: skip
+    assert "优 / 中 / 差" in str(caught.value)

@@ -22,10 +22,9 @@ Charts are in :mod:`perfkit.compare.charts` (altair), the command line in
 """
 
 from perfkit.compare._chronic import Chronic, chronic
-from perfkit.compare._labels import for_people
 from perfkit.compare._panel import Panel, panel
 from perfkit.compare._policy import BudgetPolicy, PolicyError, load_policy
-from perfkit.compare._report import Comparison, compare_years
+from perfkit.compare._report import Comparison, compare_years, for_people
 from perfkit.compare._suggestions import BudgetSuggestions, budget_suggestions
 from perfkit.compare._summary import comparison_summary
 from perfkit.compare._transitions import Transitions, transitions

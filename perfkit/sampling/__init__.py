@@ -12,7 +12,6 @@ The steps of a verification, each a small module:
 * :mod:`~perfkit.sampling._evaluate` — what the sample says about the population.
 """
 
-from perfkit.sampling._labels import sampling_label
 from perfkit.sampling._planning import Plan, attribute_upper_bound, plan_attribute, plan_mus
 from perfkit.sampling._population import Population, load_population, population_from_scores
 from perfkit.sampling._record import SelectionRecord
@@ -20,7 +19,7 @@ from perfkit.sampling._reperform import ReperformReport, reperform
 from perfkit.sampling._report import draw_summary
 from perfkit.sampling._risk import RiskRule, parse_rule
 from perfkit.sampling._selection import Design, Selection, draw_sample
-from perfkit.sampling._verify import Verification, verify
+from perfkit.sampling._verify import Verification, sampling_label, verify
 from perfkit.sampling._workbook import reason_label
 
 __all__ = [
