@@ -9,7 +9,8 @@ project name can never inject markup into a report.  :func:`people_frame` gives
 the same headers and words as a frame (for a workbook or a plain display).
 :func:`text` and :func:`heading` are the one way a notebook shows a sentence
 or a title made from data: escaped HTML, never Markdown (a department named
-``[点我](javascript:…)`` or ``<img onerror=…>`` is shown as those characters).  See ``docs/security.md``.
+``[点我](javascript:…)`` or ``<img onerror=…>`` is shown as those characters).
+See ``docs/security.md``.
 """
 
 from __future__ import annotations
