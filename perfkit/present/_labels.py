@@ -29,6 +29,8 @@ __all__ = [
     "FLAG_LABELS",
     "KIND_LABELS",
     "MOVEMENT_LABELS",
+    "PICK_LABELS",
+    "REASON_LABELS",
     "RELATION_LABELS",
     "RULE_LABELS",
     "SAMPLING_COLUMN_LABELS",
@@ -328,6 +330,11 @@ COMPARE_COLUMN_LABELS: dict[str, str] = {
 
 # ---------------------------------------------------------------- sampling and verification
 
+#: How a unit came into the sample (the code before ``:`` in ``reason``) → words.
+PICK_LABELS = {"risk": "风险必选", "certain": "金额必选", "random": "随机抽取"}
+#: A pick's ``reason`` code → words in the field workbook (``risk:…`` names its rules).
+REASON_LABELS = {"certain": "必选（金额达到抽样间隔）", "random": "随机抽取"}
+
 #: Sampling and verification column → header (where it differs from the general one).
 SAMPLING_COLUMN_LABELS: dict[str, str] = {
     "order": "序号",
@@ -351,9 +358,8 @@ SAMPLING_COLUMN_LABELS: dict[str, str] = {
     "units": "单位数",
     "available": "可随机抽取单位数",
     "picked": "抽中单位数",
-    "risk": "风险必选",
-    "certain": "金额必选",
-    "random": "随机抽取",
+    **PICK_LABELS,
+    "pick": "抽取",
     "money": "全年预算数（万元）",
     "picked_money": "抽中金额（万元）",
     "count_coverage": "数量覆盖率",

@@ -17,6 +17,7 @@ from perfkit.sampling._population import Population, load_population, population
 from perfkit.sampling._record import SelectionRecord
 from perfkit.sampling._reperform import ReperformReport, reperform
 from perfkit.sampling._report import draw_summary
+from perfkit.sampling._report_for import SamplingReport, report_for
 from perfkit.sampling._risk import RiskRule, parse_rule
 from perfkit.sampling._selection import Design, Selection, draw_sample
 from perfkit.sampling._verify import Verification, sampling_label, verify
@@ -28,6 +29,7 @@ __all__ = [
     "Population",
     "ReperformReport",
     "RiskRule",
+    "SamplingReport",
     "Selection",
     "SelectionRecord",
     "Verification",
@@ -41,6 +43,7 @@ __all__ = [
     "population_from_scores",
     "reason_label",
     "reperform",
+    "report_for",
     "sampling_label",
     "verify",
 ]
