@@ -26,6 +26,7 @@ __all__ = [
     "DOMAINS",
     "DOMAIN_COLUMN_LABELS",
     "EXECUTION_NOTE_LABELS",
+    "EXPLORER_COLUMN_LABELS",
     "FLAG_LABELS",
     "KIND_LABELS",
     "MOVEMENT_LABELS",
@@ -372,12 +373,16 @@ SAMPLING_COLUMN_LABELS: dict[str, str] = {
 
 # ---------------------------------------------------------------- the registry
 
+#: The analysis explorer's department overview → header (where it differs).
+EXPLORER_COLUMN_LABELS: dict[str, str] = {"score": "加权平均分"}
+
 #: The domains whose reports word some columns or codes their own way.
-DOMAINS = ("general", "compare", "monitoring", "sampling")
+DOMAINS = ("general", "compare", "explorer", "monitoring", "sampling")
 #: Domain → its own headers, looked up before :data:`COLUMN_LABELS`.
 DOMAIN_COLUMN_LABELS: dict[str, Mapping[str, str]] = {
     "general": {},
     "compare": COMPARE_COLUMN_LABELS,
+    "explorer": EXPLORER_COLUMN_LABELS,
     "monitoring": {},
     "sampling": SAMPLING_COLUMN_LABELS,
 }
@@ -404,6 +409,7 @@ CODE_LABELS: dict[str, Mapping[str, Mapping[str, str]]] = {
         "relation": RELATION_LABELS,
         "basis": BASIS_LABELS,
     },
+    "explorer": _GENERAL_CODES,
     "sampling": _GENERAL_CODES,
 }
 #: Header suffixes of the comparison's per-grade columns (``grade_优`` → 优（个）).
@@ -423,7 +429,7 @@ def column_label(name: str, domain: str = "general") -> str:
     ----------
     name : str
         The output column.
-    domain : {"general", "compare", "monitoring", "sampling"}
+    domain : {"general", "compare", "explorer", "monitoring", "sampling"}
         Whose reports the column appears in.
 
     Examples
