@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 import perfkit
 from perfkit.errors import InputError
@@ -485,3 +486,31 @@ def test_a_built_in_phrase_is_refused_under_a_system_without_it() -> None:
             system=custom_phrase_system(),
         )  # fmt: skip
     assert "优 / 中 / 差" in str(caught.value)
+
+
+def test_the_command_takes_the_system(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from perfkit.cli import main
+
+    system = tmp_path / "custom.yaml"
+    system.write_text(
+        yaml.safe_dump(custom_phrase_system().model_dump(mode="json"), allow_unicode=True),
+        encoding="utf-8",
+    )
+    targets, progress = indicator_tables([("甲", "定性", "有效", "中等", "yellow")])
+    paths = {}
+    for name, frame in (("projects", projects(100)), ("monitoring", spending(7, 60)),
+                        ("indicators", targets), ("progress", progress)):  # fmt: skip
+        paths[name] = tmp_path / f"{name}.csv"
+        frame.write_csv(paths[name])
+    args = ["monitor", "-p", paths["projects"], "-m", paths["monitoring"], "-i",
+            paths["indicators"], "--indicator-progress", paths["progress"]]  # fmt: skip
+    refused = CliRunner().invoke(main, [*map(str, args), "-o", str(tmp_path / "a")])
+    assert refused.exit_code == 1 and "中等" in refused.output
+    run = CliRunner().invoke(
+        main, [*map(str, args), "--system", str(system), "-o", str(tmp_path / "b")]
+    )
+    assert run.exit_code == 0, run.output
+    alerts = pl.read_csv(tmp_path / "b" / "indicator_alerts.csv")
+    assert alerts.get_column("indicator_alert").to_list() == ["yellow"]
