@@ -81,10 +81,12 @@ class SamplingReport:
 
     @property
     def verified_units(self) -> pl.DataFrame | None:
-        """The verified units' scores against the self scores (None before verification)."""
+        """The verified units' scores against the self scores, reasons in words (None before)."""
         if self.verification is None:
             return None
-        return self.verification.units.select(_VERIFIED_COLUMNS)
+        return self.verification.units.select(_VERIFIED_COLUMNS).with_columns(
+            pl.col("reason").map_elements(reason_label, return_dtype=pl.String)
+        )
 
 
 def _problems(

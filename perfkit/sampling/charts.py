@@ -61,9 +61,9 @@ def scores_chart(report: SamplingReport) -> alt.LayerChart | None:
 
     None before verification.
     """
-    units = report.verified_units
-    if units is None:
+    if report.verification is None:
         return None
+    units = report.verification.units
     self_, verified, pick = (
         column_label(c, "sampling") for c in ("self_score", "verified_score", "pick")
     )
