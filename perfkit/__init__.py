@@ -14,6 +14,11 @@ Examples
 >>> r = perfkit.score("data/sample/projects.csv", "data/sample/indicators.csv")
 >>> perfkit.grade(86.23), perfkit.grade(91.11)
 ('良', '优')
+>>> ev = perfkit.evaluate_department("data/sample", 2024, "D01")   # one department's report
+>>> ev.dept_code, ev.grade in ("优", "良", "中", "差")
+('D01', True)
+>>> perfkit.verify.__module__                 # re-score a verified sample (自评复核)
+'perfkit.sampling._verify'
 """
 
 import importlib

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 import perfkit
 from perfkit.errors import InputError
@@ -452,3 +453,64 @@ def test_deterministic(tmp_path: Path) -> None:
     for name in ("alerts_pl", "indicator_alerts_pl", "departments_pl", "region_pl"):
         theirs = pl.read_parquet(tmp_path / f"{name}.parquet")
         assert getattr(here, name).equals(theirs), name
+
+
+# ---------------------------------------------------------------- a system's own phrases
+
+
+def custom_phrase_system() -> perfkit.System:
+    """project-self-eval whose 定性 levels say 优 / 中 / 差 (none of the built-in phrases)."""
+    data = perfkit.load_system("project-self-eval").model_dump(mode="json")
+    levels = data["indicator_rules"]["qualitative"]["levels"]
+    for level, phrase in zip(levels, ["优", "中", "差"], strict=True):
+        level["phrase"], level["aliases"] = phrase, [f"{phrase}等"]
+    return perfkit.systems.system_from_dict(data, source="custom.yaml")
+
+
+def test_qualitative_progress_uses_the_systems_own_phrases() -> None:
+    rows = [("甲", "定性", "有效", "优", "green"), ("乙", "定性", "有效", "中等", "yellow"),
+            ("丙", "定性", "有效", "差", "red")]  # fmt: skip
+    targets, progress = indicator_tables(rows)
+    r = perfkit.monitor(
+        projects(100), spending(7, 60), progress, indicators=targets, system=custom_phrase_system()
+    )
+    got = dict(r.indicator_alerts_pl.select("name", "indicator_alert").iter_rows())
+    assert got == {"甲": "green", "乙": "yellow", "丙": "red"}
+
+
+def test_a_built_in_phrase_is_refused_under_a_system_without_it() -> None:
+    targets, progress = indicator_tables([("甲", "定性", "有效", "达成", "green")])
+    with pytest.raises(InputError) as caught:
+        perfkit.monitor(
+            projects(100), spending(7, 60), progress, indicators=targets,
+            system=custom_phrase_system(),
+        )  # fmt: skip
+    assert "优 / 中 / 差" in str(caught.value)
+
+
+def test_the_command_takes_the_system(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from perfkit.cli import main
+
+    system = tmp_path / "custom.yaml"
+    system.write_text(
+        yaml.safe_dump(custom_phrase_system().model_dump(mode="json"), allow_unicode=True),
+        encoding="utf-8",
+    )
+    targets, progress = indicator_tables([("甲", "定性", "有效", "中等", "yellow")])
+    paths = {}
+    for name, frame in (("projects", projects(100)), ("monitoring", spending(7, 60)),
+                        ("indicators", targets), ("progress", progress)):  # fmt: skip
+        paths[name] = tmp_path / f"{name}.csv"
+        frame.write_csv(paths[name])
+    args = ["monitor", "-p", paths["projects"], "-m", paths["monitoring"], "-i",
+            paths["indicators"], "--indicator-progress", paths["progress"]]  # fmt: skip
+    refused = CliRunner().invoke(main, [*map(str, args), "-o", str(tmp_path / "a")])
+    assert refused.exit_code == 1 and "中等" in refused.output
+    run = CliRunner().invoke(
+        main, [*map(str, args), "--system", str(system), "-o", str(tmp_path / "b")]
+    )
+    assert run.exit_code == 0, run.output
+    alerts = pl.read_csv(tmp_path / "b" / "indicator_alerts.csv")
+    assert alerts.get_column("indicator_alert").to_list() == ["yellow"]

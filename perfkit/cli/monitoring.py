@@ -35,6 +35,13 @@ _table = click.Path(dir_okay=False)
 @click.option("--as-of", "as_of", help="as-of date YYYY-MM-DD: time progress in days")
 @click.option("--year", type=int, help="budget year [default: the as-of year, else the latest]")
 @click.option("--dept", help="only this department (dept_code)")
+@click.option(
+    "--system",
+    "-s",
+    default="project-self-eval",
+    show_default=True,
+    help="indicator system whose qualitative phrases grade 定性 progress (name or YAML file)",
+)
 @out_dir_option("Folder for alerts.csv, indicator_alerts.csv, summaries and monitoring.xlsx.")
 @user_errors
 def monitor(
@@ -46,6 +53,7 @@ def monitor(
     as_of: str | None,
     year: int | None,
     dept: str | None,
+    system: str,
     out_dir: str,
 ) -> None:
     """Execution and indicator progress against time progress (双监控): red/yellow/green/blue.
@@ -61,6 +69,7 @@ def monitor(
         as_of=as_of,
         year=year,
         dept=dept,
+        system=system,
     )
     print_problems(result.warnings)
     written = result.write(out_dir)

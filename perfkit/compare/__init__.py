@@ -22,10 +22,10 @@ Charts are in :mod:`perfkit.compare.charts` (altair), the command line in
 """
 
 from perfkit.compare._chronic import Chronic, chronic
-from perfkit.compare._labels import for_people
 from perfkit.compare._panel import Panel, panel
 from perfkit.compare._policy import BudgetPolicy, PolicyError, load_policy
-from perfkit.compare._report import Comparison, compare_years
+from perfkit.compare._report import Comparison, compare_years, for_people
+from perfkit.compare._report_for import ComparisonReport, report_for
 from perfkit.compare._suggestions import BudgetSuggestions, budget_suggestions
 from perfkit.compare._summary import comparison_summary
 from perfkit.compare._transitions import Transitions, transitions
@@ -37,6 +37,7 @@ __all__ = [
     "BudgetSuggestions",
     "Chronic",
     "Comparison",
+    "ComparisonReport",
     "Panel",
     "PolicyError",
     "Transitions",
@@ -50,6 +51,7 @@ __all__ = [
     "movers",
     "panel",
     "parse_years",
+    "report_for",
     "transitions",
     "trends",
 ]

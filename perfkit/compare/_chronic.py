@@ -52,13 +52,13 @@ from perfkit.compare._exact import hundredths, percent_cents
 from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
 from perfkit.numbers import cents_text, cents_to_float, fixed_to_float
+from perfkit.present._labels import KIND_LABELS
 
 __all__ = [
     "DEFAULT_CONSECUTIVE",
     "DEFAULT_IDLE_YEARS",
     "DEFAULT_LOW_THRESHOLD",
     "DEFAULT_MONEY_LINE",
-    "KIND_LABELS",
     "Chronic",
     "chronic",
 ]
@@ -71,9 +71,6 @@ DEFAULT_CONSECUTIVE = 2
 DEFAULT_IDLE_YEARS = 2
 #: The line for low-efficiency money as a percent of a department's project money.
 DEFAULT_MONEY_LINE = Decimal(10)
-
-#: Kind code → Chinese label.
-KIND_LABELS = {"low_efficiency": "低效项目（执行率持续偏低）", "idle": "闲置项目（结转资金未使用）"}
 
 
 @dataclass(eq=False)

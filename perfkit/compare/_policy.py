@@ -31,9 +31,9 @@ from pydantic import Field, field_validator, model_validator
 from perfkit.config import StrictModel, load_yaml_model, validate_model
 from perfkit.errors import PerfkitError
 from perfkit.numbers import two_decimals
+from perfkit.present._labels import ACTION_LABELS
 
 __all__ = [
-    "ACTION_LABELS",
     "Action",
     "BudgetPolicy",
     "IdleRule",
@@ -42,15 +42,6 @@ __all__ = [
     "load_policy",
     "policy_from_dict",
 ]
-
-#: Action code → how a reason names it.
-ACTION_LABELS = {
-    "keep": "维持预算",
-    "cut": "压减",
-    "cancel": "取消预算",
-    "recover": "收回资金",
-    "to_executed": "按实际执行数核定",
-}
 
 
 class PolicyError(PerfkitError):

@@ -18,7 +18,6 @@ import polars as pl
 
 from perfkit._frames import to_polars
 from perfkit.compare._chronic import Chronic, chronic
-from perfkit.compare._labels import compare_label, translate_compare
 from perfkit.compare._panel import Panel, panel
 from perfkit.compare._policy import BudgetPolicy, load_policy
 from perfkit.compare._suggestions import BudgetSuggestions, budget_suggestions
@@ -26,6 +25,8 @@ from perfkit.compare._transitions import Transitions, transitions
 from perfkit.compare._trends import Trends, trends
 from perfkit.compare._years import YearsSpec
 from perfkit.errors import PerfkitError
+from perfkit.present import people_frame
+from perfkit.present._labels import column_label, translate_for_people
 from perfkit.scoring._result import WrittenOutputs
 from perfkit.systems import System
 from perfkit.tables._read import TableInput
@@ -177,11 +178,11 @@ class Comparison:
             for name, table in tables.items():
                 write_csv(table, tmp / name)
             sheets = {
-                OUTPUT_FILES[name][0]: translate_compare(table)
+                OUTPUT_FILES[name][0]: translate_for_people(table, "compare")
                 for name, table in tables.items()
                 if name not in left_out
             }
-            write_excel(tmp / WORKBOOK, sheets, notes=self._notes(left_out), label=compare_label)
+            write_excel(tmp / WORKBOOK, sheets, notes=self._notes(left_out), label=_compare_label)
         return WrittenOutputs(output.written, left_out)
 
     def _notes(self, left_out: dict[str, int]) -> dict[str, pl.DataFrame]:
@@ -296,3 +297,21 @@ def compare_years(
         policy_source=source_name,
         movers_n=movers_n,
     )
+
+
+def _compare_label(name: str) -> str:
+    """The comparison workbook's header for a column (the registry, in compare's words)."""
+    return column_label(name, "compare")
+
+
+def for_people(frame: Any) -> pl.DataFrame:
+    """A comparison table as a frame people read: :func:`perfkit.present.people_frame`.
+
+    Notebooks show tables with :func:`perfkit.present.table` (``domain="compare"``).
+
+    Examples
+    --------
+    >>> for_people(pl.DataFrame({"dept_code": ["D41"], "movement": ["declined"]})).columns
+    ['部门编码（现）', '等级变动']
+    """
+    return people_frame(frame, "compare")

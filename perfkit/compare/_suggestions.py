@@ -27,10 +27,9 @@ from perfkit.compare._panel import Panel, display_columns
 from perfkit.compare._policy import Action, BudgetPolicy, load_policy
 from perfkit.errors import PerfkitError
 from perfkit.numbers import FIXED, cents_to_float, div_half_up, fixed_to_float
+from perfkit.present._labels import APPLIED_RULE_LABELS
 
 __all__ = ["BudgetSuggestions", "budget_suggestions"]
-
-_RULE_LABELS = {"grade": "评价等级", "low_efficiency": "低效项目", "idle": "闲置项目"}
 
 
 @dataclass(eq=False)
@@ -224,7 +223,7 @@ def budget_suggestions(
     )
     amounts = amounts.with_columns(deciding.alias("applied_rule"))
     n_rules = 1 + low_on.cast(pl.Int8) + idle_on.cast(pl.Int8)
-    winner = pl.col("applied_rule").replace_strict(_RULE_LABELS, return_dtype=pl.String)
+    winner = pl.col("applied_rule").replace_strict(APPLIED_RULE_LABELS, return_dtype=pl.String)
     reason = pl.concat_str(
         [pl.col("_grade_txt"), pl.col("_low_txt"), pl.col("_idle_txt")],
         separator="；",

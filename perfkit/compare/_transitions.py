@@ -26,10 +26,7 @@ from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
 from perfkit.numbers import cents_to_float
 
-__all__ = ["MOVEMENT_LABELS", "Transitions", "transitions"]
-
-#: Movement code → Chinese label.
-MOVEMENT_LABELS = {"improved": "等级提升", "declined": "等级下降", "stayed": "等级不变"}
+__all__ = ["Transitions", "transitions"]
 
 
 @dataclass(eq=False)

@@ -23,6 +23,7 @@ from perfkit.explorer._launch import (
     voila_env,
 )
 from perfkit.explorer._limits import ExportLimits, dashboard_limits
+from perfkit.explorer._session import ExplorerSession, explorer_for
 from perfkit.explorer._views import (
     department_overview,
     export_selection,
@@ -38,6 +39,7 @@ __all__ = [
     "Brush",
     "Explorer",
     "ExplorerData",
+    "ExplorerSession",
     "ExportLimits",
     "Filters",
     "dashboard_env",
@@ -46,6 +48,7 @@ __all__ = [
     "default_notebook",
     "department_overview",
     "explorer_data",
+    "explorer_for",
     "export_selection",
     "resolve_dir",
     "scatter_chart",

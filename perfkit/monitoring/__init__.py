@@ -26,17 +26,21 @@ Decimal('66.67')
 """
 
 from perfkit.monitoring._api import monitor
-from perfkit.monitoring._bands import ALERT_LABELS, ALERTS
+from perfkit.monitoring._bands import ALERTS
 from perfkit.monitoring._export import people_table
+from perfkit.monitoring._report import MonitoringReport, report_for
 from perfkit.monitoring._result import MonitoringResult
 from perfkit.monitoring._timeprogress import TimeProgress, time_progress
+from perfkit.present._labels import ALERT_LABELS
 
 __all__ = [
     "ALERTS",
     "ALERT_LABELS",
+    "MonitoringReport",
     "MonitoringResult",
     "TimeProgress",
     "monitor",
     "people_table",
+    "report_for",
     "time_progress",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 
@@ -15,6 +16,7 @@ from perfkit.monitoring._result import MonitoringResult
 from perfkit.monitoring._summary import summarise
 from perfkit.monitoring._timeprogress import TimeProgress, parse_as_of, time_progress
 from perfkit.numbers import fixed_to_float
+from perfkit.systems import System, load_system
 from perfkit.tables._read import TableInput
 
 __all__ = ["monitor"]
@@ -35,6 +37,7 @@ def monitor(
     as_of: str | dt.date | None = None,
     year: int | None = None,
     dept: str | None = None,
+    system: str | Path | System = "project-self-eval",
 ) -> MonitoringResult:
     """Mid-year monitoring (绩效运行监控): execution and indicator progress against time progress.
 
@@ -66,6 +69,10 @@ def monitor(
         year in ``monitoring``.
     dept : str, optional
         Restrict to one department (``dept_code``).
+    system : str, Path or System
+        The indicator system whose qualitative phrases (定性) grade the
+        ``indicator_progress`` of 定性 indicators: a built-in name, a YAML
+        file or a loaded :class:`~perfkit.systems.System`.
 
     Returns
     -------
@@ -92,7 +99,9 @@ def monitor(
     >>> sorted(r.alerts["execution_alert"].drop_nulls().unique().to_list())
     ['green', 'red', 'yellow']
     """
-    inputs, problems = read_inputs(projects, monitoring, indicator_progress, indicators)
+    inputs, problems = read_inputs(
+        projects, monitoring, indicator_progress, indicators, load_system(system)
+    )
     params = _parameter_problems(inputs, month, as_of, year, dept)
     problems += params.problems
     errors = [p for p in problems if p.severity == "error"]

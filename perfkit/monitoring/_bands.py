@@ -22,7 +22,6 @@ from perfkit.numbers import FIXED, cents_to_float, div_half_up
 
 __all__ = [
     "ALERTS",
-    "ALERT_LABELS",
     "ALERT_RANK",
     "BLUE_FROM_PCT",
     "GREEN_FROM",
@@ -35,8 +34,6 @@ __all__ = [
 RED, YELLOW, GREEN, BLUE = "red", "yellow", "green", "blue"
 #: The alert colours, as written in ``alerts.csv``.
 ALERTS = (RED, YELLOW, GREEN, BLUE)
-#: Chinese labels used in workbooks and sentences.
-ALERT_LABELS = {RED: "红", YELLOW: "黄", GREEN: "绿", BLUE: "蓝"}
 #: Worst first: a project's indicator alert is its worst indicator's (blue — a
 #: target probably set too low — needs more attention than green).
 ALERT_RANK = {RED: 0, YELLOW: 1, BLUE: 2, GREEN: 3}

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.monitoring._bands import ALERT_LABELS
-from perfkit.monitoring._execution import BUDGET_ZERO
-from perfkit.monitoring._indicators import BASIS_LABELS
-from perfkit.monitoring._summary import RELATION_LABELS
-from perfkit.present import ALERT_COLOURS
-from perfkit.present._labels import DIRECTION_LABELS, column_label
+from perfkit.present import ALERT_COLOURS, people_frame
+from perfkit.present._labels import ALERT_LABELS
 
-__all__ = ["ALERT_CELL_FORMATS", "ALERT_COLUMNS", "FILES", "for_people", "people_table"]
+__all__ = ["ALERT_CELL_FORMATS", "ALERT_COLUMNS", "FILES", "people_table"]
 
 #: Every file a monitoring run writes (older copies not rewritten are removed).
 FILES = (
@@ -37,26 +33,12 @@ ALERT_CELL_FORMATS = {
     }
     for code, colour in ALERT_COLOURS.items()
 }
-_NOTE_LABELS = {BUDGET_ZERO: "全年预算数为0，执行率无法计算"}
-
-
-def for_people(frame: pl.DataFrame) -> pl.DataFrame:
-    """Alert codes → 红/黄/绿/蓝, codes → words, dates → text (for the workbook)."""
-    exprs = [pl.col(c).replace(ALERT_LABELS) for c in ALERT_COLUMNS if c in frame.columns]
-    if "direction" in frame.columns:
-        exprs.append(pl.col("direction").replace(DIRECTION_LABELS))
-    if "execution_note" in frame.columns:
-        exprs.append(pl.col("execution_note").replace(_NOTE_LABELS))
-    if "relation" in frame.columns:
-        exprs.append(pl.col("relation").replace(RELATION_LABELS))
-    if "basis" in frame.columns:
-        exprs.append(pl.col("basis").replace(BASIS_LABELS))
-    exprs += [pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t == pl.Date]
-    return frame.with_columns(exprs) if exprs else frame
 
 
 def people_table(frame: pl.DataFrame) -> pl.DataFrame:
-    """A result table for people: Chinese headers, 红/黄/绿/蓝, codes as words.
+    """A result table for people: :func:`perfkit.present.people_frame` in monitoring's words.
+
+    Notebooks show tables with :func:`perfkit.present.table` (``domain="monitoring"``).
 
     Examples
     --------
@@ -65,5 +47,4 @@ def people_table(frame: pl.DataFrame) -> pl.DataFrame:
     >>> people_table(pl.DataFrame({"unit_code": ["P1"]})).columns
     ['单位编码']
     """
-    out = for_people(frame)
-    return out.rename({c: column_label(c) for c in out.columns})
+    return people_frame(frame, "monitoring")

@@ -36,17 +36,7 @@ from perfkit.monitoring._inputs import QUALITATIVE_ALERTS
 from perfkit.monitoring._timeprogress import TimeProgress
 from perfkit.numbers import FIXED, div_half_up, fixed_to_float
 
-__all__ = ["BASIS_LABELS", "indicator_alerts"]
-
-#: ``basis`` code → how the alert was decided (for people).
-BASIS_LABELS = {
-    "positive": "正向：累计完成值 ÷（年度指标值 × 序时进度）",
-    "equal": "等于（目标值 > 0）：同正向",
-    "equal_zero": "等于 0：累计值 ≤ 0 为绿，否则为红",
-    "target_zero": "正向、年度指标值为 0：已达成",
-    "reverse": "反向：（年度指标值 × 序时进度）÷ 累计完成值；超过全年上限为红",
-    "qualitative": "定性：达成绿、部分达成黄、未达成红",
-}
+__all__ = ["indicator_alerts"]
 
 
 def indicator_alerts(frame: pl.DataFrame, time: TimeProgress) -> pl.DataFrame:

@@ -28,34 +28,15 @@ import polars as pl
 
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.numbers import fixed_text, map_unique
-from perfkit.systems._model import QualitativeRule
+from perfkit.systems import QualitativeRule, System, qualitative_rule
 from perfkit.tables._contract import INDICATOR_TARGETS, MIDYEAR_PROJECTS, text_key
 from perfkit.tables._read import RawTable, TableInput, read_table
 from perfkit.tables._validate import Check, check_table, not_a_number, run_checks
 
-__all__ = ["QUALITATIVE_ALERTS", "MonitoringInputs", "qualitative_words", "read_inputs"]
+__all__ = ["QUALITATIVE_ALERTS", "MonitoringInputs", "read_inputs"]
 
 #: Qualitative level (1 达成, 2 部分达成, 3 未达成) → alert colour.
 QUALITATIVE_ALERTS = {1: "green", 2: "yellow", 3: "red"}
-
-
-def qualitative_words() -> dict[str, int]:
-    """Every accepted qualitative phrase (normalised) → level 1–3.
-
-    The contract's three level phrases and their short forms (达成, 部分达成,
-    未达成, …), as the built-in qualitative rule lists them.
-
-    Examples
-    --------
-    >>> words = qualitative_words()
-    >>> words["达成"], words["部分达成年度指标并具有一定效果"], words["未达成"]
-    (1, 2, 3)
-    """
-    words: dict[str, int] = {}
-    for i, level in enumerate(QualitativeRule().levels, start=1):
-        for word in (level.phrase, *level.aliases):
-            words[text_key(word)] = i
-    return words
 
 
 @dataclass
@@ -79,6 +60,7 @@ def read_inputs(
     monitoring: TableInput,
     indicator_progress: TableInput | None = None,
     indicators: TableInput | None = None,
+    system: System | None = None,
 ) -> tuple[MonitoringInputs | None, list[Problem]]:
     """Read, type and cross-check the inputs; return them with every problem found.
 
@@ -142,6 +124,7 @@ def read_inputs(
         progress, found = _progress_with_targets(
             typed["indicator_progress"], raws["indicator_progress"],
             typed["indicators"], raws["indicators"], known, p_raw,
+            QualitativeRule() if system is None else qualitative_rule(system),
         )  # fmt: skip
         problems += found
     warnings = [p for p in problems if p.severity != "error"]
@@ -210,6 +193,7 @@ def _progress_with_targets(
     i_raw: RawTable,
     known: pl.DataFrame,
     p_raw: RawTable,
+    rule: QualitativeRule,
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Join each progress row to its indicator (direction, target) and check the values."""
     keys = ["year", "unit_code", "_name_key"]
@@ -232,7 +216,7 @@ def _progress_with_targets(
     )
     if "unit" not in targets.columns:
         targets = targets.with_columns(pl.lit(None, pl.String).alias("unit"))
-    words = qualitative_words()
+    words = rule.phrase_levels(text_key)
     qualitative = pl.col("direction") == "qualitative"
     joined = (
         progress.with_columns(_name_key(progress))
@@ -247,7 +231,7 @@ def _progress_with_targets(
     unknown, message = _unknown_project(known, p_raw)
     matched = pl.col("_matches").is_not_null()
     quant = matched & ~qualitative
-    levels = " / ".join(lv.phrase for lv in QualitativeRule().levels)
+    levels = rule.accepted_text()
     checks = [
         Check(unknown, "unit_code", message),
         Check(
@@ -280,10 +264,10 @@ def _progress_with_targets(
             & pl.col("level").is_null(),
             "actual_to_date",
             pl.format(
-                f"qualitative progress '{{}}' of indicator '{{}}' is not one of {levels} "
-                "(or 达成 / 部分达成 / 未达成)",
+                "qualitative progress '{}' of indicator '{}' is not one of {}",
                 pl.col("actual_to_date_text"),
                 pl.col("name"),
+                pl.lit(levels),
             ),
         ),
         Check(

@@ -20,11 +20,11 @@ from perfkit.monitoring._export import (
     ALERT_CELL_FORMATS,
     ALERT_COLUMNS,
     FILES,
-    for_people,
 )
-from perfkit.monitoring._indicators import BASIS_LABELS
 from perfkit.monitoring._summary import SLIGHT_POINTS
 from perfkit.monitoring._timeprogress import TimeProgress
+from perfkit.present import people_words
+from perfkit.present._labels import BASIS_LABELS
 from perfkit.tables._write import atomic_output, write_csv, write_excel
 
 __all__ = ["MonitoringResult", "write_outputs"]
@@ -268,7 +268,7 @@ def write_outputs(result: MonitoringResult, out_dir: Path) -> list[Path]:
         cells = dict.fromkeys(ALERT_COLUMNS, ALERT_CELL_FORMATS)
         write_excel(
             tmp / "monitoring.xlsx",
-            {name: for_people(frame) for name, frame in sheets.items()},
+            {name: people_words(frame, "monitoring") for name, frame in sheets.items()},
             notes={"说明": _rules(result)},
             cell_formats=cells,
         )

@@ -19,23 +19,16 @@ from decimal import Decimal
 
 import polars as pl
 
-from perfkit.monitoring._bands import ALERT_LABELS, band, percent_floor, percent_half_up
+from perfkit.monitoring._bands import band, percent_floor, percent_half_up
 from perfkit.monitoring._execution import BUDGET_ZERO
 from perfkit.monitoring._timeprogress import TimeProgress
 from perfkit.numbers import FIXED, SCALE, fixed_to_float, round_half_up
+from perfkit.present._labels import ALERT_LABELS, RELATION_LABELS
 
-__all__ = ["RELATION_LABELS", "SLIGHT_POINTS", "percent_text", "relation", "summarise"]
+__all__ = ["SLIGHT_POINTS", "percent_text", "relation", "summarise"]
 
 #: Overall progress within this many percentage points of time progress is 略高于/略低于.
 SLIGHT_POINTS = 5
-#: Relation code → the words used in sentences.
-RELATION_LABELS = {
-    "above": "高于",
-    "slightly_above": "略高于",
-    "equal": "持平",
-    "slightly_below": "略低于",
-    "below": "低于",
-}
 EXECUTION_COLOURS = ("red", "yellow", "green")
 INDICATOR_COLOURS = ("red", "yellow", "green", "blue")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import altair as alt
 import polars as pl
 
-from perfkit.monitoring._bands import ALERT_LABELS
+from perfkit.present._labels import ALERT_LABELS
 from perfkit.present.charts import ALERT_COLOURS
 
 if TYPE_CHECKING:

@@ -1,9 +1,11 @@
 """Presentation (呈现): words and shapes for people — floor 1, right above the foundation.
 
-- ``_labels``: Chinese labels for output columns and codes (flags, severities, rules,
-  directions); the Excel writer of ``perfkit.tables`` translates headers with them,
-  so they sit below the tables;
-- ``_table``: escaped HTML tables and text for reports;
+- ``_labels``: the one label registry — Chinese headers for output columns and words
+  for codes (flags, severities, rules, directions, alerts, movements …), general and per
+  domain; the Excel writer of ``perfkit.tables`` translates headers with them, so they
+  sit below the tables;
+- ``_table``: the one table for people (:func:`table`, HTML; :func:`people_frame`, a
+  frame), escaped text and headings for reports;
 - ``charts`` (public module, not imported here): offline altair charts (inline SVG),
   grade and alert colours.  altair takes seconds to import, so only a notebook or a
   report that draws imports ``perfkit.present.charts``.
@@ -19,20 +21,35 @@ Examples
 
 from perfkit.present._colours import ALERT_COLOURS, FONT, GRADE_COLOURS, GRADE_ORDER
 from perfkit.present._labels import (
+    CODE_LABELS,
     COLUMN_LABELS,
     DIRECTION_LABELS,
+    DOMAIN_COLUMN_LABELS,
+    DOMAINS,
     FLAG_LABELS,
     SEVERITY_LABELS,
     column_label,
+    people_headers,
     translate_for_people,
 )
-from perfkit.present._table import HtmlTable, HtmlText, heading, table, text
+from perfkit.present._table import (
+    HtmlTable,
+    HtmlText,
+    heading,
+    people_frame,
+    people_words,
+    table,
+    text,
+)
 from perfkit.present._templates import TEMPLATES
 
 __all__ = [
     "ALERT_COLOURS",
+    "CODE_LABELS",
     "COLUMN_LABELS",
     "DIRECTION_LABELS",
+    "DOMAINS",
+    "DOMAIN_COLUMN_LABELS",
     "FLAG_LABELS",
     "FONT",
     "GRADE_COLOURS",
@@ -43,6 +60,9 @@ __all__ = [
     "HtmlText",
     "column_label",
     "heading",
+    "people_frame",
+    "people_headers",
+    "people_words",
     "table",
     "text",
     "translate_for_people",

@@ -1,15 +1,44 @@
-"""Chinese labels for output columns and codes (报表中文表头)."""
+"""The one label registry (报表中文表头与代码用语): every column header and code word people read.
+
+General headers (:data:`COLUMN_LABELS`) serve every report; a domain whose reports word a
+column differently (``compare``: 部门编码（现）, ``sampling``: 复算得分) has its own headers in
+:data:`DOMAIN_COLUMN_LABELS`, looked up first.  Code words (红/黄/绿/蓝, 等级提升, 收回资金 …)
+live in :data:`CODE_LABELS`, per domain and column.  Domain packages import from here;
+none keeps a dictionary of its own.  See ``docs/architecture.md``, "Labels and tables
+for people".
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import polars as pl
 
 __all__ = [
+    "ACTION_LABELS",
+    "ALERT_LABELS",
+    "APPLIED_RULE_LABELS",
+    "BASIS_LABELS",
+    "CODE_LABELS",
     "COLUMN_LABELS",
+    "COMPARE_COLUMN_LABELS",
     "DIRECTION_LABELS",
+    "DOMAINS",
+    "DOMAIN_COLUMN_LABELS",
+    "EXECUTION_NOTE_LABELS",
+    "EXPLORER_COLUMN_LABELS",
     "FLAG_LABELS",
+    "KIND_LABELS",
+    "MOVEMENT_LABELS",
+    "PICK_LABELS",
+    "REASON_LABELS",
+    "RELATION_LABELS",
+    "RULE_LABELS",
+    "SAMPLING_COLUMN_LABELS",
     "SEVERITY_LABELS",
+    "WEIGHT_SOURCE_LABELS",
     "column_label",
+    "people_headers",
     "translate_for_people",
 ]
 
@@ -178,38 +207,286 @@ RULE_LABELS = {
 }
 WEIGHT_SOURCE_LABELS = {"given": "单位填报", "equal_split": "平均分配", "system": "体系规定"}
 
+# ---------------------------------------------------------------- mid-year monitoring (双监控)
 
-def column_label(name: str) -> str:
-    """Header shown to people for an output column.
+#: Alert colour code → the Chinese word used in workbooks and sentences.
+ALERT_LABELS = {"red": "红", "yellow": "黄", "green": "绿", "blue": "蓝"}
+#: Relation to time progress → the words used in sentences.
+RELATION_LABELS = {
+    "above": "高于",
+    "slightly_above": "略高于",
+    "equal": "持平",
+    "slightly_below": "略低于",
+    "below": "低于",
+}
+#: Indicator alert ``basis`` code → how the alert was decided.
+BASIS_LABELS = {
+    "positive": "正向：累计完成值 ÷（年度指标值 × 序时进度）",
+    "equal": "等于（目标值 > 0）：同正向",
+    "equal_zero": "等于 0：累计值 ≤ 0 为绿，否则为红",
+    "target_zero": "正向、年度指标值为 0：已达成",
+    "reverse": "反向：（年度指标值 × 序时进度）÷ 累计完成值；超过全年上限为红",
+    "qualitative": "定性：达成绿、部分达成黄、未达成红",
+}
+#: ``execution_note`` code → words (the same state as the flag of that name).
+EXECUTION_NOTE_LABELS = {"budget_zero": FLAG_LABELS["budget_zero"]}
+
+# ---------------------------------------------------------------- cross-year comparison
+
+#: Grade movement code → words.
+MOVEMENT_LABELS = {"improved": "等级提升", "declined": "等级下降", "stayed": "等级不变"}
+#: Budget action code → how a reason names it.
+ACTION_LABELS = {
+    "keep": "维持预算",
+    "cut": "压减",
+    "cancel": "取消预算",
+    "recover": "收回资金",
+    "to_executed": "按实际执行数核定",
+}
+#: Chronic problem kind → words.
+KIND_LABELS = {"low_efficiency": "低效项目（执行率持续偏低）", "idle": "闲置项目（结转资金未使用）"}
+#: The policy rule a suggestion applied → words.
+APPLIED_RULE_LABELS = {"grade": "评价等级", "low_efficiency": "低效项目", "idle": "闲置项目"}
+
+#: Comparison output column → header (where it differs from the general one).
+COMPARE_COLUMN_LABELS: dict[str, str] = {
+    "from_year": "起始年度",
+    "to_year": "对比年度",
+    "from_grade": "起始等级",
+    "to_grade": "对比等级",
+    "units": "单位个数",
+    "from_units": "起始等级单位数",
+    "share": "占比（%）",
+    "from_total": "起始得分",
+    "to_total": "对比得分",
+    "change": "变动",
+    "movement": "等级变动",
+    "improved": "等级提升",
+    "declined": "等级下降",
+    "stayed": "等级不变",
+    "score_up": "得分上升",
+    "score_down": "得分下降",
+    "score_same": "得分不变",
+    "mean_change": "平均变动",
+    "median": "中位数",
+    "p10": "10%分位",
+    "p25": "25%分位",
+    "p75": "75%分位",
+    "p90": "90%分位",
+    "min_change": "最大降幅",
+    "max_change": "最大升幅",
+    "bin_start": "变动区间下限（含）",
+    "bin_end": "变动区间上限（不含）",
+    "dept_code": "部门编码（现）",
+    "dept_name": "部门名称（现）",
+    "dept_code_then": "当年部门编码",
+    "dept_name_then": "当年部门名称",
+    "departments": "部门个数",
+    "mean_score": "平均得分",
+    "weighted_score": "资金加权平均得分",
+    "score_change": "平均得分较上年变动",
+    "from_value": "起始值",
+    "to_value": "终止值",
+    "direction": "方向",
+    "kind": "问题类型代码",
+    "kind_label": "问题类型",
+    "years": "涉及年度",
+    "first_year": "起始年度",
+    "last_year": "终止年度",
+    "n_years": "连续年数",
+    "ongoing": "延续至最近年度",
+    "execution_rates": "各年预算执行率",
+    "unspent": "结余（万元）",
+    "projects": "项目个数",
+    "low_efficiency_projects": "低效项目个数",
+    "idle_projects": "闲置项目个数",
+    "low_efficiency_money": "低效项目资金（万元）",
+    "idle_money": "闲置项目资金（万元）",
+    "low_efficiency_share": "低效无效资金占比（%）",
+    "line": "控制线（%）",
+    "over_line": "超过控制线",
+    "budget_year": "预算年度",
+    "low_efficiency_years": "低效年度",
+    "idle_years": "闲置年度",
+    "base_amount": "基数（万元）",
+    "suggested_amount": "建议安排（万元）",
+    "cut_pct": "压减比例（%）",
+    "freed": "压减/收回资金（万元）",
+    "action": "处理方式",
+    "applied_rule": "依据",
+    "reason": "理由",
+    "projects_cut": "压减项目数",
+    "projects_to_zero": "取消或收回项目数",
+    "by_low_efficiency": "按低效项目处理数",
+    "by_idle": "按闲置项目处理数",
+    "years_present": "有数据年度",
+    "years_missing": "缺失年度",
+    "entered": "新增",
+    "ended": "已结束",
+    "gap": "中间缺年",
+    "carryover": "结转结余（万元）",
+    "budget_initial": "年初预算数（万元）",
+    "previous_code": "原部门编码",
+}
+
+# ---------------------------------------------------------------- sampling and verification
+
+#: How a unit came into the sample (the code before ``:`` in ``reason``) → words.
+PICK_LABELS = {"risk": "风险必选", "certain": "金额必选", "random": "随机抽取"}
+#: A pick's ``reason`` code → words in the field workbook (``risk:…`` names its rules).
+REASON_LABELS = {"certain": "必选（金额达到抽样间隔）", "random": "随机抽取"}
+
+#: Sampling and verification column → header (where it differs from the general one).
+SAMPLING_COLUMN_LABELS: dict[str, str] = {
+    "order": "序号",
+    "stratum": "层",
+    "reason": "抽取原因",
+    "inclusion_probability": "入样概率",
+    "verified_score": "复核得分",
+    "verified_grade": "复核等级",
+    "verified_diff": "自评分−复核分",
+    "grade_change": "等级变化",
+    "grade_better_than_verified": "自评等级高于复核等级",
+    "items_changed": "变动指标数",
+    "items_moved": "变动指标",
+    "reported_actual": "填报完成值",
+    "verified_actual": "复核完成值",
+    "recomputed_points": "复算得分",
+    "verified_points": "复核得分",
+    "moved": "得分变动",
+    "sheet": "工作表",
+    "sheet_row": "工作表行号",
+    "units": "单位数",
+    "available": "可随机抽取单位数",
+    "picked": "抽中单位数",
+    **PICK_LABELS,
+    "pick": "抽取",
+    "money": "全年预算数（万元）",
+    "picked_money": "抽中金额（万元）",
+    "count_coverage": "数量覆盖率",
+    "money_coverage": "资金覆盖率",
+    "money_share": "资金占比",
+    "note": "备注",
+    "total": "复算得分",
+    "grade": "复算等级",
+}
+
+# ---------------------------------------------------------------- the registry
+
+#: The analysis explorer's department overview → header (where it differs).
+EXPLORER_COLUMN_LABELS: dict[str, str] = {"score": "加权平均分"}
+
+#: The domains whose reports word some columns or codes their own way.
+DOMAINS = ("general", "compare", "explorer", "monitoring", "sampling")
+#: Domain → its own headers, looked up before :data:`COLUMN_LABELS`.
+DOMAIN_COLUMN_LABELS: dict[str, Mapping[str, str]] = {
+    "general": {},
+    "compare": COMPARE_COLUMN_LABELS,
+    "explorer": EXPLORER_COLUMN_LABELS,
+    "monitoring": {},
+    "sampling": SAMPLING_COLUMN_LABELS,
+}
+_GENERAL_CODES: dict[str, Mapping[str, str]] = {
+    "direction": DIRECTION_LABELS,
+    "rule": RULE_LABELS,
+    "weight_source": WEIGHT_SOURCE_LABELS,
+    "risk_level": SEVERITY_LABELS,
+}
+#: Domain → code column → code → words.  ``flags`` (``a;b``) is translated item by item.
+CODE_LABELS: dict[str, Mapping[str, Mapping[str, str]]] = {
+    "general": _GENERAL_CODES,
+    "compare": {
+        "movement": MOVEMENT_LABELS,
+        "action": ACTION_LABELS,
+        "applied_rule": APPLIED_RULE_LABELS,
+        "kind": KIND_LABELS,
+    },
+    "monitoring": {
+        "execution_alert": ALERT_LABELS,
+        "indicator_alert": ALERT_LABELS,
+        "direction": DIRECTION_LABELS,
+        "execution_note": EXECUTION_NOTE_LABELS,
+        "relation": RELATION_LABELS,
+        "basis": BASIS_LABELS,
+    },
+    "explorer": _GENERAL_CODES,
+    "sampling": _GENERAL_CODES,
+}
+#: Header suffixes of the comparison's per-grade columns (``grade_优`` → 优（个）).
+_COMPARE_PREFIXES = (("grade_", "（个）"), ("share_", "占比（%）"))
+
+
+def _domain(domain: str) -> str:
+    if domain not in DOMAINS:
+        raise ValueError(f"domain must be one of {DOMAINS}, not {domain!r}")
+    return domain
+
+
+def column_label(name: str, domain: str = "general") -> str:
+    """Header shown to people for an output column (a domain's own wording first).
+
+    Parameters
+    ----------
+    name : str
+        The output column.
+    domain : {"general", "compare", "explorer", "monitoring", "sampling"}
+        Whose reports the column appears in.
 
     Examples
     --------
     >>> column_label("total"), column_label("flag_budget_zero"), column_label("产出指标")
     ('总分', '标记：全年预算数为0，执行率无法计算', '产出指标')
+    >>> column_label("total", "sampling"), column_label("grade_优", "compare")
+    ('复算得分', '优（个）')
     """
+    own = DOMAIN_COLUMN_LABELS[_domain(domain)]
+    if name in own:
+        return own[name]
+    if domain == "compare":
+        for prefix, suffix in _COMPARE_PREFIXES:
+            if name.startswith(prefix):
+                return name[len(prefix) :] + suffix
     if name.startswith("flag_") and name[5:] in FLAG_LABELS:
         return "标记：" + FLAG_LABELS[name[5:]]
     return COLUMN_LABELS.get(name, name)
 
 
-def translate_for_people(frame: pl.DataFrame) -> pl.DataFrame:
-    """Codes → Chinese words in the columns people read (direction, rule, flags, risk, weights).
+def people_headers(columns: list[str], domain: str = "general") -> dict[str, str]:
+    """Column → its header, unique within the table (a repeated header gets its column name).
+
+    Examples
+    --------
+    >>> people_headers(["weight", "max_points"])
+    {'weight': '分值', 'max_points': '分值（max_points）'}
+    """
+    names: dict[str, str] = {}
+    for column in columns:
+        label = column_label(column, domain)
+        names[column] = label if label not in names.values() else f"{label}（{column}）"
+    return names
+
+
+def translate_for_people(frame: pl.DataFrame, domain: str = "general") -> pl.DataFrame:
+    """Codes → Chinese words in the columns people read (direction, rule, flags, alerts …).
+
+    The domain's code columns first, then the general ones it does not set; text
+    columns only, so a column that already holds words is left alone.
 
     Examples
     --------
     >>> df = pl.DataFrame({"flags": ["budget_zero;over_completion"], "risk_level": ["medium"]})
     >>> translate_for_people(df).row(0)
     ('全年预算数为0，执行率无法计算；超额完成（实际值≥目标值130%）', '中')
+    >>> df = pl.DataFrame({"execution_alert": ["red"], "movement": ["improved"]})
+    >>> translate_for_people(df, "monitoring").row(0), translate_for_people(df, "compare").row(0)
+    (('红', 'improved'), ('red', '等级提升'))
     """
-    exprs = []
-    if frame.schema.get("direction") == pl.String:
-        exprs.append(pl.col("direction").replace(DIRECTION_LABELS))
-    if frame.schema.get("rule") == pl.String:
-        exprs.append(pl.col("rule").replace(RULE_LABELS))
-    if frame.schema.get("weight_source") == pl.String:
-        exprs.append(pl.col("weight_source").replace(WEIGHT_SOURCE_LABELS))
-    if frame.schema.get("risk_level") == pl.String:
-        exprs.append(pl.col("risk_level").replace(SEVERITY_LABELS))
+    codes = {**_GENERAL_CODES, **CODE_LABELS[_domain(domain)]}
+    if domain == "compare" and "kind_label" in frame.columns:
+        codes.pop("kind")  # the words are there already; keep the code
+    exprs = [
+        pl.col(c).replace(words) for c, words in codes.items() if frame.schema.get(c) == pl.String
+    ]
     if frame.schema.get("flags") == pl.String:
         exprs.append(
             pl.col("flags")

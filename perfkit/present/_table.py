@@ -1,12 +1,16 @@
 """Tables and text for people in notebooks and HTML reports (报表呈现).
 
-:func:`table` turns a frame into a small, self-contained HTML table with
-Chinese headers (:func:`perfkit.present._labels.column_label`), codes translated to
-words, numbers with two decimals and every cell escaped — a project name
-can never inject markup into a report.  :func:`text` and :func:`heading` are
-the one way a notebook shows a sentence or a title made from data: escaped
-HTML, never Markdown (a department named ``[点我](javascript:…)`` or
-``<img onerror=…>`` is shown as those characters).  See ``docs/security.md``.
+:func:`table` is the one "table for people": it turns a frame into a small,
+self-contained HTML table with Chinese headers from the label registry
+(:func:`perfkit.present._labels.column_label`, per domain), codes translated to
+words, exact numbers shown as written (two decimals, a fixed-point decimal with
+its own scale, years without a thousands separator) and every cell escaped — a
+project name can never inject markup into a report.  :func:`people_frame` gives
+the same headers and words as a frame (for a workbook or a plain display).
+:func:`text` and :func:`heading` are the one way a notebook shows a sentence
+or a title made from data: escaped HTML, never Markdown (a department named
+``[点我](javascript:…)`` or ``<img onerror=…>`` is shown as those characters).
+See ``docs/security.md``.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from typing import Any
 import polars as pl
 
 from perfkit._frames import to_polars
-from perfkit.present._labels import column_label, translate_for_people
+from perfkit.present._labels import people_headers, translate_for_people
 
-__all__ = ["HtmlTable", "HtmlText", "heading", "table", "text"]
+__all__ = ["HtmlTable", "HtmlText", "heading", "people_frame", "people_words", "table", "text"]
 
 _STYLE = (
     "<style>.pk-table{border-collapse:collapse;font-size:13px;margin:6px 0 14px}"
@@ -130,16 +134,58 @@ def heading(title: object, level: int = 2) -> HtmlText:
     return HtmlText(f"<h{level}>{html.escape(_text(title))}</h{level}>", _text(title))
 
 
-def _cell(value: Any, dtype: pl.DataType, decimals: int) -> tuple[str, bool]:
+def _plain_integer(name: str) -> bool:
+    """Integer columns shown without a thousands separator (years, months, row numbers)."""
+    return name.endswith(("year", "_row", "month")) or name in ("row", "order")
+
+
+def _cell(value: Any, dtype: pl.DataType, decimals: int, plain: bool) -> tuple[str, bool]:
     if value is None:
         return "—", False
     if dtype == pl.Boolean:
         return ("是" if value else "否"), False
+    if isinstance(dtype, pl.Decimal):
+        return f"{value:,}", True  # exact, with the column's own scale
     if dtype.is_float():
         return f"{value:,.{decimals}f}", True
     if dtype.is_integer():
-        return f"{value:,}", True
+        return (str(value) if plain else f"{value:,}"), True
+    if isinstance(dtype, pl.List):
+        return html.escape("、".join("—" if v is None else str(v) for v in value)), False
     return html.escape(str(value)), False
+
+
+def people_words(frame: pl.DataFrame, domain: str = "general") -> pl.DataFrame:
+    """Codes → words and dates → ISO text; the column names are kept (for a workbook).
+
+    Examples
+    --------
+    >>> people_words(pl.DataFrame({"basis": ["qualitative"]}), "monitoring").row(0)
+    ('定性：达成绿、部分达成黄、未达成红',)
+    """
+    shown = translate_for_people(frame, domain)
+    dates = [pl.col(c).cast(pl.String) for c, t in shown.schema.items() if t == pl.Date]
+    return shown.with_columns(dates) if dates else shown
+
+
+def people_frame(frame: Any, domain: str = "general") -> pl.DataFrame:
+    """A frame as people read it: Chinese headers (unique), codes as words, dates as text.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame or pandas.DataFrame
+        The rows to show.
+    domain : {"general", "compare", "explorer", "monitoring", "sampling"}
+        Whose wording of headers and codes to use (see :data:`perfkit.present.DOMAINS`).
+
+    Examples
+    --------
+    >>> people_frame(pl.DataFrame({"unit_code": ["P1"], "execution_alert": ["red"]}),
+    ...              "monitoring").to_dicts()
+    [{'单位编码': 'P1', '执行预警': '红'}]
+    """
+    shown = people_words(to_polars(frame), domain)
+    return shown.rename(people_headers(shown.columns, domain))
 
 
 def table(
@@ -149,8 +195,9 @@ def table(
     max_rows: int = 200,
     decimals: int = 2,
     labels: dict[str, str] | None = None,
+    domain: str = "general",
 ) -> HtmlTable:
-    """An HTML table for people: Chinese headers, 2-decimal numbers, escaped text.
+    """The one table for people (HTML): Chinese headers, exact numbers, codes as words, escaped.
 
     Parameters
     ----------
@@ -161,24 +208,32 @@ def table(
     max_rows : int
         Rows shown; a note says how many more there are.
     decimals : int
-        Decimals for floating-point columns.
+        Decimals for floating-point columns (a fixed-point decimal column keeps its scale).
     labels : dict, optional
-        Extra column → header labels (override the defaults).
+        Extra column → header labels (override the registry's).
+    domain : {"general", "compare", "explorer", "monitoring", "sampling"}
+        Whose wording of headers and codes to use.
 
     Examples
     --------
-    >>> t = table(pl.DataFrame({"unit_name": ["<b>x</b>"], "total": [86.2]}))
-    >>> "<th>名称</th><th>总分</th>" in str(t), "&lt;b&gt;x&lt;/b&gt;" in str(t), "86.20" in str(t)
-    (True, True, True)
+    >>> t = table(pl.DataFrame({"unit_name": ["<b>x</b>"], "total": [870.0], "year": [2024]}))
+    >>> "<th>名称</th><th>总分</th><th>年度</th>" in str(t), "&lt;b&gt;x&lt;/b&gt;" in str(t)
+    (True, True)
+    >>> ">870.00<" in str(t), ">2024<" in str(t)
+    (True, True)
+    >>> "<td>红</td>" in str(table(pl.DataFrame({"execution_alert": ["red"]}), domain="monitoring"))
+    True
     """
     frame = to_polars(frame)
-    shown = translate_for_people(frame.head(max_rows))
-    names = [html.escape((labels or {}).get(c) or column_label(c)) for c in shown.columns]
+    shown = people_words(frame.head(max_rows), domain)
+    headers = people_headers(shown.columns, domain)
+    names = [html.escape((labels or {}).get(c) or headers[c]) for c in shown.columns]
+    plain = [_plain_integer(c) for c in shown.columns]
     rows = []
     for row in shown.iter_rows():
         cells = []
-        for value, dtype in zip(row, shown.dtypes, strict=True):
-            text, numeric = _cell(value, dtype, decimals)
+        for value, dtype, bare in zip(row, shown.dtypes, plain, strict=True):
+            text, numeric = _cell(value, dtype, decimals, bare)
             cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""

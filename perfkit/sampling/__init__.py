@@ -12,15 +12,15 @@ The steps of a verification, each a small module:
 * :mod:`~perfkit.sampling._evaluate` — what the sample says about the population.
 """
 
-from perfkit.sampling._labels import sampling_label
 from perfkit.sampling._planning import Plan, attribute_upper_bound, plan_attribute, plan_mus
 from perfkit.sampling._population import Population, load_population, population_from_scores
 from perfkit.sampling._record import SelectionRecord
 from perfkit.sampling._reperform import ReperformReport, reperform
 from perfkit.sampling._report import draw_summary
+from perfkit.sampling._report_for import SamplingReport, report_for
 from perfkit.sampling._risk import RiskRule, parse_rule
 from perfkit.sampling._selection import Design, Selection, draw_sample
-from perfkit.sampling._verify import Verification, verify
+from perfkit.sampling._verify import Verification, sampling_label, verify
 from perfkit.sampling._workbook import reason_label
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Population",
     "ReperformReport",
     "RiskRule",
+    "SamplingReport",
     "Selection",
     "SelectionRecord",
     "Verification",
@@ -42,6 +43,7 @@ __all__ = [
     "population_from_scores",
     "reason_label",
     "reperform",
+    "report_for",
     "sampling_label",
     "verify",
 ]

@@ -29,8 +29,8 @@ import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed, to_cents
+from perfkit.present._labels import column_label
 from perfkit.sampling._evaluate import evaluate
-from perfkit.sampling._labels import sampling_label
 from perfkit.sampling._population import (
     Population,
     _weighted_cents,
@@ -42,13 +42,25 @@ from perfkit.sampling._workbook import SUMMARY_SHEET, FieldEntries, read_field_w
 from perfkit.scoring._engine import score_projects
 from perfkit.scoring._grading import grade_expr, grade_rank
 from perfkit.scoring._result import PandasScores
+from perfkit.systems import qualitative_levels, qualitative_rule
 from perfkit.tables._contract import text_key
 from perfkit.tables._read import RawTable, read_table
 from perfkit.tables._validate import check_table
 from perfkit.tables._workbook_guard import workbook_problems
 from perfkit.tables._write import atomic_output, write_csv, write_excel
 
-__all__ = ["Verification", "read_results", "verify"]
+__all__ = ["Verification", "read_results", "sampling_label", "verify"]
+
+
+def sampling_label(name: str) -> str:
+    """Header for a sampling output column: the label registry, in sampling's words.
+
+    Examples
+    --------
+    >>> sampling_label("reason"), sampling_label("total"), sampling_label("unit_name")
+    ('抽取原因', '复算得分', '名称')
+    """
+    return column_label(name, "sampling")
 
 
 @dataclass
@@ -330,15 +342,6 @@ def _level(frame: pl.DataFrame, column: str, phrases: dict[str, int]) -> pl.Expr
     return map_unique(frame, column, lambda t: phrases.get(text_key(t)), pl.Int32)
 
 
-def _qualitative(system) -> tuple[dict[str, int], list]:
-    rule = system.indicator_rules["qualitative"]
-    phrases = {}
-    for i, level in enumerate(rule.levels, start=1):
-        for word in (level.phrase, *level.aliases):
-            phrases[text_key(word)] = i
-    return phrases, list(rule.levels)
-
-
 def _verify_projects(
     record: SelectionRecord, entries: FieldEntries, pop: Population
 ) -> Verification:
@@ -353,7 +356,8 @@ def _verify_projects(
     )
     joined, problems = _match(entries, items, "三级指标")
     problems = entries.errors + problems
-    phrases, levels = _qualitative(system)
+    phrases = qualitative_levels(system, text_key)
+    levels = list(qualitative_rule(system).levels)
     problems += _check_values(joined, phrases, levels)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems, summary="the verified values have problems; nothing was written")

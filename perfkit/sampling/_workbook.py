@@ -41,6 +41,7 @@ import polars as pl
 
 from perfkit.errors import InputError, Problem
 from perfkit.numbers import cents_to_float, parse_fixed, to_cents
+from perfkit.present._labels import REASON_LABELS
 from perfkit.sampling._record import SelectionRecord
 from perfkit.sampling._report import design_text
 from perfkit.sampling._risk import parse_rule
@@ -235,9 +236,6 @@ def _write(sheet, row: int, col: int, value, fmt=None) -> None:
         sheet.write_string(row, col, text, fmt)
 
 
-_REASONS = {"certain": "必选（金额达到抽样间隔）", "random": "随机抽取"}
-
-
 def reason_label(reason: str) -> str:
     """A pick's reason in Chinese.
 
@@ -251,7 +249,7 @@ def reason_label(reason: str) -> str:
     if reason.startswith("risk:"):
         rules = [parse_rule(r).describe() for r in reason[5:].split(";") if r]
         return "风险必选：" + "；".join(rules)
-    return _REASONS.get(reason, reason)
+    return REASON_LABELS.get(reason, reason)
 
 
 def _summary_sheet(book, fmt, picks: pl.DataFrame, names: dict[str, str]) -> None:

@@ -36,8 +36,7 @@ from perfkit.scoring._rules import (
 )
 from perfkit.scoring._segments import position_in_unit, unit_total
 from perfkit.scoring._weights import split_weights
-from perfkit.systems import System
-from perfkit.systems._model import QualitativeRule
+from perfkit.systems import System, qualitative_levels, qualitative_rule
 from perfkit.tables._contract import SOURCE_COLUMNS, text_key
 from perfkit.tables._read import RawTable
 from perfkit.tables._validate import (
@@ -75,16 +74,6 @@ def _above_zero(text: object) -> bool:
         return False
 
 
-def _qualitative_levels(system: System) -> tuple[QualitativeRule, dict[str, int]]:
-    rule = system.indicator_rules["qualitative"]
-    assert isinstance(rule, QualitativeRule)
-    phrases = {}
-    for i, level in enumerate(rule.levels, start=1):
-        for word in (level.phrase, *level.aliases):
-            phrases[word] = i
-    return rule, phrases
-
-
 def check_indicators(
     projects: pl.DataFrame,
     indicators: pl.DataFrame,
@@ -99,7 +88,7 @@ def check_indicators(
     no known project, minus its own row) and every problem found.
     """
     group_map = {w: g.id for g in system.data_groups for w in (g.label, *g.aliases)}
-    qual_rule, phrases = _qualitative_levels(system)
+    qual_rule, phrases = qualitative_rule(system), qualitative_levels(system)
     keyed = projects.select(
         "year", pl.col("project_code").alias("unit_code"), pl.col("_row").alias("_prow")
     ).unique(subset=_UNIT, keep="first", maintain_order=True)
@@ -355,7 +344,7 @@ def _indicator_points(ind: pl.DataFrame, system: System) -> pl.DataFrame:
     """Points in cents for every indicator, one expression per rule kind."""
     rules = system.indicator_rules
     w, a, t = pl.col("weight_cents"), pl.col("actual"), pl.col("target")
-    qual_rule, _ = _qualitative_levels(system)
+    qual_rule = qualitative_rule(system)
     default_pct = {i: int(lv.default_pct * SCALE) for i, lv in enumerate(qual_rule.levels, 1)}
     reverse_variant = getattr(rules["reverse"], "variant", "linear")
     entered = to_cents(pl.col("self_points")) if "self_points" in ind.columns else pl.lit(None)
@@ -436,7 +425,7 @@ def _check_entered_points(ind: pl.DataFrame, system: System, i_raw: RawTable) ->
             ),
         )
     ]
-    qual_rule, _ = _qualitative_levels(system)
+    qual_rule = qualitative_rule(system)
     for i, level in enumerate(qual_rule.levels, start=1):
         low = w * int(level.min_pct * 100)  # compare cents·10⁴ with cents × pct·100
         high = w * int(level.max_pct * 100)

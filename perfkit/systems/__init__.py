@@ -32,6 +32,8 @@ from perfkit.systems._model import (
     SteppedRule,
     System,
     YesNoRule,
+    qualitative_levels,
+    qualitative_rule,
 )
 from perfkit.systems._render import render_system
 
@@ -57,6 +59,8 @@ __all__ = [
     "builtin_systems",
     "list_systems",
     "load_system",
+    "qualitative_levels",
+    "qualitative_rule",
     "render_system",
     "system_from_dict",
 ]

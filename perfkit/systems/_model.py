@@ -18,6 +18,7 @@ of them evaluates user text.  Two kinds of system exist:
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -45,6 +46,8 @@ __all__ = [
     "SteppedRule",
     "System",
     "YesNoRule",
+    "qualitative_levels",
+    "qualitative_rule",
 ]
 
 
@@ -153,6 +156,33 @@ class QualitativeRule(StrictModel):
         if dup:
             raise ValueError(f"phrases used by more than one level: {sorted(dup)}")
         return levels
+
+    def phrase_levels(self, key: Callable[[str], str] = str) -> dict[str, int]:
+        """Every accepted phrase (its ``phrase`` and ``aliases``, through ``key``) → level 1–3.
+
+        Examples
+        --------
+        >>> words = QualitativeRule().phrase_levels()
+        >>> words["达成"], words["部分达成年度指标并具有一定效果"], words["未达成"]
+        (1, 2, 3)
+        """
+        return {
+            key(word): i
+            for i, level in enumerate(self.levels, start=1)
+            for word in (level.phrase, *level.aliases)
+        }
+
+    def accepted_text(self) -> str:
+        """The three phrases and each level's first short form, for messages.
+
+        Examples
+        --------
+        >>> QualitativeRule().accepted_text().split(" / ")[-3:]
+        ['未达成年度指标且效果较差 (or 达成', '部分达成', '未达成)']
+        """
+        phrases = " / ".join(lv.phrase for lv in self.levels)
+        short = [lv.aliases[0] for lv in self.levels if lv.aliases]
+        return f"{phrases} (or {' / '.join(short)})" if short else phrases
 
 
 class ExecutionRateRule(StrictModel):
@@ -521,3 +551,38 @@ class System(StrictModel):
     def indicator_points(self) -> Decimal:
         """Points carried by the data-driven groups (90 in 项目支出绩效自评)."""
         return sum((g.points for g in self.data_groups), Decimal(0))
+
+
+def qualitative_levels(system: System, key: Callable[[str], str] = str) -> dict[str, int]:
+    """The one phrase → level lookup (定性): a system's qualitative phrases → level 1–3.
+
+    Scoring, monitoring and verification all read a 定性 value through it, so a
+    system's own phrases are honoured everywhere (see ``docs/systems.md``).
+
+    Parameters
+    ----------
+    system : System
+        The indicator system; its ``indicator_rules["qualitative"]`` holds the levels.
+    key : callable
+        Normalises each phrase (``perfkit.tables`` passes its ``text_key``).
+
+    Examples
+    --------
+    >>> from perfkit.systems import load_system
+    >>> qualitative_levels(load_system("project-self-eval"))["未完成"]
+    3
+    """
+    return qualitative_rule(system).phrase_levels(key)
+
+
+def qualitative_rule(system: System) -> QualitativeRule:
+    """The system's 定性 rule (the built-in levels when it sets none).
+
+    Examples
+    --------
+    >>> from perfkit.systems import load_system
+    >>> len(qualitative_rule(load_system("project-self-eval")).levels)
+    3
+    """
+    rule = system.indicator_rules.get("qualitative")
+    return rule if isinstance(rule, QualitativeRule) else QualitativeRule()
