@@ -218,13 +218,14 @@ open(r'{work / "base_time.txt"}', 'w').write(str(time.perf_counter() - t))
     write_s = time.perf_counter() - t
 
     # the scoring core alone (weights + points), the same work as baseline B
+    from perfkit.scoring import _check as check
     from perfkit.scoring import _engine as engine
     from perfkit.tables._validate import check_table
 
     proj, _ = check_table(p_raw)
-    ind, _ = engine.check_indicators(proj, check_table(i_raw)[0], p_raw, i_raw, system)
+    ind, _ = check.check_indicators(proj, check_table(i_raw)[0], p_raw, i_raw, system)
     t = time.perf_counter()
-    weighted, _ = engine._assign_weights(ind, system, i_raw)
+    weighted, _ = check._assign_weights(ind, system, i_raw)
     engine._indicator_points(weighted, system)
     core_s = time.perf_counter() - t
 

@@ -63,7 +63,12 @@ SCALE = 10**6
 #: Largest magnitude of a number perfkit parses (10¹²); larger ones parse to null.
 LIMIT = 10**12
 FIXED = pl.Int128
-_DEC = pl.Decimal(38, 6)
+#: Numbers are parsed with 25 decimals (13 digits before the point hold :data:`LIMIT`)
+#: and then rounded half-up to six with one integer division, so the rounding is exact
+#: for any number written with up to 25 decimals (polars' own cast to six decimals rounds
+#: a tie to even).  A longer one is first rounded to 25 by the cast.
+_DEC = pl.Decimal(38, 25)
+_BEYOND_SIX = 10 ** (25 - 6)
 
 _FULLWIDTH = [chr(c) for c in range(0xFF10, 0xFF1A)] + ["．", "，", "－", "＋", "　"]
 _HALFWIDTH = [str(d) for d in range(10)] + [".", ",", "-", "+", " "]
@@ -89,7 +94,8 @@ def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
     not a number, or a number beyond :data:`LIMIT` in magnitude, becomes null;
     callers compare with the raw column to report it (:func:`beyond_limit`
     tells which).  Values with more than six decimals are rounded to six (the
-    contract's precision).  Numeric columns are converted directly.
+    contract's precision), half-up and exactly: ``0.0000005`` → ``0.000001``,
+    ``-0.0000005`` → ``-0.000001``.  Numeric columns are converted directly.
     :func:`parse_fixed_column` does the same for a whole column, faster.
 
     Examples
@@ -99,19 +105,33 @@ def parse_fixed(expr: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
     [40100000, 12000000, 1234500000, None, None, None]
     """
     if dtype is not None and dtype.is_numeric():
-        return _to_fixed(expr.cast(_DEC, strict=False))
+        return _to_fixed(_numeric_as_decimal(expr, dtype))
     text = normalise_number_text(expr.cast(pl.String))
     return _to_fixed(text.cast(_DEC, strict=False))
 
 
 def _to_fixed(decimal: pl.Expr, limit: int = LIMIT) -> pl.Expr:
-    """Decimal(38, 6) → Int128 fixed point; null beyond ``limit`` (never an overflow).
+    """Decimal(38, 25) → Int128 fixed point; null beyond ``limit`` (never an overflow).
 
-    A Decimal(38, 6) is held as the integer of its millionths — exactly this
-    module's fixed point — so no multiplication (which could overflow) is needed.
+    A Decimal(38, 25) is held as the integer of its 10⁻²⁵; one integer division
+    rounds it half-up to millionths (no multiplication, which could overflow).
     """
-    fixed = decimal.to_physical()
+    fixed = _half_up_millionths(decimal)
     return pl.when(fixed.is_between(-limit * SCALE, limit * SCALE)).then(fixed)
+
+
+def _half_up_millionths(decimal: pl.Expr) -> pl.Expr:
+    """Decimal(38, 25) → Int128 millionths, half-up (a tie away from zero), exactly."""
+    units = decimal.to_physical()  # the integer of the 10⁻²⁵
+    away = (units.abs() + _BEYOND_SIX // 2) // _BEYOND_SIX  # Int128 has no negation: 0 − x
+    return pl.when(units >= 0).then(away).otherwise(pl.lit(0, FIXED) - away)
+
+
+def _numeric_as_decimal(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A numeric column as Decimal(38, 25): floats through their shortest text (``0.1``)."""
+    if dtype.is_float():
+        return expr.cast(pl.String).cast(_DEC, strict=False)
+    return expr.cast(_DEC, strict=False)
 
 
 def beyond_limit(expr: pl.Expr, dtype: pl.DataType | None = None, limit: int = LIMIT) -> pl.Expr:
@@ -135,7 +155,7 @@ def beyond_limit(expr: pl.Expr, dtype: pl.DataType | None = None, limit: int = L
         number = text.cast(pl.Float64, strict=False)
         decimal = text.cast(_DEC, strict=False)
         digits = text.str.contains(r"^[+-]?[\d.]+([eE][+-]?\d+)?$")  # not 'inf' or 'nan'
-    exact = decimal.abs() > limit  # Decimal(38, 6) holds up to 10³², exactly
+    exact = decimal.abs() > limit  # Decimal(38, 25) holds up to 10¹³, exactly
     rough = digits & number.is_not_nan() & (number.abs() > limit)  # beyond: a float says enough
     return pl.when(decimal.is_not_null()).then(exact).otherwise(rough).fill_null(False)
 
@@ -162,7 +182,7 @@ def with_fixed_columns(frame: pl.DataFrame, limits: Mapping[str, int]) -> pl.Dat
         col, fixed = pl.col(name), pl.col(f"__{name}_fixed")
         extra: pl.Expr | None = None
         if dtype != pl.String:
-            decimal = col.cast(_DEC, strict=False)
+            decimal = _numeric_as_decimal(col, dtype)
             extra = beyond_limit(col, dtype, limit)  # beyond what a decimal holds
         else:
             decimal, failing = _decimal_column(frame, name)
@@ -170,8 +190,7 @@ def with_fixed_columns(frame: pl.DataFrame, limits: Mapping[str, int]) -> pl.Dat
                 huge = pl.DataFrame({"t": failing}).filter(beyond_limit(pl.col("t"), limit=limit))
                 if huge.height:
                     extra = col.is_in(huge.get_column("t").implode())
-        # a Decimal(38, 6) is held as the integer of its millionths: this module's fixed point
-        parsed.append(decimal.to_physical().alias(f"__{name}_fixed"))
+        parsed.append(_half_up_millionths(decimal).alias(f"__{name}_fixed"))
         within = fixed.is_between(-limit * SCALE, limit * SCALE)
         big = (~within).fill_null(False)
         derived += [
@@ -204,7 +223,7 @@ def parse_fixed_column(frame: pl.DataFrame, name: str) -> pl.Expr:
 
 
 def _decimal_column(frame: pl.DataFrame, name: str) -> tuple[pl.Expr, pl.Series]:
-    """Column ``name`` (text) as Decimal(38, 6), normalising only the values that need it.
+    """Column ``name`` (text) as Decimal(38, 25), normalising only the values that need it.
 
     Also returns the distinct texts that fail the plain cast.
     """

@@ -8,8 +8,10 @@
   (96 %).  Only the sheets that hold such a cell are read again with openpyxl;
   ``engine="openpyxl"`` reads everything with it (the benchmark's baseline).
 
-A broken, password-protected or non-Excel file becomes a :class:`Problem`;
-it never stops the other files.  So does a workbook or a sheet beyond the
+Opening is the one Excel reader's (:mod:`perfkit.tables._excel`: the limits
+first, then calamine, cells and merged ranges); this module adds the openpyxl
+path and the formulas.  A broken, password-protected or non-Excel file becomes a
+:class:`Problem`; it never stops the other files.  So does a workbook or a sheet beyond the
 limits of :mod:`perfkit._limits` (measured by :mod:`perfkit.tables._workbook_guard`
 before a reader opens the file: a stray value in cell XFD1048576 would make
 the native reader abort the whole process), and Excel's lock files
@@ -33,9 +35,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from perfkit._limits import MAX_FORM_CELLS, MAX_MERGED_CELLS, quoted
+from perfkit._limits import MAX_FORM_CELLS, quoted
 from perfkit.errors import Problem
 from perfkit.forms._grid import Grid
+from perfkit.tables._excel import open_problem, open_workbook
 from perfkit.tables._workbook_guard import workbook_problems
 
 __all__ = [
@@ -51,7 +54,6 @@ __all__ = [
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 #: Reading engines: ``auto`` (calamine, openpyxl for percent-format detail), or one only.
 ENGINES = ("auto", "calamine", "openpyxl")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -124,26 +126,6 @@ def _lock_note(where: str, names: list[str]) -> Problem:
         "workbook is open; they hold no data",
         severity="warning",
     )
-
-
-def _open_problem(path: Path, exc: Exception) -> Problem:
-    head = b""
-    if path.is_file():
-        with path.open("rb") as stream:
-            head = stream.read(8)
-    encrypted = type(exc).__name__ == "PasswordError" or (
-        head == _OLE and path.suffix.lower() in (".xlsx", ".xlsm")
-    )
-    if encrypted:
-        message = (
-            "the workbook is password-protected (encrypted); save a copy without the password "
-            "and import that"
-        )
-    else:
-        text = str(exc).strip().splitlines()
-        detail = text[0] if text else type(exc).__name__
-        message = f"cannot be read as an Excel workbook ({detail})"
-    return Problem(path.name, None, None, message)
 
 
 def _ref_index(ref: str) -> tuple[int, int] | None:
@@ -261,80 +243,34 @@ def read_sheets(path: Path, engine: str = "auto") -> Iterator[tuple[str, Grid] |
     >>> [s for s, _ in read_sheets(Path("tests/data/merged_projects.xlsx"))]
     ['projects', 'indicators']
     """
-    refused: set[str] = set()
-    if path.suffix.lower() != ".xls":
+    if engine == "openpyxl" and path.suffix.lower() != ".xls":
         problems, refused = workbook_problems(path, max_cells=MAX_FORM_CELLS)
         yield from problems
         if "*" in refused:
             return
-    if engine == "openpyxl" and path.suffix.lower() != ".xls":
         try:
             import openpyxl  # openpyxl: only with --engine openpyxl or for formulas
 
             workbook = openpyxl.load_workbook(path, data_only=True)
         except Exception as exc:
-            yield _open_problem(path, exc)
+            yield open_problem(path, exc)
             return
         formulas = uncached_formulas(path)
         for ws in workbook.worksheets:
             if ws.title not in refused:
                 yield ws.title, _openpyxl_grid(ws, formulas.get(ws.title, {}))
         return
-    import python_calamine  # calamine: the default engine, loaded when a form is read
-
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        names = list(workbook.sheet_names)
-    except Exception as exc:
-        yield _open_problem(path, exc)
+    book = open_workbook(path, max_cells=MAX_FORM_CELLS)  # the guard first, then calamine
+    yield from book.problems
+    if not book.ok:
         return
     formulas = uncached_formulas(path)
-    for name in names:
-        if name in refused:
+    for name in book.readable():
+        cells = book.read_sheet(name)
+        if isinstance(cells, Problem):
+            yield cells
             continue
-        try:
-            sheet = workbook.get_sheet_by_name(name)
-            if (too_big := _too_big(sheet.height, sheet.width)) is not None:
-                yield Problem(path.name, None, None, too_big, sheet=name)
-                continue
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
-        except Exception as exc:
-            text = str(exc).strip().splitlines() or [type(exc).__name__]
-            yield Problem(
-                path.name, None, None, f"sheet {quoted(name)!r} cannot be read ({text[0]})"
-            )
-            continue
-        if (too_many := _too_much_merged(merged, len(rows), sheet.width)) is not None:
-            yield Problem(path.name, None, None, too_many, sheet=name)
-            continue
-        yield name, Grid(rows, merged, None, "calamine", formulas.get(name, {}))
-
-
-def _too_big(height: int, width: int) -> str | None:
-    """Why a sheet (of an ``.xls``: measured by the reader) is too big to read as a form."""
-    if height * width <= MAX_FORM_CELLS:
-        return None
-    return (
-        f"the sheet's used range has {height:,} rows × {width:,} columns, more than perfkit "
-        f"reads as a form ({MAX_FORM_CELLS:,} cells); delete what is outside the form"
-    )
-
-
-def _too_much_merged(
-    merged: list[tuple[int, int, int, int]], height: int, width: int
-) -> str | None:
-    """Why a sheet's merged ranges (clipped to its cells) are too many to fill in."""
-    covered = sum(
-        max(0, min(r2, height - 1) - r1 + 1) * max(0, min(c2, width - 1) - c1 + 1)
-        for r1, c1, r2, c2 in merged
-    )
-    if covered <= MAX_MERGED_CELLS and len(merged) <= MAX_MERGED_CELLS:
-        return None
-    return (
-        f"merged ranges cover {covered:,} cells, more than perfkit fills in "
-        f"({MAX_MERGED_CELLS:,}); unmerge what is not part of the form"
-    )
+        yield name, Grid(cells.rows, cells.merged, None, "calamine", formulas.get(name, {}))
 
 
 def _openpyxl_grid(ws: object, formulas: dict[tuple[int, int], str] | None = None) -> Grid:

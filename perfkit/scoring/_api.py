@@ -1,4 +1,8 @@
-"""The two verbs most users need: :func:`score` and :func:`validate`."""
+"""The two verbs most users need: :func:`score` and :func:`validate`.
+
+``score`` is read → check → compute (the caller writes); ``validate`` is read →
+check.  See docs/architecture.md#how-a-score-is-computed.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfkit.errors import InputError, PerfkitError, Problem, problems_frame
-from perfkit.scoring._assessment import score_assessments
-from perfkit.scoring._engine import score_projects
+from perfkit.scoring._assessment import CheckedAssessments, check_assessments, compute_assessments
+from perfkit.scoring._check import CheckedProjects, check_projects
+from perfkit.scoring._engine import compute_projects
 from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.tables._read import RawTable, TableInput, read_table
@@ -55,18 +60,32 @@ def score(
     ['中', '优', '差', '良']
     """
     loaded = load_system(system)
-    if loaded.kind == "indicators":
+    checked = _check(loaded, projects, indicators, assessments)
+    if isinstance(checked, CheckedProjects):
+        return compute_projects(checked, loaded)
+    return compute_assessments(checked, loaded)
+
+
+def _check(
+    system: System,
+    projects: TableInput | None,
+    indicators: TableInput | None,
+    assessments: TableInput | None,
+) -> CheckedProjects | CheckedAssessments:
+    """Read the tables the system needs and check them: the first two steps of the flow.
+
+    Raises :class:`InputError` with every problem when any is an error.
+    """
+    if system.kind == "indicators":
         if projects is None or indicators is None:
             raise PerfkitError(
-                f"system {loaded.name} scores projects: give projects and indicators"
+                f"system {system.name} scores projects: give projects and indicators"
             )
-
         p_raw, i_raw = read_tables((projects, "projects"), (indicators, "indicators"))
-        return score_projects(p_raw, i_raw, loaded)
+        return check_projects(p_raw, i_raw, system)
     if assessments is None:
-        raise PerfkitError(f"system {loaded.name} scores evaluator-entered items: give assessments")
-
-    return score_assessments(read_table(assessments, "assessments"), loaded)
+        raise PerfkitError(f"system {system.name} scores evaluator-entered items: give assessments")
+    return check_assessments(read_table(assessments, "assessments"), system)
 
 
 def read_tables(*sources: tuple[TableInput, str]) -> list[RawTable]:
@@ -128,8 +147,9 @@ def validate(
 ) -> ValidationReport:
     """Check inputs against the data contract and the system; list every problem.
 
-    Takes the same arguments as :func:`score` and runs the same checks, but
-    returns the problems instead of raising.
+    Takes the same arguments as :func:`score` and runs the same checks (the
+    check step of read → check → compute; nothing is scored), but returns the
+    problems instead of raising.
 
     Examples
     --------
@@ -137,8 +157,9 @@ def validate(
     >>> perfkit.validate("data/sample/projects.csv", "data/sample/indicators.csv").ok
     True
     """
+    loaded = load_system(system)
     try:
-        result = score(projects, indicators, system=system, assessments=assessments)
+        checked = _check(loaded, projects, indicators, assessments)
     except InputError as exc:
         return ValidationReport(exc.problems)
-    return ValidationReport(result.warnings)
+    return ValidationReport(list(checked.warnings))

@@ -3,21 +3,24 @@
 For systems such as 部门预算管理绩效考核 (``budget-mgmt-assessment``) and
 部门整体支出绩效评价 (``dept-overall``), each row of the ``assessments`` table is
 one item of one unit: an entered ``score`` and/or a ``value`` that a computed
-rule turns into points.  :func:`score_assessments` checks every entered score
-against its item's maximum (and step, or checklist sums), applies the computed
-rules (stepped bands, yes/no, deductions, positive/reverse/equal on a target),
-recomputes section totals and the grand total, and grades.  Vectorised: the
-system's items become a small table joined to the data.
+rule turns into points.  Read → check → compute, in two steps
+(docs/architecture.md#how-a-score-is-computed): :func:`check_assessments` resolves
+item names and checks every entered score against its item's maximum (and step, or
+checklist sums) and every value against its rule; :func:`compute_assessments`, given
+only a clean table, applies the computed rules (stepped bands, yes/no, deductions,
+positive/reverse/equal on a target), recomputes section totals and the grand total,
+and grades.  Vectorised: the system's items become a small table joined to the data.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
 import polars as pl
 
-from perfkit.errors import InputError, Problem, problem_order
+from perfkit.errors import InputError, Problem, SystemDefinitionError, problem_order
 from perfkit.numbers import (
     FIXED,
     SCALE,
@@ -40,7 +43,13 @@ from perfkit.tables._contract import text_key
 from perfkit.tables._read import RawTable
 from perfkit.tables._validate import check_table, problems_from_mask
 
-__all__ = ["score_assessments", "system_items"]
+__all__ = [
+    "CheckedAssessments",
+    "check_assessments",
+    "compute_assessments",
+    "score_assessments",
+    "system_items",
+]
 
 _UNIT = ["year", "unit_code"]
 _COMPUTED = ("stepped", "yes_no", "deduction", "positive", "reverse", "equal")
@@ -190,10 +199,51 @@ def score_assessments(raw: RawTable, system: System) -> ScoreResult:
     >>> r.units.select("unit_code", "grade").row(0)
     ('XZWB', '优')
     """
+    return compute_assessments(check_assessments(raw, system), system)
+
+
+@dataclass(frozen=True)
+class CheckedAssessments:
+    """An ``assessments`` table known to be clean, its items resolved to the system's ids.
+
+    ``items`` holds one row per unit and item, joined with the system's item table
+    (``kind``, ``max_cents``, …); ``warnings`` the problems that do not block scoring.
+    """
+
+    items: pl.DataFrame
+    warnings: list[Problem]
+    from_pandas: bool
+
+
+def check_assessments(raw: RawTable, system: System) -> CheckedAssessments:
+    """Resolve item names and check an ``assessments`` table; every problem at once.
+
+    The check step of read → check → compute → write (docs/architecture.md).
+
+    Raises
+    ------
+    SystemDefinitionError
+        When the system holds a rule an assessments system cannot use.
+    InputError
+        With every problem found when any is an error.
+
+    Examples
+    --------
+    >>> from perfkit.tables._read import read_table
+    >>> from perfkit.systems import load_system
+    >>> checked = check_assessments(read_table("tests/data/seed001_assessment.csv",
+    ...                             "assessments"), load_system("budget-mgmt-assessment"))
+    >>> checked.items.height, checked.warnings
+    (48, [])
+    """
     if system.kind != "assessments":
         raise ValueError(f"system {system.name} is of kind {system.kind}, not assessments")
-    if any(isinstance(leaf.rule, QualitativeRule) for leaf in system.leaves()):
-        raise ValueError("qualitative rules need a phrase; use 'entered' in assessments systems")
+    qualitative = [leaf for leaf in system.leaves() if isinstance(leaf.rule, QualitativeRule)]
+    if qualitative:  # the loader refuses these; a System built around it is refused here
+        raise SystemDefinitionError(
+            f"{system.name}: item {qualitative[0].id!r} ({qualitative[0].label}): a qualitative "
+            "rule is not allowed in an assessments system; use 'entered'"
+        )
     typed, problems = check_table(raw)
     items = system_items(system)
     lookup, ambiguous = _item_lookup(system)
@@ -253,16 +303,33 @@ def score_assessments(raw: RawTable, system: System) -> ScoreResult:
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
 
-    data = data.filter(pl.col("item_id").is_not_null())
-    scored = _points(data, system)
-    item_table = _item_table(scored)
-    units = _unit_table(scored, system)
+    return CheckedAssessments(
+        items=data.filter(pl.col("item_id").is_not_null()),
+        warnings=sorted(problems, key=problem_order),
+        from_pandas=raw.from_pandas,
+    )
+
+
+def compute_assessments(checked: CheckedAssessments, system: System) -> ScoreResult:
+    """Score an ``assessments`` table already checked clean (no checks here).
+
+    Examples
+    --------
+    >>> from perfkit.tables._read import read_table
+    >>> from perfkit.systems import load_system
+    >>> system = load_system("budget-mgmt-assessment")
+    >>> checked = check_assessments(read_table("tests/data/seed001_assessment.csv",
+    ...                             "assessments"), system)
+    >>> compute_assessments(checked, system).units.get_column("grade").to_list()
+    ['优']
+    """
+    scored = _points(checked.items, system)
     return ScoreResult(
         system=system,
-        units=units,
-        items=item_table,
-        warnings=sorted((p for p in problems if p.severity != "error"), key=problem_order),
-        from_pandas=raw.from_pandas,
+        units=_unit_table(scored, system),
+        items=_item_table(scored),
+        warnings=list(checked.warnings),
+        from_pandas=checked.from_pandas,
     )
 
 
@@ -354,12 +421,29 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
             kind,
         ),
     )
+    # an entered or checklist item is scored from its score only: a value alone is not used
+    # (docs/scoring.md), so it must not pass as 0 points
+    needs_score = known & score.is_null() & ~kind.is_in(_COMPUTED)
     problems += problems_from_mask(
         data,
-        needs_value_or_score & ~kind.is_in(_COMPUTED),
+        needs_score,
         raw,
         "score",
-        pl.format("item {} ({}) needs an entered score", pl.col("item_id"), pl.col("item_label")),
+        pl.when(value.is_null())
+        .then(
+            pl.format(
+                "item {} ({}) needs an entered score", pl.col("item_id"), pl.col("item_label")
+            )
+        )
+        .otherwise(
+            pl.format(
+                "item {} ({}) needs an entered score: rule '{}' does not use the value {}",
+                pl.col("item_id"),
+                pl.col("item_label"),
+                kind,
+                fixed_text(value),
+            )
+        ),
     )
     problems += problems_from_mask(
         data,

@@ -519,6 +519,11 @@ class System(StrictModel):
                     raise ValueError(
                         f"item {n.id!r}: a {r.kind} rule in an assessments system needs a target"
                     )
+                if self.kind == "assessments" and isinstance(r, QualitativeRule):
+                    raise ValueError(
+                        f"item {n.id!r} ({n.label}): a qualitative rule scores an indicator's "
+                        "phrase and is not allowed in an assessments system; use 'entered'"
+                    )
         if self.grades[-1].min > 0:
             raise ValueError(
                 "the lowest grade band must start at 0 or below so every score gets a grade"

@@ -142,6 +142,22 @@ def normalise_header(text: str) -> str:
     return re.sub(r"\((万元|元|%)\)$", "", text_key(text))
 
 
+def header_unit(text: str) -> str | None:
+    """The unit in brackets at the end of a header (``万元``, ``元``, ``%``), or None.
+
+    A unit in a header is never converted (docs/data-contract.md#headers-表头): an
+    amount column headed in 元 is refused, as reading it as 万元 would be 10,000
+    times too large.
+
+    Examples
+    --------
+    >>> header_unit("全年预算数（元）"), header_unit("全年预算数（万元）"), header_unit("年度")
+    ('元', '万元', None)
+    """
+    found = re.search(r"\((万元|元|%)\)$", text_key(text))
+    return found.group(1) if found else None
+
+
 def _c(name: str, kind: str, required: bool, *aliases: str, label: str = "") -> Column:
     return Column(name, kind, required, tuple(aliases), label)
 

@@ -32,8 +32,9 @@ import polars as pl
 from perfkit._frames import is_pandas, to_polars
 from perfkit._limits import MAX_COLUMNS, MAX_HEADER_CHARS, quoted
 from perfkit.errors import InputError, Problem
-from perfkit.tables._contract import TableSpec, normalise_header, table_spec
-from perfkit.tables._workbook_guard import inspect_workbook, workbook_problems
+from perfkit.tables._contract import TableSpec, header_unit, normalise_header, table_spec
+from perfkit.tables._excel import open_workbook
+from perfkit.tables._workbook_guard import inspect_workbook
 
 __all__ = ["RawTable", "TableInput", "detect_encoding", "find_table", "read_table"]
 
@@ -304,13 +305,14 @@ def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.Data
     import fastexcel  # fastexcel: only when an .xlsx is read
 
     scan = inspect_workbook(path)  # before a native reader allocates anything
-    problems, refused = workbook_problems(path, scan=scan)
-    if "*" in refused:
+    book = open_workbook(path, scan=scan)  # the one Excel reader: the limits, then calamine
+    if book.error is not None:
+        raise book.error  # reported by _read_file as "cannot be read: …"
+    if not book.ok:
         raise InputError(
-            problems, summary=f"{path.name}: the workbook is refused; nothing was read"
+            book.problems, summary=f"{path.name}: the workbook is refused; nothing was read"
         )
-    reader = fastexcel.read_excel(path)
-    names = reader.sheet_names
+    names = book.sheet_names
     if sheet is None:
         wanted = {normalise_header(n) for n in (spec.name, spec.label)}
         sheet = next((n for n in names if normalise_header(n) in wanted), names[0])
@@ -326,11 +328,12 @@ def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.Data
             ],
             summary="cannot read the workbook",
         )
-    if sheet in refused:
+    if sheet in book.refused:
         raise InputError(
-            [p for p in problems if p.sheet == sheet],
+            [p for p in book.problems if p.sheet == sheet],
             summary=f"{path.name}: the sheet is refused; nothing was read",
         )
+    reader = fastexcel.read_excel(path)  # the values as text columns (calamine's Arrow reader)
     # the header row as data: its cells as written (the reader would rename repeated headers)
     table = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
     if table.height == 0:
@@ -340,10 +343,10 @@ def _read_excel(path: Path, spec: TableSpec, sheet: str | None) -> tuple[pl.Data
     measures = [c.name for c in spec.columns if c.kind == "measure"]
     percent_wanted = spec.name == "indicators"
     measured = scan.sheets.get(sheet) if scan is not None else None
-    if measured is not None and not (percent_wanted and _has_percent_styles(path)):
-        ranges, percent = measured.ranges, []  # measured already: no second pass over the XML
-    else:
-        ranges, percent = _scan_sheet(path, sheet, percent=percent_wanted)
+    # merged ranges from the one reader, fetched only when the guard measured any
+    merged = book.merged_ranges(sheet) if measured is None or measured.merged else []
+    ranges = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for r1, c1, r2, c2 in merged]
+    percent = percent_cells(path, sheet) if percent_wanted and _has_percent_styles(path) else []
     frame = fill_merged_cells(frame, ranges)
     if percent:
         frame = _percent_as_text(frame, percent, spec, measures, headers=headers)
@@ -368,20 +371,6 @@ def _cell_index(ref: str) -> tuple[int, int]:
     return int(match.group(2)), col
 
 
-def merged_ranges(path: str | Path, sheet: str) -> list[tuple[int, int, int, int]]:
-    """Merged cell ranges of a sheet as (first row, first col, last row, last col), 1-based.
-
-    Read straight from the workbook's XML (streamed), since a fast reader
-    returns merged cells as empty.
-
-    Examples
-    --------
-    >>> merged_ranges("tests/data/merged_projects.xlsx", "projects")
-    [(2, 4, 3, 4), (2, 5, 3, 5)]
-    """
-    return _scan_sheet(path, sheet, percent=False)[0]
-
-
 def percent_cells(path: str | Path, sheet: str) -> list[tuple[int, int]]:
     """Numeric cells shown as a percentage (``0%``, ``0.00%`` …) as (row, col), 1-based.
 
@@ -397,7 +386,7 @@ def percent_cells(path: str | Path, sheet: str) -> list[tuple[int, int]]:
     >>> percent_cells(p, ws.title)
     [(1, 2)]
     """
-    return _scan_sheet(path, sheet, percent=True)[1]
+    return _scan_sheet(path, sheet)
 
 
 def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
@@ -452,32 +441,32 @@ def _has_percent_styles(path: str | Path) -> bool:
         return bool(_percent_styles(archive))
 
 
-def _scan_sheet(
-    path: str | Path, sheet: str, *, percent: bool
-) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int]]]:
-    """One streamed pass over a sheet's XML: merged ranges and (if asked) percent cells."""
+def _scan_sheet(path: str | Path, sheet: str) -> list[tuple[int, int]]:
+    """One streamed pass over a sheet's XML for the numeric cells with a percent style.
+
+    Merged ranges are not looked for here: they come from the one Excel reader
+    (:meth:`perfkit.tables._excel.Workbook.merged_ranges`).
+    """
     with zipfile.ZipFile(path) as archive:
         member = _sheet_member(archive, sheet)
         if member is None:
-            return [], []
-        styles = _percent_styles(archive) if percent else set()
-        merge_tag, cell_tag = f"{{{_NS['m']}}}mergeCell", f"{{{_NS['m']}}}c"
-        ranges, cells = [], []
+            return []
+        styles = _percent_styles(archive)
+        if not styles:
+            return []
+        cell_tag = f"{{{_NS['m']}}}c"
+        cells = []
         with archive.open(member) as stream:
             for _, el in ET.iterparse(stream):
-                if el.tag == merge_tag and ":" in (el.get("ref") or ""):
-                    first, last = el.get("ref").split(":")
-                    ranges.append((*_cell_index(first), *_cell_index(last)))
-                elif (
-                    styles
-                    and el.tag == cell_tag
+                if (
+                    el.tag == cell_tag
                     and el.get("s") in styles
                     and el.get("t", "n") == "n"
                     and el.get("r")
                 ):
                     cells.append(_cell_index(el.get("r")))
                 el.clear()
-    return ranges, cells
+    return cells
 
 
 def fill_merged_cells(
@@ -624,6 +613,17 @@ def _map_headers(
                     if same
                     else f"means the same as column {headers[canonical]!r} "
                     f"({canonical}); keep one of them",
+                )
+            )
+            continue
+        if spec.column(canonical).kind == "amount" and header_unit(original) == "元":
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    original,
+                    "amounts are read in 万元 and this header says 元: convert the column to "
+                    "万元 (元 ÷ 10000) and head it with （万元） or no unit",
                 )
             )
             continue

@@ -69,7 +69,9 @@ def problems_from_mask(
 ) -> list[Problem]:
     """Problems for the rows of ``frame`` where ``mask`` holds.
 
-    ``message`` is a fixed text or an expression giving a text per row.
+    ``message`` is a fixed text or an expression giving a text per row; it is
+    evaluated on the whole ``frame`` before the rows are filtered, so a window
+    in it (``pl.col("_row").min().over(...)``, a unit's sum) sees every row.
     Rows are reported by their source row number (``_row``).
 
     Examples
@@ -83,7 +85,13 @@ def problems_from_mask(
     ['<departments>:2: year: year must have four digits']
     """
     msg = message if isinstance(message, pl.Expr) else pl.lit(message)
-    hits = frame.filter(mask).select(pl.col("_row"), msg.alias("_msg"))
+    # the message is built on the whole frame, then filtered: a figure in it (a sum over
+    # the unit, the first row of a duplicate) is a window over all rows, not over the hits
+    hits = (
+        frame.select(pl.col("_row"), msg.alias("_msg"), mask.fill_null(False).alias("_hit"))
+        .filter(pl.col("_hit"))
+        .drop("_hit")
+    )
     if hits.height == 0:
         return []
     header = raw.header(column) if column else None
