@@ -1,4 +1,4 @@
-"""What perfkit imports is what it declares (docs/architecture.md, "Tooling").
+"""What perfkit imports is what it declares (docs/benchmarks.md, "Tooling").
 
 Every module of ``perfkit/`` is parsed with :mod:`ast` (nothing is imported); every
 import of a library outside the standard library, at module top or inside a function,

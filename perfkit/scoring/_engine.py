@@ -9,6 +9,7 @@ rounded item points to totals, grades them and raises the per-unit flags.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
 
 import polars as pl
@@ -57,8 +58,8 @@ _KEY = "_unit"
 def _lookup(
     frame: pl.DataFrame,
     column: str,
-    mapping: dict[str, object],
-    dtype: pl.DataType,
+    mapping: Mapping[str, object],
+    dtype: pl.DataType | type[pl.DataType],
     where: pl.Expr | None = None,
 ) -> pl.Expr:
     """Look text up in ``mapping`` after NFKC, blank removal and case folding."""
