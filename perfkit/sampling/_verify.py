@@ -29,7 +29,7 @@ import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed
-from perfkit.sampling._evaluate import Evaluation, evaluate
+from perfkit.sampling._evaluate import evaluate
 from perfkit.sampling._labels import sampling_label
 from perfkit.sampling._population import (
     Population,
@@ -75,7 +75,7 @@ class Verification:
     record: SelectionRecord
     warnings: list[Problem] = field(default_factory=list)
 
-    def to_pandas(self) -> PandasScores:
+    def to_pandas(self):
         """``units`` and ``items`` as pandas frames."""
         return PandasScores(self.units.to_pandas(), self.items.to_pandas())
 
@@ -96,11 +96,11 @@ class Verification:
             "note",
         )
 
-    def evaluate(self, *, threshold: float | str = 5, confidence: float = 0.95) -> Evaluation:
+    def evaluate(self, *, threshold: float | str = 5, confidence: float = 0.95):
         """Project the findings to the population (:func:`~perfkit.sampling._evaluate.evaluate`)."""
         return evaluate(self, threshold=threshold, confidence=confidence)
 
-    def write(self, out_dir: str | Path, *, evaluation: Evaluation | None = None) -> list[Path]:
+    def write(self, out_dir: str | Path, *, evaluation=None) -> list[Path]:
         """Write ``verified_units.csv``, ``verified_items.csv``, ``verifications.csv`` and
         ``verification.xlsx`` (and ``evaluation.json`` when given), atomically."""
         owned = (
