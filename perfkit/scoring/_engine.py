@@ -9,7 +9,6 @@ rounded item points to totals, grades them and raises the per-unit flags.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from decimal import Decimal
 
 import polars as pl
@@ -58,8 +57,8 @@ _KEY = "_unit"
 def _lookup(
     frame: pl.DataFrame,
     column: str,
-    mapping: Mapping[str, object],
-    dtype: pl.DataType | type[pl.DataType],
+    mapping: dict[str, object],
+    dtype: pl.DataType,
     where: pl.Expr | None = None,
 ) -> pl.Expr:
     """Look text up in ``mapping`` after NFKC, blank removal and case folding."""
