@@ -68,7 +68,7 @@ class Problem:
     @property
     def address(self) -> str:
         """Where the problem is: ``file!sheet!cell``, ``file!sheet``, ``file:row`` or ``file``."""
-        file, sheet = _shown(self.file), _shown(self.sheet)
+        file, sheet = _shown(self.file) or "", _shown(self.sheet)  # a str in gives a str
         if sheet is not None:
             return "!".join(x for x in (file, sheet, self.cell) if x)
         return file if self.row is None else f"{file}:{self.row}"

@@ -247,7 +247,7 @@ def map_unique(
     frame: pl.DataFrame,
     column: str,
     function: Callable[[str], object],
-    dtype: pl.DataType,
+    dtype: pl.DataType | type[pl.DataType],
     where: pl.Expr | None = None,
 ) -> pl.Expr:
     """Map a low-cardinality text column through a Python function, once per distinct value.

@@ -61,6 +61,7 @@ def notebook_to_html(
 
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(str(notebook), as_version=4)
+    assert isinstance(notebook, nbformat.NotebookNode)
     exporter = HTMLExporter(
         template_name="perfkit_report",
         extra_template_basedirs=[str(TEMPLATES)],

@@ -80,7 +80,9 @@ class LazyGroup(click.Group):
             name = getattr(exc, "command_name", None)  # click.exceptions.NoSuchCommand (≥ 8.4)
             if name is None:
                 raise
-            raise type(exc)(name, possibilities=self.list_commands(ctx), ctx=ctx) from None
+            # type(exc) is click's NoSuchCommand here (it has command_name), which takes
+            # possibilities; the stubs see only UsageError
+            raise type(exc)(name, possibilities=self.list_commands(ctx), ctx=ctx) from None  # type: ignore[call-arg]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The "Commands" section from the table: nothing is imported to print it."""

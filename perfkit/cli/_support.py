@@ -103,7 +103,7 @@ class _cells_cut_as_warnings:
 
         warnings.showwarning = show
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._saved.__exit__(*exc)
 
 

@@ -29,7 +29,9 @@ _year = click.option("--year", type=int, help="Year of forms whose title gives n
 @_engine
 @_year
 @user_errors
-def import_forms_command(inputs: tuple[str, ...], out_dir: str, engine: str, year: int | None):
+def import_forms_command(
+    inputs: tuple[str, ...], out_dir: str, engine: str, year: int | None
+) -> None:
     """Read official 项目支出绩效自评表 workbooks (files or folders; .xlsx, .xls) into tables.
 
     Forms with errors are left out and listed (file!sheet!cell); the other forms are
@@ -93,7 +95,7 @@ def check_forms_command(
     assessment_system: str,
     engine: str,
     year: int | None,
-):
+) -> None:
     """Recompute submitted forms and list where each disagrees with itself or the rules.
 
     Exit status 1 when any finding is an error.

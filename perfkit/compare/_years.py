@@ -66,14 +66,16 @@ def parse_years(spec: YearsSpec) -> list[int] | None:
         raise PerfkitError("years: the list is empty")
     out = set()
     for value in values:
+        year: int | None = value if isinstance(value, int) else None
         if isinstance(value, bool) or not isinstance(value, int):
             try:
-                value = int(str(value).strip()) if _YEAR.match(str(value).strip()) else None
+                year = int(str(value).strip()) if _YEAR.match(str(value).strip()) else None
             except ValueError:
-                value = None
-            if value is None:
+                year = None
+            if year is None:
                 raise PerfkitError(f"years {spec!r}: every year must be a whole number like 2024")
-        out.add(_in_range(value, str(spec)))
+        assert year is not None
+        out.add(_in_range(year, str(spec)))
     return sorted(out)
 
 

@@ -105,7 +105,7 @@ class Population:
         return int(self.frame.get_column("money").sum() or 0)
 
 
-def _exact(column: str, scale: int, dtype: pl.DataType) -> pl.Expr:
+def _exact(column: str, scale: int, dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
     # the result tables hold the nearest double to each 2- or 6-decimal value; scaling and
     # rounding recovers the exact integer (error < 10⁻⁹ of a unit for amounts < 10⁹ 万元)
     return (pl.col(column) * scale).round(0).cast(dtype)

@@ -90,7 +90,7 @@ class SelectionRecord:
         """The indicator system the population was scored with."""
         return str(self.population["system"])
 
-    def design_obj(self):
+    def design_obj(self) -> Design:
         """The :class:`~perfkit.sampling._selection.Design`."""
         return Design.from_dict(self.design)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from perfkit.errors import InputError, PerfkitError, Problem, problems_frame
 from perfkit.scoring._assessment import CheckedAssessments, check_assessments, compute_assessments
 from perfkit.scoring._check import CheckedProjects, check_projects
@@ -128,7 +130,7 @@ class ValidationReport:
         """True when nothing blocks scoring."""
         return not self.errors
 
-    def to_frame(self):
+    def to_frame(self) -> pl.DataFrame:
         """The problems as a polars frame (file, row, column, message, severity)."""
         return problems_frame(self.problems)
 

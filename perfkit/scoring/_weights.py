@@ -116,7 +116,8 @@ def split_weights(
         [pl.when(pl.col(f"_n{b}") > 0).then(b).otherwise(0) for b in bits.values()]
     )
     work = work.with_columns(n.alias("_n"), k.alias("_k"), pattern.alias("_pattern"))
-    plan, bad = {}, {}
+    plan: dict[int, int] = {}
+    bad: dict[int, str] = {}
     for p in work.get_column("_pattern").unique().sort().to_list():
         present = frozenset(g for g in groups if p & bits[g])
         cents, message = group_points_cents(system, present)
