@@ -13,6 +13,7 @@ Nothing here scores.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -120,8 +121,8 @@ def check_projects(p_raw: RawTable, i_raw: RawTable, system: System) -> CheckedP
 def _lookup(
     frame: pl.DataFrame,
     column: str,
-    mapping: dict[str, object],
-    dtype: pl.DataType,
+    mapping: Mapping[str, object],
+    dtype: pl.DataType | type[pl.DataType],
     where: pl.Expr | None = None,
 ) -> pl.Expr:
     """Look text up in ``mapping`` after NFKC, blank removal and case folding."""
