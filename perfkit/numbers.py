@@ -128,10 +128,10 @@ def _half_up_millionths(decimal: pl.Expr) -> pl.Expr:
 
 
 def _numeric_as_decimal(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """A numeric column as Decimal(38, 25): floats through their shortest text (``0.1``)."""
-    if dtype.is_float():
-        return expr.cast(pl.String).cast(_DEC, strict=False)
-    return expr.cast(_DEC, strict=False)
+    """A numeric column as Decimal(38, 25), through its shortest text (``0.1``), exactly."""
+    # through text: a number too large for 13 digits becomes null (a direct numeric cast
+    # would raise instead of giving null)
+    return expr.cast(pl.String).cast(_DEC, strict=False)
 
 
 def beyond_limit(expr: pl.Expr, dtype: pl.DataType | None = None, limit: int = LIMIT) -> pl.Expr:
@@ -148,7 +148,7 @@ def beyond_limit(expr: pl.Expr, dtype: pl.DataType | None = None, limit: int = L
     """
     if dtype is not None and dtype.is_numeric():
         number = expr.cast(pl.Float64, strict=False)
-        decimal = expr.cast(_DEC, strict=False)
+        decimal = _numeric_as_decimal(expr, dtype)
         digits = number.is_finite()
     else:
         text = normalise_number_text(expr.cast(pl.String))
