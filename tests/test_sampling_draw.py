@@ -321,6 +321,8 @@ def test_threshold_rules_are_exact() -> None:
         ("__import__('os')", "write a flag name or FIELD OP VALUE"),
         ("grade > 优", "takes == or != only"),
         ("amount >= 0.0000001", "at most six decimals"),
+        ("amount >= 1e40", "out of range"),
+        ("self_score < -1e13", "out of range"),
     ],
 )
 def test_bad_rules_are_clear_errors(rule: str, message: str) -> None:

@@ -34,7 +34,7 @@ from decimal import Decimal
 import polars as pl
 
 from perfkit.errors import PerfkitError
-from perfkit.numbers import FIXED, SCALE, parse_decimal
+from perfkit.numbers import FIXED, LIMIT, SCALE, parse_decimal
 from perfkit.scoring._flags import FLAG_LABELS
 from perfkit.tables._contract import text_key
 
@@ -203,6 +203,8 @@ def parse_rule(text: str) -> RiskRule:
             value=value,
         )
     number = parse_decimal(value, f"risk rule {raw!r}:")
+    if abs(number) > LIMIT:  # the data contract's bound (also keeps quantize in range)
+        raise PerfkitError(f"risk rule {raw!r}: {value!r} is out of range (at most {LIMIT:,})")
     if number != number.quantize(Decimal(1).scaleb(-6)):
         raise PerfkitError(f"risk rule {raw!r}: {value!r} needs at most six decimals")
     shown = format(number.normalize(), "f") if number != 0 else "0"
