@@ -93,7 +93,7 @@ def _from_commands() -> Iterator[tuple[Msgid, str]]:
 
 
 #: The command line's help texts join the catalog with their translations (issue 18, step 2).
-HELP_TEXTS = False
+HELP_TEXTS = True
 
 
 def extracted(help_texts: bool = HELP_TEXTS) -> dict[Msgid, list[str]]:

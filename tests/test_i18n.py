@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -208,3 +209,43 @@ def test_reading_the_catalog_loads_no_library_beyond_gettext() -> None:
     )
     loaded = set(done.stdout.split())
     assert {"babel", "click", "polars", "pandas"}.isdisjoint(loaded)
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and subcommand of ``perfkit`` as the words that name it."""
+    paths: list[list[str]] = []
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        paths.append([name])
+        if isinstance(command, click.Group):
+            paths += [[name, sub] for sub in command.list_commands(click.Context(command))]
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=" ".join)
+def test_every_commands_help_in_both_languages(path: list[str]) -> None:
+    from perfkit.cli._i18n import help_msgid
+
+    command = main
+    for name in path:
+        command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
+    en = CliRunner().invoke(main, ["--lang", "en", *path, "--help"], terminal_width=100)
+    zh = CliRunner().invoke(main, [*path, "--help"], terminal_width=100)
+    assert en.exit_code == zh.exit_code == 0, (en.output, zh.output)
+    assert en.output.startswith("Usage:") and zh.output.startswith("用法：")
+    first_line = help_msgid(command.help or "").splitlines()[0]
+    assert first_line in en.output
+    with use_language("zh"):
+        shown = _(help_msgid(command.help or ""))
+    assert shown.splitlines()[0] in zh.output
+    assert first_line not in zh.output
+    for param in command.params:  # every option's help, in the language asked for
+        text = getattr(param, "help", None)
+        if not text:
+            continue
+        with use_language("zh"):
+            zh_help = _(help_msgid(text))
+        assert zh_help != help_msgid(text), f"{param.name}: no Chinese"
+        assert " ".join(help_msgid(text).split())[:20] in " ".join(en.output.split())
+        assert "".join(zh_help.split())[:12] in "".join(zh.output.split())

@@ -33,7 +33,7 @@ import click.termui
 import click.types
 import click.utils
 
-from perfkit.i18n import get_language, gettext, ngettext
+from perfkit.i18n import N_, get_language, gettext, ngettext
 
 __all__ = ["CLICK_MODULES", "help_msgid", "install", "short_help_msgid", "translated_help"]
 
@@ -51,6 +51,9 @@ CLICK_MODULES = (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: click's words that it translates from a variable (so the extractor cannot see them)
+CLICK_DYNAMIC = (N_("required"),)
 
 
 def help_msgid(text: str) -> str:
@@ -163,8 +166,13 @@ def _help_option(self: click.Command, ctx: click.Context) -> click.Option | None
     return option
 
 
+def _term_len(x: str) -> int:
+    return display_width(click.utils.strip_ansi(x))
+
+
 def install() -> None:
     """Make click speak the current language (idempotent; called by :mod:`perfkit.cli`)."""
+    click.formatting.term_len = _term_len  # columns align under Chinese text too
     for module in CLICK_MODULES:
         module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
