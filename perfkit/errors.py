@@ -15,8 +15,16 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit._limits import quoted, shorten_message
+from perfkit.i18n import N_, _
 
-__all__ = ["InputError", "OutputError", "PerfkitError", "Problem", "SystemDefinitionError"]
+__all__ = [
+    "InputError",
+    "OutputError",
+    "PerfkitError",
+    "Problem",
+    "SystemDefinitionError",
+    "severity_label",
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -42,13 +50,23 @@ class Problem:
         The cell address (``F14``) in ``sheet``; such a problem is shown as
         ``file!sheet!cell: message`` (the message names the field).
 
+    Printed (``str``) in the chosen language (:mod:`perfkit.i18n`): the fields stay
+    as they are; only the words around them change.
+
     Examples
     --------
-    >>> str(Problem("projects.csv", 14, "executed", "'九成' is not a number"))
+    >>> from perfkit.i18n import use_language
+    >>> problem = Problem("projects.csv", 3, "全年执行数", "'七十二' 不是数字")
+    >>> with use_language("zh"):
+    ...     str(problem)
+    "projects.csv 第3行 全年执行数：'七十二' 不是数字"
+    >>> with use_language("en"):
+    ...     str(Problem("projects.csv", 14, "executed", "'九成' is not a number"))
     "projects.csv:14: executed: '九成' is not a number"
-    >>> str(Problem("2023-民政局.xlsx", 14, "实际完成值", "实际完成值 '九成' is not a number",
-    ...             sheet="Sheet3", cell="F14"))
-    "2023-民政局.xlsx!Sheet3!F14: 实际完成值 '九成' is not a number"
+    >>> with use_language("zh"):
+    ...     str(Problem("2023-民政局.xlsx", 14, "实际完成值", "实际完成值 '九成' 不是数字",
+    ...                 sheet="Sheet3", cell="F14", severity="warning"))
+    "2023-民政局.xlsx!Sheet3!F14：实际完成值 '九成' 不是数字（警告）"
     """
 
     file: str
@@ -74,10 +92,38 @@ class Problem:
         return file if self.row is None else f"{file}:{self.row}"
 
     def __str__(self) -> str:
-        column = _shown(self.column)
-        col = f" {column}:" if column and self.sheet is None else ""
-        tag = "" if self.severity == "error" else f" [{self.severity}]"
-        return f"{self.address}:{col} {self.message}{tag}"
+        column = _shown(self.column) if self.sheet is None else None
+        file = _shown(self.file) or ""
+        if self.sheet is not None:
+            text = _("{address}: {message}").format(address=self.address, message=self.message)
+        elif self.row is None:
+            text = (_("{file}: {column}: {message}") if column else _("{file}: {message}")).format(
+                file=file, column=column, message=self.message
+            )
+        else:
+            text = (
+                _("{file}:{row}: {column}: {message}") if column else _("{file}:{row}: {message}")
+            ).format(file=file, row=self.row, column=column, message=self.message)
+        if self.severity == "error":
+            return text
+        return text + _(" [{severity}]").format(severity=severity_label(self.severity))
+
+
+#: Severities as a person reads them (the machine field keeps ``error``/``warning``).
+_SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+
+
+def severity_label(severity: str) -> str:
+    """``"warning"`` → ``警告`` (in the chosen language); an unknown severity as it is.
+
+    Examples
+    --------
+    >>> from perfkit.i18n import use_language
+    >>> with use_language("zh"):
+    ...     severity_label("error"), severity_label("warning")
+    ('错误', '警告')
+    """
+    return _(_SEVERITIES[severity]) if severity in _SEVERITIES else severity
 
 
 def _shown(name: str | None) -> str | None:
@@ -104,7 +150,7 @@ class InputError(PerfkitError):
     def __init__(self, problems: Iterable[Problem], summary: str | None = None) -> None:
         self.problems: list[Problem] = sorted(problems, key=problem_order)
         n = sum(p.severity == "error" for p in self.problems)
-        self.summary = summary or f"{n} problem(s) in the input; nothing was written"
+        self.summary = summary or _("{n} problem(s) in the input; nothing was written").format(n=n)
         super().__init__(self.summary + "\n" + "\n".join(str(p) for p in self.problems[:50]))
 
     def to_frame(self) -> pl.DataFrame:

@@ -75,12 +75,23 @@ def df_module(request: pytest.FixtureRequest) -> DataFrameModule:
     return DATAFRAME_MODULES[request.param]
 
 
+#: Test modules that check perfkit in its default language, Chinese (issue 18). The others
+#: were written against the English messages and run with PERFKIT_LANG=en (the English is
+#: the msgid: those assertions still hold word for word); a module joins this set when its
+#: assertions are turned to Chinese.
+CHINESE_DEFAULT = {"test_i18n", "test_cli_lazy", "test_bad_inputs", "test_indicator_notation"}
+
+
 @pytest.fixture(autouse=True)
-def _default_language(monkeypatch: pytest.MonkeyPatch):
-    """Each test starts in the default language (Chinese), whatever the shell has set."""
+def _default_language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Each test starts in its module's language, whatever the shell has set."""
     from perfkit.i18n import set_language
 
+    module = getattr(request.node, "module", None)
+    name = module.__name__.rpartition(".")[2] if module is not None else ""
     monkeypatch.delenv("PERFKIT_LANG", raising=False)
+    if name not in CHINESE_DEFAULT:
+        monkeypatch.setenv("PERFKIT_LANG", "en")
     set_language(None)
     yield
     set_language(None)

@@ -4,7 +4,9 @@ Every case of the corpus in ``tests/bad_inputs/`` (see its README) must make
 ``perfkit score`` and ``perfkit validate`` exit with status 1 and list exactly
 the expected problems with file, row and column — without a traceback and
 without writing anything — and ``perfkit.validate()`` must return the same
-problems.
+problems.  Each case is checked in both languages (issue 18): Chinese, the
+default (``projects.csv 第3行 budget_full_year：'abc' 不是数字``), and English
+with ``--lang en`` (``projects.csv:3: budget_full_year: 'abc' is not a number``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from click.testing import CliRunner, Result
 
 import perfkit
 from perfkit.cli import main
+from perfkit.i18n import use_language
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "bad_inputs"
@@ -205,14 +208,66 @@ EVERY_KIND = Case(
         (EVERY_I, 21, "year", "year must be a whole number like 2024, not '二〇二四'"),
         (EVERY_I, 22, "level2", "missing value"),
         # notations in the target and actual columns (issue 13): contradictions name both
-        (EVERY_I, 23, "target", "年度指标值 '≥95%' 表示正向，与指标方向 '反向' 矛盾"),
-        (EVERY_I, 24, "target", "年度指标值 '95%' 的单位 '%' 与计量单位 '人次' 不一致"),
-        (EVERY_I, 25, "actual", "实际完成值 '≥96%' 带有方向（正向）"),
+        (
+            EVERY_I,
+            23,
+            "target",
+            "annual target '≥95%' means 正向, which contradicts the direction '反向'",
+        ),
+        (
+            EVERY_I,
+            24,
+            "target",
+            "annual target '95%' has the unit '%', not the measurement unit '人次'",
+        ),
+        (EVERY_I, 25, "actual", "actual value '≥96%' carries a direction (正向)"),
     ),
     projects=EVERY_P,
     indicators=EVERY_I,
 )
 CASES.append(EVERY_KIND)
+
+#: The Chinese of each expected fragment (the English is the catalog's msgid: Case.problems)
+ZH = {
+    "'9.9' is not in system": "'9.9' 不在指标体系",
+    "'abc' is not a number": "'abc' 不是数字",
+    "'九成' is not a number": "'九成' 不是数字",
+    "above its maximum": "高于其满分",
+    "above the maximum 7.00 of item 1.1": "高于 7.00 分，即项目 1.1",
+    "add up to 95, not 90": "权重合计为 95，应为 90",
+    "cannot be read": "无法读取",
+    "direction '上升' is not one of": "指标方向 '上升' 不是",
+    "duplicate key": "重复的键",
+    "entered score 25 is above its maximum": "录入得分 25 高于其满分",
+    "has no indicators": "没有指标",
+    "is not one of": "之一",
+    "is not one of the three levels": "不是三个等级之一",
+    "missing value": "缺少值",
+    "negative amount -5": "金额为负数 -5",
+    "neither UTF-8 nor GB18030": "既不是 UTF-8 也不是 GB18030",
+    "no project P003": "没有项目 P003",
+    "no project P009": "没有项目 P009",
+    "project P004 has no indicators": "项目 P004 在",
+    "project P006 has no indicators": "项目 P006 在",
+    "required column missing": "缺少必需的列",
+    "self-grade '甲' is not one of": "自评等级 '甲' 不是",
+    "self-score 120 is outside 0–100": "自评得分 120 超出 0–100",
+    "target -5 must not be negative": "年度指标值 -5 不能为负数",
+    "weight 0 must be above 0": "权重 0 必须大于 0",
+    "weight missing while other indicators": "缺少权重，而",
+    "year must be a whole number like 2024, not '二〇二四'": (
+        "年度须为整数，如 2024，而不是 '二〇二四'"
+    ),
+    "一级指标 '满意指标' is not one of": "一级指标 '满意指标' 不是",
+    "annual target '≥95%' means 正向, which contradicts the direction '反向'": (
+        "年度指标值 '≥95%' 表示正向，与指标方向 '反向' 矛盾"
+    ),
+    "annual target '95%' has the unit '%', not the measurement unit '人次'": (
+        "年度指标值 '95%' 的单位 '%' 与计量单位 '人次' 不一致"
+    ),
+    "actual value '≥96%' carries a direction (正向)": "实际完成值 '≥96%' 带有方向（正向）",
+}
+LANGUAGES = ["zh", "en"]
 
 PARAMS = [
     pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.bug, strict=True)] if c.bug else [])
@@ -220,8 +275,20 @@ PARAMS = [
 ]
 
 
-def _location(file: str, row: int | None, column: str | None) -> str:
-    """How the CLI starts a problem line: ``file:row: column:``."""
+def _fragment(fragment: str, lang: str) -> str:
+    return ZH[fragment] if lang == "zh" else fragment
+
+
+def _lang_args(lang: str) -> list[str]:
+    """``--lang en`` for English; nothing for Chinese (the default is checked)."""
+    return [] if lang == "zh" else ["--lang", lang]
+
+
+def _location(file: str, row: int | None, column: str | None, lang: str = "en") -> str:
+    """How the CLI starts a problem line: ``file:row: column:`` / ``file 第row行 column：``."""
+    if lang == "zh":
+        where = file if row is None else f"{file} 第{row}行"
+        return f"{where} {column}：" if column else f"{where}："
     where = file if row is None else f"{file}:{row}"
     return f"{where}: {column}:" if column else f"{where}:"
 
@@ -232,7 +299,8 @@ def _problem_lines(result: Result, files: set[str]) -> list[str]:
     return [
         line
         for line in lines
-        if any(line.startswith(f"{name}:") for name in files) and not line.endswith("[warning]")
+        if any(line.startswith((f"{name}:", f"{name} ", f"{name}：")) for name in files)
+        and not line.endswith(("[warning]", "（警告）"))
     ]
 
 
@@ -243,10 +311,10 @@ def _assert_clean_failure(result: Result) -> None:
     assert "Traceback" not in result.output
 
 
-def _assert_reports(result: Result, case: Case) -> None:
+def _assert_reports(result: Result, case: Case, lang: str = "en") -> None:
     lines = _problem_lines(result, case.file_names())
-    for file, row, column, fragment in case.problems:
-        where = _location(file, row, column)
+    for file, row, column, english in case.problems:
+        where, fragment = _location(file, row, column, lang), _fragment(english, lang)
         hits = [line for line in lines if line.startswith(where) and fragment in line]
         assert len(hits) == 1, f"expected one line {where} … {fragment!r} in:\n{result.output}"
     assert len(lines) == len(case.problems), result.output
@@ -298,37 +366,42 @@ def test_seed_assessment_base_is_valid() -> None:
 # ---------------------------------------------------------------- each case
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("case", PARAMS)
-def test_score_cli_reports_and_writes_nothing(case: Case, tmp_path: Path) -> None:
+def test_score_cli_reports_and_writes_nothing(case: Case, lang: str, tmp_path: Path) -> None:
     out = tmp_path / "results"
-    result = CliRunner().invoke(main, ["score", *case.cli_args(), "--out", str(out)])
+    args = [*_lang_args(lang), "score", *case.cli_args(), "--out", str(out)]
+    result = CliRunner().invoke(main, args)
     _assert_clean_failure(result)
-    _assert_reports(result, case)
+    _assert_reports(result, case, lang)
     assert [line for line in result.output.splitlines() if line.startswith("✗ ")]
     assert not out.exists() or not any(out.iterdir())
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("case", PARAMS)
-def test_validate_cli_reports_the_same_problems(case: Case) -> None:
-    result = CliRunner().invoke(main, ["validate", *case.cli_args()])
+def test_validate_cli_reports_the_same_problems(case: Case, lang: str) -> None:
+    result = CliRunner().invoke(main, [*_lang_args(lang), "validate", *case.cli_args()])
     _assert_clean_failure(result)
-    _assert_reports(result, case)
+    _assert_reports(result, case, lang)
     assert "✓" not in result.output
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("case", PARAMS)
-def test_validate_api_locates_every_problem(case: Case) -> None:
+def test_validate_api_locates_every_problem(case: Case, lang: str) -> None:
     kwargs = {k: v for k, v in case.inputs().items()}
-    report = perfkit.validate(system=case.system, **kwargs)
+    with use_language(lang):  # the problems keep their fields; the message is in `lang`
+        report = perfkit.validate(system=case.system, **kwargs)
     assert not report.ok
     found = sorted((p.file, p.row or 0, p.column or "") for p in report.errors)
     expected = sorted((f, r or 0, c or "") for f, r, c, _ in case.problems)
     assert found == expected
     for file, row, column, fragment in case.problems:
         (problem,) = [p for p in report.errors if (p.file, p.row, p.column) == (file, row, column)]
-        assert fragment in problem.message
+        assert _fragment(fragment, lang) in problem.message
     frame = report.to_frame()
     assert frame.height == len(report.problems)
     assert set(frame.get_column("file")) <= case.file_names()
@@ -346,7 +419,8 @@ def test_score_api_raises_input_error(case: Case) -> None:
 def test_duplicate_project_key_is_reported() -> None:
     # the duplicate_project case is a strict xfail because of an extra, wrong problem;
     # the duplicate key itself must still be found
-    report = perfkit.validate(CORPUS / "duplicate_project_projects.csv", CORPUS / VALID_I)
+    with use_language("en"):
+        report = perfkit.validate(CORPUS / "duplicate_project_projects.csv", CORPUS / VALID_I)
     (dup,) = [p for p in report.errors if "duplicate key" in p.message]
     assert (dup.file, dup.row, dup.column) == ("duplicate_project_projects.csv", 4, "project_code")
     assert "also on row 3" in dup.message
@@ -359,9 +433,15 @@ def test_many_problems_are_all_reported_at_once(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["score", *case.cli_args(), "--out", str(tmp_path / "out")])
     _assert_clean_failure(result)
     assert len(_problem_lines(result, case.file_names())) == 9
-    assert "9 problem(s) in the input; nothing was written" in result.output
+    assert "✗ 输入中有 9 个问题，未写出任何文件" in result.output
     validated = CliRunner().invoke(main, ["validate", *case.cli_args()])
-    assert "9 problem(s) found" in validated.output
+    assert "✗ 发现 9 个问题" in validated.output
+    english = CliRunner().invoke(main, ["--lang", "en", "validate", *case.cli_args()])
+    assert "✗ 9 problem(s) found" in english.output
+    english = CliRunner().invoke(
+        main, ["--lang", "en", "score", *case.cli_args(), "--out", str(tmp_path / "out")]
+    )
+    assert "9 problem(s) in the input; nothing was written" in english.output
     report = perfkit.validate(CORPUS / MANY_P, CORPUS / MANY_I)
     assert len(report.errors) == 9
     assert {p.file for p in report.errors} == {MANY_P, MANY_I}
@@ -386,9 +466,9 @@ def test_every_kind_of_problem_is_listed_in_one_run() -> None:
         "must be above 0",
         "year must be",
         "outside 0–100",
-        "矛盾",
-        "不一致",
-        "带有方向",
+        "contradicts",
+        "has the unit",
+        "carries a direction",
     }
     fragments = [fragment for *_, fragment in EVERY_KIND.problems]
     assert {k for k in kinds if any(k in f for f in fragments)} == kinds

@@ -162,7 +162,7 @@ def test_blank_qualitative_targets_score_with_one_warning(tmp_path: Path) -> Non
     )
     first = indicators.with_row_index("r", offset=2).filter(qualitative)["r"][0]
     assert f"{n} 个定性指标的年度指标值为空（第 {first}、" in row["message"]
-    assert "[warning]" in after.output and "个定性指标的年度指标值为空" in after.output
+    assert "（警告）" in after.output and "个定性指标的年度指标值为空" in after.output
 
 
 def test_blank_quantitative_target_is_still_an_error(
@@ -177,7 +177,7 @@ def test_blank_quantitative_target_is_still_an_error(
     )
     report = perfkit.validate(projects, blanked)
     assert [(p.row, p.column, p.message) for p in report.errors] == [
-        (quantitative + 1, "target", "missing value")
+        (quantitative + 1, "target", "缺少值")
     ]
 
 
@@ -288,8 +288,8 @@ def test_percent_cell_against_a_plain_number_is_read_as_percent(tmp_path: Path) 
         ("正向", "95", "96%", "人次", "actual", "'96%' 的单位 '%' 与计量单位 '人次' 不一致"),
         (None, "≥95%", "96人", None, "actual", "'96人' 的单位 '人' 与年度指标值的单位 '%' 不一致"),
         ("正向", "95%", "≥96%", None, "actual", "实际完成值 '≥96%' 带有方向（正向）"),
-        (None, "95", "96", None, "direction", "missing value"),
-        ("正向", "九成五", "96", None, "target", "'九成五' is not a number"),
+        (None, "95", "96", None, "direction", "缺少值"),
+        ("正向", "九成五", "96", None, "target", "'九成五' 不是数字"),
     ],
 )
 def test_notation_contradictions_are_errors_naming_both(

@@ -22,7 +22,8 @@ from typing import Any
 import click
 
 from perfkit._limits import MAX_PRINTED_PROBLEMS
-from perfkit.errors import InputError, PerfkitError, Problem, os_reason
+from perfkit.errors import InputError, PerfkitError, Problem, os_reason, severity_label
+from perfkit.i18n import _
 from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS, CellTextCut
 
 __all__ = [
@@ -55,9 +56,14 @@ def print_problems(problems: list[Problem], limit: int = MAX_PRINTED_PROBLEMS) -
         colour = "red" if p.severity == "error" else "yellow"
         click.secho(text, fg=colour, err=True)
     if hidden:
-        counts = ", ".join(f"{n:,} {kind}(s)" for kind, n in sorted(hidden.items()))
+        counts = _(", ").join(
+            _("{n} {severity}(s)").format(n=f"{n:,}", severity=severity_label(kind))
+            for kind, n in sorted(hidden.items())
+        )
         click.secho(
-            f"… and {sum(hidden.values()):,} more problem(s) not shown ({counts})",
+            _("… and {n} more problem(s) not shown ({counts})").format(
+                n=f"{sum(hidden.values()):,}", counts=counts
+            ),
             fg="red" if hidden["error"] else "yellow",
             err=True,
         )
@@ -97,7 +103,7 @@ class _cells_cut_as_warnings:
 
         def show(message, category, *args, **kwargs):  # type: ignore[no-untyped-def]
             if issubclass(category, CellTextCut):
-                click.secho(f"warning: {message}", fg="yellow", err=True)
+                click.secho(_("warning: {message}").format(message=message), fg="yellow", err=True)
             else:
                 shown(message, category, *args, **kwargs)
 

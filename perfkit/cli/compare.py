@@ -10,6 +10,7 @@ import click
 from perfkit.cli._support import excel_max_rows_option, print_problems, user_errors
 from perfkit.compare import compare_years, comparison_summary, load_policy, parse_years
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import parse_decimal
 
 __all__ = ["compare"]
@@ -26,7 +27,11 @@ def _whole(value: str | None, option: str) -> int | None:
         return None
     text = value.strip()
     if not text.isdigit() or int(text) < 1:
-        raise PerfkitError(f"{option} {value!r} must be a whole number of years ≥ 1")
+        raise PerfkitError(
+            _("{option} {value!r} must be a whole number of years ≥ 1").format(
+                option=option, value=value
+            )
+        )
     return int(text)
 
 
@@ -95,7 +100,7 @@ def compare(
     """
     source = Path(data)
     if not source.exists():
-        raise PerfkitError(f"--data {data}: no such folder or file")
+        raise PerfkitError(_("--data {data}: no such folder or file").format(data=data))
     wanted = parse_years(years)
     rules = load_policy(policy) if policy is not None else None
     base = _whole(base_year, "--base-year")
@@ -116,10 +121,12 @@ def compare(
         click.echo(line)
     for name, rows in written.left_out_of_excel.items():
         click.secho(
-            f"note: {name} has {rows:,} rows, more than --excel-max-rows {excel_max_rows:,}; "
-            "it is not in comparison.xlsx — the CSV holds the full record",
+            _(
+                "note: {name} has {rows} rows, more than --excel-max-rows {limit}; "
+                "it is not in comparison.xlsx — the CSV holds the full record"
+            ).format(name=name, rows=f"{rows:,}", limit=f"{excel_max_rows:,}"),
             fg="yellow",
         )
-    click.echo("wrote:")
+    click.echo(_("wrote:"))
     for path in written.files:
         click.echo(f"  {path}")

@@ -9,6 +9,7 @@ import click
 from perfkit.cli._support import EXIT_INPUT, out_dir_option, print_problems, user_errors
 from perfkit.forms import check_forms, read_forms, write_forms
 from perfkit.forms._workbook import ENGINES
+from perfkit.i18n import _
 
 __all__ = ["check_forms_command", "export_forms_command", "import_forms_command"]
 
@@ -44,22 +45,31 @@ def import_forms_command(
     imported = forms.filter(forms["status"] == "imported").height
     left_out = forms.filter(forms["status"] == "not imported: errors").height
     unreadable = forms.filter(forms["status"] == "cannot be read").height
-    readers = ", ".join(
+    readers = _(", ").join(
         f"{r} {n}"
         for r, n in forms.drop_nulls("layout").group_by("reader").len().sort("reader").iter_rows()
     )
-    click.echo(
-        f"{imported} form(s) imported ({found.indicators.height} indicators); "
-        f"{left_out} form(s) with errors left out; {unreadable} file(s) unreadable"
-        + (f"; read with {readers}" if readers else "")
+    summary = _(
+        "{imported} form(s) imported ({indicators} indicators); "
+        "{left_out} form(s) with errors left out; {unreadable} file(s) unreadable"
+    ).format(
+        imported=imported,
+        indicators=found.indicators.height,
+        left_out=left_out,
+        unreadable=unreadable,
     )
-    click.echo("wrote:")
+    if readers:
+        summary += _("; read with {readers}").format(readers=readers)
+    click.echo(summary)
+    click.echo(_("wrote:"))
     for path in written:
         click.echo(f"  {path}")
     if not found.ok:
         click.secho(
-            f"✗ {len(found.errors)} error(s): the forms without errors were written; "
-            "fix the others and import them again",
+            _(
+                "✗ {n} error(s): the forms without errors were written; "
+                "fix the others and import them again"
+            ).format(n=len(found.errors)),
             fg="red",
             err=True,
         )
@@ -107,11 +117,19 @@ def check_forms_command(
     findings = result.findings
     for row in findings.iter_rows(named=True):
         colour = "red" if row["severity"] == "error" else "yellow"
-        click.secho(f"{row['address']}: {row['message']}", fg=colour, err=True)
+        click.secho(
+            _("{address}: {message}").format(address=row["address"], message=row["message"]),
+            fg=colour,
+            err=True,
+        )
     forms = result.forms.forms.drop_nulls("layout").height
     errors = findings.filter(findings["severity"] == "error").height
-    click.echo(f"{forms} form(s) checked: {errors} error(s), {findings.height - errors} warning(s)")
-    click.echo(f"wrote: {path}")
+    click.echo(
+        _("{forms} form(s) checked: {errors} error(s), {warnings} warning(s)").format(
+            forms=forms, errors=errors, warnings=findings.height - errors
+        )
+    )
+    click.echo(_("wrote: {path}").format(path=path))
     if errors:
         sys.exit(EXIT_INPUT)
 
@@ -143,6 +161,6 @@ def check_forms_command(
 def export_forms_command(scores_dir: str, out_dir: str, by: str, projects_path: str | None) -> None:
     """Write each scored project as an official 项目支出绩效自评表, ready to print and sign."""
     written = write_forms(scores_dir, out_dir, by=by, projects=projects_path)
-    click.echo(f"wrote {len(written)} workbook(s):")
+    click.echo(_("wrote {n} workbook(s):").format(n=len(written)))
     for path in written:
         click.echo(f"  {path}")

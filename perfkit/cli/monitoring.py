@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from perfkit.cli._support import out_dir_option, print_problems, user_errors
+from perfkit.i18n import _
 from perfkit.monitoring import monitor as monitor_api
 
 __all__ = ["monitor"]
@@ -75,6 +76,6 @@ def monitor(
     written = result.write(out_dir)
     click.echo(result.region_sentence)
     click.echo(result.region_detail)
-    click.echo("wrote:")
+    click.echo(_("wrote:"))
     for path in written:
         click.echo(f"  {path}")

@@ -21,6 +21,7 @@ from perfkit.cli._support import (
     print_problems,
     user_errors,
 )
+from perfkit.i18n import _
 from perfkit.samples._demo import run_demo
 from perfkit.scoring import score as score_api
 from perfkit.scoring import validate as validate_api
@@ -84,13 +85,24 @@ def score(
     written = result.write(out_dir, parquet=parquet, excel_max_rows=excel_max_rows)
     _summarise(result)
     for name, rows in written.left_out_of_excel.items():
+        full = (
+            _("{name}.csv and .parquet hold the full record")
+            if parquet
+            else _("{name}.csv holds the full record")
+        )
         click.secho(
-            f"note: {name} has {rows:,} rows, more than --excel-max-rows "
-            f"{excel_max_rows:,}; it is not in scores.xlsx — {name}.csv"
-            f"{' and .parquet' if parquet else ''} hold the full record",
+            _(
+                "note: {name} has {rows} rows, more than --excel-max-rows {limit}; "
+                "it is not in scores.xlsx — {full}"
+            ).format(
+                name=name,
+                rows=f"{rows:,}",
+                limit=f"{excel_max_rows:,}",
+                full=full.format(name=name),
+            ),
             fg="yellow",
         )
-    click.echo("wrote:")
+    click.echo(_("wrote:"))
     for path in written.files:
         click.echo(f"  {path}")
 
@@ -100,7 +112,11 @@ def _summarise(result: Any) -> None:
     for year in counts.get_column("year").unique().sort().to_list():
         row = counts.filter(pl.col("year") == year)
         grades = "  ".join(f"{g} {n}" for g, n in row.select("grade", "units").iter_rows())
-        click.echo(f"{year}: {row.get_column('units').sum()} units scored — {grades}")
+        click.echo(
+            _("{year}: {n} units scored — {grades}").format(
+                year=year, n=row.get_column("units").sum(), grades=grades
+            )
+        )
 
 
 @click.command()
@@ -114,11 +130,12 @@ def validate(
     report = validate_api(projects, indicators, system=system, assessments=assessments)
     print_problems(report.problems)
     if not report.ok:
-        click.secho(f"✗ {len(report.errors)} problem(s) found", fg="red", err=True)
+        click.secho(_("✗ {n} problem(s) found").format(n=len(report.errors)), fg="red", err=True)
         sys.exit(EXIT_INPUT)
     click.secho(
-        "✓ the input is valid"
-        + (f" ({len(report.problems)} warning(s))" if report.problems else ""),
+        _("✓ the input is valid ({n} warning(s))").format(n=len(report.problems))
+        if report.problems
+        else _("✓ the input is valid"),
         fg="green",
     )
 
@@ -184,4 +201,4 @@ def sample_data(out_dir: str, seed: int) -> None:
     from perfkit.samples.region import write_sample  # numpy: imported when the command runs
 
     for path in write_sample(out_dir, seed=seed):
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))

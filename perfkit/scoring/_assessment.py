@@ -21,6 +21,7 @@ from itertools import combinations
 import polars as pl
 
 from perfkit.errors import InputError, Problem, SystemDefinitionError, problem_order
+from perfkit.i18n import _
 from perfkit.numbers import (
     FIXED,
     SCALE,
@@ -124,7 +125,7 @@ def _leaves_with_context(system: System) -> list[tuple[Node, Node, Node]]:
 
 def _bands(system: System) -> pl.DataFrame:
     rows = []
-    for _, _, leaf in _leaves_with_context(system):
+    for *_path, leaf in _leaves_with_context(system):
         if isinstance(leaf.rule, SteppedRule):
             for i, band in enumerate(leaf.rule.bands):
                 rows.append(
@@ -142,7 +143,7 @@ def _bands(system: System) -> pl.DataFrame:
 
 def _checklist_sums(system: System) -> pl.DataFrame:
     rows = []
-    for _, _, leaf in _leaves_with_context(system):
+    for *_path, leaf in _leaves_with_context(system):
         if isinstance(leaf.rule, ChecklistRule):
             cents = [int(s.points * 100) for s in leaf.rule.items]
             sums = {sum(c) for r in range(len(cents) + 1) for c in combinations(cents, r)}
@@ -162,7 +163,7 @@ def _item_lookup(system: System) -> tuple[dict[str, str], dict[str, list[str]]]:
     """
     names: dict[str, set[str]] = {}
     ids = {leaf.id for leaf in system.leaves()}
-    for _, _, leaf in _leaves_with_context(system):
+    for *_path, leaf in _leaves_with_context(system):
         for word in (leaf.id, leaf.label, *leaf.aliases):
             names.setdefault(text_key(word), set()).add(leaf.id)
     by_key = {text_key(i): i for i in ids}
@@ -270,15 +271,17 @@ def check_assessments(raw: RawTable, system: System) -> CheckedAssessments:
         .otherwise(pl.col("item_id"))
         .alias("item_id")
     )
-    known = ", ".join(items.get_column("item_id").head(12).to_list())
+    known = _(", ").join(items.get_column("item_id").head(12).to_list())
     problems += problems_from_mask(
         data,
         pl.col("item").is_not_null() & pl.col("item_id").is_null() & ~name.is_in(list(ambiguous)),
         raw,
         "item",
         pl.format(
-            f"item '{{}}' is not in system {system.name} (items are named by id or "
-            f"label, e.g. {known}, …)",
+            _(
+                "item '{{}}' is not in system {system} (items are named by id or "
+                "label, e.g. {known}, …)"
+            ).format(system=system.name, known=known),
             pl.col("item"),
         ),
     )
@@ -383,7 +386,7 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
         raw,
         "score",
         pl.format(
-            "entered score {} is above the maximum {} of item {} ({})",
+            _("entered score {} is above the maximum {} of item {} ({})"),
             fixed_text(score),
             cents_text(pl.col("max_cents")),
             pl.col("item_id"),

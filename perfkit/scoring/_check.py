@@ -20,6 +20,7 @@ from decimal import Decimal
 import polars as pl
 
 from perfkit.errors import InputError, Problem, problem_order
+from perfkit.i18n import _
 from perfkit.numbers import (
     SCALE,
     cents_text,
@@ -179,13 +180,16 @@ def check_indicators(
         Check(
             pl.col("level1").is_not_null() & pl.col("group_id").is_null(),
             "level1",
-            pl.format(f"一级指标 '{{}}' is not one of {accepted}", pl.col("level1")),
+            pl.format(
+                _("一级指标 '{{}}' is not one of {accepted}").format(accepted=accepted),
+                pl.col("level1"),
+            ),
         ),
         Check(
             (pl.col(_KEY) < 0) & pl.col("unit_code").is_not_null() & pl.col("year").is_not_null(),
             "unit_code",
             pl.format(
-                f"no project {{}} in {p_raw.source} for year {{}}",
+                _("no project {{}} in {source} for year {{}}").format(source=p_raw.source),
                 pl.col("unit_code"),
                 pl.col("year"),
             ),
@@ -193,12 +197,14 @@ def check_indicators(
         Check(
             quant & (pl.col("target") < 0),
             "target",
-            pl.format("target {} must not be negative", pl.col("target_text")),
+            pl.format(_("target {} must not be negative"), pl.col("target_text")),
         ),
         Check(
             quant & (pl.col("direction") == "positive") & (pl.col("actual") < 0),
             "actual",
-            pl.format("actual {} must not be negative for a 正向 indicator", pl.col("actual_text")),
+            pl.format(
+                _("actual {} must not be negative for a 正向 indicator"), pl.col("actual_text")
+            ),
         ),
         Check(
             (pl.col("direction") == "qualitative")
@@ -206,7 +212,9 @@ def check_indicators(
             & pl.col("level").is_null(),
             "actual",
             pl.format(
-                f"qualitative result '{{}}' is not one of the three levels: {levels}",
+                _("qualitative result '{{}}' is not one of the three levels: {levels}").format(
+                    levels=levels
+                ),
                 pl.col("actual_text"),
             ),
         ),
@@ -218,8 +226,10 @@ def check_indicators(
                 quant & not_a_number(ind, f"{col}_text", col),
                 col,
                 pl.format(
-                    "'{}' is not a number (a quantitative indicator needs a number, written "
-                    "as 95, 95%, ≥95%, ≤100万元 or 不超过3天)",
+                    _(
+                        "'{}' is not a number (a quantitative indicator needs a number, written "
+                        "as 95, 95%, ≥95%, ≤100万元 or 不超过3天)"
+                    ),
                     text,
                 ),
             )
@@ -235,27 +245,28 @@ def check_indicators(
                 w.is_null() & given,
                 "weight",
                 pl.format(
-                    "weight missing while other indicators of {} have one (give all or none)",
+                    _("weight missing while other indicators of {} have one (give all or none)"),
                     pl.col("unit_code"),
                 ),
             ),
             Check(
                 (w <= 0) & ~tiny,
                 "weight",
-                pl.format("weight {} must be above 0", pl.col("_weight_text").cast(pl.String)),
+                pl.format(_("weight {} must be above 0"), pl.col("_weight_text").cast(pl.String)),
             ),
             Check(
                 (w % (SCALE // 100) != 0) | ((w == 0) & tiny),
                 "weight",
                 pl.format(
-                    "weight {} has more than two decimals", pl.col("_weight_text").cast(pl.String)
+                    _("weight {} has more than two decimals"),
+                    pl.col("_weight_text").cast(pl.String),
                 ),
             ),
         ]
     problems_p = _project_checks(projects, p_raw, system)
     if "self_points" in ind.columns:
         checks.append(
-            Check(pl.col("self_points") < 0, "self_points", "entered score must not be negative")
+            Check(pl.col("self_points") < 0, "self_points", _("entered score must not be negative"))
         )
     problems = problems_p + run_checks(ind, i_raw, checks)
 
@@ -267,7 +278,10 @@ def check_indicators(
         pl.col("project_code").is_not_null(),
         p_raw,
         "project_code",
-        pl.format(f"project {{}} has no indicators in {i_raw.source}", pl.col("project_code")),
+        pl.format(
+            _("project {{}} has no indicators in {source}").format(source=i_raw.source),
+            pl.col("project_code"),
+        ),
     )
     if "weight" in ind.columns:
         need = int(system.indicator_points * SCALE)
@@ -289,9 +303,10 @@ def check_indicators(
             i_raw,
             "weight",
             pl.format(
-                f"weights of unit {{}} ({{}}) add up to {{}}, not "
-                f"{system.indicator_points} ({system.total} minus 预算执行率 "
-                f"{exec_points})",
+                _(
+                    "weights of unit {{}} ({{}}) add up to {{}}, not {points} "
+                    "({total} minus 预算执行率 {execution})"
+                ).format(points=system.indicator_points, total=system.total, execution=exec_points),
                 pl.col("unit_code"),
                 pl.col("year"),
                 fixed_text(pl.col("_sum")),
@@ -310,7 +325,8 @@ def _project_checks(projects: pl.DataFrame, p_raw: RawTable, system: System) -> 
                 (pl.col("self_score") < 0) | (pl.col("self_score") > top),
                 "self_score",
                 pl.format(
-                    f"self-score {{}} is outside 0–{system.total}", fixed_text(pl.col("self_score"))
+                    _("self-score {{}} is outside 0–{total}").format(total=system.total),
+                    fixed_text(pl.col("self_score")),
                 ),
             )
         )
@@ -321,7 +337,8 @@ def _project_checks(projects: pl.DataFrame, p_raw: RawTable, system: System) -> 
                 pl.col("self_grade").is_not_null() & ~pl.col("self_grade").is_in(grades),
                 "self_grade",
                 pl.format(
-                    f"self-grade '{{}}' is not one of {'、'.join(grades)}", pl.col("self_grade")
+                    _("self-grade '{{}}' is not one of {grades}").format(grades="、".join(grades)),
+                    pl.col("self_grade"),
                 ),
             )
         )
@@ -362,7 +379,9 @@ def _assign_weights(
             pl.lit(True),
             i_raw,
             "level1",
-            pl.format("unit {} ({}): {}", pl.col("unit_code"), pl.col("year"), pl.col("message")),
+            pl.format(
+                _("unit {} ({}): {}"), pl.col("unit_code"), pl.col("year"), pl.col("message")
+            ),
         )
     # group totals that differ from the unit's group points (50/30/10, or 56.25/33.75 after
     # redistribution) are only a warning; units whose weights are missing or do not total 90
@@ -392,7 +411,7 @@ def _assign_weights(
             i_raw,
             "weight",
             pl.format(
-                "weights of {} ({}) in {} add up to {}, not the system's {}",
+                _("weights of {} ({}) in {} add up to {}, not the system's {}"),
                 pl.col("unit_code"),
                 pl.col("year"),
                 group.replace_strict(labels, default=""),
@@ -415,7 +434,7 @@ def _check_entered_points(ind: pl.DataFrame, system: System, i_raw: RawTable) ->
             sp > w,
             "self_points",
             pl.format(
-                "entered score {} is above its maximum (weight) {}",
+                _("entered score {} is above its maximum (weight) {}"),
                 fixed_text(pl.col("self_points")),
                 cents_text(w),
             ),
@@ -433,8 +452,12 @@ def _check_entered_points(ind: pl.DataFrame, system: System, i_raw: RawTable) ->
                 (pl.col("direction") == "qualitative") & (pl.col("level") == i) & outside,
                 "self_points",
                 pl.format(
-                    f"entered score {{}} is outside the band of level '{level.phrase}' "
-                    f"([{level.min_pct}%, {level.max_pct}%{close} of weight {{}})",
+                    _(
+                        "entered score {{}} is outside the band of level '{level}' "
+                        "([{low}%, {high}%{close} of weight {{}})"
+                    ).format(
+                        level=level.phrase, low=level.min_pct, high=level.max_pct, close=close
+                    ),
                     fixed_text(pl.col("self_points")),
                     cents_text(w),
                 ),

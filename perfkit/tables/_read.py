@@ -32,6 +32,7 @@ import polars as pl
 from perfkit._frames import is_pandas, to_polars
 from perfkit._limits import MAX_COLUMNS, MAX_HEADER_CHARS, quoted
 from perfkit.errors import InputError, Problem
+from perfkit.i18n import _
 from perfkit.tables._contract import TableSpec, header_unit, normalise_header, table_spec
 from perfkit.tables._excel import open_workbook
 from perfkit.tables._workbook_guard import inspect_workbook
@@ -94,7 +95,7 @@ def detect_encoding(data: bytes) -> str:
         data.decode("gb18030")
         return "gb18030"
     except UnicodeDecodeError:
-        raise ValueError("the file is neither UTF-8 nor GB18030/GBK text") from None
+        raise ValueError(_("the file is neither UTF-8 nor GB18030/GBK text")) from None
 
 
 def find_table(directory: str | Path, name: str) -> Path | None:
@@ -171,7 +172,8 @@ def _read_file(
     """The file as a frame of text, and its headers as written (one per frame column)."""
     if not path.is_file():
         raise InputError(
-            [Problem(str(path), None, None, "file not found")], summary=f"cannot read {spec.name}"
+            [Problem(str(path), None, None, _("file not found"))],
+            summary=_("cannot read {table}").format(table=spec.name),
         )
     suffix = path.suffix.lower()
     try:
@@ -185,8 +187,15 @@ def _read_file(
         raise
     except Exception as exc:  # a broken file is a user error: say so, no traceback
         raise InputError(
-            [Problem(path.name, None, None, f"cannot be read: {_first_line(exc)}")],
-            summary=f"cannot read {spec.name}",
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    _("cannot be read: {reason}").format(reason=_first_line(exc)),
+                )
+            ],
+            summary=_("cannot read {table}").format(table=spec.name),
         ) from None
     raise InputError(
         [
@@ -194,10 +203,12 @@ def _read_file(
                 path.name,
                 None,
                 None,
-                f"unsupported file type {suffix!r}: use .csv, .xlsx or .parquet",
+                _("unsupported file type {suffix!r}: use .csv, .xlsx or .parquet").format(
+                    suffix=suffix
+                ),
             )
         ],
-        summary=f"cannot read {spec.name}",
+        summary=_("cannot read {table}").format(table=spec.name),
     )
 
 
@@ -295,7 +306,12 @@ def _ragged_rows(text: str, label: str) -> list[Problem]:
         if row and len(row) != len(header):
             problems.append(
                 Problem(
-                    label, number, None, f"{len(row)} fields where the header has {len(header)}"
+                    label,
+                    number,
+                    None,
+                    _("{n} fields where the header has {header}").format(
+                        n=len(row), header=len(header)
+                    ),
                 )
             )
     return problems
@@ -457,7 +473,7 @@ def _scan_sheet(path: str | Path, sheet: str) -> list[tuple[int, int]]:
         cell_tag = f"{{{_NS['m']}}}c"
         cells = []
         with archive.open(member) as stream:
-            for _, el in ET.iterparse(stream):
+            for _event, el in ET.iterparse(stream):
                 if (
                     el.tag == cell_tag
                     and el.get("s") in styles
@@ -609,10 +625,11 @@ def _map_headers(
                     label,
                     None,
                     original,
-                    "appears more than once in the header; keep one of these columns"
+                    _("appears more than once in the header; keep one of these columns")
                     if same
-                    else f"means the same as column {headers[canonical]!r} "
-                    f"({canonical}); keep one of them",
+                    else _(
+                        "means the same as column {other!r} ({canonical}); keep one of them"
+                    ).format(other=headers[canonical], canonical=canonical),
                 )
             )
             continue
@@ -622,40 +639,48 @@ def _map_headers(
                     label,
                     None,
                     original,
-                    "amounts are read in 万元 and this header says 元: convert the column to "
-                    "万元 (元 ÷ 10000) and head it with （万元） or no unit",
+                    _(
+                        "amounts are read in 万元 and this header says 元: convert the column "
+                        "to 万元 (元 ÷ 10000) and head it with （万元） or no unit"
+                    ),
                 )
             )
             continue
         mapping[column] = canonical
         headers[canonical] = original
     if ignored:
-        shown = ", ".join(repr(quoted(h, 40)) for h in ignored[:20])
-        more = f" and {len(ignored) - 20} more" if len(ignored) > 20 else ""
+        shown = _(", ").join(repr(quoted(h, 40)) for h in ignored[:20])
+        more = _(" and {n} more").format(n=len(ignored) - 20) if len(ignored) > 20 else ""
         problems.append(
             Problem(
                 label,
                 None,
                 ignored[0] if len(ignored) == 1 else None,
-                f"column not in the {spec.name} contract; ignored"
+                _("column not in the {table} contract; ignored").format(table=spec.name)
                 if len(ignored) == 1
-                else f"{len(ignored)} columns not in the {spec.name} contract; ignored: "
-                f"{shown}{more}",
+                else _("{n} columns not in the {table} contract; ignored: {shown}{more}").format(
+                    n=len(ignored), table=spec.name, shown=shown, more=more
+                ),
                 severity="warning",
             )
         )
     for col in spec.columns:
         if col.required and col.name not in headers:
-            names = ", ".join((col.name, *col.aliases))
+            names = _(", ").join((col.name, *col.aliases))
             problems.append(
                 Problem(
-                    label, None, col.name, f"required column missing (accepted headers: {names})"
+                    label,
+                    None,
+                    col.name,
+                    _("required column missing (accepted headers: {names})").format(names=names),
                 )
             )
     if any(p.severity == "error" for p in problems):
         raise InputError(
             problems,
-            summary=f"{label}: the {spec.name} table's columns are wrong; nothing was written",
+            summary=_("{label}: the {table} table's columns are wrong; nothing was written").format(
+                label=label, table=spec.name
+            ),
         )
     frame = frame.select(["_row", *mapping]).rename(mapping)
     text_cols = [c for c in frame.columns if c != "_row" and frame.schema[c] == pl.String]

@@ -17,6 +17,7 @@ import polars as pl
 
 from perfkit._limits import quoted_expr
 from perfkit.errors import Problem, problem_order
+from perfkit.i18n import N_, _
 from perfkit.numbers import (
     LIMIT,
     SCALE,
@@ -52,10 +53,10 @@ MAX_LISTED = 200
 
 #: Largest magnitude accepted per column kind (the data contract's range).
 _RANGE = {"amount": MAX_AMOUNT, "number": MAX_NUMBER, "measure": MAX_NUMBER}
-_RANGE_TEXT = {
-    "amount": f"is out of range: an amount is at most {MAX_AMOUNT:,} (10⁹ 万元)",
-    "number": f"is out of range: a number is at most {MAX_NUMBER:,} (10¹²) in magnitude",
-    "measure": f"is out of range: a number is at most {MAX_NUMBER:,} (10¹²) in magnitude",
+_RANGE_TEXT = {  # translated when used (perfkit.i18n): {{}} is the value, {limit} the bound
+    "amount": N_("'{{}}' is out of range: an amount is at most {limit} (10⁹ 万元)"),
+    "number": N_("'{{}}' is out of range: a number is at most {limit} (10¹²) in magnitude"),
+    "measure": N_("'{{}}' is out of range: a number is at most {limit} (10¹²) in magnitude"),
 }
 
 
@@ -82,7 +83,7 @@ def problems_from_mask(
     >>> found = problems_from_mask(raw.frame, pl.col("year").str.len_chars() != 4, raw,
     ...                            "year", "year must have four digits")
     >>> [str(p) for p in found]
-    ['<departments>:2: year: year must have four digits']
+    ['<departments> 第2行 year：year must have four digits']
     """
     msg = message if isinstance(message, pl.Expr) else pl.lit(message)
     # the message is built on the whole frame, then filtered: a figure in it (a sum over
@@ -104,8 +105,9 @@ def problems_from_mask(
                 raw.source,
                 None,
                 header,
-                f"… and {hits.height - MAX_LISTED} more rows like "
-                f"row {shown.get_column('_row')[0]} ({first})",
+                _("… and {n} more rows like row {row} ({first})").format(
+                    n=hits.height - MAX_LISTED, row=shown.get_column("_row")[0], first=first
+                ),
                 severity,
             )
         )
@@ -137,7 +139,7 @@ def run_checks(frame: pl.DataFrame, raw: RawTable, checks: list[Check]) -> list[
     ...                                "dept_name": [None]}), "departments")
     >>> [str(p) for p in run_checks(raw.frame, raw, [
     ...     Check(pl.col("dept_name").is_null(), "dept_name", "missing value")])]
-    ['<departments>:1: dept_name: missing value']
+    ['<departments> 第1行 dept_name：missing value']
     """
     if not checks or frame.height == 0:
         return []
@@ -181,9 +183,9 @@ def check_table(
     ...                    "unit_code": ["P1", "P1"], "executed_to_date": ["-1", "x"]})
     >>> typed, problems = check_table(read_table(df, "monitoring"))
     >>> for p in problems: print(p)
-    <monitoring>:1: executed_to_date: negative amount -1
-    <monitoring>:2: executed_to_date: 'x' is not a number
-    <monitoring>:2: month: month must be a whole number from 1 to 12, not '13'
+    <monitoring> 第1行 executed_to_date：金额为负数 -1
+    <monitoring> 第2行 executed_to_date：'x' 不是数字
+    <monitoring> 第2行 month：月份须为 1 到 12 的整数，而不是 '13'
     """
     if not isinstance(spec, TableSpec):
         spec = table_spec(spec) if spec else (raw.spec or table_spec(raw.name))
@@ -216,42 +218,45 @@ def check_table(
             blank = source.is_null()
             if values is not None and name in values.blank_ok:
                 blank = blank & ~values.blank_ok[name]
-            checks.append(Check(blank, name, "missing value"))
+            checks.append(Check(blank, name, _("missing value")))
         if col.kind in ("amount", "number", "measure"):
             big = pl.col(f"_{name}_big")
-            checks.append(Check(big, name, pl.format(f"'{{}}' {_RANGE_TEXT[col.kind]}", text)))
+            limit = f"{_RANGE[col.kind]:,}"
+            message = _(_RANGE_TEXT[col.kind]).format(limit=limit)
+            checks.append(Check(big, name, pl.format(message, text)))
         if col.kind in ("amount", "number"):
             checks.append(
                 Check(
                     source.is_not_null() & parsed.is_null() & ~big,
                     name,
-                    pl.format("'{}' is not a number", text),
+                    pl.format(_("'{}' is not a number"), text),
                 )
             )
             if col.kind == "amount":
-                checks.append(Check(parsed < 0, name, pl.format("negative amount {}", text)))
+                checks.append(Check(parsed < 0, name, pl.format(_("negative amount {}"), text)))
         elif col.kind in ("year", "month"):
             lo, hi = (1900, 2200) if col.kind == "year" else (1, 12)
             whole = (parsed % SCALE == 0) & (parsed >= lo * SCALE) & (parsed <= hi * SCALE)
             what = (
-                "year must be a whole number like 2024"
+                _("year must be a whole number like 2024, not '{{}}'")
                 if col.kind == "year"
-                else (f"month must be a whole number from {lo} to {hi}")
+                else _("month must be a whole number from {lo} to {hi}, not '{{}}'")
             )
             checks.append(
                 Check(
                     source.is_not_null() & ~whole.fill_null(False),
                     name,
-                    pl.format(f"{what}, not '{{}}'", text),
+                    pl.format(what.format(lo=lo, hi=hi), text),
                 )
             )
         elif col.kind == "direction":
-            accepted = "正向, 反向, 等于, 定性 or ≥, ≤, ="
             checks.append(
                 Check(
                     source.is_not_null() & parsed.is_null(),
                     name,
-                    pl.format(f"direction '{{}}' is not one of {accepted}", text),
+                    pl.format(
+                        _("direction '{}' is not one of 正向, 反向, 等于, 定性 or ≥, ≤, ="), text
+                    ),
                 )
             )
     if values is not None:
@@ -306,15 +311,21 @@ def not_a_number(frame: pl.DataFrame, text: str, value: str) -> pl.Expr:
 _NOTATION_CODES = {"正向": "positive", "反向": "reverse", "等于": "equal"}
 #: How many rows a summarising warning names.
 _ROWS_NAMED = 10
-#: Messages of the indicator value rules (for users, in Chinese).
+#: Messages of the indicator value rules (English msgids; translated when used, perfkit.i18n).
 _MESSAGES = {
-    "contradiction": "年度指标值 '{}' 表示{}，与指标方向 '{}' 矛盾（改为一致，或把指标方向留空）",
-    "target_unit": "年度指标值 '{}' 的单位 '{}' 与计量单位 '{}' 不一致",
-    "actual_unit": "实际完成值 '{}' 的单位 '{}' 与{} '{}' 不一致",
-    "actual_direction": "实际完成值 '{}' 带有方向（{}）：实际完成值只写数值，可带单位，如 96%",
-    "blank_qualitative": (
-        "{n} 个定性指标的年度指标值为空（第 {rows}）：已接受，"
-        "定性指标按完成程度计分，不读取年度指标值"
+    "contradiction": N_(
+        "annual target '{}' means {}, which contradicts the direction '{}' "
+        "(make them agree, or leave the direction blank)"
+    ),
+    "target_unit": N_("annual target '{}' has the unit '{}', not the measurement unit '{}'"),
+    "actual_unit": N_("actual value '{}' has the unit '{}', which differs from {} '{}'"),
+    "actual_direction": N_(
+        "actual value '{}' carries a direction ({}): write the value only, "
+        "with a unit if any, e.g. 96%"
+    ),
+    "blank_qualitative": N_(
+        "{n} qualitative indicators have a blank annual target (rows {rows}): accepted, "
+        "a qualitative indicator is scored by how far it was achieved, not by a target"
     ),
 }
 
@@ -419,7 +430,10 @@ class IndicatorValues:
                 given.is_not_null() & pl.col("_t_sym").is_not_null() & (given != pl.col("_t_sym")),
                 "target",
                 pl.format(
-                    _MESSAGES["contradiction"], written, pl.col("_t_direction"), pl.col("direction")
+                    _(_MESSAGES["contradiction"]),
+                    written,
+                    pl.col("_t_direction"),
+                    pl.col("direction"),
                 ),
             )
         ]
@@ -430,7 +444,7 @@ class IndicatorValues:
                     & t_unit.is_not_null()
                     & (_unit_key(stated) != _unit_key(t_unit)),
                     "target",
-                    pl.format(_MESSAGES["target_unit"], written, t_unit, stated),
+                    pl.format(_(_MESSAGES["target_unit"]), written, t_unit, stated),
                 )
             )
         units = [stated, t_unit]
@@ -440,7 +454,7 @@ class IndicatorValues:
             split = actual.is_not_null() & pl.col("_actual").is_null() & quantitative
             work = _split(work, "actual_text", split, "_a_", "_actual")
             a_unit, expected = pl.col("_a_unit"), pl.coalesce(stated, t_unit)
-            source = pl.when(stated.is_not_null()).then(pl.lit("计量单位"))
+            source = pl.when(stated.is_not_null()).then(pl.lit(_("the measurement unit")))
             if _any(work, a_unit):
                 checks.append(
                     Check(
@@ -449,10 +463,10 @@ class IndicatorValues:
                         & (_unit_key(a_unit) != _unit_key(expected)),
                         "actual",
                         pl.format(
-                            _MESSAGES["actual_unit"],
+                            _(_MESSAGES["actual_unit"]),
                             actual,
                             a_unit,
-                            source.otherwise(pl.lit("年度指标值的单位")),
+                            source.otherwise(pl.lit(_("the annual target's unit"))),
                             expected,
                         ),
                     )
@@ -461,7 +475,7 @@ class IndicatorValues:
                 Check(
                     pl.col("_a_direction").is_in(list(_NOTATION_CODES)),
                     "actual",
-                    pl.format(_MESSAGES["actual_direction"], actual, pl.col("_a_direction")),
+                    pl.format(_(_MESSAGES["actual_direction"]), actual, pl.col("_a_direction")),
                 )
             )
             units.append(a_unit)
@@ -481,9 +495,9 @@ class IndicatorValues:
         ).get_column("_row")
         if blank.len() == 0:
             return []
-        rows = "、".join(str(r) for r in blank.head(_ROWS_NAMED).to_list())
-        rows += " 行等" if blank.len() > _ROWS_NAMED else " 行"
-        message = _MESSAGES["blank_qualitative"].format(n=blank.len(), rows=rows)
+        rows = _(", ").join(str(r) for r in blank.head(_ROWS_NAMED).to_list())
+        rows += "…" if blank.len() > _ROWS_NAMED else ""
+        message = _(_MESSAGES["blank_qualitative"]).format(n=blank.len(), rows=rows)
         return [Problem(raw.source, None, raw.header("target"), message, "warning")]
 
     def resolved(self, final: list[pl.Expr]) -> list[pl.Expr]:
@@ -517,7 +531,9 @@ def duplicate_key_problems(typed: pl.DataFrame, raw: RawTable, key: Iterable[str
     marked = typed.with_columns(first.alias("_first"))
     parts = [pl.format(f"{k}={{}}", pl.col(k).cast(pl.String)) for k in key]
     message = pl.format(
-        "duplicate key ({}) also on row {}", pl.concat_str(parts, separator=", "), pl.col("_first")
+        _("duplicate key ({}) also on row {}"),
+        pl.concat_str(parts, separator=", "),
+        pl.col("_first"),
     )
     complete = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
     mask = dup & complete & (pl.col("_row") != pl.col("_first"))
