@@ -23,12 +23,14 @@ import click
 
 from perfkit._limits import MAX_PRINTED_PROBLEMS
 from perfkit.errors import InputError, PerfkitError, Problem, os_reason, severity_label
-from perfkit.i18n import _
+from perfkit.i18n import N_, _
+from perfkit.tables import HEADERS
 from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS, CellTextCut
 
 __all__ = [
     "EXIT_INPUT",
     "excel_max_rows_option",
+    "headers_option",
     "out_dir_option",
     "print_problems",
     "user_errors",
@@ -129,3 +131,16 @@ def excel_max_rows_option(help: str) -> Callable[[Callable[..., Any]], Callable[
         show_default=True,
         help=help,
     )
+
+
+#: ``--headers en|zh``: the contract's English column names (default) or its Chinese headers.
+headers_option = click.option(
+    "--headers",
+    type=click.Choice(HEADERS),
+    default="en",
+    show_default=True,
+    help=N_(
+        "Headers of the CSV tables: the contract's English names (for scripts) or its "
+        "Chinese headers (for Excel); perfkit reads both."
+    ),
+)

@@ -6,7 +6,13 @@ import sys
 
 import click
 
-from perfkit.cli._support import EXIT_INPUT, out_dir_option, print_problems, user_errors
+from perfkit.cli._support import (
+    EXIT_INPUT,
+    headers_option,
+    out_dir_option,
+    print_problems,
+    user_errors,
+)
 from perfkit.forms import check_forms, read_forms, write_forms
 from perfkit.forms._workbook import ENGINES
 from perfkit.i18n import _
@@ -29,9 +35,10 @@ _year = click.option("--year", type=int, help="Year of forms whose title gives n
 @out_dir_option("Folder for projects/indicators (.csv and .parquet), forms.csv, problems.csv.")
 @_engine
 @_year
+@headers_option
 @user_errors
 def import_forms_command(
-    inputs: tuple[str, ...], out_dir: str, engine: str, year: int | None
+    inputs: tuple[str, ...], out_dir: str, engine: str, year: int | None, headers: str
 ) -> None:
     """Read official 项目支出绩效自评表 workbooks (files or folders; .xlsx, .xls) into tables.
 
@@ -40,7 +47,7 @@ def import_forms_command(
     """
     found = read_forms(inputs, engine=engine, year=year)
     print_problems(found.problems)
-    written = found.write(out_dir)
+    written = found.write(out_dir, headers=headers)
     forms = found.forms
     imported = forms.filter(forms["status"] == "imported").height
     left_out = forms.filter(forms["status"] == "not imported: errors").height

@@ -17,6 +17,7 @@ import polars as pl
 from perfkit.cli._support import (
     EXIT_INPUT,
     excel_max_rows_option,
+    headers_option,
     out_dir_option,
     print_problems,
     user_errors,
@@ -195,10 +196,11 @@ def demo(data_dir: str, out_dir: str) -> None:
     help="Folder to write the sample tables to.",
 )
 @click.option("--seed", default=2024, show_default=True, help="Random seed.")
+@headers_option
 @user_errors
-def sample_data(out_dir: str, seed: int) -> None:
+def sample_data(out_dir: str, seed: int, headers: str) -> None:
     """Generate the deterministic sample region (data/sample)."""
     from perfkit.samples.region import write_sample  # numpy: imported when the command runs
 
-    for path in write_sample(out_dir, seed=seed):
+    for path in write_sample(out_dir, seed=seed, headers=headers):
         click.echo(_("wrote {path}").format(path=path))

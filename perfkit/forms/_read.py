@@ -35,7 +35,7 @@ from perfkit.forms._project_form import (
 from perfkit.forms._targets import parse_targets
 from perfkit.forms._workbook import ENGINES, expand_inputs, read_openpyxl_sheet, read_sheets
 from perfkit.numbers import beyond_limit, map_unique, normalise_number_text, parse_fixed
-from perfkit.tables._contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, text_key
+from perfkit.tables._contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, contract_headers, text_key
 from perfkit.tables._write import atomic_output, write_csv
 
 __all__ = ["FormSet", "read_forms"]
@@ -151,14 +151,20 @@ class FormSet:
         """True when no problem is an error."""
         return not self.errors
 
-    def write(self, out_dir: str | Path, *, parquet: bool = True) -> list[Path]:
-        """Write projects/indicators (.csv and .parquet), forms.csv and problems.csv atomically."""
+    def write(
+        self, out_dir: str | Path, *, parquet: bool = True, headers: str = "en"
+    ) -> list[Path]:
+        """Write projects/indicators (.csv and .parquet), forms.csv and problems.csv atomically.
+
+        ``headers="zh"`` heads the projects and indicators CSVs with the contract's
+        Chinese headers (perfkit reads them back); Parquet keeps the English names.
+        """
         tables = [f"{n}.{e}" for n in ("projects", "indicators") for e in ("csv", "parquet")]
         owned = (*tables, "forms.csv", "problems.csv")
         output = atomic_output(out_dir, owns=owned)
         with output as tmp:
             for name, table in (("projects", self.projects), ("indicators", self.indicators)):
-                write_csv(table, tmp / f"{name}.csv")
+                write_csv(contract_headers(table, name, headers), tmp / f"{name}.csv")
                 if parquet:
                     table.write_parquet(tmp / f"{name}.parquet")
             write_csv(self.forms, tmp / "forms.csv")

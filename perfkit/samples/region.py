@@ -49,6 +49,7 @@ from perfkit.systems._model import (
     SteppedRule,
     YesNoRule,
 )
+from perfkit.tables import contract_headers
 
 __all__ = ["generate_sample", "write_sample"]
 
@@ -1224,7 +1225,7 @@ def _frame(rows: list[dict[str, Any]], table: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def write_sample(out_dir: str | Path, **kwargs: Any) -> list[Path]:
+def write_sample(out_dir: str | Path, *, headers: str = "en", **kwargs: Any) -> list[Path]:
     """Generate the sample and write it as UTF-8 CSV files (no BOM).
 
     Parameters
@@ -1232,6 +1233,8 @@ def write_sample(out_dir: str | Path, **kwargs: Any) -> list[Path]:
     out_dir : str or Path
         Folder to write ``projects.csv``, ``indicators.csv``,
         ``departments.csv`` and ``assessments.csv`` into (created if missing).
+    headers : {"en", "zh"}
+        The contract's English column names, or its Chinese headers.
     **kwargs
         Passed to :func:`generate_sample` (``seed``, ``years``, …).
 
@@ -1255,7 +1258,7 @@ def write_sample(out_dir: str | Path, **kwargs: Any) -> list[Path]:
     paths = []
     for name in FILES:
         path = out / f"{name}.csv"
-        text = tables[name].write_csv(line_terminator="\n")
+        text = contract_headers(tables[name], name, headers).write_csv(line_terminator="\n")
         path.write_bytes(text.encode("utf-8"))
         paths.append(path)
     return paths

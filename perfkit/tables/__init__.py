@@ -22,7 +22,14 @@ Examples
 True
 """
 
-from perfkit.tables._contract import TABLES, Column, TableSpec, table_spec
+from perfkit.tables._contract import (
+    HEADERS,
+    TABLES,
+    Column,
+    TableSpec,
+    contract_headers,
+    table_spec,
+)
 from perfkit.tables._filenames import inside, safe_filename, unique_filename
 from perfkit.tables._read import RawTable, TableInput, detect_encoding, find_table, read_table
 from perfkit.tables._targets_notation import Target, parse_target, parse_targets
@@ -39,6 +46,7 @@ from perfkit.tables._write import (
 )
 
 __all__ = [
+    "HEADERS",
     "TABLES",
     "CellTextCut",
     "Check",
@@ -51,6 +59,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "check_table",
+    "contract_headers",
     "detect_encoding",
     "find_table",
     "inside",

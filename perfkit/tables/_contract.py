@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+import polars as pl
+
 from perfkit.numbers import LIMIT
 
 __all__ = [
@@ -322,6 +324,35 @@ def table_spec(name: str) -> TableSpec:
         return TABLES[name]
     except KeyError:
         raise KeyError(f"unknown table {name!r}; the contract has {sorted(TABLES)}") from None
+
+
+#: The header languages a contract table can be written with (``--headers``).
+HEADERS = ("en", "zh")
+
+
+def contract_headers(frame: pl.DataFrame, table: str, headers: str = "en") -> pl.DataFrame:
+    """``frame`` with the contract's headers: English names as they are, or the Chinese ones.
+
+    The Chinese header of a column is its first Chinese name in the contract
+    (``executed`` → ``全年执行数``), one that perfkit reads back as that column;
+    columns outside the contract keep their names.  Only the headers change: the
+    values, their order and the column order stay.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"year": [2024], "executed": [1.5], "note": ["x"]})
+    >>> contract_headers(frame, "projects", "zh").columns
+    ['年度', '全年执行数', 'note']
+    >>> contract_headers(frame, "projects").columns
+    ['year', 'executed', 'note']
+    """
+    if headers not in HEADERS:
+        raise ValueError(f"headers must be one of {HEADERS}, not {headers!r}")
+    if headers == "en":
+        return frame
+    spec = table_spec(table)
+    names = {c.name: c.display for c in spec.columns}
+    return frame.rename({c: names[c] for c in frame.columns if c in names})
 
 
 #: Direction words and symbols → canonical direction codes.
