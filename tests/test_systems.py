@@ -287,7 +287,7 @@ def test_cli_systems_list() -> None:
     lines = result.output.strip().splitlines()
     assert [line.split()[0] for line in lines] == BUILTIN_NAMES
     assert "indicators" in lines[3]
-    assert "项目支出绩效自评" in lines[2]
+    assert "项目支出绩效自评" in lines[3]
 
 
 def test_cli_systems_show_project_self_eval() -> None:
