@@ -135,7 +135,7 @@ def reductions(requests: TableInput) -> Reductions:
         raw,
         [
             Check(
-                pl.col("approved") > pl.col("requested"),
+                (pl.col("requested") >= 0) & (pl.col("approved") > pl.col("requested")),
                 "approved",
                 pl.format(
                     TEXTS["approved_over_request"],
