@@ -260,7 +260,7 @@ def test_library_matcher_full_width_blank_and_alias(tmp_path: Path) -> None:
             "计量单位": ["次"],
             "指标解释": ["运维次数"],
             "别名": ["系统维护次数"],
-        }  # fmt: skip
+        }
     ).write_csv(user)
     library = load_library(user)
     plan = pl.DataFrame(

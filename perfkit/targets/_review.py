@@ -42,7 +42,7 @@ FINDING_COLUMNS = [
     "severity", "message", "suggestion", "file", "row", "column",
 ]  # fmt: skip
 #: Severity word → cell format (red errors, amber warnings, blue notes).
-SEVERITY_FORMATS = {
+SEVERITY_FORMATS: dict[str, dict[str, Any]] = {
     TARGET_SEVERITY_LABELS["error"]: {"bg_color": "#d32f2f", "font_color": "#FFFFFF", "bold": True},
     TARGET_SEVERITY_LABELS["warning"]: {"bg_color": "#fbc02d", "font_color": "#000000"},
     TARGET_SEVERITY_LABELS["info"]: {"bg_color": "#bbdefb", "font_color": "#000000"},

@@ -81,14 +81,16 @@ class ReviewSettings:
     consecutive: int = 2
 
 
-_SCHEMA = {
-    "unit_code": pl.String,
-    "name": pl.String,
-    "_row": pl.Int64,
-    "column": pl.String,
-    "message": pl.String,
-    "rule": pl.String,
-}
+_SCHEMA = pl.Schema(
+    {
+        "unit_code": pl.String(),
+        "name": pl.String(),
+        "_row": pl.Int64(),
+        "column": pl.String(),
+        "message": pl.String(),
+        "rule": pl.String(),
+    }
+)
 _QUANT = pl.col("direction").is_in(["positive", "reverse", "equal"])
 
 
