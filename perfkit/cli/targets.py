@@ -12,6 +12,7 @@ from perfkit.errors import PerfkitError
 from perfkit.present import DIRECTION_LABELS
 from perfkit.tables import atomic_output, write_csv
 from perfkit.targets import derive_library, load_library, reductions, review_targets
+from perfkit.targets._messages import text
 
 __all__ = ["targets"]
 
@@ -55,7 +56,7 @@ def review(
     review system.  Nothing is written on input errors.
     """
     if history is not None and not Path(history).is_dir():
-        raise PerfkitError(f"--history {history}: 不是文件夹（no such folder）")
+        raise PerfkitError(text("cli_not_a_folder").format(option="--history", path=history))
     result = review_targets(
         projects,
         plan,
@@ -69,11 +70,20 @@ def review(
     by = dict(counts.iter_rows())
     conclusions = result.review_pl.get_column("conclusion").value_counts(sort=True)
     click.echo(
-        f"{result.plan_year} 年 {result.review_pl.height} 个项目：审核发现 "
-        f"{result.findings_pl.height} 条（错误 {by.get('error', 0)}，警告 {by.get('warning', 0)}，"
-        f"提示 {by.get('info', 0)}）"
+        text("cli_review_counts").format(
+            year=result.plan_year,
+            projects=result.review_pl.height,
+            findings=result.findings_pl.height,
+            errors=by.get("error", 0),
+            warnings=by.get("warning", 0),
+            infos=by.get("info", 0),
+        )
     )
-    click.echo("审核结论：" + "，".join(f"{quoted(c)} {n} 个" for c, n in conclusions.iter_rows()))
+    shown = [
+        text("cli_conclusion_count").format(conclusion=quoted(c), n=n)
+        for c, n in conclusions.iter_rows()
+    ]
+    click.echo(text("cli_conclusions").format(", ".join(shown)))
     click.echo("wrote:")
     for path in written:
         click.echo(f"  {path}")
@@ -107,15 +117,17 @@ def library(
     """Print the common indicator library (共性指标库), or propose entries (--derive DIR)."""
     if derive is not None:
         if not Path(derive).is_dir():
-            raise PerfkitError(f"--derive {derive}: 不是文件夹（no such folder）")
+            raise PerfkitError(text("cli_not_a_folder").format(option="--derive", path=derive))
         frame = derive_library(derive, min_projects=min_projects)
         if category is not None:
             frame = frame.filter(frame.get_column("category") == category)
-        heading = "提炼的共性指标建议（类别、指标、使用项目数、典型值）："
+        heading = text("cli_derived")
     else:
         lib = load_library(library) if library is not None else load_library()
         frame = lib.for_category(category).drop("_cat", "_key", "source")
-        heading = f"共性指标库（{len(lib.categories())} 类 {lib.entries.height} 条）："
+        heading = text("cli_library").format(
+            categories=len(lib.categories()), entries=lib.entries.height
+        )
     if out_file is not None:
         path = Path(out_file)
         with atomic_output(path.parent) as tmp:
@@ -129,13 +141,18 @@ def library(
             if row.get("typical_low") is not None
             else "—"
         )
-        used = f"  {row['n_projects']} 个项目" if "n_projects" in row else ""
+        used = (
+            "  " + text("cli_projects_using").format(n=row["n_projects"])
+            if "n_projects" in row
+            else ""
+        )
         parts = [row["category"], row["level1"], row["level2"], row["name"]]
         click.echo(
             "  "
             + " / ".join(quoted(p or "") for p in parts)
             + f"  [{quoted(DIRECTION_LABELS.get(row['direction'] or '', row['direction'] or ''))} "
-            + f"{quoted(row['unit'] or '')}]  典型值 {typical}"
+            + f"{quoted(row['unit'] or '')}]  "
+            + text("cli_typical").format(typical)
             + used
         )
 
@@ -157,11 +174,19 @@ def reductions_command(requests: str, out_dir: str) -> None:
         write_csv(result.total_pl, tmp / "reductions_total.csv")
     requested, approved, reduced, rate = result.total_pl.row(0)
     click.echo(
-        f"申报 {requested:.2f} 万元，审定 {approved:.2f} 万元，"
-        f"审减 {reduced:.2f} 万元，审减率 {rate:.2f}%"
+        text("cli_reductions").format(
+            requested=f"{requested:.2f}",
+            approved=f"{approved:.2f}",
+            reduced=f"{reduced:.2f}",
+            rate=_rate(rate),
+        )
     )
     for region, rate_r in result.regions_pl.select("region", "reduction_rate").iter_rows():
-        click.echo(f"  {quoted(region)}：审减率 {rate_r:.2f}%")
+        click.echo("  " + text("cli_region_rate").format(region=quoted(region), rate=_rate(rate_r)))
+
+
+def _rate(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.2f}"
 
 
 _REDUCTION_FILES = (

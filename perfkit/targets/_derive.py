@@ -21,7 +21,7 @@ from perfkit.tables._contract import INDICATORS, PROJECTS
 from perfkit.tables._read import find_table, read_table
 from perfkit.tables._validate import check_table
 from perfkit.targets._library import name_key
-from perfkit.targets._messages import TEXTS
+from perfkit.targets._messages import text
 
 __all__ = ["derive_library"]
 
@@ -63,7 +63,7 @@ def derive_library(
         found = find_table(history, table)
         if found is None:
             problems.append(
-                Problem(str(history), None, None, TEXTS["history_missing"].format(history, table))
+                Problem(str(history), None, None, text("history_missing").format(history, table))
             )
             continue
         try:
@@ -78,13 +78,13 @@ def derive_library(
     projects = typed["projects"].select(
         "year", pl.col("project_code").alias("unit_code"),
         pl.col("category") if "category" in typed["projects"].columns
-        else pl.lit("（未分类）").alias("category"),
+        else pl.lit(text("uncategorised")).alias("category"),
     )  # fmt: skip
     rows = (
         typed["indicators"]
         .join(projects, on=["year", "unit_code"], how="inner")
         .with_columns(
-            pl.col("category").fill_null("（未分类）"),
+            pl.col("category").fill_null(text("uncategorised")),
             name_key(pl.col("name")).alias("_key"),
             pl.col("target").cast(pl.Int64).alias("_t"),
         )
@@ -92,7 +92,7 @@ def derive_library(
     if "unit" not in rows.columns:
         rows = rows.with_columns(pl.lit(None, pl.String).alias("unit"))
     sizes = (
-        projects.with_columns(pl.col("category").fill_null("（未分类）"))
+        projects.with_columns(pl.col("category").fill_null(text("uncategorised")))
         .group_by("category")
         .agg(pl.col("unit_code").n_unique().alias("category_projects"))
     )
@@ -126,7 +126,7 @@ def derive_library(
         "category", "level1", "level2", "name",
         pl.col("direction").replace_strict(direction_words, default=None).alias("direction"),
         "unit",
-        pl.format("{} 个项目使用", pl.col("n_projects")).alias("definition"),
+        pl.format(text("used_by"), pl.col("n_projects")).alias("definition"),
         fixed_text(pl.col("_low").cast(pl.Int128)).alias("typical_low"),
         fixed_text(pl.col("_high").cast(pl.Int128)).alias("typical_high"),
         pl.lit(None, pl.String).alias("aliases"),

@@ -26,7 +26,7 @@ from perfkit.errors import InputError, Problem, problem_order
 from perfkit.tables._contract import INDICATORS, MIDYEAR_PROJECTS, PROJECTS
 from perfkit.tables._read import RawTable, TableInput, find_table, read_table
 from perfkit.tables._validate import Check, check_table, run_checks
-from perfkit.targets._messages import TEXTS
+from perfkit.targets._messages import text
 
 __all__ = ["PLAN_INDICATORS", "ReviewInputs", "read_review_inputs"]
 
@@ -108,7 +108,7 @@ def read_review_inputs(
             if found is None:
                 problems.append(
                     Problem(
-                        str(history), None, None, TEXTS["history_missing"].format(history, table)
+                        str(history), None, None, text("history_missing").format(history, table)
                     )
                 )
                 continue
@@ -123,7 +123,7 @@ def read_review_inputs(
                     raws["plan"].source,
                     None,
                     raws["plan"].header("year"),
-                    TEXTS["plan_year_mixed"].format("、".join(map(str, years))),
+                    text("plan_year_mixed").format("、".join(map(str, years))),
                 )
             )
         plan_year = years[-1] if years else 0
@@ -141,7 +141,7 @@ def read_review_inputs(
                     & pl.col("year").is_not_null(),
                     "unit_code",
                     pl.format(
-                        TEXTS["unknown_project"],
+                        text("unknown_project"),
                         pl.col("unit_code"),
                         pl.lit(raws["projects"].source),
                         pl.col("year"),
@@ -161,7 +161,7 @@ def read_review_inputs(
                             pl.col("year") >= plan_year,
                             "year",
                             pl.format(
-                                TEXTS["history_not_earlier"], pl.col("year"), pl.lit(plan_year)
+                                text("history_not_earlier"), pl.col("year"), pl.lit(plan_year)
                             ),
                         )
                     ],

@@ -30,7 +30,7 @@ from perfkit.numbers import FIXED, fixed_text, map_unique
 from perfkit.tables._contract import Column, TableSpec, text_key
 from perfkit.tables._read import TableInput, read_table
 from perfkit.tables._validate import Check, check_table, run_checks
-from perfkit.targets._messages import TEXTS
+from perfkit.targets._messages import text
 
 __all__ = ["LIBRARY_SPEC", "Library", "load_library", "name_key", "starter_library_path"]
 
@@ -174,7 +174,7 @@ def load_library(*sources: TableInput, builtin: bool = True) -> Library:
                     raw.source,
                     None,
                     None,
-                    TEXTS["library_missing_column"].format("、".join(missing)),
+                    text("library_missing_column").format("、".join(missing)),
                 )
             )
             continue
@@ -194,9 +194,7 @@ def load_library(*sources: TableInput, builtin: bool = True) -> Library:
                 Check(
                     pl.col("typical_low") > pl.col("typical_high"),
                     "typical_low",
-                    pl.format(
-                        TEXTS["library_range"], pl.col("typical_low"), pl.col("typical_high")
-                    ),
+                    pl.format(text("library_range"), pl.col("typical_low"), pl.col("typical_high")),
                 )
             ]
             if {"typical_low", "typical_high"} <= set(typed.columns)
@@ -207,19 +205,19 @@ def load_library(*sources: TableInput, builtin: bool = True) -> Library:
                 Check(
                     pl.col("kind").is_not_null() & pl.col("_kind_given").is_null(),
                     "kind",
-                    pl.format(TEXTS["library_bad_kind"], pl.col("kind")),
+                    pl.format(text("library_bad_kind"), pl.col("kind")),
                 )
             )
         for column in ("level1", "level2", "direction"):
             checks.append(
-                Check(indicator & pl.col(column).is_null(), column, "缺少值（共性指标必填）")
+                Check(indicator & pl.col(column).is_null(), column, text("library_missing_value"))
             )
         found += run_checks(typed, raw, checks)
         problems += found
         frames.append(typed.with_columns(pl.lit(raw.source).alias("source")))
     if any(p.severity == "error" for p in problems):
         raise InputError(
-            problems, f"共性指标库有 {sum(p.severity == 'error' for p in problems)} 个问题"
+            problems, text("library_problems").format(sum(p.severity == "error" for p in problems))
         )
     return _library(frames, names)
 

@@ -1,75 +1,159 @@
+# ruff: noqa: E501
 """Every user-facing text of target review (绩效目标审核), in one place.
 
-Kept together so that the gettext catalog (``perfkit/i18n``) can take them over in one
-move.  Templates use ``{}`` placeholders filled by ``polars.format`` (one per row,
-vectorised) or ``str.format``.
+The texts are English msgids marked with :func:`~perfkit.i18n.N_`; the Chinese is in
+the catalog (``perfkit/i18n/locale/zh/LC_MESSAGES/perfkit.po``, docs/i18n.md) and a
+text is translated with :func:`~perfkit.i18n._` where it is used (:func:`message`,
+:func:`suggestion`, :func:`text`).  Templates use ``{}`` placeholders filled by
+``polars.format`` (one per row, vectorised), in the same order in both languages.
 """
 
 from __future__ import annotations
 
-__all__ = ["MESSAGES", "SUGGESTIONS", "TEXTS"]
+from perfkit.i18n import N_, _
+
+__all__ = ["MESSAGES", "SUGGESTIONS", "TEXTS", "message", "suggestion", "text"]
 
 # the labels of rules, families and severities are people's words for codes: they live in
 # the one label registry (perfkit/present/_labels.py: TARGET_RULE_LABELS …)
 
 #: Rule id → message template (``{}`` filled per row, in the order the rule gives).
 MESSAGES = {
-    "completeness.missing_level1": "项目 {} 缺少{}指标",
-    "completeness.missing_output_kind": "项目 {} 的产出指标缺少{}",
-    "completeness.duplicate_name": "指标“{}”在项目 {} 中重复（另见第 {} 行）",
-    "clarity.no_number": "定量指标“{}”的年度指标值“{}”没有数值",
-    "clarity.no_unit": "定量指标“{}”没有计量单位（年度指标值 {}）",
-    "clarity.qualitative_share": "项目 {} 的 {} 个指标中有 {} 个定性指标，占 {}%，超过 {}%",
-    "clarity.direction_contradiction": "指标“{}”的年度指标值“{}”与指标方向“{}”矛盾",
-    "clarity.reverse_zero": "反向指标“{}”的目标值为 0",
-    "relevance.vague_benefit": "效益指标“{}”表述空泛（含“{}”），无法衡量",
-    "relevance.unit_category": "效益指标“{}”的计量单位“{}”不是{}类项目常用的单位（{}）",
-    "relevance.cost_over_budget": "成本指标合计 {} 万元，超过项目预算 {} 万元",
-    "relevance.outside_library": "指标“{}”不在{}类共性指标库中",
-    "relevance.missing_common": "项目缺少{}类共性指标：{}",
-    "ambition.target_low": "指标“{}”的目标 {} 不高于 {} 年的实际完成值 {}",
-    "ambition.overachieved_not_raised": (
-        "指标“{}”{} 年完成 {}，达到目标 {} 的 {}%，今年目标 {} 未提高"
+    "completeness.missing_level1": N_("Project {} has no {} indicators"),
+    "completeness.missing_output_kind": N_("The output indicators of project {} lack {}"),
+    "completeness.duplicate_name": N_("Indicator “{}” repeats in project {} (see also row {})"),
+    "clarity.no_number": N_("The quantitative indicator “{}” has no number in its target “{}”"),
+    "clarity.no_unit": N_("The quantitative indicator “{}” has no unit (target {})"),
+    "clarity.qualitative_share": N_(
+        "Project {}: of its {} indicators {} are qualitative, {}%, more than {}%"
     ),
-    "ambition.raised_after_shortfall": (
-        "指标“{}”{} 年只完成目标 {} 的 {}%（完成 {}），今年目标却提高到 {}"
+    "clarity.direction_contradiction": N_(
+        "The target of indicator “{}”, “{}”, contradicts its direction “{}”"
     ),
-    "ambition.budget_up_chronic_low": (
-        "项目连续 {} 年预算执行率低于 {}%（{} 年 {}%），预算却由 {} 万元增加到 {} 万元"
+    "clarity.reverse_zero": N_("The reverse indicator “{}” has a target of 0"),
+    "relevance.vague_benefit": N_(
+        "The benefit indicator “{}” is a vague phrase (“{}”) that cannot be measured"
+    ),
+    "relevance.unit_category": N_(
+        "The benefit indicator “{}” has the unit “{}”, which {} projects do not use ({})"
+    ),
+    "relevance.cost_over_budget": N_(
+        "The cost targets add up to {} 万元, more than the project's budget of {} 万元"
+    ),
+    "relevance.outside_library": N_("Indicator “{}” is not in the common indicator library of {}"),
+    "relevance.missing_common": N_("The project lacks common indicators of {}: {}"),
+    "ambition.target_low": N_("The target of “{}”, {}, is not above the actual value of {}, {}"),
+    "ambition.overachieved_not_raised": N_(
+        "“{}”: in {} the actual value {} reached its target {} at {}%, yet the target {} is not raised"
+    ),
+    "ambition.raised_after_shortfall": N_(
+        "“{}”: in {} the target {} was reached at only {}% (actual {}), yet the target is raised to {}"
+    ),
+    "ambition.budget_up_chronic_low": N_(
+        "Execution was low {} years in a row (below {}%; {}: {}%), yet the budget rises from {} to {} 万元"
     ),
 }
 
-#: Rule id → suggestion in Chinese (fixed text; the message carries the figures).
+#: Rule id → suggestion (fixed text; the message carries the figures).
 SUGGESTIONS = {
-    "completeness.missing_level1": "补充该类指标；产出、效益、满意度指标均应设置",
-    "completeness.missing_output_kind": "产出指标应覆盖数量、质量、时效、成本四个方面",
-    "completeness.duplicate_name": "合并重复的指标，或改为能区分的名称",
-    "clarity.no_number": "写明可衡量的数值，如“≥95%”“1200人次”",
-    "clarity.no_unit": "补充计量单位（人次、%、万元、天……）",
-    "clarity.qualitative_share": "把能量化的指标改为定量指标",
-    "clarity.direction_contradiction": "使指标方向与指标值的符号一致",
-    "clarity.reverse_zero": "目标为 0 的指标应设为“等于”（=0），反向指标应给出上限",
-    "relevance.vague_benefit": "改为与项目直接相关、可衡量的效益指标（参照共性指标库）",
-    "relevance.unit_category": "选择与项目类别相符的效益指标和计量单位",
-    "relevance.cost_over_budget": "核实成本指标，合计不应超过项目预算",
-    "relevance.outside_library": "优先选用共性指标库中的指标，或说明设置理由",
-    "relevance.missing_common": "参照共性指标库补充同类项目的常用指标",
-    "ambition.target_low": "目标应不低于上年实际完成水平",
-    "ambition.overachieved_not_raised": "上年大幅超额完成，应适当提高目标",
-    "ambition.raised_after_shortfall": "上年完成不足六成，提高目标前应说明依据",
-    "ambition.budget_up_chronic_low": "执行持续偏低的项目不宜增加预算，应说明理由或压减",
+    "completeness.missing_level1": N_(
+        "Add indicators of this kind: output, benefit and satisfaction indicators are all required"
+    ),
+    "completeness.missing_output_kind": N_(
+        "Output indicators should cover quantity, quality, timeliness and cost"
+    ),
+    "completeness.duplicate_name": N_(
+        "Merge the repeated indicators or give them names that tell them apart"
+    ),
+    "clarity.no_number": N_("Write a measurable value, such as “≥95%” or “1200人次”"),
+    "clarity.no_unit": N_("Add the unit (人次, %, 万元, 天 …)"),
+    "clarity.qualitative_share": N_(
+        "Turn the indicators that can be quantified into quantitative ones"
+    ),
+    "clarity.direction_contradiction": N_("Make the direction agree with the target's symbol"),
+    "clarity.reverse_zero": N_(
+        "A target of 0 is an “equal” indicator (=0); a reverse indicator needs an upper bound"
+    ),
+    "relevance.vague_benefit": N_(
+        "Use a measurable benefit indicator directly related to the project (see the common indicator library)"
+    ),
+    "relevance.unit_category": N_(
+        "Choose a benefit indicator and unit that fit the project's category"
+    ),
+    "relevance.cost_over_budget": N_(
+        "Check the cost indicators: together they must not exceed the project's budget"
+    ),
+    "relevance.outside_library": N_(
+        "Prefer the indicators of the common indicator library, or state why this one is set"
+    ),
+    "relevance.missing_common": N_(
+        "Add the indicators that projects of this category commonly use (see the library)"
+    ),
+    "ambition.target_low": N_("The target should not be below last year's actual level"),
+    "ambition.overachieved_not_raised": N_("Last year's target was far exceeded: raise the target"),
+    "ambition.raised_after_shortfall": N_(
+        "Less than 60 % was reached last year: state the grounds before raising the target"
+    ),
+    "ambition.budget_up_chronic_low": N_(
+        "A project with persistently low execution should not get more money: state why, or cut it"
+    ),
 }
 
-#: Other texts (input problems, conclusions, headings).
+#: Other texts (input problems, words in messages, the command line).
 TEXTS = {
-    "unknown_project": "项目 {} 不在项目表 {} 的 {} 年项目中",
-    "plan_year_mixed": "计划年度应只有一个，发现 {}",
-    "history_not_earlier": "历史数据中有 {} 年，不早于计划年度 {}：历史只应包含以前年度",
-    "library_missing_column": "共性指标库缺少列：{}",
-    "library_bad_kind": "类型“{}”应为“指标”或“模糊表述”",
-    "library_range": "典型值下限 {} 大于上限 {}",
-    "negative_request": "申报数 {} 不能为负数",
-    "negative_approved": "审定数 {} 不能为负数",
-    "approved_over_request": "审定数 {} 大于申报数 {}",
-    "history_missing": "历史数据文件夹 {} 中没有 {} 表",
+    "unknown_project": N_("Project {} is not among the projects of {} for year {}"),
+    "plan_year_mixed": N_("A plan holds one planning year, not {}"),
+    "history_not_earlier": N_(
+        "The history holds year {}, not earlier than the planning year {}: the history holds earlier years only"
+    ),
+    "library_missing_column": N_("The indicator library lacks the column(s): {}"),
+    "library_bad_kind": N_("Kind “{}” must be “指标” or “模糊表述”"),
+    "library_range": N_("The typical low {} is above the typical high {}"),
+    "library_missing_value": N_("missing value (required for a common indicator)"),
+    "library_problems": N_("{} problem(s) in the indicator library"),
+    "approved_over_request": N_("Approved {} is more than requested {}"),
+    "history_missing": N_("The history folder {} has no {} table"),
+    "blank": N_("(blank)"),
+    "none": N_("none"),
+    "uncategorised": N_("(no category)"),
+    "used_by": N_("used by {} projects"),
+    "cli_review_counts": N_(
+        "{year}: {projects} projects, {findings} findings ({errors} errors, {warnings} warnings, {infos} notes)"
+    ),
+    "cli_conclusions": N_("Conclusions: {}"),
+    "cli_conclusion_count": N_("{conclusion} {n}"),
+    "cli_derived": N_(
+        "Proposed common indicators (category, indicator, projects using it, typical values):"
+    ),
+    "cli_library": N_("Common indicator library ({categories} categories, {entries} entries):"),
+    "cli_typical": N_("typical {}"),
+    "cli_projects_using": N_("{n} projects"),
+    "cli_reductions": N_(
+        "Requested {requested} 万元, approved {approved} 万元, cut {reduced} 万元, reduction rate {rate}%"
+    ),
+    "cli_region_rate": N_("{region}: reduction rate {rate}%"),
+    "cli_not_a_folder": N_("{option} {path}: no such folder"),
 }
+
+
+def message(rule: str) -> str:
+    """The message template of ``rule`` in the user's language.
+
+    Examples
+    --------
+    >>> from perfkit.i18n import use_language
+    >>> with use_language("zh"):
+    ...     message("clarity.reverse_zero")
+    '反向指标“{}”的目标值为 0'
+    """
+    return _(MESSAGES[rule])
+
+
+def suggestion(rule: str) -> str:
+    """The suggestion of ``rule`` in the user's language."""
+    return _(SUGGESTIONS[rule])
+
+
+def text(key: str) -> str:
+    """One of :data:`TEXTS` in the user's language."""
+    return _(TEXTS[key])

@@ -22,7 +22,7 @@ from perfkit.numbers import cents_to_float, div_half_up, fixed_text, fixed_to_fl
 from perfkit.tables._contract import Column, TableSpec
 from perfkit.tables._read import TableInput, read_table
 from perfkit.tables._validate import Check, check_table, run_checks
-from perfkit.targets._messages import TEXTS
+from perfkit.targets._messages import text
 
 __all__ = ["BUDGET_REQUESTS", "Reductions", "reductions"]
 
@@ -138,7 +138,7 @@ def reductions(requests: TableInput) -> Reductions:
                 (pl.col("requested") >= 0) & (pl.col("approved") > pl.col("requested")),
                 "approved",
                 pl.format(
-                    TEXTS["approved_over_request"],
+                    text("approved_over_request"),
                     fixed_text(pl.col("approved")),
                     fixed_text(pl.col("requested")),
                 ),

@@ -17,7 +17,7 @@ import polars as pl
 
 from perfkit.numbers import SCALE, div_half_up, fixed_text
 from perfkit.targets._library import Library, name_key
-from perfkit.targets._messages import MESSAGES, SUGGESTIONS
+from perfkit.targets._messages import message, suggestion, text
 
 __all__ = ["RULES", "ReviewSettings", "find"]
 
@@ -184,7 +184,9 @@ def find(
     return found.with_columns(
         pl.col("rule").replace_strict(RULES, return_dtype=pl.String).alias("severity"),
         pl.col("rule").str.split(".").list.first().alias("family"),
-        pl.col("rule").replace_strict(SUGGESTIONS, return_dtype=pl.String).alias("suggestion"),
+        pl.col("rule")
+        .replace_strict({r: suggestion(r) for r in RULES}, return_dtype=pl.String)
+        .alias("suggestion"),
         pl.col("rule").replace_strict(order, return_dtype=pl.Int32).alias("_order"),
     )
 
@@ -201,7 +203,7 @@ def _completeness(
     missing = wanted.join(present, on=["unit_code", "_l1"], how="anti", maintain_order="left")
     rule = "completeness.missing_level1"
     out = [
-        _out(missing, rule, pl.format(MESSAGES[rule], pl.col("unit_code"), pl.col("_l1")), "level1")
+        _out(missing, rule, pl.format(message(rule), pl.col("unit_code"), pl.col("_l1")), "level1")
     ]
 
     outputs = frame.filter(pl.col("_l1") == "产出")
@@ -222,7 +224,7 @@ def _completeness(
         _out(
             lacking,
             rule,
-            pl.format(MESSAGES[rule], pl.col("unit_code"), pl.format("{}指标", pl.col("_kind"))),
+            pl.format(message(rule), pl.col("unit_code"), pl.format("{}指标", pl.col("_kind"))),
             "level2",
         )
     )
@@ -241,7 +243,7 @@ def _completeness(
         _out(
             dup,
             rule,
-            pl.format(MESSAGES[rule], pl.col("name"), pl.col("unit_code"), pl.col("_first")),
+            pl.format(message(rule), pl.col("name"), pl.col("unit_code"), pl.col("_first")),
             "name",
         )
     )
@@ -252,7 +254,7 @@ def _completeness(
 
 
 def _written(expr: pl.Expr) -> pl.Expr:
-    return expr.fill_null("（空）")
+    return expr.fill_null(text("blank"))
 
 
 def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame]:
@@ -263,16 +265,14 @@ def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame
         _out(
             hit,
             rule,
-            pl.format(MESSAGES[rule], pl.col("name"), _written(pl.col("_target_written"))),
+            pl.format(message(rule), pl.col("name"), _written(pl.col("_target_written"))),
             "target",
         )
     )
     rule = "clarity.no_unit"
     hit = frame.filter(_QUANT & pl.col("target").is_not_null() & pl.col("unit").is_null())
     out.append(
-        _out(
-            hit, rule, pl.format(MESSAGES[rule], pl.col("name"), pl.col("_target_written")), "unit"
-        )
+        _out(hit, rule, pl.format(message(rule), pl.col("name"), pl.col("_target_written")), "unit")
     )
     rule = "clarity.qualitative_share"
     share = (
@@ -288,7 +288,7 @@ def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame
             share,
             rule,
             pl.format(
-                MESSAGES[rule],
+                message(rule),
                 pl.col("unit_code"),
                 pl.col("_n"),
                 pl.col("_q"),
@@ -318,7 +318,7 @@ def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame
             hit,
             rule,
             pl.format(
-                MESSAGES[rule],
+                message(rule),
                 pl.col("name"),
                 written,
                 pl.col("direction").replace_strict(
@@ -331,7 +331,7 @@ def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame
     )
     rule = "clarity.reverse_zero"
     hit = frame.filter((pl.col("direction") == "reverse") & (pl.col("target") == 0))
-    out.append(_out(hit, rule, pl.format(MESSAGES[rule], pl.col("name")), "target"))
+    out.append(_out(hit, rule, pl.format(message(rule), pl.col("name")), "target"))
     return out
 
 
@@ -358,7 +358,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
         )
         hit = hit.join(shown, on="_phrase", how="left", maintain_order="left")
         out.append(
-            _out(hit, rule, pl.format(MESSAGES[rule], pl.col("name"), pl.col("phrase")), "name")
+            _out(hit, rule, pl.format(message(rule), pl.col("name"), pl.col("phrase")), "name")
         )
     rule = "relevance.unit_category"
     units = (
@@ -389,11 +389,11 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
             hit,
             rule,
             pl.format(
-                MESSAGES[rule],
+                message(rule),
                 pl.col("name"),
                 pl.col("unit"),
                 pl.col("category"),
-                pl.col("_units").fill_null("无"),
+                pl.col("_units").fill_null(text("none")),
             ),
             "unit",
         )
@@ -423,7 +423,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
             money,
             rule,
             pl.format(
-                MESSAGES[rule],
+                message(rule),
                 _num(div_half_up(pl.col("_yuan"), 10_000 * (SCALE // 100)) * (SCALE // 100)),
                 _num(pl.col("_budget")),
             ),
@@ -433,7 +433,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
     rule = "relevance.outside_library"
     hit = frame.filter(pl.col("_in_library") & pl.col("lib_name").is_null())
     out.append(
-        _out(hit, rule, pl.format(MESSAGES[rule], pl.col("name"), pl.col("category")), "name")
+        _out(hit, rule, pl.format(message(rule), pl.col("name"), pl.col("category")), "name")
     )
     rule = "relevance.missing_common"
     wanted = (
@@ -455,7 +455,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
         _out(
             lacking,
             rule,
-            pl.format(MESSAGES[rule], pl.col("category"), pl.col("_names")),
+            pl.format(message(rule), pl.col("category"), pl.col("_names")),
             None,
         )
     )
@@ -527,7 +527,7 @@ def _ambition_targets(
             joined.filter(low),
             rule,
             pl.format(
-                MESSAGES[rule],
+                message(rule),
                 pl.col("name"),
                 _num(pl.col("target")),
                 pl.col("_h_year"),
@@ -542,7 +542,7 @@ def _ambition_targets(
             joined.filter(over),
             rule,
             pl.format(
-                MESSAGES[rule],
+                message(rule),
                 pl.col("name"),
                 pl.col("_h_year"),
                 _num(pl.col("_h_actual")),
@@ -559,7 +559,7 @@ def _ambition_targets(
             joined.filter(shortfall),
             rule,
             pl.format(
-                MESSAGES[rule],
+                message(rule),
                 pl.col("name"),
                 pl.col("_h_year"),
                 _num(pl.col("_h_target")),
@@ -613,7 +613,7 @@ def _budget_up_chronic_low(
         hit,
         rule,
         pl.format(
-            MESSAGES[rule],
+            message(rule),
             pl.lit(settings.consecutive),
             pl.lit(settings.low_execution),
             pl.col("_h_year"),
