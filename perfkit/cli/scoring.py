@@ -183,5 +183,7 @@ def sample_data(out_dir: str, seed: int) -> None:
     """Generate the deterministic sample region (data/sample)."""
     from perfkit.samples.region import write_sample  # numpy: imported when the command runs
 
-    for path in write_sample(out_dir, seed=seed):
+    from perfkit.samples.plan import write_plan  # the planning year, from its own stream
+
+    for path in [*write_sample(out_dir, seed=seed), *write_plan(out_dir, seed=seed)]:
         click.echo(f"wrote {path}")

@@ -211,7 +211,7 @@ def review_targets(
     ...                   "target": ["≥200人次", "60"]})
     >>> r = review_targets(p, i)
     >>> r.review_pl.select("score", "conclusion").row(0)
-    (80.0, '通过')
+    (60.0, '修改后通过')
     >>> r.findings_pl.filter(pl.col("severity") == "error").get_column("rule").to_list()
     ['completeness.missing_level1', 'relevance.vague_benefit']
     """

@@ -511,7 +511,11 @@ def _ambition_targets(
     at_ceiling = (pl.col("_unit") == "%") & (pl.col("target") >= 100 * SCALE)
     low = (
         (positive & (pl.col("target") <= pl.col("_h_actual")) & ~at_ceiling)
-        | ((pl.col("direction") == "reverse") & (pl.col("target") > pl.col("_h_actual")))
+        | (
+            (pl.col("direction") == "reverse")
+            & (pl.col("_h_actual") > 0)  # at 0 a reverse target cannot follow (0 is 等于)
+            & (pl.col("target") > pl.col("_h_actual"))
+        )
     ) & ~over
     shortfall = (
         positive
