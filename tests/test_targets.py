@@ -449,3 +449,47 @@ def test_sample_budget_requests_and_ex_ante(tmp_path: Path) -> None:
     units = pl.read_csv(tmp_path / "o" / "unit_scores.csv", infer_schema=False)
     assert units.height == 20
     assert set(units.get_column("grade")) <= {"予以支持", "调整后予以支持", "不予支持"}
+
+
+# ------------------------------------------------------------------ notebook and schedule
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_target_review_notebook_runs_for_a_department(tmp_path: Path) -> None:
+    import nbformat
+    import papermill
+
+    out = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "target_review.ipynb"),
+        str(out),
+        parameters={
+            "data_dir": str(SAMPLE / "plan_2025"),
+            "history_dir": str(SAMPLE),
+            "dept_code": "D41",
+            "output_dir": str(tmp_path / "out"),
+        },
+        kernel_name="python3",
+        cwd=str(ROOT),
+        progress_bar=False,
+    )
+    nb = nbformat.read(out, as_version=4)
+    html = "\n".join(
+        o["data"]["text/html"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    )
+    assert "P2021-D12-006" in html and "持续超额未调高目标" in html  # D12's project, now D41
+    book = openpyxl.load_workbook(tmp_path / "out" / "review.xlsx")
+    assert book.sheetnames == ["审核结论", "D41 农业农村局"]
+
+
+def test_target_review_schedule_runs_every_department_of_the_plan() -> None:
+    from perfkit.batch import expand_runs, load_schedule
+
+    runs = expand_runs(load_schedule(ROOT / "parameters" / "schedules" / "target_review.yaml"))
+    plan = pl.read_csv(SAMPLE / "plan_2025" / "projects.csv", infer_schema=False)
+    depts = sorted(set(plan.get_column("dept_code")))
+    assert [r.parameters["dept_code"] for r in runs] == depts

@@ -5,7 +5,7 @@ random stream (``numpy.random.default_rng([seed, 25])``), so every existing file
 sample stays byte-identical.  Writes ``data/sample/plan_2025/``:
 
 * ``projects.csv`` — the 2025 projects (continuing ones and new ones), with the planned
-  budget as ``budget_full_year`` (no ``executed``: the year has not begun);
+  budget as ``budget_full_year`` (``executed`` empty: the year has not begun);
 * ``indicators.csv`` — their targets (no actuals).  Targets of continuing projects follow
   last year's results (a positive target above last year's actual, a reverse one at it),
   so a clean plan gets no ambition finding; one weak target set of each kind is planted
@@ -175,7 +175,10 @@ def plan_tables(data_dir: str | Path = "data/sample", seed: int = 2024) -> dict[
             new_rows.append(row | {"unit_code": code})
     plan_projects = (
         pl.concat([p25, pl.DataFrame(new_projects, schema=p25.schema)])
-        .with_columns(pl.col("budget_full_year").alias("budget_initial"))
+        .with_columns(
+            pl.col("budget_full_year").alias("budget_initial"),
+            pl.lit(None, pl.String).alias("executed"),  # the year has not begun: empty
+        )
         .select(
             "year",
             "project_code",
@@ -184,6 +187,7 @@ def plan_tables(data_dir: str | Path = "data/sample", seed: int = 2024) -> dict[
             "dept_name",
             "budget_initial",
             "budget_full_year",
+            "executed",
             "category",
         )
         .with_columns(pl.col("year").cast(pl.Int64))

@@ -28,6 +28,7 @@ from perfkit.targets._derive import derive_library
 from perfkit.targets._inputs import PLAN_INDICATORS, ReviewInputs, read_review_inputs
 from perfkit.targets._library import LIBRARY_SPEC, Library, load_library, starter_library_path
 from perfkit.targets._reductions import BUDGET_REQUESTS, Reductions, reductions
+from perfkit.targets._report_for import TargetReviewReport, report_for
 from perfkit.targets._review import FILES, SEVERITY_WEIGHTS, TargetReview, review_targets
 from perfkit.targets._rules import RULES, ReviewSettings
 
@@ -43,10 +44,12 @@ __all__ = [
     "ReviewInputs",
     "ReviewSettings",
     "TargetReview",
+    "TargetReviewReport",
     "derive_library",
     "load_library",
     "read_review_inputs",
     "reductions",
+    "report_for",
     "review_targets",
     "starter_library_path",
 ]
