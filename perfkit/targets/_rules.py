@@ -476,19 +476,18 @@ def _ambition_targets(
     )
     last = (
         history.filter(pl.col("year") < plan_year)
-        .with_columns(name_key(pl.col("name")).alias("_key"), unit.alias("_h_unit"))
-        .sort("year")
-        .group_by("unit_code", "_key", maintain_order=True)
-        .agg(pl.all().last())
         .select(
             "unit_code",
-            "_key",
+            name_key(pl.col("name")).alias("_key"),
             pl.col("year").alias("_h_year"),
             pl.col("direction").alias("_h_dir"),
             pl.col("target").alias("_h_target"),
             pl.col("actual").alias("_h_actual"),
-            "_h_unit",
+            unit.alias("_h_unit"),
         )
+        # the latest earlier year of each project's indicator
+        .filter(pl.col("_h_year") == pl.col("_h_year").max().over("unit_code", "_key"))
+        .unique(subset=["unit_code", "_key"], keep="last", maintain_order=True)
     )
     joined = frame.join(last, on=["unit_code", "_key"], how="inner", maintain_order="left").filter(
         (pl.col("direction") == pl.col("_h_dir"))
