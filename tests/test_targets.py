@@ -493,3 +493,21 @@ def test_target_review_schedule_runs_every_department_of_the_plan() -> None:
     plan = pl.read_csv(SAMPLE / "plan_2025" / "projects.csv", infer_schema=False)
     depts = sorted(set(plan.get_column("dept_code")))
     assert [r.parameters["dept_code"] for r in runs] == depts
+
+
+def test_pandas_in_pandas_out_and_hostile_names(tmp_path: Path) -> None:
+    import pandas as pd
+
+    projects = _projects(YEAR, {"H1": "100"}, {"H1": "D01"}).with_columns(
+        pl.lit('=HYPERLINK("x")').alias("project_name"),
+        pl.lit("局[1]/:*?<b>").alias("dept_name"),
+    )
+    plan = _indicators({"H1": [r for r in GOOD if r[0] != "满意度指标"]}, YEAR)
+    result = review_targets(projects.to_pandas(), plan.to_pandas())
+    assert isinstance(result.findings, pd.DataFrame) and isinstance(result.review, pd.DataFrame)
+    result.write(tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "review.xlsx")
+    assert book.sheetnames == ["审核结论", "D01 局_1_____<b>"]
+    cell = book["D01 局_1_____<b>"]["B2"]
+    assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
+    assert "'=HYPERLINK" in (tmp_path / "findings.csv").read_text(encoding="utf-8-sig")
