@@ -511,3 +511,26 @@ def test_pandas_in_pandas_out_and_hostile_names(tmp_path: Path) -> None:
     cell = book["D01 局_1_____<b>"]["B2"]
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
     assert "'=HYPERLINK" in (tmp_path / "findings.csv").read_text(encoding="utf-8-sig")
+
+
+def test_derived_proposal_is_a_library(tmp_path: Path) -> None:
+    out = tmp_path / "proposal.csv"
+    result = CliRunner().invoke(
+        main,
+        ["targets", "library", "--derive", str(SAMPLE), "--min-projects", "30", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    library = load_library(out, builtin=False)  # the proposal reads back as a library
+    assert library.entries.height == pl.read_csv(out, infer_schema=False).height > 0
+
+
+def test_messages_follow_the_language(case) -> None:
+    from perfkit.i18n import use_language
+
+    with use_language("en"):
+        en = review_targets(case["projects"], case["plan"]).findings_pl
+    with use_language("zh"):
+        zh = review_targets(case["projects"], case["plan"]).findings_pl
+    pick = pl.col("rule") == "completeness.missing_level1"
+    assert en.filter(pick).item(0, "message") == "Project B01 has no 满意度 indicators"
+    assert zh.filter(pick).item(0, "message") == "项目 B01 缺少满意度指标"
