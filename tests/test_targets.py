@@ -534,3 +534,14 @@ def test_messages_follow_the_language(case) -> None:
     pick = pl.col("rule") == "completeness.missing_level1"
     assert en.filter(pick).item(0, "message") == "Project B01 has no 满意度 indicators"
     assert zh.filter(pick).item(0, "message") == "项目 B01 缺少满意度指标"
+
+
+def test_workbook_lists_projects_without_findings(reviewed, tmp_path: Path) -> None:
+    reviewed.write(tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "review.xlsx")["D01 教育局"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    header = [c.value for c in sheet[1]]
+    g1 = rows["G1"]
+    assert (
+        g1[header.index("审核结论")].value == "通过" and g1[header.index("审核规则")].value is None
+    )

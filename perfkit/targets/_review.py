@@ -84,7 +84,11 @@ class TargetReview:
         return like_input(self.review_pl, self.from_pandas)
 
     def department_sheets(self) -> dict[str, pl.DataFrame]:
-        """Sheet name → that department's projects and findings, for the workbook."""
+        """Sheet name → that department's projects and their findings, for the workbook.
+
+        Every project has at least one row (a project without findings: its score and
+        conclusion, the finding columns empty).
+        """
         depts = (
             self.review_pl.select("dept_code", "dept_name")
             .unique(maintain_order=True)
@@ -92,8 +96,14 @@ class TargetReview:
         )
         used: set[str] = set()
         sheets: dict[str, pl.DataFrame] = {}
-        rows = self.findings_pl.join(
-            self.review_pl.select("unit_code", "score", "conclusion"), on="unit_code", how="left"
+        # every project of the department, with its findings (a project without any: one row)
+        rows = self.review_pl.select(
+            "unit_code", "project_name", "dept_code", "score", "conclusion"
+        ).join(
+            self.findings_pl.drop("project_name", "dept_code", "dept_name"),
+            on="unit_code",
+            how="left",
+            maintain_order="left",
         )
         for code, name in depts.iter_rows():
             title = sheet_title(f"{code} {name or ''}", used)
