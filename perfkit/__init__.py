@@ -50,6 +50,7 @@ _NAMES = {
     "MonitoringResult": "perfkit.monitoring",
     "monitor": "perfkit.monitoring",
     "verify": "perfkit.sampling",
+    "review_targets": "perfkit.targets",
 }
 
 #: Subpackages reachable as attributes (``perfkit.compare.panel(...)``).
@@ -91,6 +92,7 @@ __all__ = [
     "read_forms",
     "read_table",
     "reduction_rate",
+    "review_targets",
     "score",
     "validate",
     "verify",

@@ -34,6 +34,7 @@ FLOORS = {
     "monitoring": 4,
     "sampling": 4,
     "compare": 4,
+    "targets": 4,
     "explorer": 4,
     "batch": 4,
     "samples": 5,  # the sample region and the demo

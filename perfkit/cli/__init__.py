@@ -12,6 +12,7 @@ and ``perfkit systems list`` do not pay for notebooks, statistics or charts:
 * :mod:`perfkit.cli.monitoring` — ``monitor``
 * :mod:`perfkit.cli.sampling` — ``sample``, ``verify``
 * :mod:`perfkit.cli.compare` — ``compare``
+* :mod:`perfkit.cli.targets` — ``targets review``, ``targets library``, ``targets reductions``
 * :mod:`perfkit.cli.batch` — ``run``
 * :mod:`perfkit.cli.dashboard` — ``dashboard``
 
@@ -88,6 +89,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": (
         "perfkit.cli.compare:compare",
         "Compare years: grade transitions, trends, chronic problems and budget suggestions.",
+    ),
+    "targets": (
+        "perfkit.cli.targets:targets",
+        "Before the money is spent: target review, the common indicator library, 审减.",
     ),
     "run": (
         "perfkit.cli.batch:run",

@@ -200,7 +200,8 @@ def demo(data_dir: str, out_dir: str) -> None:
 @user_errors
 def sample_data(out_dir: str, seed: int, headers: str) -> None:
     """Generate the deterministic sample region (data/sample)."""
+    from perfkit.samples.plan import write_plan  # the planning year, from its own stream
     from perfkit.samples.region import write_sample  # numpy: imported when the command runs
 
-    for path in write_sample(out_dir, seed=seed, headers=headers):
+    for path in [*write_sample(out_dir, seed=seed, headers=headers), *write_plan(out_dir, seed=seed)]:
         click.echo(_("wrote {path}").format(path=path))

@@ -36,6 +36,9 @@ __all__ = [
     "RULE_LABELS",
     "SAMPLING_COLUMN_LABELS",
     "SEVERITY_LABELS",
+    "TARGET_FAMILY_LABELS",
+    "TARGET_RULE_LABELS",
+    "TARGET_SEVERITY_LABELS",
     "WEIGHT_SOURCE_LABELS",
     "column_label",
     "people_headers",
@@ -376,8 +379,67 @@ SAMPLING_COLUMN_LABELS: dict[str, str] = {
 #: The analysis explorer's department overview → header (where it differs).
 EXPLORER_COLUMN_LABELS: dict[str, str] = {"score": "加权平均分"}
 
+#: Target review (绩效目标审核): rule family → label (the review system's item ids).
+TARGET_FAMILY_LABELS: dict[str, str] = {
+    "completeness": "完整性",
+    "clarity": "明确性",
+    "ambition": "合理性",
+    "relevance": "相关性",
+}
+
+#: Severity → Chinese word (findings.csv keeps the code, people see the word).
+TARGET_SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+
+#: Rule id → short Chinese label.
+TARGET_RULE_LABELS: dict[str, str] = {
+    "completeness.missing_level1": "缺少一级指标",
+    "completeness.missing_output_kind": "产出指标不全",
+    "completeness.duplicate_name": "指标名称重复",
+    "clarity.no_number": "定量指标无数值",
+    "clarity.no_unit": "定量指标无计量单位",
+    "clarity.qualitative_share": "定性指标占比过高",
+    "clarity.direction_contradiction": "指标方向与指标值矛盾",
+    "clarity.reverse_zero": "反向指标目标为0",
+    "relevance.vague_benefit": "效益指标表述空泛",
+    "relevance.unit_category": "效益指标单位与项目类别不符",
+    "relevance.cost_over_budget": "成本指标超出项目预算",
+    "relevance.outside_library": "指标不在共性指标库中",
+    "relevance.missing_common": "缺少共性指标",
+    "ambition.target_low": "目标偏低",
+    "ambition.overachieved_not_raised": "持续超额未调高目标",
+    "ambition.raised_after_shortfall": "目标偏高",
+    "ambition.budget_up_chronic_low": "执行持续偏低仍增加预算",
+}
+
+#: Target review's output columns → header.
+TARGETS_COLUMN_LABELS: dict[str, str] = {
+    "project_name": "项目名称",
+    "name": "三级指标",
+    "rule": "审核规则",
+    "family": "审核方面",
+    "severity": "严重程度",
+    "message": "审核发现",
+    "suggestion": "修改建议",
+    "file": "文件",
+    "row": "行",
+    "column": "列",
+    "score": "审核得分",
+    "conclusion": "审核结论",
+    "result_use": "处理意见",
+    "n_error": "错误（个）",
+    "n_warning": "警告（个）",
+    "n_info": "提示（个）",
+    "n_findings": "审核发现（个）",
+    "requested": "申报数",
+    "approved": "审定数",
+    "reduced": "审减数",
+    "reduction_rate": "审减率（%）",
+    "level": "级次",
+    "region": "地区",
+}
+
 #: The domains whose reports word some columns or codes their own way.
-DOMAINS = ("general", "compare", "explorer", "monitoring", "sampling")
+DOMAINS = ("general", "compare", "explorer", "monitoring", "sampling", "targets")
 #: Domain → its own headers, looked up before :data:`COLUMN_LABELS`.
 DOMAIN_COLUMN_LABELS: dict[str, Mapping[str, str]] = {
     "general": {},
@@ -385,6 +447,7 @@ DOMAIN_COLUMN_LABELS: dict[str, Mapping[str, str]] = {
     "explorer": EXPLORER_COLUMN_LABELS,
     "monitoring": {},
     "sampling": SAMPLING_COLUMN_LABELS,
+    "targets": TARGETS_COLUMN_LABELS,
 }
 _GENERAL_CODES: dict[str, Mapping[str, str]] = {
     "direction": DIRECTION_LABELS,
@@ -411,6 +474,12 @@ CODE_LABELS: dict[str, Mapping[str, Mapping[str, str]]] = {
     },
     "explorer": _GENERAL_CODES,
     "sampling": _GENERAL_CODES,
+    "targets": {
+        "rule": TARGET_RULE_LABELS,
+        "family": TARGET_FAMILY_LABELS,
+        "severity": TARGET_SEVERITY_LABELS,
+        "direction": DIRECTION_LABELS,
+    },
 }
 #: Header suffixes of the comparison's per-grade columns (``grade_优`` → 优（个）).
 _COMPARE_PREFIXES = (("grade_", "（个）"), ("share_", "占比（%）"))
@@ -429,7 +498,7 @@ def column_label(name: str, domain: str = "general") -> str:
     ----------
     name : str
         The output column.
-    domain : {"general", "compare", "explorer", "monitoring", "sampling"}
+    domain : {"general", "compare", "explorer", "monitoring", "sampling", "targets"}
         Whose reports the column appears in.
 
     Examples

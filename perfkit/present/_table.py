@@ -175,7 +175,7 @@ def people_frame(frame: Any, domain: str = "general") -> pl.DataFrame:
     ----------
     frame : polars.DataFrame or pandas.DataFrame
         The rows to show.
-    domain : {"general", "compare", "explorer", "monitoring", "sampling"}
+    domain : {"general", "compare", "explorer", "monitoring", "sampling", "targets"}
         Whose wording of headers and codes to use (see :data:`perfkit.present.DOMAINS`).
 
     Examples
@@ -211,7 +211,7 @@ def table(
         Decimals for floating-point columns (a fixed-point decimal column keeps its scale).
     labels : dict, optional
         Extra column → header labels (override the registry's).
-    domain : {"general", "compare", "explorer", "monitoring", "sampling"}
+    domain : {"general", "compare", "explorer", "monitoring", "sampling", "targets"}
         Whose wording of headers and codes to use.
 
     Examples

@@ -246,6 +246,9 @@ def check_assessments(raw: RawTable, system: System) -> CheckedAssessments:
             "rule is not allowed in an assessments system; use 'entered'"
         )
     typed, problems = check_table(raw)
+    # ``score`` and ``value`` are optional columns: a table may give only one of them
+    absent = [c for c in ("score", "value") if c not in typed.columns]
+    typed = typed.with_columns(pl.lit(None, FIXED).alias(c) for c in absent)
     items = system_items(system)
     lookup, ambiguous = _item_lookup(system)
     typed = typed.with_columns(map_unique(typed, "item", text_key, pl.String).alias("_key"))

@@ -9,7 +9,7 @@ Examples
 --------
 >>> from perfkit.systems import list_systems
 >>> [system.name for system in list_systems()]
-['budget-mgmt-assessment', 'dept-overall', 'project-self-eval']
+['budget-mgmt-assessment', 'dept-overall', 'ex-ante', 'project-self-eval', 'target-review']
 """
 
 from perfkit.systems._loader import builtin_systems, list_systems, load_system, system_from_dict

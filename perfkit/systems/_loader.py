@@ -22,7 +22,7 @@ def builtin_systems() -> dict[str, Path]:
     Examples
     --------
     >>> sorted(builtin_systems())
-    ['budget-mgmt-assessment', 'dept-overall', 'project-self-eval']
+    ['budget-mgmt-assessment', 'dept-overall', 'ex-ante', 'project-self-eval', 'target-review']
     """
     root = resources.files(_BUILTIN_PACKAGE)
     found = {}
@@ -38,7 +38,7 @@ def list_systems() -> list[System]:
     Examples
     --------
     >>> [s.kind for s in list_systems()]
-    ['assessments', 'assessments', 'indicators']
+    ['assessments', 'assessments', 'assessments', 'indicators', 'assessments']
     """
     return [load_system(path) for path in builtin_systems().values()]
 
