@@ -16,7 +16,13 @@ from perfkit.systems._model import QualitativeRule, ReverseRule
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_VARIANT = ROOT / "parameters" / "systems" / "local-variant.yaml"
 
-BUILTIN_NAMES = ["budget-mgmt-assessment", "dept-overall", "project-self-eval"]
+BUILTIN_NAMES = [
+    "budget-mgmt-assessment",
+    "dept-overall",
+    "dept-overall-national",
+    "project-evaluation",
+    "project-self-eval",
+]
 
 
 # ---------------------------------------------------------------- built-ins
@@ -25,7 +31,7 @@ BUILTIN_NAMES = ["budget-mgmt-assessment", "dept-overall", "project-self-eval"]
 def test_every_builtin_loads() -> None:
     systems = perfkit.list_systems()
     assert [s.name for s in systems] == BUILTIN_NAMES
-    assert [s.kind for s in systems] == ["assessments", "assessments", "indicators"]
+    assert [s.kind for s in systems] == ["assessments"] * 4 + ["indicators"]
     assert list(builtin_systems()) == BUILTIN_NAMES
     for system in systems:
         assert isinstance(system, perfkit.System)
@@ -279,8 +285,8 @@ def test_cli_systems_list() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert [line.split()[0] for line in lines] == BUILTIN_NAMES
-    assert "indicators" in lines[2]
-    assert "项目支出绩效自评" in lines[2]
+    assert "indicators" in lines[4]
+    assert "项目支出绩效自评" in lines[4]
 
 
 def test_cli_systems_show_project_self_eval() -> None:

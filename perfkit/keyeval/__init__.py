@@ -1,0 +1,31 @@
+"""Key evaluations (重点评价): frameworks, computed leaves, surveys, the working paper — floor 4.
+
+An evaluator's own working method on the 决策/过程/产出/效益 frameworks
+(``project-evaluation``, ``dept-overall-national``): surveys summarised (``_survey``),
+computed leaves measured from the data (``_measures``), the working paper written and
+read back (``_paper``), and the evaluation's result as a plain data object
+(``_result``) that a report renders.  Imports only the floors below (numbers, config,
+tables, present, systems, scoring); see docs/key-evaluations.md.
+"""
+
+from perfkit.keyeval._survey import (
+    ALL,
+    CheckedSurvey,
+    SurveyScale,
+    check_survey,
+    read_survey,
+    sample_size,
+    summarise_survey,
+    z_value,
+)
+
+__all__ = [
+    "ALL",
+    "CheckedSurvey",
+    "SurveyScale",
+    "check_survey",
+    "read_survey",
+    "sample_size",
+    "summarise_survey",
+    "z_value",
+]
