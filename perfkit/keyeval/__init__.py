@@ -8,6 +8,23 @@ read back (``_paper``), and the evaluation's result as a plain data object
 tables, present, systems, scoring); see docs/key-evaluations.md.
 """
 
+from perfkit.keyeval._measures import OUTPUT_LEVEL2, measure_values, pick_objects
+from perfkit.keyeval._paper import (
+    FilledPaper,
+    WorkingPaper,
+    prepare_paper,
+    read_paper,
+    sheet_titles,
+    write_paper,
+)
+from perfkit.keyeval._result import (
+    GroupResult,
+    KeyEvaluation,
+    LeafResult,
+    ObjectResult,
+    evaluate_paper,
+    score_paper,
+)
 from perfkit.keyeval._survey import (
     ALL,
     CheckedSurvey,
@@ -21,11 +38,26 @@ from perfkit.keyeval._survey import (
 
 __all__ = [
     "ALL",
+    "OUTPUT_LEVEL2",
     "CheckedSurvey",
+    "FilledPaper",
+    "GroupResult",
+    "KeyEvaluation",
+    "LeafResult",
+    "ObjectResult",
     "SurveyScale",
+    "WorkingPaper",
     "check_survey",
+    "evaluate_paper",
+    "measure_values",
+    "pick_objects",
+    "prepare_paper",
+    "read_paper",
     "read_survey",
     "sample_size",
+    "score_paper",
+    "sheet_titles",
     "summarise_survey",
+    "write_paper",
     "z_value",
 ]

@@ -292,7 +292,7 @@ Measure = Literal[
     "satisfaction_index",  # 满意度: the survey's weighted index (0–100)
 ]
 MEASURES: tuple[str, ...] = Measure.__args__  # type: ignore[attr-defined]
-_MEASURE_RULES = ("positive", "reverse", "equal", "stepped")
+_MEASURE_RULES = ("positive", "reverse", "equal")
 
 
 class Node(StrictModel):
