@@ -145,7 +145,7 @@ def prepare_paper(
     --------
     >>> paper = prepare_paper("data/sample", 2024, ["P2019-D01-001"])
     >>> paper.leaves.filter(pl.col("item_id") == "2.1.2").select("source", "points_cents").row(0)
-    ('computed', 500)
+    ('computed', 467)
     """
     system = load_system(system)
     if system.kind != "assessments" or not any(leaf.measure for leaf in system.leaves()):

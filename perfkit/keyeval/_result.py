@@ -115,7 +115,9 @@ class KeyEvaluation:
 
     def to_html(self) -> str:
         """The objects' scores and every leaf as escaped HTML tables (for a notebook)."""
-        parts = [table(self.units.drop("kind"), caption=f"{self.year} 年度重点评价结果")]
+        parts = [
+            table(self.units.drop("kind"), caption=f"{self.year} 年度重点评价结果")._repr_html_()
+        ]
         for obj in self.objects:
             leaves = self.items.filter(pl.col("unit_code") == obj.unit_code).drop(
                 "year", "unit_code", "unit_name"
@@ -124,7 +126,7 @@ class KeyEvaluation:
                 table(
                     leaves.rename({c: _label(c) for c in leaves.columns}),
                     caption=f"{obj.name}（{obj.unit_code}）：{obj.total} 分，{obj.grade}",
-                )
+                )._repr_html_()
             )
         return "\n".join(parts)
 
