@@ -19,7 +19,7 @@ import polars as pl
 
 from perfkit.errors import Problem
 from perfkit.numbers import SCALE, cents_to_float, div_half_up, fixed_to_float, to_cents
-from perfkit.present import table
+from perfkit.present import column_label, table, translate_for_people
 from perfkit.scoring import score_assessments
 from perfkit.scoring._assessment import system_items
 from perfkit.systems import System
@@ -108,7 +108,10 @@ class KeyEvaluation:
             write_csv(self.items, tmp / OUTPUT_FILES[1])
             write_excel(
                 tmp / OUTPUT_FILES[2],
-                {"评价结果": self.units, "评分表": self.items},
+                {
+                    "评价结果": translate_for_people(self.units, "keyeval"),
+                    "评分表": translate_for_people(self.items, "keyeval"),
+                },
                 label=_label,
             )
         return [out / name for name in OUTPUT_FILES]
@@ -119,8 +122,11 @@ class KeyEvaluation:
             table(self.units.drop("kind"), caption=f"{self.year} 年度重点评价结果")._repr_html_()
         ]
         for obj in self.objects:
-            leaves = self.items.filter(pl.col("unit_code") == obj.unit_code).drop(
-                "year", "unit_code", "unit_name"
+            leaves = translate_for_people(
+                self.items.filter(pl.col("unit_code") == obj.unit_code).drop(
+                    "year", "unit_code", "unit_name", "sheet", "row", "criterion"
+                ),
+                "keyeval",
             )
             parts.append(
                 table(
@@ -131,33 +137,10 @@ class KeyEvaluation:
         return "\n".join(parts)
 
 
-_LABELS = {
-    "unit_code": "对象编码",
-    "unit_name": "对象名称",
-    "kind": "类型",
-    "item_id": "编号",
-    "group": "一级指标",
-    "level2": "二级指标",
-    "item": "三级指标",
-    "max_points": "分值",
-    "points": "得分",
-    "source": "计分方式",
-    "criterion": "评分标准",
-    "value": "计算值（%）",
-    "trace": "数据来源",
-    "evidence": "佐证材料",
-    "reason": "扣分理由",
-    "total": "总分",
-    "grade": "等级",
-    "result_use": "结果应用",
-    "year": "年度",
-}
-
-
 def _label(column: str) -> str:
     if column.endswith("_rate"):
-        return _LABELS.get(column, column[: -len("_rate")] + "得分率（%）")
-    return _LABELS.get(column, column)
+        return column[: -len("_rate")] + "得分率（%）"
+    return column_label(column, "keyeval")
 
 
 def evaluate_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) -> KeyEvaluation:
