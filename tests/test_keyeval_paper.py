@@ -22,7 +22,6 @@ from perfkit.keyeval import (
     prepare_paper,
     read_survey,
     summarise_survey,
-    write_paper,
 )
 from perfkit.tables import check_table, read_table
 
@@ -122,11 +121,9 @@ def test_funds_received_is_optional_and_checked(data: Path, tmp_path: Path) -> N
     assert problems == []
     bad = frame.with_columns(pl.lit("-5").alias("实际到位资金"))
     _, problems = check_table(read_table(bad, "projects"))
-    assert [(p.row, p.column, p.message) for p in problems][0] == (
-        1,
-        "实际到位资金",
-        "negative amount -5",
-    )
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (row, "实际到位资金", "negative amount -5") for row in (1, 2, 3)
+    ]
 
 
 def test_unknown_unit_is_a_clear_error(data: Path) -> None:
@@ -218,7 +215,8 @@ def test_round_trip_prepare_fill_score(data: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     units = pl.read_csv(out / "key_evaluation_units.csv")
-    # P1: judged 51 − 1 deducted; computed 3.80 + 4.33 + 8.75 + 5.60 + 6 + 6; survey 80 % → 10 × 80/90
+    # P1: judged 51 − 1 deducted; computed 3.80 + 4.33 + 8.75 + 5.60 + 6 + 6;
+    # survey 80 % → 10 × 80/90
     p1 = units.filter(pl.col("unit_code") == "P1").row(0, named=True)
     assert Decimal(str(p1["total"])) == Decimal("50") + Decimal("34.48") + Decimal("8.89")
     assert p1["grade"] == "优"

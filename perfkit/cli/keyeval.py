@@ -69,7 +69,8 @@ def summarise(
     pooled = table.filter(table["question"] == "ALL").row(0, named=True)
     click.echo(
         f"满意度 {pooled['rate']:.2f}%（{pooled['satisfied']}/{pooled['n']}，"
-        f"{float(confidence) * 100:g}% 置信区间 {pooled['ci_low']:.2f}%–{pooled['ci_high']:.2f}%）；"
+        f"{float(confidence) * 100:g}% 置信区间 "
+        f"{pooled['ci_low']:.2f}%–{pooled['ci_high']:.2f}%）；"
         f"误差 ±{margin:g} 个百分点所需样本量 {pooled['needed_n']}"
     )
     click.echo(f"→ {Path(out_dir) / 'survey_summary.csv'}")

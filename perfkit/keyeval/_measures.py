@@ -152,7 +152,8 @@ def _money_rate(objects: Objects, column: str, measure: str, what: str) -> pl.Da
         pl.when(pl.col("_den") > 0)
         .then(
             pl.format(
-                f"{what} = {label} {{}} / 全年预算数 {{}} × 100% = {{}}%（projects 第 {{}} 行，{{}} 个项目）",
+                f"{what} = {label} {{}} / 全年预算数 {{}} × 100% = {{}}%"
+                "（projects 第 {} 行，{} 个项目）",
                 cents_text(to_cents(pl.col("_num"))),
                 cents_text(to_cents(pl.col("_den"))),
                 shown,
@@ -257,7 +258,8 @@ def _satisfaction(objects: Objects, summary: pl.DataFrame | None) -> pl.DataFram
                 pl.lit(measure).alias("measure"),
                 (cents * _CENTS_TO_FIXED).cast(FIXED).alias("value"),
                 pl.format(
-                    f"{what} {{}}%（满意度调查：有效答卷 {{}} 份，满意 {{}} 份；95% 置信区间 {{}}%–{{}}%）",
+                    f"{what} {{}}%（满意度调查：有效答卷 {{}} 份，满意 {{}} 份；"
+                    "95% 置信区间 {}%–{}%）",
                     cents_text(cents),
                     pl.col("n"),
                     pl.col("satisfied"),

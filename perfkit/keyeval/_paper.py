@@ -362,11 +362,13 @@ def _write_book(book: Any, paper: WorkingPaper, titles: dict[str, str]) -> None:
     for i, line in enumerate(
         [
             "填写说明",
-            "1. 每个评价对象一张工作表。灰色单元格由数据计算（计算值、数据来源、得分），已锁定，请勿修改。",
-            "2. 黄色单元格由评价人填写：得分（不超过该项分值，以 0.5 分为单位）、佐证材料（文件名或编号）、"
-            "扣分理由（得分低于分值时必填）。",
+            "1. 每个评价对象一张工作表。灰色单元格由数据计算（计算值、数据来源、得分），"
+            "已锁定，请勿修改。",
+            "2. 黄色单元格由评价人填写：得分（不超过该项分值，以 0.5 分为单位）、"
+            "佐证材料（文件名或编号）、扣分理由（得分低于分值时必填）。",
             "3. 评分标准列写明了每项的得分和扣分依据。",
-            "4. 填写完成后运行：perfkit evaluate score --workbook 本文件 [--survey 满意度调查.csv] --out 输出文件夹。"
+            "4. 填写完成后运行：perfkit evaluate score --workbook 本文件 "
+            "[--survey 满意度调查.csv] --out 输出文件夹。"
             "所有问题（工作表、单元格）一次列出。",
             f"指标体系：{paper.system.title}（{paper.system.name}）。{paper.system.source}",
         ]
@@ -538,7 +540,8 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
                     label,
                     None,
                     None,
-                    "不是 perfkit 评分底稿：缺少记录表 _perfkit（请用 evaluate prepare 生成的底稿填写）",
+                    "不是 perfkit 评分底稿：缺少记录表 _perfkit"
+                    "（请用 evaluate prepare 生成的底稿填写）",
                 )
             ]
         )

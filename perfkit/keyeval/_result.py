@@ -18,15 +18,14 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import Problem
-from perfkit.numbers import SCALE, cents_to_float, div_half_up, fixed_to_float, to_cents
+from perfkit.keyeval._paper import FilledPaper, read_paper
+from perfkit.numbers import SCALE, cents_to_float, div_half_up, fixed_to_float
 from perfkit.present import column_label, table, translate_for_people
 from perfkit.scoring import score_assessments
 from perfkit.scoring._assessment import system_items
 from perfkit.systems import System
 from perfkit.tables._read import read_table
 from perfkit.tables._write import atomic_output, write_csv, write_excel
-
-from perfkit.keyeval._paper import FilledPaper, read_paper
 
 __all__ = [
     "GroupResult",
