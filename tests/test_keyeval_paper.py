@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from perfkit.cli import main
 from perfkit.errors import InputError
+from perfkit.i18n import use_language
 from perfkit.keyeval import (
     evaluate_paper,
     prepare_paper,
@@ -130,9 +131,14 @@ def test_unknown_unit_is_a_clear_error(data: Path) -> None:
     with pytest.raises(InputError) as excinfo:
         prepare_paper(data, 2024, ["P1", "NOPE", "P9"])
     assert [p.message for p in excinfo.value.problems] == [
-        "--units: 'NOPE' is neither a project nor a department of 2024",
-        "--units: 'P9' is neither a project nor a department of 2024",
+        "--units：'NOPE' 不是 2024 年度的项目或部门",
+        "--units：'P9' 不是 2024 年度的项目或部门",
     ]
+    with use_language("en"), pytest.raises(InputError) as excinfo:
+        prepare_paper(data, 2024, ["NOPE"])
+    assert excinfo.value.problems[0].message == (
+        "--units: 'NOPE' is neither a project nor a department of 2024"
+    )
 
 
 def _prepare(data: Path, tmp_path: Path, units: str = "P1,P2") -> Path:
@@ -244,7 +250,7 @@ def test_round_trip_prepare_fill_score(data: Path, tmp_path: Path) -> None:
     assert book.sheetnames == ["评价结果", "评分表"]
     name_cell = book["评价结果"]["C3"]
     assert (name_cell.value, name_cell.quotePrefix) == (EVIL, True)
-    assert "P1 学前教育发展资金: 93.37 分，优" in result.output
+    assert "P1 学前教育发展资金：93.37 分，优" in result.output
 
 
 def test_the_result_is_plain_data(data: Path, tmp_path: Path) -> None:
@@ -320,7 +326,7 @@ def test_a_moved_row_and_a_foreign_workbook(data: Path, tmp_path: Path) -> None:
     book["P1 学前教育发展资金"].delete_rows(7)
     book.save(path)
     code, output, _ = _problems(path, tmp_path)
-    assert code == 1 and "编号应为 1.1.2（立项程序规范性），行被移动、插入或删除" in output
+    assert code == 1 and "此处应为指标 1.1.2（立项程序规范性）：行被移动、插入或删除" in output
     other = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(other)
     code, output, _ = _problems(other, tmp_path)

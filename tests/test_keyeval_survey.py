@@ -149,8 +149,8 @@ def test_every_bad_answer_at_once_with_file_row_and_column(tmp_path: Path) -> No
     }
     text = str(excinfo.value)
     assert "duplicate key (respondent=R1, question=服务态度) also on row 2" in text
-    assert "answer '6' is not on the scale" in text
-    assert "question '天气' is not one of the survey's questions" in text
+    assert "答案 '6' 不在量表中（1–5 或 非常满意 / 满意 / 一般 / 不满意 / 非常不满意）" in text
+    assert "题目 '天气' 不是本次调查的题目（服务态度, 政策知晓度）" in text
 
 
 def test_a_configured_scale() -> None:
@@ -161,7 +161,7 @@ def test_a_configured_scale() -> None:
                           "answer": ["很满意", "基本满意", "很不满意"]})  # fmt: skip
     row = summarise_survey(read_survey(frame, scale)).row(0, named=True)
     assert (row["satisfied"], row["rate"]) == (2, 66.67)
-    with pytest.raises(InputError, match="not on the scale"):
+    with pytest.raises(InputError, match="不在量表中"):
         read_survey(frame.with_columns(pl.lit("满意").alias("answer")), scale)
 
 
@@ -201,14 +201,16 @@ def test_cli_bad_survey_writes_nothing(tmp_path: Path) -> None:
         main, ["survey", "summarise", "--survey", str(path), "--out", str(out)]
     )
     assert result.exit_code == 1
-    assert "s.csv:2: answer: answer '9' is not on the scale" in result.output
+    assert "s.csv:2: answer: 答案 '9' 不在量表中" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
     bad = CliRunner().invoke(
         main,
         ["survey", "summarise", "--survey", str(path), "--confidence", "95", "--out", str(out)],
     )
-    assert bad.exit_code == 1 and "between 0 and 1" in bad.output
+    assert (
+        bad.exit_code == 1 and "--confidence 应在 0 与 1 之间（如 0.95），而不是 95" in bad.output
+    )
 
 
 def test_margin_bounds() -> None:

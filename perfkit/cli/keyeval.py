@@ -13,6 +13,7 @@ import click
 
 from perfkit.cli._support import out_dir_option, print_problems, user_errors
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = ["evaluate", "survey"]
 
@@ -23,9 +24,13 @@ def _confidence(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise PerfkitError(f"--confidence must be a number such as 0.95, not {text!r}") from None
+        raise PerfkitError(
+            _("--confidence must be a number such as 0.95, not {value!r}").format(value=text)
+        ) from None
     if not 0 < value < 1:
-        raise PerfkitError(f"--confidence must be between 0 and 1 (e.g. 0.95), not {text}")
+        raise PerfkitError(
+            _("--confidence must be between 0 and 1 (e.g. 0.95), not {value}").format(value=text)
+        )
     return value
 
 
@@ -68,10 +73,19 @@ def summarise(
         write_csv(table, tmp / "survey_summary.csv")
     pooled = table.filter(table["question"] == "ALL").row(0, named=True)
     click.echo(
-        f"满意度 {pooled['rate']:.2f}%（{pooled['satisfied']}/{pooled['n']}，"
-        f"{float(confidence) * 100:g}% 置信区间 "
-        f"{pooled['ci_low']:.2f}%–{pooled['ci_high']:.2f}%）；"
-        f"误差 ±{margin:g} 个百分点所需样本量 {pooled['needed_n']}"
+        _(
+            "satisfaction {rate:.2f}% ({satisfied}/{n}, {level:g}% interval "
+            "{low:.2f}%–{high:.2f}%); respondents needed for ±{margin:g} points: {needed}"
+        ).format(
+            rate=pooled["rate"],
+            satisfied=pooled["satisfied"],
+            n=pooled["n"],
+            level=float(confidence) * 100,
+            low=pooled["ci_low"],
+            high=pooled["ci_high"],
+            margin=margin,
+            needed=pooled["needed_n"],
+        )
     )
     click.echo(f"→ {Path(out_dir) / 'survey_summary.csv'}")
 
@@ -99,16 +113,24 @@ def prepare(
 
     codes = [c.strip() for c in units.split(",") if c.strip()]
     if not codes:
-        raise PerfkitError("--units: give at least one project or department code")
+        raise PerfkitError(_("--units: give at least one project or department code"))
     if not out_file.lower().endswith(".xlsx"):
-        raise PerfkitError(f"--out must name an .xlsx file, not {out_file!r}")
+        raise PerfkitError(_("--out must name an .xlsx file, not {path!r}").format(path=out_file))
     summary = _summary(survey_file, 0.95, None, 5.0) if survey_file else None
     paper = prepare_paper(data, year, codes, system, survey_summary=summary)
     path = write_paper(paper, out_file)
     computed = paper.leaves.filter(paper.leaves["source"] == "computed").height
     click.echo(
-        f"{paper.objects.height} 个评价对象，{paper.leaves.height} 项指标"
-        f"（由数据计算 {computed} 项，评价人评分 {paper.leaves.height - computed} 项）→ {path}"
+        _(
+            "{objects} object(s), {leaves} item(s) ({computed} computed from the data, "
+            "{judged} for the evaluator) → {path}"
+        ).format(
+            objects=paper.objects.height,
+            leaves=paper.leaves.height,
+            computed=computed,
+            judged=paper.leaves.height - computed,
+            path=path,
+        )
     )
 
 
@@ -127,5 +149,9 @@ def score(workbook: str, survey_file: str | None, out_dir: str) -> None:
         print_problems(result.warnings)
     files = result.write(out_dir)
     for obj in result.objects:
-        click.echo(f"{obj.unit_code} {obj.name}: {obj.total} 分，{obj.grade}")
+        click.echo(
+            _("{code} {name}: {total} points, {grade}").format(
+                code=obj.unit_code, name=obj.name, total=obj.total, grade=obj.grade
+            )
+        )
     click.echo(f"→ {', '.join(str(f) for f in files)}")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from perfkit.errors import InputError, Problem
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, SCALE, cents_text, div_half_up, map_unique, to_cents
 from perfkit.scoring._rules import equal_cents, positive_cents, reverse_cents
 from perfkit.systems import System, qualitative_rule
@@ -109,7 +110,9 @@ def pick_objects(projects: pl.DataFrame, year: int, codes: list[str], source: st
                 source,
                 None,
                 "project_code",
-                f"--units: '{code}' is neither a project nor a department of {year}",
+                _("--units: '{code}' is neither a project nor a department of {year}").format(
+                    code=code, year=year
+                ),
             )
             for code in missing
         )

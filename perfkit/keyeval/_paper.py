@@ -33,6 +33,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import InputError, Problem
+from perfkit.i18n import _
 from perfkit.keyeval._measures import Objects, measure_values, pick_objects
 from perfkit.numbers import FIXED, SCALE
 from perfkit.scoring._assessment import system_items
@@ -107,7 +108,7 @@ def _read_data(data: Path) -> tuple[pl.DataFrame, pl.DataFrame | None]:
         if path is None:
             if name == "projects":
                 problems.append(
-                    Problem(str(data), None, None, "no projects table (.csv, .xlsx or .parquet)")
+                    Problem(str(data), None, None, _("no projects table (.csv, .xlsx or .parquet)"))
                 )
             continue
         try:
@@ -152,7 +153,10 @@ def prepare_paper(
         raise InputError(
             [
                 Problem(
-                    system.name, None, None, "is not a key-evaluation system (no computed leaves)"
+                    system.name,
+                    None,
+                    None,
+                    _("is not a key-evaluation system (no computed leaves)"),
                 )
             ]
         )
@@ -317,7 +321,7 @@ def _write_book(book: Any, paper: WorkingPaper, titles: dict[str, str]) -> None:
         pl.col("max_cents").filter(pl.col("source") == "judged").sum().alias("open"),
         pl.col("max_cents").filter(pl.col("source") == "computed").sum().alias("done_max"),
     )
-    for code, kind, name, *_ in paper.objects.iter_rows():
+    for code, kind, name, *_rest in paper.objects.iter_rows():
         sheet = book.add_worksheet(titles[code])
         _object_sheet(
             sheet,
@@ -347,7 +351,7 @@ def _write_book(book: Any, paper: WorkingPaper, titles: dict[str, str]) -> None:
     summary.set_column(1, 1, 30)
     summary.set_column(2, 6, 14)
     by_code = {r[0]: r for r in totals.iter_rows()}
-    for i, (code, kind, name, *_) in enumerate(paper.objects.iter_rows(), start=3):
+    for i, (code, kind, name, *_rest) in enumerate(paper.objects.iter_rows(), start=3):
         _, done, open_, done_max = by_code[code]
         for j, text in enumerate((code, name, _KIND_WORDS[kind], titles[code])):
             _text(summary, i, j, str(text), fmt["text"], fmt["quoted"])
@@ -540,8 +544,10 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
                     label,
                     None,
                     None,
-                    "不是 perfkit 评分底稿：缺少记录表 _perfkit"
-                    "（请用 evaluate prepare 生成的底稿填写）",
+                    _(
+                        "not a perfkit working paper: the record sheet _perfkit is missing "
+                        "(fill a paper written by evaluate prepare)"
+                    ),
                 )
             ]
         )
@@ -551,14 +557,30 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
     head = [_cell_text(v) for v in (meta.rows[0] if meta.rows else [])] + ["", "", ""]
     if head[0] != _META_TAG:
         raise InputError(
-            [Problem(label, None, None, "记录表 _perfkit 已被改动，无法核对底稿", sheet=META_SHEET)]
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    _("the record sheet _perfkit was changed: the paper cannot be checked"),
+                    sheet=META_SHEET,
+                )
+            ]
         )
     try:
         system = load_system(head[1])
         year = int(head[2])
     except Exception as exc:  # a record that names no system or year
         raise InputError(
-            [Problem(label, None, None, f"记录表 _perfkit 无法读取：{exc}", sheet=META_SHEET)]
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    _("the record sheet _perfkit cannot be read: {reason}").format(reason=exc),
+                    sheet=META_SHEET,
+                )
+            ]
         ) from None
     leaf_of = {leaf.id: leaf for leaf in system.leaves()}
     records = [
@@ -573,7 +595,10 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
         elif len({r["unit_code"] for r in records}) > 1:
             problems.append(
                 Problem(
-                    label, None, None, "满意度调查未注明对象（unit_code 列），而底稿有多个评价对象"
+                    label,
+                    None,
+                    None,
+                    _("the survey names no object (no unit_code column) but the paper has several"),
                 )
             )
             satisfaction = None
@@ -582,7 +607,15 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
         title = rec["sheet"]
         if title not in sheets:
             if title not in book.sheet_names:
-                problems.append(Problem(label, None, None, f"工作表 '{title}' 缺失", sheet=title))
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        None,
+                        _("sheet '{sheet}' is missing").format(sheet=title),
+                        sheet=title,
+                    )
+                )
                 sheets[title] = None
             else:
                 read = book.read_sheet(title)
@@ -600,7 +633,9 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
                         label,
                         None,
                         None,
-                        f"记录表中的指标 {rec['item_id']} 不在指标体系 {system.name} 中",
+                        _("item {item} of the record is not in system {system}").format(
+                            item=rec["item_id"], system=system.name
+                        ),
                         sheet=META_SHEET,
                     )
                 )
@@ -619,14 +654,24 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
 
         what = f"{leaf.id} {leaf.label}"
         if _cell_text(cells[_COL["编号"]]) != leaf.id:
-            problem("编号", f"编号应为 {leaf.id}（{leaf.label}），行被移动、插入或删除")
+            problem(
+                "编号",
+                _(
+                    "expected item {item} ({label}) here: a row was moved, inserted or deleted"
+                ).format(item=leaf.id, label=leaf.label),
+            )
             continue
         try:
             stated_max = _number(cells[_COL["分值"]])
         except ValueError:
             stated_max = None
         if stated_max != leaf.points:
-            problem("分值", f"{what}：分值被改动（应为 {leaf.points}）")
+            problem(
+                "分值",
+                _("{item}: its points were changed (should be {points})").format(
+                    item=what, points=leaf.points
+                ),
+            )
         evidence = _cell_text(cells[_COL["佐证材料"]])
         reason = _cell_text(cells[_COL["扣分理由"]])
         from_survey = (
@@ -658,41 +703,88 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
                 value = points = None
             recorded = Decimal(rec["value"])
             if value is None or float(value) != float(recorded):
-                problem("计算值（%）", f"{what}：计算值由数据计算，不得修改（应为 {recorded}）")
+                problem(
+                    "计算值（%）",
+                    _(
+                        "{item}: the value is computed from the data and must not be edited "
+                        "(should be {value})"
+                    ).format(item=what, value=recorded),
+                )
             if points is None or points * 100 != int(rec["points_cents"]):
                 problem(
                     "得分",
-                    f"{what}：计算项得分不得修改（应为 {int(rec['points_cents']) / 100:.2f}）",
+                    _("{item}: computed points must not be edited (should be {points})").format(
+                        item=what, points=f"{int(rec['points_cents']) / 100:.2f}"
+                    ),
                 )
             out["value"] = int(recorded * SCALE)
         elif from_survey:
             if _cell_text(cells[_COL["得分"]]):
-                problem("得分", f"{what}：已由满意度调查计算，填写的得分不使用", "warning")
+                problem(
+                    "得分",
+                    _("{item}: computed from the survey; the score entered is not used").format(
+                        item=what
+                    ),
+                    "warning",
+                )
         else:
             try:
                 score = _number(cells[_COL["得分"]])
             except ValueError:
-                problem("得分", f"{what}：得分 '{_cell_text(cells[_COL['得分']])}' 不是数字")
+                problem(
+                    "得分",
+                    _("{item}: score '{score}' is not a number").format(
+                        item=what, score=_cell_text(cells[_COL["得分"]])
+                    ),
+                )
                 continue
             step = getattr(leaf.rule, "step", None)
             if score is None:
-                problem("得分", f"{what}：得分未填写")
+                problem("得分", _("{item}: no score entered").format(item=what))
             elif score < 0:
-                problem("得分", f"{what}：得分 {score} 不能为负数")
+                problem(
+                    "得分",
+                    _("{item}: score {score} must not be negative").format(item=what, score=score),
+                )
             elif score > leaf.points:
-                problem("得分", f"{what}：得分 {score} 超过该项分值 {leaf.points}")
+                problem(
+                    "得分",
+                    _("{item}: score {score} is above the item's points {points}").format(
+                        item=what, score=score, points=leaf.points
+                    ),
+                )
             elif score != score.quantize(Decimal("0.01")):
-                problem("得分", f"{what}：得分 {score} 超过两位小数")
+                problem(
+                    "得分",
+                    _("{item}: score {score} has more than two decimals").format(
+                        item=what, score=score
+                    ),
+                )
             elif step is not None and score % step != 0:
-                problem("得分", f"{what}：得分 {score} 不是 {step} 的整数倍")
+                problem(
+                    "得分",
+                    _("{item}: score {score} is not a multiple of {step}").format(
+                        item=what, score=score, step=step
+                    ),
+                )
             elif score < leaf.points and not reason:
-                problem("扣分理由", f"{what}：得分 {score} 低于分值 {leaf.points}，须填写扣分理由")
+                problem(
+                    "扣分理由",
+                    _(
+                        "{item}: score {score} is below the points {points}: "
+                        "give the reason for the deduction"
+                    ).format(item=what, score=score, points=leaf.points),
+                )
             if score is not None and not evidence:
-                problem("佐证材料", f"{what}：未注明佐证材料", "warning")
+                problem("佐证材料", _("{item}: no evidence given").format(item=what), "warning")
             out["score"] = None if score is None else int(score * SCALE)
         rows_out.append(out)
     if not records:
-        problems.append(Problem(label, None, None, "记录表 _perfkit 没有指标", sheet=META_SHEET))
+        problems.append(
+            Problem(
+                label, None, None, _("the record sheet _perfkit lists no item"), sheet=META_SHEET
+            )
+        )
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     leaves = pl.DataFrame(

@@ -22,6 +22,7 @@ from statistics import NormalDist
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import cents_to_float, div_half_up, map_unique
 from perfkit.tables._contract import text_key
 from perfkit.tables._read import RawTable, TableInput, read_table
@@ -68,9 +69,9 @@ class SurveyScale:
 
     def __post_init__(self) -> None:
         if len(self.phrases) != 5 or len(self.index_weights) != 5:
-            raise PerfkitError("a survey scale has five phrases and five index weights")
+            raise PerfkitError(_("a survey scale has five phrases and five index weights"))
         if not 1 <= self.satisfied_from <= 5:
-            raise PerfkitError("satisfied_from is a level from 1 to 5")
+            raise PerfkitError(_("satisfied_from is a level from 1 to 5"))
         words = {text_key(p): 5 - i for i, p in enumerate(self.phrases)}
         words.update({str(level): level for level in range(1, 6)})
         self._words.update(words)
@@ -81,7 +82,7 @@ class SurveyScale:
 
     def accepted_text(self) -> str:
         """The accepted answers, for messages."""
-        return "1–5 or " + " / ".join(self.phrases)
+        return _("1–5 or {phrases}").format(phrases=" / ".join(self.phrases))
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,11 @@ def z_value(confidence: float | Decimal) -> float:
     """
     c = float(confidence)
     if not 0 < c < 1:
-        raise PerfkitError(f"--confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
+        raise PerfkitError(
+            _("--confidence must be between 0 and 1 (e.g. 0.95), not {value}").format(
+                value=confidence
+            )
+        )
     return NormalDist().inv_cdf(0.5 + c / 2)
 
 
@@ -125,10 +130,14 @@ def sample_size(
     e = float(margin_pct) / 100
     if not 0 < e < 1:
         raise PerfkitError(
-            f"--margin must be between 0 and 100 percentage points, not {margin_pct}"
+            _("--margin must be between 0 and 100 percentage points, not {value}").format(
+                value=margin_pct
+            )
         )
     if population is not None and population < 1:
-        raise PerfkitError(f"--population must be a whole number ≥ 1, not {population}")
+        raise PerfkitError(
+            _("--population must be a whole number ≥ 1, not {value}").format(value=population)
+        )
     n0 = z_value(confidence) ** 2 * 0.25 / e**2
     n = n0 if population is None else n0 / (1 + (n0 - 1) / population)
     # a hair below an integer is that integer (binary floating point), never one more
@@ -172,23 +181,28 @@ def check_survey(
     >>> try:
     ...     check_survey(raw)
     ... except InputError as err:
-    ...     print("\\n".join(str(p)[:40] for p in err.problems))
-    <survey>:1: answer: answer '6' is not on
-    <survey>:2: question: duplicate key (res
+    ...     print("\\n".join(str(p) for p in err.problems))
+    <survey>:1: answer: 答案 '6' 不在量表中（1–5 或 非常满意 / 满意 / 一般 / 不满意 / 非常不满意）
+    <survey>:2: question: duplicate key (respondent=r1, question=q) also on row 1
     """
     scale = scale or SurveyScale()
     typed, problems = check_table(raw)
     typed = typed.with_columns(map_unique(typed, "answer", scale.level, pl.Int8).alias("level"))
+    off_scale = _("answer '{answer}' is not on the scale ({accepted})")
     problems += problems_from_mask(
         typed,
         pl.col("answer").is_not_null() & pl.col("level").is_null(),
         raw,
         "answer",
-        pl.format(f"answer '{{}}' is not on the scale ({scale.accepted_text()})", pl.col("answer")),
+        pl.format(
+            off_scale.format(answer="{}", accepted="{}"),
+            pl.col("answer"),
+            pl.lit(scale.accepted_text()),
+        ),
     )
     if questions is not None:
         known = sorted({text_key(q) for q in questions})
-        listed = ", ".join(questions)
+        unknown = _("question '{question}' is not one of the survey's questions ({listed})")
         problems += problems_from_mask(
             typed,
             pl.col("question").is_not_null()
@@ -196,8 +210,9 @@ def check_survey(
             raw,
             "question",
             pl.format(
-                f"question '{{}}' is not one of the survey's questions ({listed})",
+                unknown.format(question="{}", listed="{}"),
                 pl.col("question"),
+                pl.lit(", ".join(questions)),
             ),
         )
     if any(p.severity == "error" for p in problems):
