@@ -331,3 +331,50 @@ def test_a_moved_row_and_a_foreign_workbook(data: Path, tmp_path: Path) -> None:
     openpyxl.Workbook().save(other)
     code, output, _ = _problems(other, tmp_path)
     assert code == 1 and "不是 perfkit 评分底稿" in output
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [(2, "-3"), (2, "x"), (5, "computed"), (6, "NaN"), (7, "1e999")],
+)
+def test_a_tampered_record_is_a_clear_error(
+    data: Path, tmp_path: Path, column: int, value: str
+) -> None:
+    path = _prepare(data, tmp_path, "P1")
+    _fill(path)
+    book = openpyxl.load_workbook(path)
+    record = book["_perfkit"]
+    row = next(r for r in range(3, record.max_row + 1) if record.cell(r, 5).value == "computed")
+    if column == 5:  # a judged leaf claimed as computed, with no value
+        row = next(r for r in range(3, record.max_row + 1) if record.cell(r, 5).value == "judged")
+    record.cell(row, column).value = value
+    book.save(path)
+    code, output, out = _problems(path, tmp_path)
+    assert code == 1, output
+    assert "记录表 _perfkit 已被改动，无法核对底稿" in output
+    assert "Traceback" not in output and not out.exists()
+
+
+def test_a_score_that_is_not_finite(data: Path, tmp_path: Path) -> None:
+    path = _prepare(data, tmp_path, "P1")
+    _fill(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["P1 学前教育发展资金"]
+    sheet["J6"].value = "NaN"
+    sheet["J7"].value = "1e999999"
+    book.save(path)
+    code, output, _ = _problems(path, tmp_path)
+    assert code == 1 and "Traceback" not in output
+    assert "J6: 1.1.1 立项依据充分性：得分 'NaN' 不是数字" in output
+    assert "J7: 1.1.2 立项程序规范性：得分 1E+999999 超过该项分值 2" in output
+
+
+def test_too_many_objects_is_a_clear_error(data: Path, tmp_path: Path) -> None:
+    units = ",".join(f"P{i}" for i in range(201))
+    result = CliRunner().invoke(
+        main,
+        ["evaluate", "prepare", "--data", str(data), "--year", "2024", "--units", units,
+         "--out", str(tmp_path / "x.xlsx")],
+    )  # fmt: skip
+    assert result.exit_code == 1 and "至多 200 个评价对象" in result.output
+    assert not (tmp_path / "x.xlsx").exists()

@@ -32,7 +32,7 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.errors import InputError, Problem
+from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.i18n import _
 from perfkit.keyeval._measures import Objects, measure_values, pick_objects
 from perfkit.numbers import FIXED, SCALE
@@ -52,6 +52,7 @@ from perfkit.tables._write import (
 
 __all__ = [
     "COLUMNS",
+    "MAX_OBJECTS",
     "META_SHEET",
     "SUMMARY_SHEET",
     "FilledPaper",
@@ -71,6 +72,9 @@ COLUMNS = (
     "计算值（%）", "数据来源", "得分", "佐证材料", "扣分理由",
 )  # fmt: skip
 _HEADER_ROW = 5  # spreadsheet row of an object sheet's header
+#: Most objects in one working paper (a key-evaluation plan has a handful to a few dozen;
+#: the bound keeps a hostile --units list from making thousands of sheets).
+MAX_OBJECTS = 200
 _COL = {name: i for i, name in enumerate(COLUMNS)}  # 0-based column index
 _FIXED_DATE = datetime(2000, 1, 1)  # workbook metadata date: the same bytes every run
 _KIND_WORDS = {"project": "项目", "department": "部门整体"}
@@ -148,6 +152,13 @@ def prepare_paper(
     >>> paper.leaves.filter(pl.col("item_id") == "2.1.2").select("source", "points_cents").row(0)
     ('computed', 467)
     """
+    units = list(dict.fromkeys(units))
+    if len(units) > MAX_OBJECTS:
+        raise PerfkitError(
+            _("--units: at most {limit} objects in one working paper, not {n}").format(
+                limit=MAX_OBJECTS, n=len(units)
+            )
+        )
     system = load_system(system)
     if system.kind != "assessments" or not any(leaf.measure for leaf in system.leaves()):
         raise InputError(
@@ -161,7 +172,7 @@ def prepare_paper(
             ]
         )
     projects, indicators = _read_data(Path(data))
-    objects = pick_objects(projects, year, list(dict.fromkeys(units)), "projects")
+    objects = pick_objects(projects, year, units, "projects")
     measures = measure_values(objects, system, indicators, survey_summary)
     return WorkingPaper(system, year, objects.table, _leaf_rows(objects, system, measures))
 
@@ -500,9 +511,12 @@ def _number(value: object) -> Decimal | None:
     if isinstance(value, int | float):
         return Decimal(repr(float(value)))
     try:
-        return Decimal(str(value).strip())
+        number = Decimal(str(value).strip())
     except InvalidOperation:
         raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
 
 
 def _cell_text(value: object) -> str:
@@ -511,6 +525,21 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _record_ok(rec: dict[str, str]) -> bool:
+    """A row of the record as :func:`write_paper` wrote it (else the record was tampered with)."""
+    if not (rec.get("row", "").isdigit() and 0 < int(rec["row"]) <= 1_048_576):
+        return False
+    if rec.get("source") == "judged":
+        return True
+    if rec.get("source") != "computed" or not rec.get("points_cents", "").isdigit():
+        return False
+    try:
+        value = Decimal(rec.get("value", ""))
+    except InvalidOperation:
+        return False
+    return value.is_finite() and abs(value) < 10**12 and len(rec["points_cents"]) < 12
 
 
 def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) -> FilledPaper:
@@ -555,18 +584,15 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
     if isinstance(meta, Problem):
         raise InputError([meta])
     head = [_cell_text(v) for v in (meta.rows[0] if meta.rows else [])] + ["", "", ""]
+    changed = Problem(
+        label,
+        None,
+        None,
+        _("the record sheet _perfkit was changed: the paper cannot be checked"),
+        sheet=META_SHEET,
+    )
     if head[0] != _META_TAG:
-        raise InputError(
-            [
-                Problem(
-                    label,
-                    None,
-                    None,
-                    _("the record sheet _perfkit was changed: the paper cannot be checked"),
-                    sheet=META_SHEET,
-                )
-            ]
-        )
+        raise InputError([changed])
     try:
         system = load_system(head[1])
         year = int(head[2])
@@ -586,6 +612,8 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
     records = [
         dict(zip(_META_COLUMNS, [_cell_text(v) for v in r], strict=False)) for r in meta.rows[2:]
     ]
+    if not all(_record_ok(rec) for rec in records):
+        raise InputError([changed])
     problems: list[Problem] = []
     sheets: dict[str, list[list[Any]] | None] = {}
     survey_units: set[str] | None = None
@@ -777,7 +805,8 @@ def read_paper(path: str | Path, *, satisfaction: pl.DataFrame | None = None) ->
                 )
             if score is not None and not evidence:
                 problem("佐证材料", _("{item}: no evidence given").format(item=what), "warning")
-            out["score"] = None if score is None else int(score * SCALE)
+            in_range = score is not None and 0 <= score <= leaf.points
+            out["score"] = int(score * SCALE) if score is not None and in_range else None
         rows_out.append(out)
     if not records:
         problems.append(
