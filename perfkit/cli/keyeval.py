@@ -34,11 +34,21 @@ def _confidence(text: str) -> float:
     return value
 
 
-def _summary(path: str, confidence: float, population: int | None, margin: float):  # type: ignore[no-untyped-def]
+def _summary(  # type: ignore[no-untyped-def]
+    path: str,
+    confidence: float,
+    population: int | None,
+    margin: float,
+    questions: str | None = None,
+):
     from perfkit.keyeval import read_survey, summarise_survey
 
+    asked = [q.strip() for q in questions.split(",") if q.strip()] if questions else None
     return summarise_survey(
-        read_survey(path), confidence=confidence, population=population, margin_pct=margin
+        read_survey(path, questions=asked),
+        confidence=confidence,
+        population=population,
+        margin_pct=margin,
     )
 
 
@@ -60,15 +70,23 @@ def survey() -> None:
     show_default=True,
     help="Target margin of the sample size, in percentage points.",
 )
+@click.option(
+    "--questions", default=None, help="The questionnaire's questions, comma-separated (checked)."
+)
 @out_dir_option("Folder for survey_summary.csv.")
 @user_errors
 def summarise(
-    survey_file: str, population: int | None, confidence: str, margin: float, out_dir: str
+    survey_file: str,
+    population: int | None,
+    confidence: str,
+    margin: float,
+    questions: str | None,
+    out_dir: str,
 ) -> None:
     """Summarise a survey per question and overall (ALL): n, satisfied, rate, Wilson CI (%)."""
     from perfkit.tables import atomic_output, write_csv
 
-    table = _summary(survey_file, _confidence(confidence), population, margin)
+    table = _summary(survey_file, _confidence(confidence), population, margin, questions)
     with atomic_output(Path(out_dir), owns=("survey_summary.csv",)) as tmp:
         write_csv(table, tmp / "survey_summary.csv")
     pooled = table.filter(table["question"] == "ALL").row(0, named=True)

@@ -277,8 +277,14 @@ def _text(sheet: Any, row: int, col: int, text: str, fmt: Any, quoted: Any) -> N
     sheet.write_string(row, col, text, quoted if formula_like(text) else fmt)
 
 
-def write_paper(paper: WorkingPaper, path: str | Path) -> Path:
+def write_paper(
+    paper: WorkingPaper, path: str | Path, *, filled: pl.DataFrame | None = None
+) -> Path:
     """Write the working paper to ``path`` (.xlsx) atomically; return the path.
+
+    ``filled`` (``unit_code``, ``item_id``, ``score``, ``evidence``, ``reason``: text or
+    numbers as an evaluator types them) pre-fills the yellow cells of judged leaves, for
+    the sample region's filled paper and for tests; cells it leaves out stay empty.
 
     Examples
     --------
@@ -294,7 +300,7 @@ def write_paper(paper: WorkingPaper, path: str | Path) -> Path:
     with excel_text_notes(path.name):
         book = xlsx_workbook(tmp)
         try:
-            _write_book(book, paper, titles)
+            _write_book(book, paper, titles, _entries(filled))
         finally:
             book.close()
     try:
@@ -304,7 +310,18 @@ def write_paper(paper: WorkingPaper, path: str | Path) -> Path:
     return atomic_write_bytes(path, data)
 
 
-def _write_book(book: Any, paper: WorkingPaper, titles: dict[str, str]) -> None:
+def _entries(filled: pl.DataFrame | None) -> dict[tuple[str, str], dict[str, Any]]:
+    if filled is None:
+        return {}
+    return {(r["unit_code"], r["item_id"]): r for r in filled.iter_rows(named=True)}
+
+
+def _write_book(
+    book: Any,
+    paper: WorkingPaper,
+    titles: dict[str, str],
+    entries: dict[tuple[str, str], dict[str, Any]],
+) -> None:
     book.set_properties({"title": "绩效评价评分底稿", "created": _FIXED_DATE})
     base = {"text_wrap": True, "valign": "top", "border": 1, "font_size": 10}
     fmt = {
@@ -319,6 +336,9 @@ def _write_book(book: Any, paper: WorkingPaper, titles: dict[str, str]) -> None:
             {**base, "num_format": "0.00", "bg_color": "#FFFF00", "locked": False}
         ),
         "fill_text": book.add_format({**base, "bg_color": "#FFFF00", "locked": False}),
+        "fill_quoted": book.add_format(
+            {**base, "bg_color": "#FFFF00", "locked": False, "quote_prefix": True}
+        ),
         "title": book.add_format({"bold": True, "font_size": 14}),
         "plain": book.add_format({}),
         "plain_quoted": book.add_format({"quote_prefix": True}),
@@ -343,6 +363,7 @@ def _write_book(book: Any, paper: WorkingPaper, titles: dict[str, str]) -> None:
             leaves.filter(pl.col("unit_code") == code),
             fmt,
             meta_rows,
+            entries,
         )
     # summary
     summary.write_string(
@@ -409,6 +430,7 @@ def _object_sheet(
     leaves: pl.DataFrame,
     fmt: dict[str, Any],
     meta_rows: list[list[str]],
+    entries: dict[tuple[str, str], dict[str, Any]],
 ) -> None:
     _text(sheet, 0, 0, f"评分底稿：{name}（{code}）", fmt["title"], fmt["plain_quoted"])
     sheet.write_string(
@@ -442,9 +464,19 @@ def _object_sheet(
                 sheet.write_blank(row, j, None, lt)
         else:
             sheet.write_blank(row, _COL["计算值（%）"], None, lt)
-            sheet.write_blank(row, _COL["得分"], None, fmt["fill_num"])
-            sheet.write_blank(row, _COL["佐证材料"], None, fmt["fill_text"])
-            sheet.write_blank(row, _COL["扣分理由"], None, fmt["fill_text"])
+            entry = entries.get((code, leaf["item_id"]), {})
+            for column, key, style in (
+                ("得分", "score", fmt["fill_num"]),
+                ("佐证材料", "evidence", fmt["fill_text"]),
+                ("扣分理由", "reason", fmt["fill_text"]),
+            ):
+                value = entry.get(key)
+                if value is None or value == "":
+                    sheet.write_blank(row, _COL[column], None, style)
+                elif isinstance(value, int | float | Decimal):
+                    sheet.write_number(row, _COL[column], float(value), style)
+                else:
+                    _text(sheet, row, _COL[column], str(value), style, fmt["fill_quoted"])
             sheet.data_validation(
                 row,
                 _COL["得分"],
