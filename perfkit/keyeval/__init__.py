@@ -17,6 +17,7 @@ from perfkit.keyeval._paper import (
     sheet_titles,
     write_paper,
 )
+from perfkit.keyeval._report_for import KeyEvaluationReport, report_for
 from perfkit.keyeval._result import (
     GroupResult,
     KeyEvaluation,
@@ -43,6 +44,7 @@ __all__ = [
     "FilledPaper",
     "GroupResult",
     "KeyEvaluation",
+    "KeyEvaluationReport",
     "LeafResult",
     "ObjectResult",
     "SurveyScale",
@@ -54,6 +56,7 @@ __all__ = [
     "prepare_paper",
     "read_paper",
     "read_survey",
+    "report_for",
     "sample_size",
     "score_paper",
     "sheet_titles",

@@ -404,6 +404,7 @@ KEYEVAL_COLUMN_LABELS: dict[str, str] = {
     "index": "满意度指数",
     "needed_n": "所需样本量",
     "enough": "样本量是否足够",
+    "score_rate": "得分率（%）",
 }
 #: How a key-evaluation leaf was scored, and what was evaluated.
 KEYEVAL_SOURCE_LABELS = {"computed": "由数据计算", "judged": "评价人评分"}
