@@ -470,13 +470,13 @@ def _object_sheet(
                 ("佐证材料", "evidence", fmt["fill_text"]),
                 ("扣分理由", "reason", fmt["fill_text"]),
             ):
-                value = entry.get(key)
-                if value is None or value == "":
+                typed = entry.get(key)
+                if typed is None or typed == "":
                     sheet.write_blank(row, _COL[column], None, style)
-                elif isinstance(value, int | float | Decimal):
-                    sheet.write_number(row, _COL[column], float(value), style)
+                elif isinstance(typed, int | float | Decimal):
+                    sheet.write_number(row, _COL[column], float(typed), style)
                 else:
-                    _text(sheet, row, _COL[column], str(value), style, fmt["fill_quoted"])
+                    _text(sheet, row, _COL[column], str(typed), style, fmt["fill_quoted"])
             sheet.data_validation(
                 row,
                 _COL["得分"],
