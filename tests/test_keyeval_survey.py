@@ -215,3 +215,13 @@ def test_cli_bad_survey_writes_nothing(tmp_path: Path) -> None:
 
 def test_margin_bounds() -> None:
     assert math.isclose(sample_size(50, 0.95), 4, rel_tol=0)
+
+
+def test_pandas_in_pandas_out() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {"respondent": ["a", "b"], "question": ["q", "q"], "answer": ["5", "一般"]}
+    )
+    summary = summarise_survey(read_survey(frame))
+    assert isinstance(summary, pd.DataFrame)
+    assert summary["rate"].tolist() == [50.0, 50.0]

@@ -21,6 +21,7 @@ from statistics import NormalDist
 
 import polars as pl
 
+from perfkit._frames import like_input
 from perfkit.errors import InputError, PerfkitError
 from perfkit.i18n import _
 from perfkit.numbers import cents_to_float, div_half_up, map_unique
@@ -92,6 +93,7 @@ class CheckedSurvey:
     answers: pl.DataFrame
     scale: SurveyScale
     source: str
+    from_pandas: bool = False
 
 
 def z_value(confidence: float | Decimal) -> float:
@@ -228,6 +230,7 @@ def check_survey(
         ),
         scale=scale,
         source=raw.source,
+        from_pandas=raw.from_pandas,
     )
 
 
@@ -250,6 +253,7 @@ def summarise_survey(
     weighted satisfaction index, 0–100), ``needed_n`` (respondents needed for
     ``margin_pct`` at ``confidence``, finite population when ``population`` is given)
     and ``enough`` (n ≥ needed_n).  Questions in first-seen order, ``ALL`` last.
+    A survey read from a pandas frame gives a pandas frame.
 
     Examples
     --------
@@ -297,7 +301,7 @@ def summarise_survey(
         (n >= needed).alias("enough"),
     )
     order = [*by, pl.col("_first").is_null(), "_first"]
-    return table.sort(order).select(
+    result = table.sort(order).select(
         *by,
         "question",
         "n",
@@ -309,3 +313,4 @@ def summarise_survey(
         "needed_n",
         "enough",
     )
+    return like_input(result, survey.from_pandas)
