@@ -29,21 +29,31 @@ def test_regenerated_byte_for_byte(tmp_path: Path) -> None:
     assert before == after  # the region's own files are not touched
 
 
-def test_the_filled_paper_scores(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("paper", "kinds", "groups", "satisfaction"),
+    [
+        ("working_paper_filled.xlsx", ["project"] * 4, ["决策", "过程", "产出", "效益"], "4.5"),
+        ("working_paper_department_filled.xlsx", ["department"], ["投入", "过程", "产出", "效果"],
+         "4.2.1"),
+    ],
+)  # fmt: skip
+def test_the_filled_papers_score(
+    paper: str, kinds: list[str], groups: list[str], satisfaction: str, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main,
-        ["evaluate", "score", "--workbook", str(KEY / "working_paper_filled.xlsx"),
+        ["evaluate", "score", "--workbook", str(KEY / paper),
          "--survey", str(KEY / "survey.csv"), "--out", str(out)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     units = pl.read_csv(out / "key_evaluation_units.csv")
-    assert units.height == 5
-    assert units.get_column("kind").to_list() == ["project"] * 4 + ["department"]
+    assert units.get_column("kind").to_list() == kinds
+    assert units.columns[4:8] == groups
     assert set(units.get_column("grade")) <= {"优", "良", "中", "差"}
     items = pl.read_csv(out / "key_evaluation_items.csv")
-    satisfaction = items.filter(pl.col("item_id") == "4.5")
-    assert satisfaction.get_column("source").to_list() == ["computed"] * 5
+    computed = items.filter(pl.col("item_id") == satisfaction).get_column("source").to_list()
+    assert computed == ["computed"] * len(kinds)
     deducted = items.filter(
         (pl.col("source") == "judged") & (pl.col("points") < pl.col("max_points"))
     )

@@ -138,7 +138,7 @@ def report_for(
     ...     workbook="data/sample/key_evaluation_2024/working_paper_filled.xlsx",
     ...     survey="data/sample/key_evaluation_2024/survey.csv")
     >>> report.units.get_column("kind").to_list()
-    ['project', 'project', 'project', 'project', 'department']
+    ['project', 'project', 'project', 'project']
     """
     problems = _problems(year, units, system, workbook, survey, notes, output_dir)
     if problems:

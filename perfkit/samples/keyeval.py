@@ -13,8 +13,11 @@ Written to ``DATA_DIR/key_evaluation_2024`` (default ``data/sample``):
 * ``survey.csv`` — satisfaction answers per object (40–80 respondents, three questions,
   mostly 满意 or better, some 一般 and 不满意);
 * ``working_paper.xlsx`` (``perfkit evaluate prepare``, blank) and
-  ``working_paper_filled.xlsx`` — the evaluators' scores, evidence and reasons (most
-  judged leaves at full points, about a quarter with a deduction of 0.5–2 and its reason);
+  ``working_paper_filled.xlsx`` — the four projects on ``project-evaluation``, with the
+  evaluators' scores, evidence and reasons (most judged leaves at full points, about a
+  quarter with a deduction of 0.5–2 and its reason);
+* ``working_paper_department.xlsx`` and ``working_paper_department_filled.xlsx`` — the
+  department on ``dept-overall-national`` (投入/过程/产出/效果), filled the same way;
 * ``survey_with_problems.csv`` and ``working_paper_with_problems.xlsx`` — the same with a
   few realistic mistakes that the checks catch: an answer typed as 8, a respondent
   answering a question twice, a question not in the questionnaire; a score above the
@@ -210,7 +213,7 @@ def write_key_evaluation(data_dir: str | Path = "data/sample") -> list[Path]:
         path = out / name
         path.write_bytes(files[name].write_csv(line_terminator="\n").encode("utf-8"))
         written.append(path)
-    paper = prepare_paper(out, YEAR, [*codes, dept])
+    paper = prepare_paper(out, YEAR, codes)
     filled = _filling(paper.leaves, rng)
     written.append(write_paper(paper, out / "working_paper.xlsx"))
     written.append(write_paper(paper, out / "working_paper_filled.xlsx", filled=filled))
@@ -221,6 +224,13 @@ def write_key_evaluation(data_dir: str | Path = "data/sample") -> list[Path]:
     written.append(bad_survey)
     written.append(
         write_paper(paper, out / "working_paper_with_problems.xlsx", filled=_with_problems(filled))
+    )
+    # the department's overall spending on its own framework (投入/过程/产出/效果)
+    dept_paper = prepare_paper(out, YEAR, [dept], "dept-overall-national")
+    dept_filled = _filling(dept_paper.leaves, rng)
+    written.append(write_paper(dept_paper, out / "working_paper_department.xlsx"))
+    written.append(
+        write_paper(dept_paper, out / "working_paper_department_filled.xlsx", filled=dept_filled)
     )
     return written
 
