@@ -298,7 +298,7 @@ def write_paper(
     tmp = path.with_name(f".{path.name}.partial")
     titles = sheet_titles(paper.objects)
     with excel_text_notes(path.name):
-        book = xlsx_workbook(tmp)
+        book = xlsx_workbook(tmp, {"in_memory": True})  # no temporary file per sheet
         try:
             _write_book(book, paper, titles, _entries(filled))
         finally:
