@@ -38,6 +38,7 @@ lint: $(STAMP)
 sample: $(STAMP)
 	$(BIN)/perfkit sample-data --out data/sample
 	$(BIN)/python -m perfkit.samples.verifications data/sample
+	$(BIN)/python -m perfkit.samples.keyeval data/sample
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache

@@ -37,6 +37,7 @@ FLOORS = {
     "targets": 4,
     "explorer": 4,
     "batch": 4,
+    "keyeval": 4,
     "samples": 5,  # the sample region and the demo
     "widgets": 5,
     "facade": 5,  # perfkit/__init__.py: the public API, lazy

@@ -33,10 +33,11 @@ def code_of(path: Path) -> list[tuple[int, ast.Module]]:
     ]
 
 
-def test_there_are_six_notebooks() -> None:
+def test_there_are_seven_notebooks() -> None:
     assert [p.name for p in NOTEBOOKS] == [
         "cross_year_comparison.ipynb", "department_evaluation.ipynb", "explore.ipynb",
-        "monitoring.ipynb", "sample_verification.ipynb", "target_review.ipynb",
+        "key_evaluation.ipynb", "monitoring.ipynb", "sample_verification.ipynb",
+        "target_review.ipynb",
     ]  # fmt: skip
 
 

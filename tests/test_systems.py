@@ -19,7 +19,11 @@ LOCAL_VARIANT = ROOT / "parameters" / "systems" / "local-variant.yaml"
 BUILTIN_NAMES = [
     "budget-mgmt-assessment",
     "dept-overall",
+    "budget-mgmt-assessment",
+    "dept-overall",
+    "dept-overall-national",
     "ex-ante",
+    "project-evaluation",
     "project-self-eval",
     "target-review",
 ]
@@ -31,8 +35,7 @@ BUILTIN_NAMES = [
 def test_every_builtin_loads() -> None:
     systems = perfkit.list_systems()
     assert [s.name for s in systems] == BUILTIN_NAMES
-    kinds = ["assessments", "assessments", "assessments", "indicators", "assessments"]
-    assert [s.kind for s in systems] == kinds
+    assert [s.kind for s in systems] == ["assessments"] * 5 + ["indicators", "assessments"]
     assert list(builtin_systems()) == BUILTIN_NAMES
     for system in systems:
         assert isinstance(system, perfkit.System)
@@ -286,8 +289,8 @@ def test_cli_systems_list() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert [line.split()[0] for line in lines] == BUILTIN_NAMES
-    assert "indicators" in lines[3]
-    assert "项目支出绩效自评" in lines[3]
+    assert "indicators" in lines[5]
+    assert "项目支出绩效自评" in lines[5]
 
 
 def test_cli_systems_show_project_self_eval() -> None:

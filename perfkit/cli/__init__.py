@@ -15,6 +15,7 @@ and ``perfkit systems list`` do not pay for notebooks, statistics or charts:
 * :mod:`perfkit.cli.targets` — ``targets review``, ``targets library``, ``targets reductions``
 * :mod:`perfkit.cli.batch` — ``run``
 * :mod:`perfkit.cli.dashboard` — ``dashboard``
+* :mod:`perfkit.cli.keyeval` — ``survey``, ``evaluate``
 
 Shared options and the user-error handling are in :mod:`perfkit.cli._support`.
 A new command goes in :data:`COMMANDS` with its one-line help (the first
@@ -97,6 +98,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": (
         "perfkit.cli.batch:run",
         "Run a schedule: every notebook run → executed notebook + offline HTML report.",
+    ),
+    "survey": (
+        "perfkit.cli.keyeval:survey",
+        "Satisfaction surveys (满意度调查): summarise answers with Wilson intervals.",
+    ),
+    "evaluate": (
+        "perfkit.cli.keyeval:evaluate",
+        "Key evaluations (重点评价): prepare the evaluator's working paper, score it when filled.",
     ),
     "dashboard": (
         "perfkit.cli.dashboard:dashboard",

@@ -374,6 +374,45 @@ SAMPLING_COLUMN_LABELS: dict[str, str] = {
     "grade": "复算等级",
 }
 
+# ---------------------------------------------------------------- key evaluations
+
+#: Key evaluations (重点评价): the scored table's headers (docs/key-evaluations.md).
+KEYEVAL_COLUMN_LABELS: dict[str, str] = {
+    "unit_code": "对象编码",
+    "unit_name": "对象名称",
+    "kind": "评价类型",
+    "item_id": "编号",
+    "group": "一级指标",
+    "level2": "二级指标",
+    "item": "三级指标",
+    "max_points": "分值",
+    "points": "得分",
+    "source": "计分方式",
+    "criterion": "评分标准",
+    "value": "计算值（%）",
+    "trace": "数据来源",
+    "evidence": "佐证材料",
+    "reason": "扣分理由",
+    "sheet": "底稿工作表",
+    "row": "底稿行号",
+    "total": "总分",
+    "grade": "等级",
+    "result_use": "结果应用",
+    "question": "调查题目",
+    "n": "有效答卷数",
+    "satisfied": "满意数",
+    "rate": "满意率（%）",
+    "ci_low": "置信区间下限（%）",
+    "ci_high": "置信区间上限（%）",
+    "index": "满意度指数",
+    "needed_n": "所需样本量",
+    "enough": "样本量是否足够",
+    "score_rate": "得分率（%）",
+}
+#: How a key-evaluation leaf was scored, and what was evaluated.
+KEYEVAL_SOURCE_LABELS = {"computed": "由数据计算", "judged": "评价人评分"}
+KEYEVAL_KIND_LABELS = {"project": "项目支出", "department": "部门整体支出"}
+
 # ---------------------------------------------------------------- the registry
 
 #: The analysis explorer's department overview → header (where it differs).
@@ -439,7 +478,7 @@ TARGETS_COLUMN_LABELS: dict[str, str] = {
 }
 
 #: The domains whose reports word some columns or codes their own way.
-DOMAINS = ("general", "compare", "explorer", "monitoring", "sampling", "targets")
+DOMAINS = ("general", "compare", "explorer", "monitoring", "sampling", "targets", "keyeval")
 #: Domain → its own headers, looked up before :data:`COLUMN_LABELS`.
 DOMAIN_COLUMN_LABELS: dict[str, Mapping[str, str]] = {
     "general": {},
@@ -448,6 +487,7 @@ DOMAIN_COLUMN_LABELS: dict[str, Mapping[str, str]] = {
     "monitoring": {},
     "sampling": SAMPLING_COLUMN_LABELS,
     "targets": TARGETS_COLUMN_LABELS,
+    "keyeval": KEYEVAL_COLUMN_LABELS,
 }
 _GENERAL_CODES: dict[str, Mapping[str, str]] = {
     "direction": DIRECTION_LABELS,
@@ -480,6 +520,7 @@ CODE_LABELS: dict[str, Mapping[str, Mapping[str, str]]] = {
         "severity": TARGET_SEVERITY_LABELS,
         "direction": DIRECTION_LABELS,
     },
+    "keyeval": {"source": KEYEVAL_SOURCE_LABELS, "kind": KEYEVAL_KIND_LABELS},
 }
 #: Header suffixes of the comparison's per-grade columns (``grade_优`` → 优（个）).
 _COMPARE_PREFIXES = (("grade_", "（个）"), ("share_", "占比（%）"))

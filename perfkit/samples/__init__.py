@@ -6,6 +6,8 @@
 - ``_monitoring``: the region's mid-year monitoring snapshots;
 - ``verifications``: the seeded 2023 verification sample (``python -m
   perfkit.samples.verifications DIR``, the second step of ``make sample``);
+- ``keyeval``: the seeded 2024 key-evaluation year (``python -m perfkit.samples.keyeval
+  DIR``, the third step of ``make sample``);
 - ``_demo``: ``perfkit demo``, every year and system of a data folder scored.
 
 ``region`` and ``verifications`` are public because they are run as scripts.  The
@@ -29,6 +31,7 @@ _NAMES = {
     "generate_sample": "perfkit.samples.region",
     "write_sample": "perfkit.samples.region",
     "write_verifications": "perfkit.samples.verifications",
+    "write_key_evaluation": "perfkit.samples.keyeval",
     "run_demo": "perfkit.samples._demo",
 }
 
@@ -43,4 +46,10 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__all__ = ["generate_sample", "run_demo", "write_sample", "write_verifications"]
+__all__ = [
+    "generate_sample",
+    "run_demo",
+    "write_key_evaluation",
+    "write_sample",
+    "write_verifications",
+]

@@ -8,13 +8,14 @@ errors with file and key path).  Uses only the foundation (errors, numbers, conf
 Examples
 --------
 >>> from perfkit.systems import list_systems
->>> [system.name for system in list_systems()]
-['budget-mgmt-assessment', 'dept-overall', 'ex-ante', 'project-self-eval', 'target-review']
+>>> [system.name for system in list_systems()][-3:]
+['project-evaluation', 'project-self-eval', 'target-review']
 """
 
 from perfkit.systems._loader import builtin_systems, list_systems, load_system, system_from_dict
 from perfkit.systems._model import (
     FLAG_CODES,
+    MEASURES,
     SEVERITIES,
     ChecklistRule,
     DeductionRule,
@@ -39,6 +40,7 @@ from perfkit.systems._render import render_system
 
 __all__ = [
     "FLAG_CODES",
+    "MEASURES",
     "SEVERITIES",
     "ChecklistRule",
     "DeductionRule",

@@ -29,6 +29,7 @@ from perfkit.numbers import two_decimals
 
 __all__ = [
     "FLAG_CODES",
+    "MEASURES",
     "SEVERITIES",
     "ChecklistRule",
     "DeductionRule",
@@ -278,6 +279,21 @@ Rule = Annotated[
 
 # ---------------------------------------------------------------- tree
 
+#: Measures a leaf of a key-evaluation system can be computed from (``measure:``), never
+#: typed: the rate in percent that the leaf's rule turns into points (docs/key-evaluations.md).
+Measure = Literal[
+    "execution_rate",  # 预算执行率: executed / budget_full_year × 100
+    "funds_in_place_rate",  # 资金到位率: funds_received / budget_full_year × 100
+    "output_quantity",  # mean completion (%) of the object's 数量指标
+    "output_quality",  # … 质量指标
+    "output_timeliness",  # … 时效指标
+    "output_cost",  # … 成本指标
+    "satisfaction_rate",  # 满意度: (满意 + 非常满意) / n × 100 from the survey
+    "satisfaction_index",  # 满意度: the survey's weighted index (0–100)
+]
+MEASURES: tuple[str, ...] = Measure.__args__  # type: ignore[attr-defined]
+_MEASURE_RULES = ("positive", "reverse", "equal")
+
 
 class Node(StrictModel):
     """A group or an item of the system tree.
@@ -297,6 +313,10 @@ class Node(StrictModel):
     redistribute_to: list[str] = Field(default_factory=list)
     bonus: bool = False
     note: str = ""
+    #: 评分标准: what earns and what loses the item's points (shown beside the score).
+    criteria: str = ""
+    #: A computed leaf (key evaluations): the measure its rule scores, taken from the data.
+    measure: Measure | None = None
 
     @field_validator("points")
     @classmethod
@@ -327,6 +347,11 @@ class Node(StrictModel):
                 raise ValueError(
                     f"node {self.id!r}: checklist sub-items add up to {total}, not {self.points}"
                 )
+        if self.measure is not None and (rule is None or rule.kind not in _MEASURE_RULES):
+            raise ValueError(
+                f"node {self.id!r}: a computed leaf (measure: {self.measure}) needs a rule "
+                f"that scores a value ({', '.join(_MEASURE_RULES)})"
+            )
         if self.if_absent == "redistribute" and not self.redistribute_to:
             raise ValueError(f"node {self.id!r}: if_absent: redistribute needs redistribute_to")
         return self

@@ -26,6 +26,7 @@ def render_system(system: System) -> str:
     def node(n: Node, depth: int) -> None:
         pad = "  " * depth
         tag = " (加减分)" if n.bonus else ""
+        tag += f" [由数据计算: {n.measure}]" if n.measure else ""
         if n.rule is not None:
             lines.append(f"{pad}{n.id} {n.label}: {n.points} 分 — {_rule_text(n.rule)}{tag}")
         elif n.from_data:

@@ -189,6 +189,7 @@ PROJECTS = TableSpec(
         _c("self_score", "number", False, "自评得分", "自评分"),
         _c("self_grade", "text", False, "自评等级"),
         _c("carryover", "amount", False, "结转结余", "上年结转"),
+        _c("funds_received", "amount", False, "实际到位资金", "到位资金"),
         *SOURCE,
     ),
     key=("year", "project_code"),
@@ -287,6 +288,19 @@ INDICATOR_PROGRESS = TableSpec(
     key=("year", "month", "unit_code", "name"),
 )
 
+SURVEY = TableSpec(
+    "survey",
+    "满意度调查",
+    (
+        _c("respondent", "text", True, "受访者", "问卷编号", "答卷编号"),
+        _c("question", "text", True, "题目", "问题", "调查项目"),
+        _c("answer", "text", True, "答案", "回答", "满意程度"),
+        _c("year", "year", False, "年度", "年份"),
+        _c("unit_code", "text", False, "项目编码", "部门编码", "单位编码"),
+    ),
+    key=("year", "unit_code", "respondent", "question"),
+)
+
 #: ``projects`` during the year (年中监控): the year is not over, so ``executed``
 #: (and ``budget_initial``) may be left out or empty; monitoring needs only the
 #: codes, names and ``budget_full_year``.  The year-end ``projects`` table is
@@ -308,6 +322,7 @@ TABLES: dict[str, TableSpec] = {
         VERIFICATIONS,
         MONITORING,
         INDICATOR_PROGRESS,
+        SURVEY,
     )
 }
 
