@@ -237,3 +237,28 @@ def test_unknown_engine_is_a_clean_error(tmp_path: Path) -> None:
 
     with pytest.raises(PerfkitError, match="unknown engine 'tepid'"):
         run_schedule(_schedule(tmp_path, [{"name": "x"}]), cwd=tmp_path, engine="tepid")
+
+
+def test_the_html_exporter_is_built_once_and_exports_as_a_new_one(tmp_path: Path) -> None:
+    from perfkit.batch import _html
+
+    def notebook(title: str) -> nbformat.NotebookNode:
+        code = nbformat.v4.new_code_cell("1 + 1", execution_count=1)
+        code.outputs = [
+            nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)
+        ]
+        hidden = nbformat.v4.new_markdown_cell("只给笔记本用户看的说明")
+        hidden.metadata["tags"] = [_html.HIDE_TAG]
+        return nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell(f"# {title}"), code, hidden]
+        )
+
+    a = notebook("甲")  # cell ids are random: the same notebook object each time
+    first = _html.notebook_to_html(a, tmp_path / "a.html").read_bytes()
+    _html.notebook_to_html(notebook("乙"), tmp_path / "b.html")
+    again = _html.notebook_to_html(a, tmp_path / "c.html").read_bytes()
+    assert _html._exporter(True) is _html._exporter(True)
+    fresh = _html._exporter.__wrapped__(True)
+    body, _ = fresh.from_notebook_node(a, resources={"metadata": {"name": "perfkit 报告"}})
+    assert first == again == body.encode("utf-8")
+    assert "只给笔记本用户看的说明" not in body and "甲" in body
