@@ -37,7 +37,7 @@ from typing import Any
 
 import nbformat
 from jupyter_client.kernelspec import NoSuchKernel
-from jupyter_core.utils import run_sync
+from jupyter_client.utils import run_sync  # jupyter_core's, one loop per thread
 
 from perfkit.batch._kernels import PerfkitKernelManager
 
