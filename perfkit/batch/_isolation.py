@@ -145,7 +145,7 @@ def _restore_process(snap: dict[str, Any]) -> None:
     if dict(os.environ) != snap["environ"]:
         os.environ.clear()
         os.environ.update(snap["environ"])
-    warnings.filters[:] = snap["filters"]
+    warnings.filters[:] = snap["filters"]  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # "once" warnings show again
     for name, registry in _registries().items():
         if name in snap["registries"]:
