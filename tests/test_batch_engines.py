@@ -230,14 +230,14 @@ def test_the_port_race_fails_a_report_without_a_second_start(
     taken_port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The race above is real: one start only, and the kernel does not come up."""
-    with pytest.raises(_engines.KernelStartError, match="1 次均失败"):
+    with pytest.raises(_engines.KernelStartError, match=r"python3.*1"):
         _engines.start_kernel("python3", str(ROOT), attempts=1)
 
 
 def test_unknown_engine_is_a_clean_error(tmp_path: Path) -> None:
     from perfkit.errors import PerfkitError
 
-    with pytest.raises(PerfkitError, match="unknown engine 'tepid'"):
+    with pytest.raises(PerfkitError, match="tepid"):
         run_schedule(_schedule(tmp_path, [{"name": "x"}]), cwd=tmp_path, engine="tepid")
 
 

@@ -40,6 +40,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.utils import run_sync  # jupyter_core's, one loop per thread
 
 from perfkit.batch._kernels import PerfkitKernelManager
+from perfkit.i18n import _
 
 __all__ = [
     "ENGINES",
@@ -143,8 +144,9 @@ def start_kernel(kernel_name: str, cwd: str, attempts: int = START_ATTEMPTS) -> 
             continue
         return Kernel(km, kc, kernel_name, starts=attempt, start_failures=failures)
     raise KernelStartError(
-        f"内核 {kernel_name} 启动 {attempts} 次均失败（kernel did not start）: "
-        + "; ".join(failures)
+        _("kernel {kernel} did not start in {attempts} attempts: {failures}").format(
+            kernel=kernel_name, attempts=attempts, failures="; ".join(failures)
+        )
     )
 
 

@@ -60,6 +60,7 @@ from perfkit.batch._kernels import kill_kernels, worker_start
 from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
+from perfkit.i18n import _
 from perfkit.tables._filenames import inside
 from perfkit.tables._write import atomic_write_text, clean_leftovers, file_sha256
 
@@ -255,7 +256,7 @@ def _stop_processes(pids: list[int], wait: float = 30.0) -> list[ProcessId]:
     for pid in pids:
         targets.append(process_id(pid))
         targets += descendants(pid)  # kernels, before the workers die and they are re-parented
-    for pid, _ in targets:
+    for pid, _started in targets:
         kill_group(pid, signal.SIGKILL)
     deadline = time.monotonic() + wait
     living = alive(targets)
@@ -465,7 +466,11 @@ def run_schedule(
     if executor not in EXECUTORS:
         raise PerfkitError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
     if engine not in ENGINES:
-        raise PerfkitError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        raise PerfkitError(
+            _("unknown engine {engine!r}; choose one of {engines}").format(
+                engine=engine, engines=", ".join(ENGINES)
+            )
+        )
     if not isinstance(schedule, Schedule):
         schedule = load_schedule(schedule)
     base = Path(cwd) if cwd is not None else Path.cwd()
