@@ -33,7 +33,7 @@ import nbformat
 
 from perfkit._version import __version__
 from perfkit.batch import _html  # called as _html.notebook_to_html: tests replace it
-from perfkit.batch._kernels import PerfkitKernelManager
+from perfkit.batch._engines import execute_notebook
 from perfkit.errors import OutputError
 from perfkit.tables._write import atomic_output
 
@@ -69,6 +69,7 @@ class RunTask:
     notebook_version: str = ""
     inputs: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    engine: str = "warm"
 
 
 def _now() -> str:
@@ -327,27 +328,13 @@ def crashed_record(task: RunTask, exc: BaseException) -> dict[str, Any]:
 
 def _execute(task: RunTask, tmp: Path, started: str, t0: float) -> dict[str, Any]:
     """Run the notebook into ``tmp``, export its HTML and write ``run.json`` there (last)."""
-    import papermill  # heavy (nbclient, jupyter_client): loaded only when a notebook runs
-
     params = dict(task.parameters)
     params["output_dir"] = str(tmp)
     error: dict[str, Any] | None = None
+    kernel: dict[str, Any] = {}
     try:
-        papermill.execute_notebook(
-            task.notebook,
-            str(tmp / NOTEBOOK),
-            parameters=params,
-            kernel_name=task.kernel,
-            cwd=task.cwd,
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=task.timeout,
-            request_save_on_cell_execute=False,
-            # the kernel's own log (TCP notices, shutdown) is noise in cron mail
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            # kernels die with the process that started them (perfkit.batch._kernels)
-            kernel_manager_class=PerfkitKernelManager,
-        )
+        # warm or cold kernel, started again when it dies before answering (perfkit.batch._engines)
+        execute_notebook(task, tmp / NOTEBOOK, params, kernel)
     except Exception as exc:  # a failing notebook is a result
         error = _failure(exc, tmp / NOTEBOOK)
     if (tmp / NOTEBOOK).is_file():
@@ -370,6 +357,7 @@ def _execute(task: RunTask, tmp: Path, started: str, t0: float) -> dict[str, Any
         duration_s=round(time.perf_counter() - t0, 3),
         outputs=[*sorted(p.name for p in tmp.iterdir()), RECORD],
         summary=summary,
+        kernel=kernel,
     )
     (tmp / RECORD).write_text(
         json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8"

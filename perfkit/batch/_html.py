@@ -12,7 +12,10 @@ forbids scripts and fetches, and shows widget and JavaScript outputs as a note
 
 from __future__ import annotations
 
+import threading
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -23,6 +26,28 @@ __all__ = ["HIDE_TAG", "TEMPLATES", "notebook_to_html"]
 
 #: Cells with this tag (e.g. "how to run this notebook") are left out of reports.
 HIDE_TAG = "hide-in-report"
+
+_guard = threading.Lock()
+
+
+@cache
+def _exporter(hide_code: bool) -> Any:
+    """The HTML exporter, built once per process and setting: its template is loaded once."""
+    from nbconvert import HTMLExporter  # nbconvert is heavy: loaded only to export
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="perfkit_report",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=hide_code,
+        exclude_input_prompt=hide_code,
+        exclude_output_prompt=hide_code,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}, enabled=True), enabled=True
+    )
+    return exporter
 
 
 def notebook_to_html(
@@ -56,25 +81,13 @@ def notebook_to_html(
     >>> "报告" in text, "cdnjs" in text, "<script src=" in text
     (True, False, False)
     """
-    from nbconvert import HTMLExporter  # nbconvert is heavy: loaded only to export
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(str(notebook), as_version=4)
     assert isinstance(notebook, nbformat.NotebookNode)
-    exporter = HTMLExporter(
-        template_name="perfkit_report",
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=hide_code,
-        exclude_input_prompt=hide_code,
-        exclude_output_prompt=hide_code,
-        embed_images=True,
-    )
     resources = {
         "metadata": {"name": title or notebook.metadata.get("title", "perfkit 报告")},
     }
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}, enabled=True), enabled=True
-    )
-    body, _ = exporter.from_notebook_node(notebook, resources=resources)
+    with _guard:  # one exporter (and its loaded template) per setting, for every report
+        exporter = _exporter(hide_code)
+        body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return atomic_write_text(Path(html_path), body)

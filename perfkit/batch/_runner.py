@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +45,7 @@ import nbformat
 
 from perfkit._processes import ProcessId, alive, descendants, kill_group, process_id
 from perfkit._version import __version__
+from perfkit.batch._engines import ENGINES, close_warm_kernels
 from perfkit.batch._execute import (
     RunTask,
     crashed_record,
@@ -59,6 +60,7 @@ from perfkit.batch._kernels import kill_kernels, worker_start
 from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
+from perfkit.i18n import _
 from perfkit.tables._filenames import inside
 from perfkit.tables._write import atomic_write_text, clean_leftovers, file_sha256
 
@@ -120,7 +122,9 @@ def _notebook_version(path: Path) -> str:
     return str(nb.metadata.get("perfkit", {}).get("notebook_version", ""))
 
 
-def plan_tasks(schedule: Schedule, *, output_dir: Path, cwd: Path) -> list[RunTask]:
+def plan_tasks(
+    schedule: Schedule, *, output_dir: Path, cwd: Path, engine: str = "warm"
+) -> list[RunTask]:
     """The tasks of a schedule with absolute paths (nothing is executed).
 
     Examples
@@ -154,6 +158,7 @@ def plan_tasks(schedule: Schedule, *, output_dir: Path, cwd: Path) -> list[RunTa
                 notebook_sha256=sha,
                 notebook_version=version,
                 inputs=fingerprint_inputs(given, cwd),
+                engine=engine,
             )
         )
     return tasks
@@ -251,7 +256,7 @@ def _stop_processes(pids: list[int], wait: float = 30.0) -> list[ProcessId]:
     for pid in pids:
         targets.append(process_id(pid))
         targets += descendants(pid)  # kernels, before the workers die and they are re-parented
-    for pid, _ in targets:
+    for pid, _started in targets:
         kill_group(pid, signal.SIGKILL)
     deadline = time.monotonic() + wait
     living = alive(targets)
@@ -273,35 +278,38 @@ def _in_process(
 ) -> None:
     """One run at a time in this process (``workers: 1``).
 
-    Each run executes in a helper thread, so that this thread keeps the signal
-    handlers (nbclient replaces them in the thread that runs a notebook).
+    The runs execute in one helper thread, so that this thread keeps the signal
+    handlers (nbclient replaces them in the thread that runs a notebook); one
+    thread for all of them, because a warm kernel's client belongs to the event
+    loop of the thread that started it.  That thread's warm kernel is shut down
+    at the end.
     """
     cancelled = threading.Event()
-    for task in tasks:
-        box: dict[str, Any] = {}
-
-        def target(task: RunTask = task, box: dict[str, Any] = box) -> None:
+    helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfkit-run")
+    try:
+        for task in tasks:
+            future = helper.submit(execute_run, task, cancelled)
             try:
-                box["record"] = execute_run(task, cancelled)
-            except BaseException as exc:  # handed to the main thread
-                box["error"] = exc
-
-        thread = threading.Thread(target=target, name=f"perfkit-{task.name}", daemon=True)
-        thread.start()
-        try:
-            while thread.is_alive():
-                thread.join(0.5)
-                watch.tick()
-        except _Stop:
-            cancelled.set()
-            kill_kernels()
-            thread.join(60)
-            raise
-        error = box.get("error")
-        if isinstance(error, KeyboardInterrupt):
-            raise _Stop(signal.SIGINT) from error
-        deliver(box["record"] if "record" in box else crashed_record(task, error))
-        watch.tick()
+                while not future.done():
+                    wait([future], timeout=0.5)
+                    watch.tick()
+            except _Stop:
+                cancelled.set()
+                kill_kernels()
+                wait([future], timeout=60)
+                raise
+            try:
+                record = future.result()
+            except KeyboardInterrupt as error:
+                raise _Stop(signal.SIGINT) from error
+            except BaseException as error:  # the run raised: this report failed, the others go on
+                record = crashed_record(task, error)
+            deliver(record)
+            watch.tick()
+    finally:
+        with contextlib.suppress(Exception):
+            helper.submit(close_warm_kernels).result(timeout=60)
+        helper.shutdown(wait=False)
 
 
 def _pool(
@@ -399,6 +407,7 @@ def run_schedule(
     executor: str = "local",
     scheduler: str | None = None,
     cwd: str | Path | None = None,
+    engine: str = "warm",
     on_progress: Callable[[dict[str, Any], int, int], None] | None = None,
 ) -> BatchResult:
     """Run every report of a schedule; failures are recorded, never raised.
@@ -423,6 +432,10 @@ def run_schedule(
         Folder relative paths are resolved against (default: the current one).
     on_progress : callable, optional
         Called with (record, done, total) after each run (for a progress bar).
+    engine : {"warm", "cold"}
+        ``warm``: each worker keeps a live kernel and runs report after report
+        in it, each from a clean state; ``cold``: a new kernel per report
+        (:mod:`perfkit.batch._engines`).  The reports are the same.
 
     Returns
     -------
@@ -452,6 +465,12 @@ def run_schedule(
     """
     if executor not in EXECUTORS:
         raise PerfkitError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if engine not in ENGINES:
+        raise PerfkitError(
+            _("unknown engine {engine!r}; choose one of {engines}").format(
+                engine=engine, engines=", ".join(ENGINES)
+            )
+        )
     if not isinstance(schedule, Schedule):
         schedule = load_schedule(schedule)
     base = Path(cwd) if cwd is not None else Path.cwd()
@@ -459,7 +478,7 @@ def run_schedule(
     n_workers = workers if workers is not None else schedule.workers
     if n_workers < 1:
         raise PerfkitError("workers must be at least 1")
-    tasks = plan_tasks(schedule, output_dir=out, cwd=base.resolve())
+    tasks = plan_tasks(schedule, output_dir=out, cwd=base.resolve(), engine=engine)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -565,6 +584,7 @@ def _run(
         "perfkit_version": _version(),
         "python": sys.version.split()[0],
         "executor": executor,
+        "engine": tasks[0].engine if tasks else None,
         "scheduler": scheduler,
         "workers": n_workers,
         "forced": force,

@@ -41,6 +41,13 @@ EXIT_REPORTS_FAILED = 3
     metavar="ADDRESS",
     help="Dask scheduler address (tcp://host:8786); without it a LocalCluster is started.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["warm", "cold"]),
+    default="warm",
+    show_default=True,
+    help="warm: each worker keeps a live kernel, report after report; cold: a kernel per report.",
+)
 @click.option("--log", "log_file", type=click.Path(dir_okay=False), help="Also log to this file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (errors are still printed).")
 @user_errors
@@ -51,6 +58,7 @@ def run(
     force: bool,
     executor: str,
     scheduler: str | None,
+    engine: str,
     log_file: str | None,
     quiet: bool,
 ) -> None:
@@ -90,6 +98,7 @@ def run(
             force=force,
             executor=executor,
             scheduler=scheduler,
+            engine=engine,
             on_progress=progress,
         )
     except RunInterrupted as stop:
