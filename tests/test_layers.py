@@ -37,6 +37,7 @@ FLOORS = {
     "explorer": 4,
     "batch": 4,
     "samples": 5,  # the sample region and the demo
+    "documents": 5,  # deliverable documents: compose the domains' results
     "widgets": 5,
     "facade": 5,  # perfkit/__init__.py: the public API, lazy
     "cli": 6,  # the command line
