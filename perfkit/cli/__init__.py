@@ -13,6 +13,7 @@ and ``perfkit systems list`` do not pay for notebooks, statistics or charts:
 * :mod:`perfkit.cli.sampling` — ``sample``, ``verify``
 * :mod:`perfkit.cli.compare` — ``compare``
 * :mod:`perfkit.cli.batch` — ``run``
+* :mod:`perfkit.cli.report` — ``report department|monitoring|annual``
 * :mod:`perfkit.cli.dashboard` — ``dashboard``
 
 Shared options and the user-error handling are in :mod:`perfkit.cli._support`.
@@ -88,6 +89,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": (
         "perfkit.cli.batch:run",
         "Run a schedule: every notebook run → executed notebook + offline HTML report.",
+    ),
+    "report": (
+        "perfkit.cli.report:report",
+        "Deliverable documents as Word/PDF: department evaluation, monitoring, annual work report.",
     ),
     "dashboard": (
         "perfkit.cli.dashboard:dashboard",

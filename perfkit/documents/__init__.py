@@ -16,16 +16,20 @@ Examples
 '一、基本情况'
 """
 
+from perfkit.documents._annual import ANNUAL_OUTLINE, annual_report
 from perfkit.documents._department import DEPARTMENT_OUTLINE, department_report
 from perfkit.documents._docx import docx_bytes, write_docx
 from perfkit.documents._html import to_html
 from perfkit.documents._model import Document, Figure, Paragraph, Section, Table, placeholder
+from perfkit.documents._monitoring import MONITORING_OUTLINE, monitoring_report
 from perfkit.documents._notes import NOTE_TITLES, Notes, load_notes
 from perfkit.documents._save import FORMATS, UnfinishedDocument, save_document
 
 __all__ = [
+    "ANNUAL_OUTLINE",
     "DEPARTMENT_OUTLINE",
     "FORMATS",
+    "MONITORING_OUTLINE",
     "NOTE_TITLES",
     "Document",
     "Figure",
@@ -34,9 +38,11 @@ __all__ = [
     "Section",
     "Table",
     "UnfinishedDocument",
+    "annual_report",
     "department_report",
     "docx_bytes",
     "load_notes",
+    "monitoring_report",
     "placeholder",
     "save_document",
     "to_html",

@@ -22,8 +22,16 @@ from pathlib import Path
 import polars as pl
 
 import perfkit.compare as cmp
-from perfkit.documents import charts
-from perfkit.documents._common import chart_png, money, pct, rate, sources_table, total
+from perfkit.documents._common import (
+    GRADE_COLOURS,
+    bar_chart,
+    chart_png,
+    money,
+    pct,
+    rate,
+    sources_table,
+    total,
+)
 from perfkit.documents._model import Document, Figure, Paragraph, Section, Table, placeholder
 from perfkit.documents._notes import NOTE_TITLES, Notes
 from perfkit.errors import PerfkitError
@@ -235,7 +243,19 @@ def _conclusion(
     s.add(Table.from_frame(dist, "表5 项目评价等级分布"))
     if figures:
         s.add(
-            Figure("图1 项目评价等级分布", chart_png(charts.grade_distribution_chart(dist)), 11.0)
+            Figure(
+                "图1 项目评价等级分布",
+                chart_png(
+                    bar_chart(
+                        dist.get_column("grade").to_list(),
+                        dist.get_column("projects").to_list(),
+                        title="项目评价等级分布",
+                        axis="项目数（个）",
+                        colours=[GRADE_COLOURS.get(g, "#1e88e5") for g in dist.get_column("grade")],
+                    )
+                ),
+                11.0,
+            )
         )
     m = ev.money.row(0, named=True)
     overall_word = "较好" if ev.grade in ("优", "良") else "一般"
@@ -279,7 +299,21 @@ def _indicators(
         )
     )
     if figures:
-        s.add(Figure("图2 各一级指标得分率", chart_png(charts.score_rate_chart(lost)), 13.0))
+        s.add(
+            Figure(
+                "图2 各一级指标得分率",
+                chart_png(
+                    bar_chart(
+                        lost.get_column("group").to_list(),
+                        lost.get_column("score_rate").to_list(),
+                        title="各一级指标得分率",
+                        axis="得分率（%）",
+                        percent=True,
+                    )
+                ),
+                13.0,
+            )
+        )
     if overall_items.height:
         sec = (
             overall_items.group_by("section", maintain_order=True)
