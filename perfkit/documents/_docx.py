@@ -74,9 +74,9 @@ class _Writer:
         self.custom = template is not None
         self.fonts = dict(FONTS)
         if self.custom:  # the template's East Asian fonts where its styles name them
-            for role, style_name in _STYLE_OF.items():
+            for role in self.fonts:
                 try:
-                    named = _east_asia_of(self.docx.styles[style_name])
+                    named = _east_asia_of(self.docx.styles[_STYLE_OF.get(role, "Normal")])
                 except KeyError:
                     named = None
                 if named:
@@ -168,7 +168,7 @@ class _Writer:
 
     def page_break(self) -> None:
         p = self.docx.add_paragraph()
-        p.add_run().add_break(WD_BREAK.PAGE)
+        self.run(p, "", "body").add_break(WD_BREAK.PAGE)
 
     def toc(self, doc: Document, pages: Mapping[str, int] | None) -> None:
         head = self.paragraph("目  录", "h1", indent=False)
