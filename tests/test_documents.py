@@ -33,6 +33,7 @@ from perfkit.documents import (
     MONITORING_OUTLINE,
     Document,
     Notes,
+    Table,
     annual_report,
     department_report,
     docx_bytes,
@@ -338,3 +339,13 @@ def test_pdf_is_a4_holds_the_numbers_and_a_numbered_contents(tmp_path: Path) -> 
         assert line.rstrip()[-1].isdigit(), line
     pictures = docx.Document(str(tmp_path / "D01.docx")).inline_shapes
     assert len(pictures) == 2
+
+
+def test_control_characters_and_markup_in_names_do_not_break_the_docx() -> None:
+    doc = Document("局\x01名<&>")
+    doc.section("一、基本情况\x0b").add("项目\x00名<b>&")
+    doc.sections[0].add(Table("表\x02", ["名称\x03"], [["<v\x04&>"]], [False]))
+    made = docx.Document(io.BytesIO(docx_bytes(doc)))
+    text = _body_text(made)
+    assert "局名<&>" in text and "项目名<b>&" in text and "<v&>" in text
+    assert _headings(made) == ["一、基本情况"]
