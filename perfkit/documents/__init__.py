@@ -19,6 +19,7 @@ Examples
 from perfkit.documents._annual import ANNUAL_OUTLINE, annual_report
 from perfkit.documents._department import DEPARTMENT_OUTLINE, department_report
 from perfkit.documents._docx import docx_bytes, write_docx
+from perfkit.documents._files import department_files, notes_path
 from perfkit.documents._html import to_html
 from perfkit.documents._model import Document, Figure, Paragraph, Section, Table, placeholder
 from perfkit.documents._monitoring import MONITORING_OUTLINE, monitoring_report
@@ -39,10 +40,12 @@ __all__ = [
     "Table",
     "UnfinishedDocument",
     "annual_report",
+    "department_files",
     "department_report",
     "docx_bytes",
     "load_notes",
     "monitoring_report",
+    "notes_path",
     "placeholder",
     "save_document",
     "to_html",
