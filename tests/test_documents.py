@@ -26,6 +26,8 @@ from click.testing import CliRunner
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from perfkit.batch import run_schedule
+from perfkit.batch._schedule import Schedule
 from perfkit.cli import main
 from perfkit.documents import (
     ANNUAL_OUTLINE,
@@ -349,3 +351,34 @@ def test_control_characters_and_markup_in_names_do_not_break_the_docx() -> None:
     text = _body_text(made)
     assert "局名<&>" in text and "项目名<b>&" in text and "<v&>" in text
     assert _headings(made) == ["一、基本情况"]
+
+
+def test_a_schedule_with_formats_writes_word_and_pdf_beside_the_html(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schedule = Schedule(
+        notebook=ROOT / "notebooks" / "department_evaluation.ipynb",
+        output_dir=tmp_path / "out",
+        workers=1,
+        formats=["html", "docx", "pdf"],
+        parameters={"year": 2024, "data_dir": str(SAMPLE)},
+        runs=[{"dept_code": "D03"}],
+    )
+    monkeypatch.setenv("PERFKIT_SOFFICE", str(tmp_path / "no-soffice-here"))
+    result = run_schedule(schedule, cwd=ROOT)
+    assert result.ok == 1, result.failed
+    run = tmp_path / "out" / "D03"
+    made = docx.Document(str(run / "report.docx"))
+    assert _headings(made) == DEPARTMENT_OUTLINE
+    assert not (run / "report.pdf").exists()
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="D03/report.docx"' in index and "未生成 PDF" in index and "LibreOffice" in index
+    if shutil.which("soffice") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("LibreOffice or poppler-utils missing: the PDF half is not checked")
+    monkeypatch.delenv("PERFKIT_SOFFICE")
+    again = run_schedule(schedule, cwd=ROOT)  # the run is current; only its PDF is made
+    assert again.skipped == 1
+    info = subprocess.run(["pdfinfo", str(run / "report.pdf")], capture_output=True, text=True)
+    assert "(A4)" in info.stdout
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="D03/report.pdf"' in index and "未生成 PDF" not in index
