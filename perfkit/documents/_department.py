@@ -55,8 +55,6 @@ DEPARTMENT_OUTLINE = [
     "附件",
 ]
 
-_MAX_LISTED = 30  # projects named one per line in the text; the rest are in the annex
-
 
 def _note(notes: Notes, key: str, section: Section) -> None:
     paragraphs = notes.paragraphs(key)
@@ -374,19 +372,23 @@ def _problems(
     number = 1
     if flagged.height:
         s.add(
-            f"{number}. 风险标记。共有{flagged.height}个项目触发风险标记"
-            "（每个项目一行，列出其全部标记）："
+            f"{number}. 风险标记。共有{flagged.height}个项目触发风险标记，"
+            "见表8（每个项目一行，列出其全部标记）。"
         )
-        for row in flagged.head(_MAX_LISTED).iter_rows(named=True):
-            s.add(
-                Paragraph(
-                    f"{row['unit_name']}（{row['unit_code']}，全年预算{money(row['budget_full_year'])}万元，"
-                    f"执行率{pct(row['execution_rate'])}，复算{row['total']:.2f}分）：{row['flag_labels']}。",
-                    indent=True,
-                )
+        s.add(
+            Table.from_frame(
+                flagged.select(
+                    "risk_order",
+                    "unit_name",
+                    "budget_full_year",
+                    "execution_rate",
+                    "total",
+                    "flag_labels",
+                ),
+                "表8 风险标记项目（按风险从高到低，每个项目一行）",
+                labels={"unit_name": "项目名称", "total": "复算得分"},
             )
-        if flagged.height > _MAX_LISTED:
-            s.add(f"其余{flagged.height - _MAX_LISTED}个项目见附件1。")
+        )
         number += 1
     full = total(units.get_column("budget_full_year").to_list())
     executed = total(units.get_column("executed").to_list())

@@ -243,14 +243,15 @@ class _Writer:
         half_points = round(size * 2)
         n = len(block.headers)
         numeric = block.numeric or [False] * n
+        widths = _column_widths(block)
         rows = []
         for index, values in enumerate([block.headers, *block.rows]):
             cells = []
-            for value, right in zip(values, numeric, strict=True):
+            for value, right, width in zip(values, numeric, widths, strict=True):
                 align = "center" if index == 0 else "right" if right else "left"
                 bold = "<w:b/>" if index == 0 else ""
                 cells.append(
-                    f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/></w:tcPr><w:p><w:pPr>'
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
                     f'<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
                     f'<w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr><w:r><w:rPr>{fonts}'
                     f'{bold}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
@@ -262,11 +263,13 @@ class _Writer:
             f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
             for e in ("top", "left", "bottom", "right", "insideH", "insideV")
         )
-        grid = "".join(f'<w:gridCol w:w="{9000 // max(n, 1)}"/>' for _ in range(n))
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         xml = (
-            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="5000" w:type="pct"/>'
+            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
             f'<w:jc w:val="center"/><w:tblBorders>{edges}</w:tblBorders>'
-            '<w:tblLayout w:type="autofit"/>'
+            f'<w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
+            f'<w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLayout w:type="fixed"/>'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
         body = self.docx.element.body
@@ -325,6 +328,61 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _clean(text: str) -> str:
     """Text as XML can hold it: control characters (hostile input) dropped."""
     return _NOT_XML.sub("", text)
+
+
+#: The text width of the page in twentieths of a point (21 cm − 2.8 cm − 2.6 cm).
+TEXT_WIDTH = 8840
+#: A table cell's left and right margin (twips, 0.1 cm).
+CELL_MARGIN = 57
+
+
+def _display(text: str) -> int:
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+
+
+def _column_widths(block: Table) -> list[int]:
+    """Column widths (twips): numbers get their full width, text shares what is left.
+
+    A number is never wrapped (``1,234.56`` on one line); text columns (names, reasons,
+    flags) share the rest in proportion to their longest cell, each at least four
+    characters wide, so that no column is squeezed to one character.
+    """
+    unit = 105  # twips of half a 10.5-point character (one display unit)
+    padding = 2 * CELL_MARGIN + 20  # the cell's left and right margins
+    n = max(len(block.headers), 1)
+    numeric = block.numeric or [False] * n
+    need = []
+    for i, header in enumerate(block.headers):
+        longest = max((_display(row[i]) for row in block.rows), default=0)
+        need.append(max(longest, (_display(header) + 1) // 2, 4))
+    digit = 130  # a digit of a substituted CJK font is wider than half an em
+    fixed = {i: need[i] * digit + padding for i in range(n) if numeric[i]}
+    text = [i for i in range(n) if not numeric[i]]
+    left = TEXT_WIDTH - sum(fixed.values())
+    floor = 8 * unit + padding  # four Chinese characters
+    if text and left < floor * len(text):  # many columns: all shrink in proportion
+        wanted = [fixed[i] if i in fixed else min(need[i], 24) * unit + padding for i in range(n)]
+        total = sum(wanted)
+        return [TEXT_WIDTH * w // total for w in wanted]
+    weights = {i: min(need[i], 40) for i in text}
+    floored: set[int] = set()
+    while True:  # columns whose share is below the floor get the floor; the rest share
+        rest = left - floor * len(floored)
+        total = sum(w for i, w in weights.items() if i not in floored) or 1
+        low = {i for i, w in weights.items() if i not in floored and rest * w // total < floor}
+        if not low:
+            break
+        floored |= low
+    widths = [
+        fixed[i] if i in fixed else floor if i in floored else rest * weights[i] // total
+        for i in range(n)
+    ]
+    # a text column no wider than its longest cell on one line (the table is centred)
+    widths = [
+        w if i in fixed else min(w, max(need[i] * unit * 6 // 5 + padding, floor))
+        for i, w in enumerate(widths)
+    ]
+    return widths
 
 
 def _text(text: str) -> str:
