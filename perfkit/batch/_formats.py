@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.tables._office import NO_SOFFICE, convert_to_pdf, soffice
 
 __all__ = ["DOCX", "FORMATS", "PDF", "Format", "convert_reports", "with_formats"]
@@ -64,7 +65,7 @@ def convert_reports(
             todo[docx] = pdf
     reason = None
     if todo and soffice() is None:
-        reason = NO_SOFFICE
+        reason = _(NO_SOFFICE)
     elif todo:
         try:
             convert_to_pdf(todo)

@@ -28,6 +28,7 @@ from perfkit.documents import (
     monitoring_report,
     save_document,
 )
+from perfkit.i18n import _, ngettext
 
 __all__ = ["report"]
 
@@ -71,11 +72,17 @@ def _write(doc: Document, out: str, template: str | None, final: bool) -> None:
     left = doc.placeholders()
     if left:
         click.secho(
-            f"注意：文档中有 {len(left)} 处【待填写】内容（用 --notes 补全；--final 会拒绝生成）",
+            ngettext(
+                "note: the document has {n} 【待填写】 placeholder (give it with --notes; "
+                "--final refuses to write it)",
+                "note: the document has {n} 【待填写】 placeholders (give them with --notes; "
+                "--final refuses to write them)",
+                len(left),
+            ).format(n=len(left)),
             fg="yellow",
             err=True,
         )
-    click.echo("wrote:")
+    click.echo(_("wrote:"))
     for path in written:
         click.echo(f"  {Path(path)}")
 

@@ -29,6 +29,7 @@ from perfkit.documents._model import Document, Figure, Section, Table, placehold
 from perfkit.documents._monitoring import against_time, monitoring_result
 from perfkit.documents._notes import NOTE_TITLES, Notes
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.scoring import grade
 from perfkit.tables._read import find_table, read_table
 
@@ -98,7 +99,11 @@ def annual_report(
     panel = cmp.panel(data)
     years = sorted(int(y) for y in panel.years)
     if year not in years:
-        raise PerfkitError(f"{year} 年没有项目数据（数据中的年份：{', '.join(map(str, years))}）")
+        raise PerfkitError(
+            _("no project data for {year} (years in the data: {years})").format(
+                year=year, years=", ".join(map(str, years))
+            )
+        )
     first = years[0]
     panel = cmp.panel(data, years=f"{first}-{year}")
     units = panel.units.filter(pl.col("year") == year)

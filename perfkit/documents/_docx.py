@@ -36,6 +36,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from perfkit.documents._model import Document, Figure, Paragraph, Table
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.tables._write import atomic_write_bytes
 
 __all__ = ["FONTS", "docx_bytes", "write_docx"]
@@ -68,7 +69,9 @@ class _Writer:
                 self.docx = open_docx(str(template))
             except Exception as exc:  # not a .docx (a .dotx, a renamed file, a broken zip)
                 raise PerfkitError(
-                    f"{template}: not a readable Word .docx template ({exc})"
+                    _("{file}: not a readable Word .docx template ({reason})").format(
+                        file=template, reason=exc
+                    )
                 ) from None
         else:
             self.docx = open_docx()
@@ -81,7 +84,7 @@ class _Writer:
                 except KeyError:
                     named = None
                 if named:
-                    _, latin, size, bold = self.fonts[role]
+                    _east, latin, size, bold = self.fonts[role]
                     self.fonts[role] = (named, latin, size, bold)
         else:
             self._page()
@@ -153,14 +156,14 @@ class _Writer:
         return p
 
     def cover(self, doc: Document) -> None:
-        for _ in range(4):
+        for _blank in range(4):
             self.paragraph("", "body", indent=False)
         title = self.paragraph(doc.title, "title", indent=False)
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if doc.subtitle:
             sub = self.paragraph(doc.subtitle, "cover", indent=False)
             sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for _ in range(6):
+        for _blank in range(6):
             self.paragraph("", "body", indent=False)
         for line in doc.cover:
             p = self.paragraph(line, "cover", indent=False)
@@ -235,7 +238,7 @@ class _Writer:
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
         cap.paragraph_format.keep_with_next = True
         # the table is written as one XML string: python-docx's cell API costs ~1 ms a cell
-        east, latin, size, _ = self.fonts["table"]
+        east, latin, size, _bold = self.fonts["table"]
         fonts = (
             f'<w:rFonts w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}" '
             f'w:eastAsia="{_attr(east)}"/>'
@@ -405,13 +408,13 @@ def docx_bytes(
     --------
     >>> import docx
     >>> d = Document("标题")
-    >>> _ = d.section("一、基本情况").add("正文。")
+    >>> s = d.section("一、基本情况").add("正文。")
     >>> w = docx.Document(io.BytesIO(docx_bytes(d)))
     >>> [p.text for p in w.paragraphs if p.style.name == "Heading 1"]
     ['一、基本情况']
     """
     if template is not None and not Path(template).is_file():
-        raise PerfkitError(f"{template}: template not found")
+        raise PerfkitError(_("{file}: template not found").format(file=template))
     return _Writer(Path(template) if template is not None else None).write(doc, pages)
 
 
@@ -428,7 +431,7 @@ def write_docx(
     --------
     >>> import tempfile
     >>> d = Document("标题")
-    >>> _ = d.section("一、基本情况").add("正文。")
+    >>> s = d.section("一、基本情况").add("正文。")
     >>> write_docx(d, Path(tempfile.mkdtemp()) / "r.docx").suffix
     '.docx'
     """

@@ -10,6 +10,7 @@ from perfkit.documents._model import Document
 from perfkit.documents._notes import load_notes
 from perfkit.errors import PerfkitError
 from perfkit.evaluation import DepartmentEvaluation
+from perfkit.i18n import _
 
 __all__ = ["department_files", "notes_path"]
 
@@ -36,9 +37,17 @@ def notes_path(pattern: str, year: int, dept_code: str) -> Path | None:
     try:
         filled = pattern.format(year=year, dept_code=dept_code)
     except (KeyError, IndexError, ValueError) as exc:
-        raise PerfkitError(f"notes {pattern!r}: only {{year}} and {{dept_code}} ({exc})") from None
+        raise PerfkitError(
+            _("notes {pattern}: only the fields {{year}} and {{dept_code}} ({reason})").format(
+                pattern=repr(pattern), reason=exc
+            )
+        ) from None
     if "/" in dept_code or "\\" in dept_code or ".." in dept_code:
-        raise PerfkitError(f"notes {pattern!r}: the department code {dept_code!r} is no file name")
+        raise PerfkitError(
+            _("notes {pattern}: the department code {code} is no file name").format(
+                pattern=repr(pattern), code=repr(dept_code)
+            )
+        )
     path = Path(filled)
     return path if path.is_file() else None
 
@@ -71,7 +80,9 @@ def department_files(
     """
     unknown = sorted(set(formats) - {"html", "docx", "pdf"})
     if unknown:
-        raise PerfkitError(f"formats: {', '.join(unknown)} — choose from html, docx, pdf")
+        raise PerfkitError(
+            _("formats: {unknown} — choose from html, docx, pdf").format(unknown=", ".join(unknown))
+        )
     doc = department_report(
         data_dir,
         evaluation.year,

@@ -105,7 +105,7 @@ def to_html(doc: Document, *, standalone: bool = False) -> HtmlText:
     Examples
     --------
     >>> d = Document("<b>局</b>报告")
-    >>> _ = d.section("一、基本情况").add("共<3>个项目。")
+    >>> out = d.section("一、基本情况").add("共<3>个项目。")
     >>> s = str(to_html(d))
     >>> "&lt;b&gt;局&lt;/b&gt;报告" in s, "共&lt;3&gt;个项目。" in s, "@page{size:A4" in s
     (True, True, True)

@@ -150,7 +150,7 @@ class Document:
     Examples
     --------
     >>> doc = Document("2024年度某局部门评价报告", cover=["评价机构：某事务所"])
-    >>> _ = doc.section("一、基本情况").add("某局共有项目3个。", placeholder("主要经验及做法"))
+    >>> out = doc.section("一、基本情况").add("某局共有项目3个。", placeholder("主要经验及做法"))
     >>> doc.placeholders()
     ['一、基本情况：主要经验及做法']
     >>> [s.title for s in doc.sections]

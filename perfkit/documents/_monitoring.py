@@ -16,6 +16,7 @@ from perfkit.documents._common import bar_chart, chart_png, money, pct, sources_
 from perfkit.documents._model import Document, Figure, Paragraph, Section, Table, placeholder
 from perfkit.documents._notes import NOTE_TITLES, Notes
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.monitoring import MonitoringResult, monitor
 from perfkit.present import ALERT_COLOURS
 from perfkit.tables._read import find_table
@@ -75,7 +76,11 @@ def monitoring_result(
     tables = {n: find_table(data, n) for n in ("projects", "monitoring", "indicator_progress")}
     indicators = find_table(data, "indicators")
     if tables["projects"] is None or tables["monitoring"] is None:
-        raise PerfkitError(f"{data}: a monitoring report needs the projects and monitoring tables")
+        raise PerfkitError(
+            _("{folder}: a monitoring report needs the projects and monitoring tables").format(
+                folder=data
+            )
+        )
     with_progress = tables["indicator_progress"] is not None and indicators is not None
     return monitor(
         tables["projects"],
@@ -114,7 +119,11 @@ def monitoring_report(
     alerts = result.alerts_pl
     if dept_code:
         if depts.height == 0:
-            raise PerfkitError(f"部门 {dept_code} 在 {year} 年 {month} 月没有监控数据")
+            raise PerfkitError(
+                _("department {dept} has no monitoring data for {year}-{month:02d}").format(
+                    dept=dept_code, year=year, month=month
+                )
+            )
         scope = str(depts.get_column("dept_name")[0])
     else:
         scope = "全地区"

@@ -28,6 +28,7 @@ from pydantic import Field, field_validator
 
 from perfkit.config import MAX_YAML_BYTES, StrictModel, load_yaml_model, validate_model
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = ["NOTE_TITLES", "Notes", "load_notes"]
 
@@ -90,13 +91,23 @@ def _markdown(path: Path) -> dict[str, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PerfkitError(f"{path}: cannot read the notes file ({exc.strerror or exc})") from None
+        raise PerfkitError(
+            _("{file}: cannot read the notes file ({reason})").format(
+                file=path, reason=exc.strerror or exc
+            )
+        ) from None
     if len(raw) > MAX_YAML_BYTES:
-        raise PerfkitError(f"{path}: the notes file is larger than {MAX_YAML_BYTES:,} bytes")
+        raise PerfkitError(
+            _("{file}: the notes file is larger than {limit} bytes").format(
+                file=path, limit=f"{MAX_YAML_BYTES:,}"
+            )
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PerfkitError(f"{path}: the notes file is not UTF-8 text") from None
+        raise PerfkitError(
+            _("{file}: the notes file is not UTF-8 text").format(file=path)
+        ) from None
     notes: dict[str, list[str]] = {}
     problems: list[str] = []
     key: str | None = None
@@ -106,20 +117,31 @@ def _markdown(path: Path) -> dict[str, str]:
             key = _BY_TITLE.get(title)
             if key is None:
                 problems.append(
-                    f"  line {number}: unknown heading {title[:60]!r} — one of: "
-                    + ", ".join(f"{k} ({v})" for k, v in NOTE_TITLES.items())
+                    "  "
+                    + _("line {line}: unknown heading {heading} — one of: {known}").format(
+                        line=number,
+                        heading=repr(title[:60]),
+                        known=", ".join(f"{k} ({v})" for k, v in NOTE_TITLES.items()),
+                    )
                 )
             elif key in notes:
-                problems.append(f"  line {number}: {title} is given twice")
+                problems.append(
+                    "  "
+                    + _("line {line}: {heading} is given twice").format(line=number, heading=title)
+                )
                 key = None
             else:
                 notes[key] = []
         elif key is not None:
             notes[key].append(line)
         elif line.strip() and not line.startswith("# "):
-            problems.append(f"  line {number}: text before the first ## heading")
+            problems.append(
+                "  " + _("line {line}: text before the first ## heading").format(line=number)
+            )
     if problems:
-        raise PerfkitError(f"{path}: invalid notes file:\n" + "\n".join(problems))
+        raise PerfkitError(
+            _("{file}: invalid notes file:").format(file=path) + "\n" + "\n".join(problems)
+        )
     return {k: "\n".join(v).strip() for k, v in notes.items() if "\n".join(v).strip()}
 
 
@@ -136,10 +158,10 @@ def load_notes(path: str | Path | None) -> Notes:
     --------
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "notes.md"
-    >>> _ = p.write_text("## 主要经验及做法\\n建立了项目库。\\n", encoding="utf-8")
+    >>> out = p.write_text("## 主要经验及做法\\n建立了项目库。\\n", encoding="utf-8")
     >>> load_notes(p).experience
     '建立了项目库。'
-    >>> _ = p.with_suffix(".yaml").write_text("experiense: x\\n", encoding="utf-8")
+    >>> out = p.with_suffix(".yaml").write_text("experiense: x\\n", encoding="utf-8")
     >>> load_notes(p.with_suffix(".yaml"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -151,10 +173,10 @@ def load_notes(path: str | Path | None) -> Notes:
     path = Path(path)
     if path.suffix.lower() in {".md", ".markdown", ".txt"}:
         if not path.is_file():
-            raise PerfkitError(f"{path}: notes file not found")
+            raise PerfkitError(_("{file}: notes file not found").format(file=path))
         return validate_model(
             _markdown(path), Notes, what="notes file", source=str(path), shape="key: text"
         )
     if path.suffix.lower() not in {".yaml", ".yml"}:
-        raise PerfkitError(f"{path}: a notes file is .yaml, .yml or .md")
+        raise PerfkitError(_("{file}: a notes file is .yaml, .yml or .md").format(file=path))
     return load_yaml_model(path, Notes, what="notes file", shape="key: text")

@@ -16,6 +16,7 @@ from perfkit.documents._docx import write_docx
 from perfkit.documents._html import to_html
 from perfkit.documents._model import Document
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _, ngettext
 from perfkit.tables._office import convert_to_pdf
 from perfkit.tables._write import atomic_write_bytes, atomic_write_text
 
@@ -31,10 +32,14 @@ class UnfinishedDocument(PerfkitError):
     def __init__(self, placeholders: list[str]) -> None:
         self.placeholders = placeholders
         lines = "\n".join(f"  【待填写】{p}" for p in placeholders)
-        super().__init__(
-            f"文档仍有 {len(placeholders)} 处待填写内容，--final 不生成正式文档；"
-            f"请在说明文件（--notes）中补全：\n{lines}"
-        )
+        head = ngettext(
+            "the document still has {n} placeholder to fill in; --final writes no document "
+            "until the notes file (--notes) gives it:",
+            "the document still has {n} placeholders to fill in; --final writes no document "
+            "until the notes file (--notes) gives them:",
+            len(placeholders),
+        ).format(n=len(placeholders))
+        super().__init__(f"{head}\n{lines}")
 
 
 def save_document(
@@ -59,14 +64,18 @@ def save_document(
     --------
     >>> import tempfile
     >>> d = Document("标题")
-    >>> _ = d.section("一、基本情况").add("正文。")
+    >>> out = d.section("一、基本情况").add("正文。")
     >>> [p.name for p in save_document(d, Path(tempfile.mkdtemp()) / "r.docx", final=True)]
     ['r.docx']
     """
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
-        raise PerfkitError(f"{out}: the output must end in {', '.join(FORMATS)}")
+        raise PerfkitError(
+            _("{file}: the output must end in {suffixes}").format(
+                file=out, suffixes=", ".join(FORMATS)
+            )
+        )
     if final and doc.placeholders():
         raise UnfinishedDocument(doc.placeholders())
     if suffix == ".html":

@@ -29,14 +29,15 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from perfkit.errors import OutputError, PerfkitError
+from perfkit.i18n import N_, _
 from perfkit.tables._write import atomic_write_bytes
 
 __all__ = ["NO_SOFFICE", "convert_to_pdf", "number_toc_pages", "soffice"]
 
 #: Why a PDF was not made when LibreOffice is missing (shown to the user).
-NO_SOFFICE = (
-    "未找到 LibreOffice（soffice），未生成 PDF；"
-    "安装 libreoffice-writer-nogui（Debian/Ubuntu）或设置 PERFKIT_SOFFICE 后重试"
+NO_SOFFICE = N_(
+    "LibreOffice (soffice) not found, no PDF written; install libreoffice-writer-nogui "
+    "(Debian/Ubuntu) or set PERFKIT_SOFFICE, then try again"
 )
 
 
@@ -93,7 +94,7 @@ def convert_to_pdf(
         return {}
     program = program or soffice()
     if program is None:
-        raise PerfkitError(NO_SOFFICE)
+        raise PerfkitError(_(NO_SOFFICE))
     limit = timeout if timeout is not None else 120 + 10 * len(files)
     done = _convert(files, program, limit)
     if not number_toc or shutil.which("pdftotext") is None:
@@ -119,7 +120,11 @@ def _convert(files: Mapping[Path, Path], program: str, limit: float) -> dict[Pat
             try:
                 shutil.copyfile(source, src / name)
             except OSError as exc:
-                raise PerfkitError(f"{source}: cannot read ({exc.strerror or exc})") from None
+                raise PerfkitError(
+                    _("{file}: cannot read ({reason})").format(
+                        file=source, reason=exc.strerror or exc
+                    )
+                ) from None
             names[Path(name).stem] = (source, target)
         command = [
             program,
@@ -141,12 +146,14 @@ def _convert(files: Mapping[Path, Path], program: str, limit: float) -> dict[Pat
             start_new_session=True,  # its own process group: killed whole on a timeout
         )
         try:
-            output, _ = process.communicate(timeout=limit)
+            output, _errors = process.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             raise PerfkitError(
-                f"LibreOffice did not finish converting {len(files)} file(s) in {limit:.0f} s"
+                _("LibreOffice did not finish converting {n} file(s) in {seconds} s").format(
+                    n=len(files), seconds=f"{limit:.0f}"
+                )
             ) from None
         done: dict[Path, Path] = {}
         missing = []
@@ -162,7 +169,9 @@ def _convert(files: Mapping[Path, Path], program: str, limit: float) -> dict[Pat
         if missing:
             tail = output.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise PerfkitError(
-                f"LibreOffice did not convert {len(missing)} file(s): {', '.join(missing[:5])}"
+                _("LibreOffice did not convert {n} file(s): {files}").format(
+                    n=len(missing), files=", ".join(missing[:5])
+                )
                 + (f" — {' / '.join(tail)}" if tail else "")
             )
     return done
