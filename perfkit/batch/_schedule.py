@@ -49,6 +49,10 @@ _FIELD = re.compile(r"[A-Za-z_]\w*")
 _SPEC = re.compile(r"0?\d{0,2}[ds]?")
 
 
+def _html_only() -> list[Format]:
+    return ["html"]
+
+
 class Schedule(StrictModel):
     """A validated schedule (see the module docstring for the YAML form)."""
 
@@ -62,7 +66,7 @@ class Schedule(StrictModel):
     hide_code: bool = True
     kernel: str = "python3"
     timeout: int | None = Field(default=600, ge=1)
-    formats: list[Format] = Field(default_factory=lambda: ["html"], min_length=1)
+    formats: list[Format] = Field(default_factory=_html_only, min_length=1)
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("matrix")
