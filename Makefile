@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/perfkit demo --data data/sample --out reports
 	$(BIN)/perfkit run parameters/schedules/annual.yaml
+	$(BIN)/perfkit report annual --data data/sample --year 2024 --out reports/annual-2024/2024年度预算绩效管理工作情况.pdf
+	@echo "department documents: reports/annual-2024/<year>-<dept>/report.docx, report.pdf (links in index.html)"
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -39,6 +39,7 @@ FLOORS = {
     "batch": 4,
     "keyeval": 4,
     "samples": 5,  # the sample region and the demo
+    "documents": 5,  # deliverable documents: compose the domains' results
     "widgets": 5,
     "facade": 5,  # perfkit/__init__.py: the public API, lazy
     "cli": 6,  # the command line

@@ -65,6 +65,10 @@ def _row(record: dict[str, Any]) -> str:
     links = []
     if "report.html" in outputs:
         links.append(_link(name, "report.html", "报告"))
+    if "report.docx" in outputs:
+        links.append(_link(name, "report.docx", "Word"))
+    if "report.pdf" in outputs:
+        links.append(_link(name, "report.pdf", "PDF"))
     if "report.ipynb" in outputs:
         links.append(_link(name, "report.ipynb", "笔记本"))
     links += [_link(name, f, "工作簿") for f in outputs if f.endswith(".xlsx")]
@@ -116,6 +120,8 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
         else ""
     )
     rows = "\n".join(_row(r) for r in manifest.get("runs", []))
+    skipped = manifest.get("pdf_skipped")
+    pdf_note = f'\n<p class="meta">未生成 PDF：{_e(skipped)}</p>' if skipped else ""
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
@@ -126,7 +132,7 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
 <p class="meta">模板：{_e(manifest.get("notebook"))} · perfkit {_e(manifest.get("perfkit_version"))}
  · 开始 {_e(manifest.get("started"))} · 结束 {_e(manifest.get("finished"))}</p>
 <p class="meta">共 {_e(counts.get("total"))} 份：完成 {_e(counts.get("ok"))}，
-已是最新 {_e(counts.get("skipped"))}，失败 {_e(counts.get("failed"))}{stopped}</p>
+已是最新 {_e(counts.get("skipped"))}，失败 {_e(counts.get("failed"))}{stopped}</p>{pdf_note}
 <table>
 <thead><tr><th>报告</th><th>部门编码</th><th>部门名称</th><th>年度</th><th>得分</th><th>等级</th>
 <th>状态</th><th>用时（秒）</th><th>文件</th><th>错误</th></tr></thead>

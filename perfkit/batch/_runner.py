@@ -55,6 +55,7 @@ from perfkit.batch._execute import (
     is_current,
     read_record,
 )
+from perfkit.batch._formats import convert_reports, with_formats
 from perfkit.batch._index import write_index
 from perfkit.batch._kernels import kill_kernels, worker_start
 from perfkit.batch._lock import RunLock
@@ -145,6 +146,7 @@ def plan_tasks(
     tasks = []
     for run in expand_runs(schedule):
         given = {k: v for k, v in run.parameters.items() if k not in from_data}
+        run = run.model_copy(update={"parameters": with_formats(run.parameters, schedule.formats)})
         tasks.append(
             RunTask(
                 name=run.name,
@@ -575,6 +577,9 @@ def _run(
         if not watch.survivors:
             clean_leftovers(out)  # the stopped runs' temporary folders: their writers are dead
     result.records = [records[t.name] for t in tasks]
+    pdf_skipped = convert_reports(
+        result.records, {t.name: Path(t.run_dir) for t in tasks}, schedule.formats
+    )
     interrupted = sum(r["status"] == "interrupted" for r in result.records)
     manifest = {
         "schedule": str(schedule.source) if schedule.source else None,
@@ -599,6 +604,8 @@ def _run(
             **({"interrupted": interrupted} if interrupted else {}),
         },
         "runs": result.records,
+        **({"formats": schedule.formats} if schedule.formats != ["html"] else {}),
+        **({"pdf_skipped": pdf_skipped} if pdf_skipped else {}),
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
     result.manifest = atomic_write_text(out / "manifest.json", text)

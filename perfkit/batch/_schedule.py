@@ -16,6 +16,8 @@ A schedule is a YAML file::
     #   - {dept_code: D02, year: 2023}
     run_name: "{year}-{dept_code}"   # optional: the folder name of each run
                                      # ({parameter} fields only; made safe, docs/security.md)
+    formats: [html, docx, pdf]       # optional: report.docx / report.pdf beside report.html
+                                     # (docs/documents.md; pdf needs LibreOffice)
 
 ``all`` expands ``dept_code`` to every department with projects in the run's
 ``year`` (read from ``data_dir``'s projects table) and ``year`` to every year
@@ -33,6 +35,7 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from perfkit.batch._formats import Format
 from perfkit.config import StrictModel, load_yaml_model
 from perfkit.errors import PerfkitError
 from perfkit.tables._filenames import safe_filename
@@ -44,6 +47,10 @@ _ALL = "all"
 # a run_name field: a plain parameter name, optionally with a short format such as :02d
 _FIELD = re.compile(r"[A-Za-z_]\w*")
 _SPEC = re.compile(r"0?\d{0,2}[ds]?")
+
+
+def _html_only() -> list[Format]:
+    return ["html"]
 
 
 class Schedule(StrictModel):
@@ -59,6 +66,7 @@ class Schedule(StrictModel):
     hide_code: bool = True
     kernel: str = "python3"
     timeout: int | None = Field(default=600, ge=1)
+    formats: list[Format] = Field(default_factory=_html_only, min_length=1)
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("matrix")

@@ -14,6 +14,7 @@ and ``perfkit systems list`` do not pay for notebooks, statistics or charts:
 * :mod:`perfkit.cli.compare` — ``compare``
 * :mod:`perfkit.cli.targets` — ``targets review``, ``targets library``, ``targets reductions``
 * :mod:`perfkit.cli.batch` — ``run``
+* :mod:`perfkit.cli.report` — ``report department|monitoring|annual``
 * :mod:`perfkit.cli.dashboard` — ``dashboard``
 * :mod:`perfkit.cli.keyeval` — ``survey``, ``evaluate``
 
@@ -106,6 +107,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": (
         "perfkit.cli.keyeval:evaluate",
         "Key evaluations (重点评价): prepare the evaluator's working paper, score it when filled.",
+    ),
+    "report": (
+        "perfkit.cli.report:report",
+        "Deliverable documents as Word/PDF: department evaluation, monitoring, annual work report.",
     ),
     "dashboard": (
         "perfkit.cli.dashboard:dashboard",
