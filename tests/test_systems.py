@@ -19,8 +19,6 @@ LOCAL_VARIANT = ROOT / "parameters" / "systems" / "local-variant.yaml"
 BUILTIN_NAMES = [
     "budget-mgmt-assessment",
     "dept-overall",
-    "budget-mgmt-assessment",
-    "dept-overall",
     "dept-overall-national",
     "ex-ante",
     "project-evaluation",

@@ -203,5 +203,8 @@ def sample_data(out_dir: str, seed: int, headers: str) -> None:
     from perfkit.samples.plan import write_plan  # the planning year, from its own stream
     from perfkit.samples.region import write_sample  # numpy: imported when the command runs
 
-    for path in [*write_sample(out_dir, seed=seed, headers=headers), *write_plan(out_dir, seed=seed)]:
+    for path in [
+        *write_sample(out_dir, seed=seed, headers=headers),
+        *write_plan(out_dir, seed=seed),
+    ]:
         click.echo(_("wrote {path}").format(path=path))

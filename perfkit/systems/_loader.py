@@ -37,9 +37,8 @@ def list_systems() -> list[System]:
 
     Examples
     --------
-    >>> [s.kind for s in list_systems()]
-    >>> [s.kind for s in list_systems()]
-    ['assessments', 'assessments', 'assessments', 'assessments', 'assessments', 'indicators', 'assessments']
+    >>> [s.kind for s in list_systems()].count("assessments"), len(list_systems())
+    (6, 7)
     """
     return [load_system(path) for path in builtin_systems().values()]
 
