@@ -334,7 +334,7 @@ def test_plan_row_for_unknown_project_is_a_clear_error(case, tmp_path: Path) -> 
     )  # fmt: skip
     assert result.exit_code == 1
     assert (
-        "plan.csv:5: unit_code: 项目 NOPE 不在项目表 projects.csv 的 2025 年项目中" in result.output
+        "plan.csv 第5行 unit_code：项目 NOPE 不在项目表 projects.csv 的 2025 年项目中" in result.output
     )
     assert "Traceback" not in result.output and not out.exists()
 
@@ -369,8 +369,8 @@ def test_request_below_zero_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["targets", "reductions", "--requests", str(path), "--out",
                                        str(tmp_path / "o")])  # fmt: skip
     assert result.exit_code == 1
-    assert "budget_requests.csv:2: 申报数: negative amount -5" in result.output
-    assert "budget_requests.csv:3: 审定数: 审定数 12 大于申报数 10" in result.output
+    assert "budget_requests.csv 第2行 申报数：金额为负数 -5" in result.output
+    assert "budget_requests.csv 第3行 审定数：审定数 12 大于申报数 10" in result.output
     assert "审定数 1 大于" not in result.output  # a negative request is reported once
     assert not (tmp_path / "o").exists()
 

@@ -52,6 +52,10 @@ class ReviewInputs:
         return any(raw.from_pandas for raw in self.raws.values())
 
 
+def _is_contradiction(message: str) -> bool:
+    return "矛盾" in message or "contradicts the direction" in message
+
+
 def _read(
     name: str, source: TableInput, spec: object, raws: dict, problems: list
 ) -> pl.DataFrame | None:
@@ -65,7 +69,8 @@ def _read(
     if name == "plan":
         # a contradiction between the target's symbol and 指标方向 is a finding of the review
         target = raw.header("target")
-        found = [p for p in found if not (p.column == target and "矛盾" in p.message)]
+        # (the contract's message, in either language: see tables._validate "contradiction")
+        found = [p for p in found if not (p.column == target and _is_contradiction(p.message))]
         typed = typed.join(
             raw.frame.select("_row", pl.col("target").cast(pl.String).alias("_target_written"))
             if "target" in raw.frame.columns
