@@ -334,7 +334,8 @@ def test_plan_row_for_unknown_project_is_a_clear_error(case, tmp_path: Path) -> 
     )  # fmt: skip
     assert result.exit_code == 1
     assert (
-        "plan.csv 第5行 unit_code：项目 NOPE 不在项目表 projects.csv 的 2025 年项目中" in result.output
+        "plan.csv 第5行 unit_code：项目 NOPE 不在项目表 projects.csv 的 2025 年项目中"
+        in result.output
     )
     assert "Traceback" not in result.output and not out.exists()
 
