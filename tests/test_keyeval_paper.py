@@ -246,6 +246,8 @@ def test_round_trip_prepare_fill_score(data: Path, tmp_path: Path) -> None:
         0, named=True
     )
     assert (p2["source"], p2["points"]) == ("judged", 10.0)
+    evil = units.filter(pl.col("unit_code") == "P2").get_column("unit_name").item()
+    assert evil == "'" + EVIL  # a formula-like name is neutralised in the CSV
     book = openpyxl.load_workbook(out / "key_evaluation.xlsx")
     assert book.sheetnames == ["评价结果", "评分表"]
     name_cell = book["评价结果"]["C3"]
