@@ -7,6 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.test_monitoring_notebook import text_of
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "key_evaluation.ipynb"
 KEY = ROOT / "data" / "sample" / "key_evaluation_2024"
@@ -31,18 +33,6 @@ def execute(tmp_path: Path, **parameters: object) -> tuple[nbformat.NotebookNode
         progress_bar=False,
     )
     return nbformat.read(executed, as_version=4), out_dir
-
-
-def text_of(nb: nbformat.NotebookNode) -> str:
-    parts = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                parts.append(output["text"])
-            for kind in ("text/plain", "text/html"):
-                if kind in output.get("data", {}):
-                    parts.append(output["data"][kind])
-    return "\n".join(parts)
 
 
 def test_stored_notebook_is_clean_and_documented() -> None:

@@ -246,6 +246,8 @@ def test_round_trip_prepare_fill_score(data: Path, tmp_path: Path) -> None:
         0, named=True
     )
     assert (p2["source"], p2["points"]) == ("judged", 10.0)
+    evil = units.filter(pl.col("unit_code") == "P2").get_column("unit_name").item()
+    assert evil == "'" + EVIL  # a formula-like name is neutralised in the CSV
     book = openpyxl.load_workbook(out / "key_evaluation.xlsx")
     assert book.sheetnames == ["评价结果", "评分表"]
     name_cell = book["评价结果"]["C3"]
@@ -378,3 +380,15 @@ def test_too_many_objects_is_a_clear_error(data: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 1 and "至多 200 个评价对象" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_an_unknown_qualitative_phrase_is_an_error(data: Path) -> None:
+    path = data / "indicators.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("部分达成", "差不多"), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as excinfo:
+        prepare_paper(data, 2024, ["P1"])
+    (problem,) = [p for p in excinfo.value.problems if p.severity == "error"]
+    assert (problem.file, problem.row, problem.column) == ("indicators.csv", 4, "actual")
+    assert problem.message.startswith("定性指标完成值 '差不多' 不是")

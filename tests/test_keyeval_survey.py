@@ -192,6 +192,17 @@ def test_cli_writes_the_summary(tmp_path: Path) -> None:
     assert "所需样本量 260" in result.output
 
 
+def test_cli_neutralises_a_formula_question(tmp_path: Path) -> None:
+    rows = [("R1", '=HYPERLINK("http://x")', "5"), ("R2", '=HYPERLINK("http://x")', "4")]
+    path = write_survey(tmp_path / "s.csv", rows, ("respondent", "question", "answer"))
+    result = CliRunner().invoke(
+        main, ["survey", "summarise", "--survey", str(path), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "o" / "survey_summary.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1].startswith('"\'=HYPERLINK(""http://x"")",2,2,100.0')
+
+
 def test_cli_bad_survey_writes_nothing(tmp_path: Path) -> None:
     path = write_survey(
         tmp_path / "s.csv", [("R1", "q", "9")], ("respondent", "question", "answer")

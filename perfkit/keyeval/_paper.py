@@ -35,13 +35,14 @@ import polars as pl
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.i18n import _
 from perfkit.keyeval._measures import Objects, measure_values, pick_objects
-from perfkit.numbers import FIXED, SCALE
+from perfkit.numbers import FIXED, SCALE, map_unique
 from perfkit.scoring._assessment import system_items
 from perfkit.scoring._rules import equal_cents, positive_cents, reverse_cents
-from perfkit.systems import System, load_system
+from perfkit.systems import System, load_system, qualitative_levels, qualitative_rule
+from perfkit.tables._contract import text_key
 from perfkit.tables._excel import open_workbook
-from perfkit.tables._read import find_table, read_table
-from perfkit.tables._validate import check_table
+from perfkit.tables._read import RawTable, find_table, read_table
+from perfkit.tables._validate import check_table, problems_from_mask
 from perfkit.tables._write import (
     atomic_write_bytes,
     excel_text,
@@ -104,7 +105,7 @@ class WorkingPaper:
     leaves: pl.DataFrame
 
 
-def _read_data(data: Path) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+def _read_data(data: Path, system: System) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     problems: list[Problem] = []
     typed: dict[str, pl.DataFrame] = {}
     for name in ("projects", "indicators"):
@@ -116,15 +117,40 @@ def _read_data(data: Path) -> tuple[pl.DataFrame, pl.DataFrame | None]:
                 )
             continue
         try:
-            frame, found = check_table(read_table(path, name))
+            raw = read_table(path, name)
+            frame, found = check_table(raw)
         except InputError as err:
             problems += err.problems
             continue
         problems += found
+        if name == "indicators":
+            problems += _phrase_problems(frame, raw, system)
         typed[name] = frame
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     return typed["projects"], typed.get("indicators")
+
+
+def _phrase_problems(frame: pl.DataFrame, raw: RawTable, system: System) -> list[Problem]:
+    """A 定性 indicator's actual value must be one of the system's level phrases."""
+    levels = qualitative_levels(system, text_key)
+    rule = qualitative_rule(system)
+    known = map_unique(frame, "actual_text", lambda t: levels.get(text_key(t)), pl.Int64)
+    return problems_from_mask(
+        frame,
+        (pl.col("direction") == "qualitative")
+        & pl.col("actual_text").is_not_null()
+        & known.is_null(),
+        raw,
+        "actual",
+        pl.format(
+            _("qualitative value '{value}' is not one of {accepted}").format(
+                value="{}", accepted="{}"
+            ),
+            pl.col("actual_text"),
+            pl.lit(rule.accepted_text()),
+        ),
+    )
 
 
 def prepare_paper(
@@ -171,7 +197,7 @@ def prepare_paper(
                 )
             ]
         )
-    projects, indicators = _read_data(Path(data))
+    projects, indicators = _read_data(Path(data), system)
     objects = pick_objects(projects, year, units, "projects")
     measures = measure_values(objects, system, indicators, survey_summary)
     return WorkingPaper(system, year, objects.table, _leaf_rows(objects, system, measures))
