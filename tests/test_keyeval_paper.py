@@ -123,7 +123,7 @@ def test_funds_received_is_optional_and_checked(data: Path, tmp_path: Path) -> N
     bad = frame.with_columns(pl.lit("-5").alias("实际到位资金"))
     _, problems = check_table(read_table(bad, "projects"))
     assert [(p.row, p.column, p.message) for p in problems] == [
-        (row, "实际到位资金", "negative amount -5") for row in (1, 2, 3)
+        (row, "实际到位资金", "金额为负数 -5") for row in (1, 2, 3)
     ]
 
 
@@ -315,10 +315,10 @@ def test_every_bad_filling_at_once(data: Path, tmp_path: Path) -> None:
         (f"H{rows['2.1.2']}", "2.1.2 预算执行率：计算值由数据计算，不得修改（应为 86.5）"),
         (f"J{rows['3.1']}", "3.1 产出数量：计算项得分不得修改（应为 8.75）"),
         (f"E{rows['2.2.1']}", "2.2.1 管理制度健全性：分值被改动（应为 3）"),
-        (f"K{rows['4.2']}", "4.2 经济效益：未注明佐证材料 [warning]"),
+        (f"K{rows['4.2']}", "4.2 经济效益：未注明佐证材料（警告）"),
     ]:
-        assert f"{where}{cell}: {message}" in output, (cell, output)
-    assert "8 problem(s) in the input; nothing was written" in output
+        assert f"{where}{cell}：{message}" in output, (cell, output)
+    assert "输入中有 8 个问题，未写出任何文件" in output
 
 
 def test_a_moved_row_and_a_foreign_workbook(data: Path, tmp_path: Path) -> None:
@@ -367,8 +367,8 @@ def test_a_score_that_is_not_finite(data: Path, tmp_path: Path) -> None:
     book.save(path)
     code, output, _ = _problems(path, tmp_path)
     assert code == 1 and "Traceback" not in output
-    assert "J6: 1.1.1 立项依据充分性：得分 'NaN' 不是数字" in output
-    assert "J7: 1.1.2 立项程序规范性：得分 1E+999999 超过该项分值 2" in output
+    assert "J6：1.1.1 立项依据充分性：得分 'NaN' 不是数字" in output
+    assert "J7：1.1.2 立项程序规范性：得分 1E+999999 超过该项分值 2" in output
 
 
 def test_too_many_objects_is_a_clear_error(data: Path, tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_the_filled_papers_score(
          ["超过该项分值", "得分未填写", "须填写扣分理由"]),
         (["survey", "summarise", "--survey", str(KEY / "survey_with_problems.csv"),
           "--questions", "总体满意度,资金发放及时性,政策宣传知晓度"],
-         ["答案 '8' 不在量表中", "duplicate key", "题目 '食堂饭菜' 不是本次调查的题目"]),
+         ["答案 '8' 不在量表中", "重复的键", "题目 '食堂饭菜' 不是本次调查的题目"]),
     ],
 )  # fmt: skip
 def test_the_slips_are_caught(args: list[str], expected: list[str], tmp_path: Path) -> None:

@@ -148,7 +148,7 @@ def test_every_bad_answer_at_once_with_file_row_and_column(tmp_path: Path) -> No
         ("s.csv", 7, "answer"),
     }
     text = str(excinfo.value)
-    assert "duplicate key (respondent=R1, question=服务态度) also on row 2" in text
+    assert "重复的键（respondent=R1, question=服务态度），第 2 行已有" in text
     assert "答案 '6' 不在量表中（1–5 或 非常满意 / 满意 / 一般 / 不满意 / 非常不满意）" in text
     assert "题目 '天气' 不是本次调查的题目（服务态度, 政策知晓度）" in text
 
@@ -212,7 +212,7 @@ def test_cli_bad_survey_writes_nothing(tmp_path: Path) -> None:
         main, ["survey", "summarise", "--survey", str(path), "--out", str(out)]
     )
     assert result.exit_code == 1
-    assert "s.csv:2: answer: 答案 '9' 不在量表中" in result.output
+    assert "s.csv 第2行 answer：答案 '9' 不在量表中" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
     bad = CliRunner().invoke(

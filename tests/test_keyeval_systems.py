@@ -148,7 +148,7 @@ def test_a_judged_score_above_its_points_is_an_error(name: str) -> None:
     ]
     with pytest.raises(InputError) as excinfo:
         _score(system, rows)
-    assert f"is above the maximum {leaf.points}" in str(excinfo.value)
+    assert f"高于 {leaf.points:.2f} 分" in str(excinfo.value)
 
 
 def test_systems_show_marks_computed_leaves(tmp_path: Path) -> None:
