@@ -264,3 +264,17 @@ def test_the_html_exporter_is_built_once_and_exports_as_a_new_one(tmp_path: Path
     body, _ = fresh.from_notebook_node(a, resources={"metadata": {"name": "perfkit 报告"}})
     assert first == again == body.encode("utf-8")
     assert "只给笔记本用户看的说明" not in body and "甲" in body
+
+
+def test_the_command_line_chooses_the_engine(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from perfkit.cli import main
+
+    path = _schedule(tmp_path, [{"name": "a", "role": "check"}])
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--engine", "cold"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["engine"] == "cold"
+    assert manifest["runs"][0]["kernel"]["engine"] == "cold"
+    assert CliRunner().invoke(main, ["run", str(path), "--engine", "tepid"]).exit_code == 2
