@@ -331,3 +331,58 @@ def test_import_forms_with_chinese_headers_is_read_back(tmp_path: Path) -> None:
     import polars as pl
 
     assert pl.read_parquet(runs["zh"] / "projects.parquet").columns[0] == "year"
+
+
+# ---------------------------------------------------------------- one term for one thing
+
+
+def _glossary() -> list[tuple[str, str, list[str]]]:
+    """(中文, English, columns) of each row of docs/glossary.md's table."""
+    rows = []
+    for line in (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 4 and cells[0] not in ("中文", "---"):
+            columns = [c.strip() for c in cells[2].split(",") if c.strip()]
+            rows.append((cells[0], cells[1], columns))
+    return rows
+
+
+#: Glossary terms checked in every message: the domain's own words.  Ordinary words that
+#: are also terms (year, total, grade, error …) mean other things in some sentences.
+_CHECKED_IN_MESSAGES = 2  # words in a term (a term of two words or more), plus these:
+_SINGLE_WORD_TERMS = {"weight", "self-score", "self-grade", "qualitative", "quantitative"}
+
+
+def test_the_glossary_has_the_domains_terms() -> None:
+    terms = {zh: en for zh, en, _ in _glossary()}
+    for zh in ("预算执行率", "年度指标值", "自评得分", "实际完成值", "指标体系", "序时进度"):
+        assert zh in terms
+
+
+def test_the_label_registry_uses_the_glossarys_terms() -> None:
+    from perfkit.present._labels import COLUMN_LABELS
+
+    wrong = []
+    for zh, _en, columns in _glossary():
+        for column in columns:
+            label = re.sub(r"（[^）]*）$", "", COLUMN_LABELS[column])
+            if label != zh:
+                wrong.append(f"{column}: registry {COLUMN_LABELS[column]!r}, glossary {zh!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_catalog_uses_the_glossarys_terms(catalog) -> None:
+    wrong = []
+    for zh, en, _columns in _glossary():
+        if len(en.split()) < _CHECKED_IN_MESSAGES and en not in _SINGLE_WORD_TERMS:
+            continue
+        # the term as a word, not inside a file or column name (monitoring.xlsx, executed_to)
+        term = re.compile(rf"(?<![\w.`-]){re.escape(en)}(?![\w.`-])", re.IGNORECASE)
+        for entry in catalog:
+            if not entry.id:
+                continue
+            msgid = entry.id if isinstance(entry.id, str) else entry.id[0]
+            string = entry.string if isinstance(entry.string, str) else entry.string[0]
+            if term.search(msgid) and zh not in string:
+                wrong.append(f"{en} → {zh}: {msgid!r} → {string!r}")
+    assert not wrong, "\n".join(wrong)
