@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -386,3 +387,31 @@ def test_the_catalog_uses_the_glossarys_terms(catalog) -> None:
             if term.search(msgid) and zh not in string:
                 wrong.append(f"{en} → {zh}: {msgid!r} → {string!r}")
     assert not wrong, "\n".join(wrong)
+
+
+# ---------------------------------------------------------------- notebooks
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=str)
+def test_notebook_parameters_are_documented_in_chinese(notebook: Path) -> None:
+    import papermill
+
+    parameters = papermill.inspect_notebook(str(notebook))
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    (cell,) = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
+    source = "".join(cell["source"]).splitlines()
+    declared = [line.split(":")[0] for line in source if re.match(r"^\w+\s*:.*=", line)]
+    assert list(parameters) == declared  # papermill read every line (it skips what it cannot)
+    english = []
+    for name, parameter in parameters.items():
+        help_text = parameter["help"]
+        # Chinese, with English only for names and values (projects, dept_code, "all" …)
+        words = re.findall(
+            r"[A-Za-z]{4,}", re.sub(r"[`\"'$][^`\"']*[`\"']?|\w+_\w+", "", help_text)
+        )
+        if not _CJK.search(help_text) or len(words) > 4:
+            english.append(f"{name}: {help_text}")
+    assert not english, "\n".join(english)
