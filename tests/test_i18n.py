@@ -252,6 +252,20 @@ def test_every_commands_help_in_both_languages(path: list[str]) -> None:
         assert "".join(zh_help.split())[:12] in "".join(zh.output.split())
 
 
+@pytest.mark.parametrize("width", [80, 100])
+def test_chinese_help_fits_the_terminal(width: int) -> None:
+    # a Chinese character takes two columns, and Chinese has no spaces to break at:
+    # click alone would print lines twice too wide
+    from perfkit.cli._i18n import display_width
+
+    too_wide = []
+    for path in [[], *_command_paths()]:
+        result = CliRunner().invoke(main, [*path, "--help"], terminal_width=width)
+        assert result.exit_code == 0
+        too_wide += [line for line in result.output.splitlines() if display_width(line) > width]
+    assert not too_wide, "\n".join(too_wide)
+
+
 # ---------------------------------------------------------------- machine outputs are stable
 
 CORPUS = ROOT / "tests" / "bad_inputs"
