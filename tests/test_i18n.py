@@ -429,3 +429,20 @@ def test_notebook_parameters_are_documented_in_chinese(notebook: Path) -> None:
         if not _CJK.search(help_text) or len(words) > 4:
             english.append(f"{name}: {help_text}")
     assert not english, "\n".join(english)
+
+
+def test_check_forms_workbook_says_error_in_words_and_the_csv_keeps_the_code(
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+    import polars as pl
+
+    form = ROOT / "tests" / "data" / "forms" / "seed001_budget_mgmt.xlsx"
+    xlsx, csv = tmp_path / "problems.xlsx", tmp_path / "problems.csv"
+    for out in (xlsx, csv):
+        assert CliRunner().invoke(main, ["check-forms", str(form), "--out", str(out)]).exit_code
+    rows = list(openpyxl.load_workbook(xlsx)["问题清单"].iter_rows(values_only=True))
+    levels = {dict(zip(rows[0], r, strict=True))["级别"] for r in rows[1:]}
+    assert levels == {"错误", "警告"}
+    machine = pl.read_csv(csv, infer_schema=False).get_column("severity")
+    assert set(machine) == {"error", "warning"}
