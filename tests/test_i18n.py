@@ -294,6 +294,20 @@ def test_a_chinese_run_and_an_english_run_write_byte_identical_csvs(tmp_path: Pa
     assert "已写出：" in zh.output
 
 
+def test_monitoring_in_both_languages_writes_byte_identical_csvs(tmp_path: Path) -> None:
+    sample = ROOT / "data" / "sample"
+    args = ["-p", str(sample / "projects.csv"), "-m", str(sample / "monitoring.csv")]
+    runs = {}
+    for lang in ("zh", "en"):
+        out = tmp_path / lang
+        command = ["--lang", lang, "monitor", *args, "--year", "2024", "--month", "8"]
+        result = CliRunner().invoke(main, [*command, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        runs[lang] = _files(out)
+    assert "alerts.csv" in runs["zh"]
+    assert runs["zh"] == runs["en"]
+
+
 def test_sample_data_writes_the_contracts_chinese_headers(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["sample-data", "--out", str(tmp_path), "--headers", "zh"])
     assert result.exit_code == 0, result.output
