@@ -96,16 +96,27 @@ CHINESE_DEFAULT = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _default_language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
-    """Each test starts in its module's language, whatever the shell has set."""
+@pytest.fixture(autouse=True, scope="module")
+def _module_language(request: pytest.FixtureRequest):
+    """Each test module runs in its language, whatever the shell has set (module-scoped, so
+    that a module's own fixtures that run perfkit once for all its tests use it too)."""
     from perfkit.i18n import set_language
 
-    module = getattr(request.node, "module", None)
-    name = module.__name__.rpartition(".")[2] if module is not None else ""
-    monkeypatch.delenv("PERFKIT_LANG", raising=False)
-    if name not in CHINESE_DEFAULT:
-        monkeypatch.setenv("PERFKIT_LANG", "en")
+    name = request.module.__name__.rpartition(".")[2]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("PERFKIT_LANG", raising=False)
+        if name not in CHINESE_DEFAULT:
+            patch.setenv("PERFKIT_LANG", "en")
+        set_language(None)
+        yield
+    set_language(None)
+
+
+@pytest.fixture(autouse=True)
+def _default_language(_module_language: None):
+    """A language chosen in one test (``set_language``) does not leak into the next."""
+    from perfkit.i18n import set_language
+
     set_language(None)
     yield
     set_language(None)

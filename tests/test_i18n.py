@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -251,6 +252,20 @@ def test_every_commands_help_in_both_languages(path: list[str]) -> None:
         assert "".join(zh_help.split())[:12] in "".join(zh.output.split())
 
 
+@pytest.mark.parametrize("width", [80, 100])
+def test_chinese_help_fits_the_terminal(width: int) -> None:
+    # a Chinese character takes two columns, and Chinese has no spaces to break at:
+    # click alone would print lines twice too wide
+    from perfkit.cli._i18n import display_width
+
+    too_wide = []
+    for path in [[], *_command_paths()]:
+        result = CliRunner().invoke(main, [*path, "--help"], terminal_width=width)
+        assert result.exit_code == 0
+        too_wide += [line for line in result.output.splitlines() if display_width(line) > width]
+    assert not too_wide, "\n".join(too_wide)
+
+
 # ---------------------------------------------------------------- machine outputs are stable
 
 CORPUS = ROOT / "tests" / "bad_inputs"
@@ -277,6 +292,20 @@ def test_a_chinese_run_and_an_english_run_write_byte_identical_csvs(tmp_path: Pa
     # and the printed summary did change language: the run was not English twice
     zh = CliRunner().invoke(main, ["score", *inputs, "-o", str(tmp_path / "again")])
     assert "已写出：" in zh.output
+
+
+def test_monitoring_in_both_languages_writes_byte_identical_csvs(tmp_path: Path) -> None:
+    sample = ROOT / "data" / "sample"
+    args = ["-p", str(sample / "projects.csv"), "-m", str(sample / "monitoring.csv")]
+    runs = {}
+    for lang in ("zh", "en"):
+        out = tmp_path / lang
+        command = ["--lang", lang, "monitor", *args, "--year", "2024", "--month", "8"]
+        result = CliRunner().invoke(main, [*command, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        runs[lang] = _files(out)
+    assert "alerts.csv" in runs["zh"]
+    assert runs["zh"] == runs["en"]
 
 
 def test_sample_data_writes_the_contracts_chinese_headers(tmp_path: Path) -> None:
@@ -331,3 +360,103 @@ def test_import_forms_with_chinese_headers_is_read_back(tmp_path: Path) -> None:
     import polars as pl
 
     assert pl.read_parquet(runs["zh"] / "projects.parquet").columns[0] == "year"
+
+
+# ---------------------------------------------------------------- one term for one thing
+
+
+def _glossary() -> list[tuple[str, str, list[str]]]:
+    """(中文, English, columns) of each row of docs/glossary.md's table."""
+    rows = []
+    for line in (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 4 and cells[0] not in ("中文", "---"):
+            columns = [c.strip() for c in cells[2].split(",") if c.strip()]
+            rows.append((cells[0], cells[1], columns))
+    return rows
+
+
+#: Glossary terms checked in every message: the domain's own words.  Ordinary words that
+#: are also terms (year, total, grade, error …) mean other things in some sentences.
+_CHECKED_IN_MESSAGES = 2  # words in a term (a term of two words or more), plus these:
+_SINGLE_WORD_TERMS = {"weight", "self-score", "self-grade", "qualitative", "quantitative"}
+
+
+def test_the_glossary_has_the_domains_terms() -> None:
+    terms = {zh: en for zh, en, _ in _glossary()}
+    for zh in ("预算执行率", "年度指标值", "自评得分", "实际完成值", "指标体系", "序时进度"):
+        assert zh in terms
+
+
+def test_the_label_registry_uses_the_glossarys_terms() -> None:
+    from perfkit.present._labels import COLUMN_LABELS
+
+    wrong = []
+    for zh, _en, columns in _glossary():
+        for column in columns:
+            label = re.sub(r"（[^）]*）$", "", COLUMN_LABELS[column])
+            if label != zh:
+                wrong.append(f"{column}: registry {COLUMN_LABELS[column]!r}, glossary {zh!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_catalog_uses_the_glossarys_terms(catalog) -> None:
+    wrong = []
+    for zh, en, _columns in _glossary():
+        if len(en.split()) < _CHECKED_IN_MESSAGES and en not in _SINGLE_WORD_TERMS:
+            continue
+        # the term as a word, not inside a file or column name (monitoring.xlsx, executed_to)
+        term = re.compile(rf"(?<![\w.`-]){re.escape(en)}(?![\w.`-])", re.IGNORECASE)
+        for entry in catalog:
+            if not entry.id:
+                continue
+            msgid = entry.id if isinstance(entry.id, str) else entry.id[0]
+            string = entry.string if isinstance(entry.string, str) else entry.string[0]
+            if term.search(msgid) and zh not in string:
+                wrong.append(f"{en} → {zh}: {msgid!r} → {string!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+# ---------------------------------------------------------------- notebooks
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=str)
+def test_notebook_parameters_are_documented_in_chinese(notebook: Path) -> None:
+    import papermill
+
+    parameters = papermill.inspect_notebook(str(notebook))
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    (cell,) = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
+    source = "".join(cell["source"]).splitlines()
+    declared = [line.split(":")[0] for line in source if re.match(r"^\w+\s*:.*=", line)]
+    assert list(parameters) == declared  # papermill read every line (it skips what it cannot)
+    english = []
+    for name, parameter in parameters.items():
+        help_text = parameter["help"]
+        # Chinese, with English only for names and values (projects, dept_code, "all" …)
+        words = re.findall(
+            r"[A-Za-z]{4,}", re.sub(r"[`\"'$][^`\"']*[`\"']?|\w+_\w+", "", help_text)
+        )
+        if not _CJK.search(help_text) or len(words) > 4:
+            english.append(f"{name}: {help_text}")
+    assert not english, "\n".join(english)
+
+
+def test_check_forms_workbook_says_error_in_words_and_the_csv_keeps_the_code(
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+    import polars as pl
+
+    form = ROOT / "tests" / "data" / "forms" / "seed001_budget_mgmt.xlsx"
+    xlsx, csv = tmp_path / "problems.xlsx", tmp_path / "problems.csv"
+    for out in (xlsx, csv):
+        assert CliRunner().invoke(main, ["check-forms", str(form), "--out", str(out)]).exit_code
+    rows = list(openpyxl.load_workbook(xlsx)["问题清单"].iter_rows(values_only=True))
+    levels = {dict(zip(rows[0], r, strict=True))["级别"] for r in rows[1:]}
+    assert levels == {"错误", "警告"}
+    machine = pl.read_csv(csv, infer_schema=False).get_column("severity")
+    assert set(machine) == {"error", "warning"}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -166,6 +167,100 @@ def _help_option(self: click.Command, ctx: click.Context) -> click.Option | None
     return option
 
 
+#: Punctuation that may not start a line (it stays with the character before it).
+_NO_LINE_START = set("，。、；：？！）》」』】］,.;:?!)]…")
+#: Punctuation that may not end a line (it stays with the character after it).
+_NO_LINE_END = set("（《「『【［([“‘")
+_TOKEN = re.compile(r"\s+|\[[^\]\s]{1,40}\]|[^\s\u1100-\uffff]+|.", re.DOTALL)
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _units(text: str) -> list[tuple[bool, str]]:
+    """(space before, text) of the pieces a line may break between: an ASCII word, one
+    Chinese character, or click's ``[…]``; punctuation stays with its neighbour."""
+    units: list[tuple[bool, str]] = []
+    space = False
+    for token in _TOKEN.findall(text):
+        if token.isspace():
+            space = True
+            continue
+        glued = (
+            units and not space and (token[0] in _NO_LINE_START or units[-1][1][-1] in _NO_LINE_END)
+        )
+        if glued:
+            units[-1] = (units[-1][0], units[-1][1] + token)
+        else:
+            units.append((space, token))
+        space = False
+    return units
+
+
+def _fill(text: str, width: int, first: str, rest: str) -> str:
+    """One paragraph filled to ``width`` columns, breaking between Chinese characters too."""
+    lines: list[str] = []
+    line, used = first, display_width(first)
+    for space, unit in _units(text):
+        gap = " " if space and line.strip() else ""
+        need = display_width(gap + unit)
+        if used + need > width and line.strip():
+            lines.append(line.rstrip())
+            line, used, gap = rest, display_width(rest), ""
+            need = display_width(unit)
+        line += gap + unit
+        used += need
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _joined(lines: list[str]) -> str:
+    """Lines of a paragraph as one text: no space where a line break falls between CJK."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if text and line and not (_is_wide(text[-1]) and _is_wide(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+_ORIGINAL_WRAP = click.formatting.wrap_text
+
+
+def _wrap_text(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
+    """click's ``wrap_text``, measuring Chinese characters as two columns and breaking
+    between them (click's own breaks only at spaces, and counts one column each)."""
+    if not any(_is_wide(c) for c in text):
+        return _ORIGINAL_WRAP(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+    text = text.expandtabs()
+    if not preserve_paragraphs:
+        return _fill(_joined(text.splitlines()), width, initial_indent, subsequent_indent)
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    out = []
+    for block in (b for b in blocks if b):
+        extra = " " * (len(block[0]) - len(block[0].lstrip()))
+        if block[0].strip() == "\b":  # click's "no rewrap" marker
+            out.append("\n".join(initial_indent + extra + line for line in block[1:]))
+        else:
+            out.append(
+                _fill(_joined(block), width, initial_indent + extra, subsequent_indent + extra)
+            )
+    return "\n\n".join(out)
+
+
 def _term_len(x: str) -> int:
     return display_width(click.utils.strip_ansi(x))
 
@@ -173,6 +268,7 @@ def _term_len(x: str) -> int:
 def install() -> None:
     """Make click speak the current language (idempotent; called by :mod:`perfkit.cli`)."""
     click.formatting.term_len = _term_len  # columns align under Chinese text too
+    click.formatting.wrap_text = _wrap_text  # and Chinese text wraps at the terminal's width
     for module in CLICK_MODULES:
         module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):

@@ -15,6 +15,7 @@ import click
 
 from perfkit.cli._support import out_dir_option, print_problems, user_errors
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = ["EXIT_DIFFERS", "sample", "verify"]
 
@@ -185,7 +186,7 @@ def draw(
     from perfkit.sampling import Design, draw_sample, draw_summary, load_population
 
     if projects is None:
-        raise PerfkitError("give the projects table (--projects)")
+        raise PerfkitError(_("give the projects table (--projects)"))
     chosen = Design(
         method=design,
         strata=strata,
@@ -204,10 +205,10 @@ def draw(
         click.echo(line)
     apart = selection.picks.filter(selection.picks["reason"] != "random")
     if apart.height:
-        click.echo("must-include and certainty picks (listed apart):")
+        click.echo(_("must-include and certainty picks (listed apart):"))
         for code, name, reason in apart.select("unit_code", "unit_name", "reason").iter_rows():
             click.echo(f"  {code}  {name}  [{reason}]")
-    click.echo("wrote:")
+    click.echo(_("wrote:"))
     for path in written:
         click.echo(f"  {path}")
 
@@ -226,7 +227,7 @@ def reperform_command(
     rec = SelectionRecord.load(record)
     source = projects or rec.input_path("projects")
     if source is None:
-        raise PerfkitError("give the projects table (--projects)")
+        raise PerfkitError(_("give the projects table (--projects)"))
     if indicators is None and projects is None:
         indicators = rec.input_path("indicators")
     pop = load_population(
@@ -284,13 +285,16 @@ def verify(
     written = verification.write(out_dir, evaluation=evaluation)
     for row in verification.units.iter_rows(named=True):
         change = f"  {row['grade_change']}" if row["grade_change"] else ""
-        moved = f"  moved: {row['items_moved']}" if row["items_moved"] else ""
-        click.echo(
-            f"{row['unit_code']}  self {row['self_score']:.2f}  verified "
-            f"{row['verified_score']:.2f}  diff {row['verified_diff']:+.2f}{change}{moved}"
+        moved = _("  moved: {items}").format(items=row["items_moved"]) if row["items_moved"] else ""
+        line = _("{unit}  self {self_score}  verified {verified}  diff {diff}").format(
+            unit=row["unit_code"],
+            self_score=f"{row['self_score']:.2f}",
+            verified=f"{row['verified_score']:.2f}",
+            diff=f"{row['verified_diff']:+.2f}",
         )
+        click.echo(f"{line}{change}{moved}")
     for line in evaluation.sentences():
         click.echo(line)
-    click.echo("wrote:")
+    click.echo(_("wrote:"))
     for path in written:
         click.echo(f"  {path}")

@@ -31,6 +31,7 @@ from perfkit.errors import InputError, Problem
 from perfkit.forms._assessment_form import AssessmentForm
 from perfkit.forms._read import INDICATOR_COLUMNS, PROJECT_COLUMNS, FormSet, read_forms
 from perfkit.numbers import SCALE, cents_text, div_half_up, fixed_text, to_cents
+from perfkit.present import translate_for_people
 from perfkit.scoring._api import score
 from perfkit.scoring._grading import grade_expr
 from perfkit.systems import System, load_system
@@ -86,7 +87,8 @@ class FormCheck:
             if path.suffix.lower() == ".csv":
                 write_csv(self.findings, tmp / path.name)
             else:
-                write_excel(tmp / path.name, {"问题清单": self.findings, "表单": self.forms.forms})
+                findings = translate_for_people(self.findings)  # 级别: 错误/警告, not error
+                write_excel(tmp / path.name, {"问题清单": findings, "表单": self.forms.forms})
         return path
 
 

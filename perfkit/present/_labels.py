@@ -31,6 +31,7 @@ __all__ = [
     "KIND_LABELS",
     "MOVEMENT_LABELS",
     "PICK_LABELS",
+    "PROBLEM_LEVEL_LABELS",
     "REASON_LABELS",
     "RELATION_LABELS",
     "RULE_LABELS",
@@ -489,7 +490,11 @@ DOMAIN_COLUMN_LABELS: dict[str, Mapping[str, str]] = {
     "targets": TARGETS_COLUMN_LABELS,
     "keyeval": KEYEVAL_COLUMN_LABELS,
 }
+#: A problem's severity (the machine field: ``error``/``warning``) → the word people read.
+PROBLEM_LEVEL_LABELS: dict[str, str] = {"error": "错误", "warning": "警告"}
+
 _GENERAL_CODES: dict[str, Mapping[str, str]] = {
+    "severity": PROBLEM_LEVEL_LABELS,
     "direction": DIRECTION_LABELS,
     "rule": RULE_LABELS,
     "weight_source": WEIGHT_SOURCE_LABELS,

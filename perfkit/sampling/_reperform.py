@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from perfkit.i18n import _
 from perfkit.sampling._population import Population
 from perfkit.sampling._record import SelectionRecord
 from perfkit.sampling._selection import draw_sample
@@ -42,12 +43,12 @@ class ReperformReport:
 
     def __str__(self) -> str:
         head = (
-            "identical: the redraw gives the same picks"
+            _("identical: the redraw gives the same picks")
             if self.identical
-            else (f"DIFFERENT: {len(self.differences)} difference(s)")
+            else _("DIFFERENT: {n} difference(s)").format(n=len(self.differences))
         )
         lines = [head, *(f"  - {d}" for d in self.differences)]
-        lines += [f"  note: {n}" for n in self.notes]
+        lines += [_("  note: {note}").format(note=n) for n in self.notes]
         return "\n".join(lines)
 
 
