@@ -382,3 +382,19 @@ def test_a_schedule_with_formats_writes_word_and_pdf_beside_the_html(
     assert "(A4)" in info.stdout
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="D03/report.pdf"' in index and "未生成 PDF" not in index
+
+
+def test_a_bad_row_of_another_department_does_not_stop_this_report(tmp_path: Path) -> None:
+    data = _copy_sample(tmp_path)
+    path = data / "indicators.csv"
+    rows = read_rows(path)
+    bad = next(r for r in rows if r["year"] == "2023" and "-D02-" in r["unit_code"])
+    bad["actual"] = "九成"  # D02, 2023: the cross-year panel cannot score it
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    doc = department_report(data, 2024, "D01", figures=False)
+    other = "\n".join(t for title, t in doc.texts() if title == "七、其他需要说明的问题")
+    assert "本报告未作跨年度分析" in other
+    assert [t for level, t in doc.headings() if level == 1] == DEPARTMENT_OUTLINE
