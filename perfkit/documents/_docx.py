@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -322,7 +323,7 @@ class _Writer:
             self.settings()
         buffer = io.BytesIO()
         self.docx.save(buffer)
-        return buffer.getvalue()
+        return _reproducible(buffer.getvalue())
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -396,6 +397,17 @@ def _attr(text: str) -> str:
     return escape(_clean(text), {'"': "&quot;"})
 
 
+def _reproducible(data: bytes) -> bytes:
+    """The same .docx with fixed zip entry times: the same document gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
 def docx_bytes(
     doc: Document,
     *,
@@ -412,6 +424,8 @@ def docx_bytes(
     >>> w = docx.Document(io.BytesIO(docx_bytes(d)))
     >>> [p.text for p in w.paragraphs if p.style.name == "Heading 1"]
     ['一、基本情况']
+    >>> {i.date_time for i in zipfile.ZipFile(io.BytesIO(docx_bytes(d))).infolist()}
+    {(1980, 1, 1, 0, 0, 0)}
     """
     if template is not None and not Path(template).is_file():
         raise PerfkitError(_("{file}: template not found").format(file=template))
