@@ -17,6 +17,7 @@ import csv
 import io
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -398,3 +399,16 @@ def test_a_bad_row_of_another_department_does_not_stop_this_report(tmp_path: Pat
     other = "\n".join(t for title, t in doc.texts() if title == "七、其他需要说明的问题")
     assert "本报告未作跨年度分析" in other
     assert [t for level, t in doc.headings() if level == 1] == DEPARTMENT_OUTLINE
+
+
+def test_a_template_that_unpacks_to_too_much_is_refused_before_it_is_opened(
+    tmp_path: Path, d01: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bomb = tmp_path / "bomb.docx"
+    docx.Document().save(str(bomb))  # a real template, with a part that unpacks to too much
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/huge.bin", b"\0" * 200_000)
+    monkeypatch.setattr("perfkit.documents._docx.MAX_TEMPLATE_UNPACKED", 100_000)
+    with pytest.raises(PerfkitError, match=r"bomb\.docx.*(模板过大|too large)"):
+        save_document(d01, tmp_path / "r.docx", template=bomb)
+    assert not (tmp_path / "r.docx").exists()

@@ -66,6 +66,7 @@ def _east_asia_of(style: Any) -> str | None:
 class _Writer:
     def __init__(self, template: Path | None) -> None:
         if template is not None:
+            _check_template(template)
             try:
                 self.docx = open_docx(str(template))
             except Exception as exc:  # not a .docx (a .dotx, a renamed file, a broken zip)
@@ -395,6 +396,29 @@ def _text(text: str) -> str:
 
 def _attr(text: str) -> str:
     return escape(_clean(text), {'"': "&quot;"})
+
+
+#: The largest template read: its file and its unpacked parts (a letterhead is a few MB).
+MAX_TEMPLATE_BYTES = 50 << 20
+MAX_TEMPLATE_UNPACKED = 200 << 20
+
+
+def _check_template(path: Path) -> None:
+    """A template is measured before it is opened: no zip bomb, no giant file."""
+    try:
+        size = path.stat().st_size
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise PerfkitError(
+            _("{file}: not a readable Word .docx template ({reason})").format(file=path, reason=exc)
+        ) from None
+    if size > MAX_TEMPLATE_BYTES or unpacked > MAX_TEMPLATE_UNPACKED:
+        raise PerfkitError(
+            _("{file}: the template is too large ({size} bytes, {unpacked} unpacked)").format(
+                file=path, size=f"{size:,}", unpacked=f"{unpacked:,}"
+            )
+        )
 
 
 def _reproducible(data: bytes) -> bytes:
