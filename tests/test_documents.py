@@ -17,6 +17,7 @@ import csv
 import io
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -382,3 +383,32 @@ def test_a_schedule_with_formats_writes_word_and_pdf_beside_the_html(
     assert "(A4)" in info.stdout
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="D03/report.pdf"' in index and "未生成 PDF" not in index
+
+
+def test_a_bad_row_of_another_department_does_not_stop_this_report(tmp_path: Path) -> None:
+    data = _copy_sample(tmp_path)
+    path = data / "indicators.csv"
+    rows = read_rows(path)
+    bad = next(r for r in rows if r["year"] == "2023" and "-D02-" in r["unit_code"])
+    bad["actual"] = "九成"  # D02, 2023: the cross-year panel cannot score it
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    doc = department_report(data, 2024, "D01", figures=False)
+    other = "\n".join(t for title, t in doc.texts() if title == "七、其他需要说明的问题")
+    assert "本报告未作跨年度分析" in other
+    assert [t for level, t in doc.headings() if level == 1] == DEPARTMENT_OUTLINE
+
+
+def test_a_template_that_unpacks_to_too_much_is_refused_before_it_is_opened(
+    tmp_path: Path, d01: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bomb = tmp_path / "bomb.docx"
+    docx.Document().save(str(bomb))  # a real template, with a part that unpacks to too much
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/huge.bin", b"\0" * 200_000)
+    monkeypatch.setattr("perfkit.documents._docx.MAX_TEMPLATE_UNPACKED", 100_000)
+    with pytest.raises(PerfkitError, match=r"bomb\.docx.*(模板过大|too large)"):
+        save_document(d01, tmp_path / "r.docx", template=bomb)
+    assert not (tmp_path / "r.docx").exists()

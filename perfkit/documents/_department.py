@@ -476,8 +476,12 @@ def _suggestions(
     _note(notes, "suggestions", s)
 
 
-def _other(doc: Document, ev: DepartmentEvaluation, data_dir: Path, notes: Notes) -> None:
+def _other(
+    doc: Document, ev: DepartmentEvaluation, data_dir: Path, notes: Notes, cross_year: str
+) -> None:
     s = doc.section("七、其他需要说明的问题")
+    if cross_year:
+        s.add(cross_year)
     s.add("各项目的实际完成值、自评得分和偏差原因为单位自报数据，本次复算未逐项核实原始凭证。")
     path = find_table(data_dir, "verifications")
     codes = ev.projects.get_column("unit_code").to_list()
@@ -562,12 +566,20 @@ def department_report(
     units = ev.scores.units
     overall_units, overall_items = _dept_overall(data_dir, ev.year, ev.dept_code)
     chronic = suggestions = None
-    if len(_years(data_dir)) > 1:
-        years = [y for y in _years(data_dir) if y <= ev.year]
-        if len(years) > 1:
+    cross_year = ""
+    years = [y for y in _years(data_dir) if y <= ev.year]
+    if len(years) > 1:
+        try:
             panel = cmp.panel(data_dir, years=f"{years[0]}-{years[-1]}", system=ev.system)
             chronic = cmp.chronic(panel)
             suggestions = cmp.budget_suggestions(panel)
+        except PerfkitError as exc:  # another department's or year's rows: not this report's
+            problems = getattr(exc, "problems", None)
+            cross_year = (
+                f"{years[0]}—{years[-1]}年的数据有{len(problems) if problems else 1}处问题"
+                "（见 perfkit validate），本报告未作跨年度分析"
+                "（连续低效、闲置资金、下年度预算建议）。"
+            )
     doc = _cover(ev, notes)
     _basic(doc, ev, units)
     _work(doc, ev, data_dir, notes, bool(overall_units.height))
@@ -575,6 +587,6 @@ def department_report(
     _indicators(doc, ev, overall_items, figures)
     _problems(doc, ev, units, chronic, notes)
     _suggestions(doc, ev, suggestions, notes)
-    _other(doc, ev, data_dir, notes)
+    _other(doc, ev, data_dir, notes, cross_year)
     _annex(doc, ev)
     return doc

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,7 @@ def _east_asia_of(style: Any) -> str | None:
 class _Writer:
     def __init__(self, template: Path | None) -> None:
         if template is not None:
+            _check_template(template)
             try:
                 self.docx = open_docx(str(template))
             except Exception as exc:  # not a .docx (a .dotx, a renamed file, a broken zip)
@@ -322,7 +324,7 @@ class _Writer:
             self.settings()
         buffer = io.BytesIO()
         self.docx.save(buffer)
-        return buffer.getvalue()
+        return _reproducible(buffer.getvalue())
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -396,6 +398,40 @@ def _attr(text: str) -> str:
     return escape(_clean(text), {'"': "&quot;"})
 
 
+#: The largest template read: its file and its unpacked parts (a letterhead is a few MB).
+MAX_TEMPLATE_BYTES = 50 << 20
+MAX_TEMPLATE_UNPACKED = 200 << 20
+
+
+def _check_template(path: Path) -> None:
+    """A template is measured before it is opened: no zip bomb, no giant file."""
+    try:
+        size = path.stat().st_size
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise PerfkitError(
+            _("{file}: not a readable Word .docx template ({reason})").format(file=path, reason=exc)
+        ) from None
+    if size > MAX_TEMPLATE_BYTES or unpacked > MAX_TEMPLATE_UNPACKED:
+        raise PerfkitError(
+            _("{file}: the template is too large ({size} bytes, {unpacked} unpacked)").format(
+                file=path, size=f"{size:,}", unpacked=f"{unpacked:,}"
+            )
+        )
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The same .docx with fixed zip entry times: the same document gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
 def docx_bytes(
     doc: Document,
     *,
@@ -412,6 +448,8 @@ def docx_bytes(
     >>> w = docx.Document(io.BytesIO(docx_bytes(d)))
     >>> [p.text for p in w.paragraphs if p.style.name == "Heading 1"]
     ['一、基本情况']
+    >>> {i.date_time for i in zipfile.ZipFile(io.BytesIO(docx_bytes(d))).infolist()}
+    {(1980, 1, 1, 0, 0, 0)}
     """
     if template is not None and not Path(template).is_file():
         raise PerfkitError(_("{file}: template not found").format(file=template))

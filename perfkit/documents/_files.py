@@ -61,12 +61,12 @@ def department_files(
     notes: str = "",
     template: str = "",
     figures: bool = True,
-) -> tuple[Document, list[Path]]:
-    """The department report built from ``evaluation``; ``report.docx`` written when asked.
+) -> tuple[Document | None, list[Path]]:
+    """The department report built from ``evaluation`` and written as ``report.docx``, if asked.
 
-    With ``docx`` or ``pdf`` in ``formats`` the document is written as ``report.docx`` in
-    ``output_dir`` (a batch run converts every run's .docx to PDF at the end, in one
-    LibreOffice process).
+    With ``docx`` or ``pdf`` in ``formats`` the document is built and written as
+    ``report.docx`` in ``output_dir`` (a batch run converts every run's .docx to PDF at the
+    end, in one LibreOffice process); with ``html`` only nothing is built: ``(None, [])``.
 
     Examples
     --------
@@ -83,6 +83,8 @@ def department_files(
         raise PerfkitError(
             _("formats: {unknown} — choose from html, docx, pdf").format(unknown=", ".join(unknown))
         )
+    if not {"docx", "pdf"} & set(formats):
+        return None, []  # html only: the notebook's own HTML is the report
     doc = department_report(
         data_dir,
         evaluation.year,
@@ -91,7 +93,4 @@ def department_files(
         evaluation=evaluation,
         figures=figures,
     )
-    written = []
-    if {"docx", "pdf"} & set(formats):
-        written.append(write_docx(doc, Path(output_dir) / DOCX, template=template or None))
-    return doc, written
+    return doc, [write_docx(doc, Path(output_dir) / DOCX, template=template or None)]
