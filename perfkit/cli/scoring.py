@@ -205,6 +205,6 @@ def sample_data(out_dir: str, seed: int, headers: str) -> None:
 
     for path in [
         *write_sample(out_dir, seed=seed, headers=headers),
-        *write_plan(out_dir, seed=seed),
+        *write_plan(out_dir, seed=seed, headers=headers),
     ]:
         click.echo(_("wrote {path}").format(path=path))

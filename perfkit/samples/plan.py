@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from perfkit.tables._contract import TABLES, contract_headers
+
 __all__ = ["PLANTED", "PLAN_YEAR", "plan_tables", "write_plan"]
 
 PLAN_YEAR = 2025
@@ -102,6 +104,13 @@ def _cents(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+def _read_english(data: Path, table: str) -> pl.DataFrame:
+    """A region table as written (English or Chinese headers), with the English names."""
+    frame = pl.read_csv(data / f"{table}.csv", infer_schema=False)
+    names = {column.display: column.name for column in TABLES[table].columns}
+    return frame.rename({c: names[c] for c in frame.columns if c in names})
+
+
 def plan_tables(data_dir: str | Path = "data/sample", seed: int = 2024) -> dict[str, pl.DataFrame]:
     """The planning year's tables, derived from ``data_dir``'s 2024 tables.
 
@@ -113,9 +122,9 @@ def plan_tables(data_dir: str | Path = "data/sample", seed: int = 2024) -> dict[
     """
     rng = np.random.default_rng([seed, 25])
     data = Path(data_dir)
-    projects = pl.read_csv(data / "projects.csv", infer_schema=False)
-    indicators = pl.read_csv(data / "indicators.csv", infer_schema=False)
-    departments = pl.read_csv(data / "departments.csv", infer_schema=False)
+    projects = _read_english(data, "projects")
+    indicators = _read_english(data, "indicators")
+    departments = _read_english(data, "departments")
     last = str(PLAN_YEAR - 1)
     p24 = projects.filter(pl.col("year") == last).sort("project_code")
     rates = projects.filter(pl.col("year").is_in([str(PLAN_YEAR - 2), last])).with_columns(
@@ -297,19 +306,30 @@ def _plant(rows: list[dict[str, Any]], projects: pl.DataFrame) -> list[dict[str,
     return rows
 
 
-def write_plan(data_dir: str | Path = "data/sample", seed: int = 2024) -> list[Path]:
+def write_plan(
+    data_dir: str | Path = "data/sample", seed: int = 2024, headers: str = "en"
+) -> list[Path]:
     """Write ``plan_2025/`` under ``data_dir`` (UTF-8 CSV, no BOM); return the files.
 
-    ``data_dir`` must hold the region's tables (:func:`perfkit.samples.region.write_sample`).
+    ``data_dir`` must hold the region's tables (:func:`perfkit.samples.region.write_sample`,
+    English or Chinese headers); ``headers="zh"`` writes the contract's Chinese headers
+    for the columns the contract knows.
     """
     out = Path(data_dir) / f"plan_{PLAN_YEAR}"
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, table in plan_tables(data_dir, seed).items():
         path = out / f"{name}.csv"
+        contract = _CONTRACT_TABLE.get(name)
+        if contract is not None:
+            table = contract_headers(table, contract, headers)
         path.write_bytes(table.write_csv(line_terminator="\n").encode("utf-8"))
         paths.append(path)
     return paths
+
+
+#: Plan file → the contract table whose headers it carries.
+_CONTRACT_TABLE = {"projects": "projects", "indicators": "indicators"}
 
 
 if __name__ == "__main__":
