@@ -76,17 +76,19 @@ def plan(
         tm = tolerable_misstatement
         if tm is None:
             if tolerable is None:
-                raise PerfkitError("give --tolerable-misstatement (万元) or --tolerable (a rate)")
+                raise PerfkitError(
+                    _("give --tolerable-misstatement (万元) or --tolerable (a rate)")
+                )
             try:
                 tm = str(Decimal(money) * Decimal(tolerable))
             except InvalidOperation:
-                raise PerfkitError("--money and --tolerable must be numbers") from None
+                raise PerfkitError(_("--money and --tolerable must be numbers")) from None
         result = plan_mus(
             money, tm, expected_misstatement, confidence=confidence, model=model or "poisson"
         )
     else:
         if tolerable is None:
-            raise PerfkitError("give the tolerable rate (--tolerable 0.05)")
+            raise PerfkitError(_("give the tolerable rate (--tolerable 0.05)"))
         result = plan_attribute(
             confidence, tolerable, expected, model=model or "binomial", population=population
         )
