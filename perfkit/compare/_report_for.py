@@ -210,5 +210,6 @@ def report_for(
             f"{name}：{rows} 行，超过工作簿上限，完整数据见 CSV"
             for name, rows in outputs.left_out_of_excel.items()
         ]
-    intro = f"数据：{data}  年度：{wanted or '全部'}  政策：{policy.title}"
+    shown = "、".join(str(y) for y in wanted) if wanted else "全部"
+    intro = f"数据：{data}；年度：{shown}；政策：{policy.title}"
     return ComparisonReport(result, dept, intro, written)
