@@ -73,3 +73,14 @@ DATAFRAME_MODULES = {
 def df_module(request: pytest.FixtureRequest) -> DataFrameModule:
     """The test runs once per dataframe library (polars, pandas); see :class:`DataFrameModule`."""
     return DATAFRAME_MODULES[request.param]
+
+
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch: pytest.MonkeyPatch):
+    """Each test starts in the default language (Chinese), whatever the shell has set."""
+    from perfkit.i18n import set_language
+
+    monkeypatch.delenv("PERFKIT_LANG", raising=False)
+    set_language(None)
+    yield
+    set_language(None)

@@ -177,7 +177,7 @@ def test_systems_list_imports_only_its_own_command_module(tmp_path: Path) -> Non
 def test_a_commands_help_imports_no_heavy_library(tmp_path: Path, args: list[str]) -> None:
     run = _run_fresh(tmp_path, *args)
     assert run["status"] == 0
-    assert run["output"].startswith(f"Usage: -c {' '.join(args[:-1])} [OPTIONS]")
+    assert run["output"].startswith(f"用法： -c {' '.join(args[:-1])} [OPTIONS]")  # zh: the default
     assert _heavy(run["modules"]) == []
 
 
@@ -189,7 +189,8 @@ def test_a_mistyped_command_gets_clicks_suggestion(typed: str, meant: str) -> No
     lazy = LazyGroup(name="main", lazy_subcommands=COMMANDS)  # no command imported yet
     result = CliRunner().invoke(lazy, [typed])
     assert result.exit_code == 2
-    assert f"Error: No such command '{typed}'. Did you mean '{meant}'?" in result.output
+    # zh: the default
+    assert f"错误：没有命令 '{typed}'。 您是不是要输入 '{meant}'？" in result.output
     assert not lazy.commands
 
 

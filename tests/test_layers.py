@@ -24,7 +24,7 @@ PACKAGE = ROOT / "perfkit"
 
 #: Floors, bottom to top: group → floor.  A group is a package or the foundation.
 FLOORS = {
-    "foundation": 0,  # _version, errors, numbers, config, _frames, _limits, _processes
+    "foundation": 0,  # _version, errors, numbers, config, _frames, _limits, _processes, i18n
     "present": 1,  # labels, HTML tables, charts: words and shapes for people
     "tables": 2,  # the data contract, reading, validation, writing
     "systems": 2,  # indicator systems: model and loader
@@ -41,7 +41,16 @@ FLOORS = {
     "facade": 5,  # perfkit/__init__.py: the public API, lazy
     "cli": 6,  # the command line
 }
-FOUNDATION = {"_version", "errors", "numbers", "config", "_frames", "_limits", "_processes"}
+FOUNDATION = {
+    "_version",
+    "errors",
+    "numbers",
+    "config",
+    "_frames",
+    "_limits",
+    "_processes",
+    "i18n",  # messages in the users' language (docs/i18n.md)
+}
 
 
 def module_name(path: Path) -> str:

@@ -31,7 +31,11 @@ from __future__ import annotations
 import click
 
 from perfkit._version import __version__
+from perfkit.cli import _i18n
 from perfkit.cli._lazy import LazyGroup
+from perfkit.i18n import ENV_VARIABLE, LANGUAGES, N_, set_language
+
+_i18n.install()  # click's own words and the help texts in the chosen language
 
 __all__ = ["COMMANDS", "main"]
 
@@ -101,6 +105,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
     lazy_subcommands=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.version_option(__version__, prog_name="perfkit")
+@click.version_option(
+    __version__,
+    prog_name="perfkit",
+    message="%(prog)s, version %(version)s",  # for scripts: the same in every language
+    help=N_("Show the version and exit."),
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    envvar=ENV_VARIABLE,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: set_language(value),
+    help=N_("Language of messages, help and reports: zh (default) or en; or set PERFKIT_LANG."),
+)
 def main() -> None:
     """perfkit — 预算绩效评价分析工作台: score, grade and check budget performance evaluations."""

@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 
+from perfkit.i18n import gettext, set_language
+
 __all__ = ["LazyGroup"]
 
 
@@ -51,6 +53,23 @@ class LazyGroup(click.Group):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_subcommands = dict(lazy_subcommands or {})
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """As click's, with the language of ``--lang`` (or ``PERFKIT_LANG``) chosen first.
+
+        The root's options are read before any of them runs, so that ``--help``,
+        a usage error and every message are in the language asked for wherever
+        ``--lang`` stands among the group's options.
+        """
+        if parent is None:
+            set_language(_language_in(args, self.lazy_subcommands.keys() | self.commands.keys()))
+        return super().make_context(info_name, args, parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Every command's name, sorted, without importing any command."""
@@ -98,7 +117,33 @@ class LazyGroup(click.Group):
             return
         # as click.Group.format_commands: the help gets what the widest name leaves
         limit = formatter.width - 6 - max(len(name) for name, _ in rows)
-        with formatter.section("Commands"):
+        with formatter.section(gettext("Commands")):
             formatter.write_dl(
                 [(name, command.get_short_help_str(limit)) for name, command in rows]
             )
+
+
+def _language_in(args: list[str], commands: set[str] | Any) -> str | None:
+    """The value of the group's ``--lang`` in ``args`` (before the command), if valid.
+
+    Examples
+    --------
+    >>> _language_in(["--lang=en", "score", "--lang", "zh"], {"score"})
+    'en'
+    >>> _language_in(["score", "--lang", "en"], {"score"}) is None
+    True
+    """
+    for i, arg in enumerate(args):
+        if arg == "--" or arg in commands:
+            break
+        value = None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value is not None:
+            try:
+                return set_language(value)
+            except ValueError:  # click's Choice reports it, in the default language
+                return None
+    return None
