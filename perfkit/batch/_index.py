@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from perfkit.i18n import _, ngettext
 from perfkit.tables._write import atomic_write_text
 
 __all__ = ["TIMEZONE_VARIABLE", "local_time", "write_index"]
@@ -133,26 +134,33 @@ def _totals(runs: list[dict[str, Any]]) -> tuple[str, str]:
     )
     grades = Counter(str(s["grade"]) for s in summaries if s.get("grade"))
     order = ["优", "良", "中", "差"]
-    grade_text = "，".join(
+    grade_text = _(", ").join(
         f"{g} {grades[g]}" for g in [*order, *sorted(set(grades) - set(order))] if grades[g]
     )
-    parts = [f"{len(summaries)} 份报告"]
+    reports = ngettext("{n} report", "{n} reports", len(summaries)).format(n=len(summaries))
+    parts = [reports]
     if projects:
-        parts.append(f"项目 {projects:,} 个")
+        parts.append(ngettext("{n} project", "{n} projects", projects).format(n=f"{projects:,}"))
+    counted = _(", ").join(parts)  # reports and projects, for the totals row
+    label = _("Total")
     if budget is not None:
-        parts.append(f"全年预算数 {_money(budget)} 万元")
+        parts.append(_("full-year budget {money} (10k yuan)").format(money=_money(budget)))
     if budget and spent is not None:
         rate = (spent * 100 / budget).quantize(Decimal("0.01"), "ROUND_HALF_UP")
-        parts.append(f"执行数 {_money(spent)} 万元，执行率 {rate}%")
+        parts.append(
+            _("executed {money} (10k yuan), execution rate {rate}%").format(
+                money=_money(spent), rate=rate
+            )
+        )
     if mean is not None:
-        parts.append(f"平均得分 {mean}")
+        parts.append(_("mean score {mean}").format(mean=mean))
     if grade_text:
-        parts.append(f"等级：{grade_text}")
-    sentence = f'<p class="meta">全地区合计：{_e("；".join(parts))}。</p>'
+        parts.append(_("grades: {grades}").format(grades=grade_text))
+    total = _("Region total: {totals}.").format(totals=_("; ").join(parts))
+    sentence = f'<p class="meta">{_e(total)}</p>'
     row = (
         "<tfoot><tr>"
-        f'<td>合计</td><td colspan="3">{_e(len(summaries))} 份报告'
-        f"{f'，项目 {projects:,} 个' if projects else ''}</td>"
+        f'<td>{_e(label)}</td><td colspan="3">{_e(counted)}</td>'
         f'<td class="num">{_money(budget)}</td>'
         f'<td class="num">{"" if mean is None else mean}</td>'
         f'<td colspan="5">{_e(grade_text)}</td>'
@@ -233,6 +241,7 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
     )
     rows = "\n".join(_row(r) for r in manifest.get("runs", []))
     totals, foot = _totals(manifest.get("runs", []))
+    budget_header = _e(_("Full-year budget (10k yuan)"))
     zone = _zone()
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -248,7 +257,7 @@ def write_index(path: str | Path, manifest: dict[str, Any]) -> Path:
 已是最新 {_e(counts.get("skipped"))}，失败 {_e(counts.get("failed"))}{stopped}</p>
 {totals}
 <table>
-<thead><tr><th>报告</th><th>部门编码</th><th>部门名称</th><th>年度</th><th>全年预算数（万元）</th>
+<thead><tr><th>报告</th><th>部门编码</th><th>部门名称</th><th>年度</th><th>{budget_header}</th>
 <th>得分</th><th>等级</th>
 <th>状态</th><th>用时（秒）</th><th>文件</th><th>错误</th></tr></thead>
 <tbody>

@@ -17,6 +17,7 @@ from perfkit.compare._policy import load_policy
 from perfkit.compare._report import Comparison, compare_years
 from perfkit.compare._years import parse_years
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = ["ComparisonReport", "report_for"]
 
@@ -78,6 +79,14 @@ class ComparisonReport:
 
     def _pl(self, frame: Any) -> pl.DataFrame:
         return frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
+
+    @property
+    def title(self) -> str:
+        """The report's title: ``跨年度绩效比较报告（全地区）`` or ``（D41 部门）``."""
+        scope = (
+            _("department {dept}").format(dept=self.dept) if self.dept else _("the whole region")
+        )
+        return _("Cross-year performance comparison ({scope})").format(scope=scope)
 
     @property
     def parameters(self) -> pl.DataFrame:

@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import round_half_up
 from perfkit.scoring._engine import score_projects
 from perfkit.scoring._flags import flag_labels, sort_by_risk
@@ -128,7 +129,9 @@ class DepartmentEvaluation:
         >>> evaluate_department("data/sample", 2024, "D01").title()
         '教育局2024年度项目支出绩效评价报告'
         """
-        return f"{self.dept_name}{self.year}年度项目支出绩效评价报告"
+        return _("{dept_name}: project expenditure performance evaluation, {year}").format(
+            dept_name=self.dept_name, year=self.year
+        )
 
     def headline(self) -> str:
         """One Chinese sentence summing up the department.

@@ -48,6 +48,7 @@ import polars as pl
 
 from perfkit._processes import owner_tag, tag_is_dead
 from perfkit.errors import OutputError
+from perfkit.i18n import gettext
 from perfkit.present._labels import column_label, translate_for_people
 from perfkit.tables._workbook_guard import column_name
 
@@ -629,7 +630,7 @@ def print_setup(sheet: Any, widths: Sequence[float], *, header_rows: int = 1) ->
     if header_rows:
         sheet.repeat_rows(0, header_rows - 1)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
+    sheet.set_footer("&C" + gettext("Page &P of &N"))
 
 
 def unique_headers(headers: Sequence[str], columns: Sequence[str]) -> list[str]:
