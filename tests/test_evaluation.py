@@ -72,25 +72,53 @@ def test_every_project_total_and_grade(by_hand: list[Project], evaluation) -> No
 
 
 def test_points_lost_per_level1_indicator(by_hand: list[Project], evaluation) -> None:
+    """Per group: projects, those losing points, points lost, 失分率, mean score rate, share.
+
+    Never the group's 分值 summed over the projects (预算执行率 10 × 13 = 130 says nothing).
+    """
     available: dict[str, Decimal] = defaultdict(Decimal)
     scored: dict[str, Decimal] = defaultdict(Decimal)
+    rates: dict[str, list[Decimal]] = defaultdict(list)
+    losing: dict[str, int] = defaultdict(int)
     for project in by_hand:
+        weight: dict[str, Decimal] = defaultdict(Decimal)
+        points: dict[str, Decimal] = defaultdict(Decimal)
         for item in project.items:
-            available[item.group] += item.weight
-            scored[item.group] += item.points
+            weight[item.group] += item.weight
+            points[item.group] += item.points
+        for group in weight:
+            available[group] += weight[group]
+            scored[group] += points[group]
+            losing[group] += weight[group] > points[group]
+            rates[group].append(half_up(points[group] * 100 / weight[group]))
     lost = {g: available[g] - scored[g] for g in GROUPS}
     all_lost = sum(lost.values())
     expected = [
-        (g, available[g], scored[g], lost[g], half_up(lost[g] * 100 / all_lost)) for g in GROUPS
+        (
+            g,
+            len(rates[g]),
+            losing[g],
+            lost[g],
+            half_up(lost[g] * 100 / available[g]),
+            half_up(sum(rates[g]) / len(rates[g])),
+            half_up(lost[g] * 100 / all_lost),
+        )
+        for g in GROUPS
     ]
     got = [
-        (group, _dec(maximum), _dec(points), _dec(points_lost), _dec(share))
-        for group, maximum, points, points_lost, share in evaluation.points_lost.rows()
+        (group, projects, n_losing, _dec(points_lost), _dec(rate), _dec(mean), _dec(share))
+        for group, projects, n_losing, points_lost, rate, mean, share in (
+            evaluation.points_lost.rows()
+        )
     ]
     assert got == expected
     # 10 projects with 满意度 indicators and 3 without (their 10 points moved to 产出/效益)
-    assert available["满意度指标"] == 100
+    assert [row[1] for row in got] == [13, 13, 13, 10]
     assert available["产出指标"] == 10 * 50 + 3 * Decimal("56.25")
+    assert evaluation.points_lost.columns == [
+        "group", "projects", "projects_losing", "points_lost", "lost_rate", "mean_score_rate",
+        "lost_share",
+    ]  # fmt: skip
 
 
 def test_result_use_recommendation(by_hand: list[Project], evaluation) -> None:

@@ -17,6 +17,7 @@ from perfkit.compare._policy import load_policy
 from perfkit.compare._report import Comparison, compare_years
 from perfkit.compare._years import parse_years
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = ["ComparisonReport", "report_for"]
 
@@ -78,6 +79,14 @@ class ComparisonReport:
 
     def _pl(self, frame: Any) -> pl.DataFrame:
         return frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
+
+    @property
+    def title(self) -> str:
+        """The report's title: ``跨年度绩效比较报告（全地区）`` or ``（D41 部门）``."""
+        scope = (
+            _("department {dept}").format(dept=self.dept) if self.dept else _("the whole region")
+        )
+        return _("Cross-year performance comparison ({scope})").format(scope=scope)
 
     @property
     def parameters(self) -> pl.DataFrame:
@@ -210,5 +219,6 @@ def report_for(
             f"{name}：{rows} 行，超过工作簿上限，完整数据见 CSV"
             for name, rows in outputs.left_out_of_excel.items()
         ]
-    intro = f"数据：{data}  年度：{wanted or '全部'}  政策：{policy.title}"
+    shown = "、".join(str(y) for y in wanted) if wanted else "全部"
+    intro = f"数据：{data}；年度：{shown}；政策：{policy.title}"
     return ComparisonReport(result, dept, intro, written)

@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import round_half_up
 from perfkit.scoring._engine import score_projects
 from perfkit.scoring._flags import flag_labels, sort_by_risk
@@ -62,8 +63,10 @@ class DepartmentEvaluation:
     grade_distribution : polars.DataFrame
         Projects and money per grade (all grades of the system, zeros kept).
     points_lost : polars.DataFrame
-        Per indicator group: points available, points scored, points lost and
-        the group's share of all points lost.
+        Per indicator group: the projects that have it, those losing points in it,
+        the points lost in total and as a share of the points available (失分率, %),
+        the projects' mean score rate in the group (%) and the group's share of all
+        points lost (%).
     flagged : polars.DataFrame
         One row per flagged project with all its flags in words (most severe
         first), risk ordered: the most severe flag first, then the largest
@@ -117,6 +120,18 @@ class DepartmentEvaluation:
             "execution_rate": money["execution_rate"],
             "n_flagged": self.flagged.get_column("unit_code").n_unique(),
         }
+
+    def title(self) -> str:
+        """The report's title: the department and the year (部门 + 年度 + 项目支出绩效评价报告).
+
+        Examples
+        --------
+        >>> evaluate_department("data/sample", 2024, "D01").title()
+        '教育局2024年度项目支出绩效评价报告'
+        """
+        return _("{dept_name}: project expenditure performance evaluation, {year}").format(
+            dept_name=self.dept_name, year=self.year
+        )
 
     def headline(self) -> str:
         """One Chinese sentence summing up the department.
@@ -237,6 +252,61 @@ class DepartmentEvaluation:
         """
         text = json.dumps(self.summary(), ensure_ascii=False, indent=2)
         return atomic_write_text(Path(output_dir) / "summary.json", text)
+
+
+def _half_up_div(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    """``num / den`` of non-negative integers, half-up to an integer (null when ``den`` is 0)."""
+    return pl.when(den > 0).then((num * 2 + den) // (den * 2))
+
+
+def _points_lost(items: pl.DataFrame, order: list[str]) -> pl.DataFrame:
+    """Per indicator group: how many projects lose points there, and how much of what they could.
+
+    Summing a group's 分值 over the projects (预算执行率 10 × 38 = 380) means nothing to a
+    reader; what does: the projects that have the group, those losing points in it, the
+    points lost in total and as a share of the points available (失分率), the projects' mean
+    score rate in the group, and the group's share of all points lost.  Exact: integer
+    cents and basis points, rates half-up to 2 decimals.
+    """
+    w = (pl.col("weight") * 100).round().cast(pl.Int64)
+    p = (pl.col("points") * 100).round().cast(pl.Int64)
+    per_project = (
+        items.group_by("group", "unit_code")
+        .agg(w.sum().alias("max_c"), p.sum().alias("pts_c"))
+        .with_columns((pl.col("max_c") - pl.col("pts_c")).alias("lost_c"))
+        .with_columns(_half_up_div(pl.col("pts_c") * 10_000, pl.col("max_c")).alias("rate_bp"))
+    )
+    lost = per_project.group_by("group").agg(
+        pl.len().alias("projects"),
+        (pl.col("lost_c") > 0).sum().cast(pl.Int64).alias("projects_losing"),
+        pl.col("max_c").sum(),
+        pl.col("lost_c").sum(),
+        pl.col("rate_bp").sum().alias("rate_sum"),
+        pl.col("rate_bp").count().cast(pl.Int64).alias("rate_n"),
+    )
+    total_lost = lost.get_column("lost_c").sum()
+    rank = {g: i for i, g in enumerate(order)}
+    return (
+        lost.with_columns(
+            pl.col("group")
+            .replace_strict(rank, default=len(order), return_dtype=pl.Int64)
+            .alias("_order")
+        )
+        .sort("_order", "group")
+        .select(
+            "group",
+            "projects",
+            "projects_losing",
+            (pl.col("lost_c") / 100).alias("points_lost"),
+            (_half_up_div(pl.col("lost_c") * 10_000, pl.col("max_c")) / 100).alias("lost_rate"),
+            (_half_up_div(pl.col("rate_sum"), pl.col("rate_n")) / 100).alias("mean_score_rate"),
+            (
+                _half_up_div(pl.col("lost_c") * 10_000, pl.lit(total_lost)) / 100
+                if total_lost
+                else pl.lit(0.0)
+            ).alias("lost_share"),
+        )
+    )
 
 
 def _fmt(value: float | None) -> str:
@@ -445,32 +515,7 @@ def _evaluation(
 
     w = (pl.col("weight") * 100).round().cast(pl.Int64)
     p = (pl.col("points") * 100).round().cast(pl.Int64)
-    order = [g.label for g in system.groups]
-    lost = (
-        items.group_by("group")
-        .agg(w.sum().alias("max_c"), p.sum().alias("pts_c"))
-        .with_columns((pl.col("max_c") - pl.col("pts_c")).alias("lost_c"))
-    )
-    total_lost = lost.get_column("lost_c").sum()
-    points_lost = (
-        lost.with_columns(
-            pl.col("group")
-            .replace_strict(
-                {g: i for i, g in enumerate(order)}, default=len(order), return_dtype=pl.Int64
-            )
-            .alias("_order")
-        )
-        .sort("_order", "group")
-        .select(
-            "group",
-            (pl.col("max_c") / 100).alias("max_points"),
-            (pl.col("pts_c") / 100).alias("points"),
-            (pl.col("lost_c") / 100).alias("points_lost"),
-            (pl.col("lost_c") * 100 / total_lost if total_lost else pl.lit(0.0))
-            .round(2)
-            .alias("lost_share"),
-        )
-    )
+    points_lost = _points_lost(items, [g.label for g in system.groups])
 
     # one row per flagged project with all its flags, the riskiest (most severe flag, then
     # most money) first

@@ -47,6 +47,7 @@ from perfkit.tables._write import (
     excel_text,
     excel_text_notes,
     formula_like,
+    print_setup,
     restore_formulas,
     xlsx_workbook,
 )
@@ -462,8 +463,5 @@ def _page_setup(ws: object) -> None:
     for col, width in _WIDTHS.items():
         c = ord(col) - 65
         ws.set_column(c, c, width)  # type: ignore[attr-defined]
-    ws.set_landscape()  # type: ignore[attr-defined]
-    ws.set_paper(9)  # A4  # type: ignore[attr-defined]
-    ws.fit_to_pages(1, 0)  # one page wide  # type: ignore[attr-defined]
+    print_setup(ws, list(_WIDTHS.values()), header_rows=2)  # A4 landscape, one page wide
     ws.center_horizontally()  # type: ignore[attr-defined]
-    ws.repeat_rows(0, 1)  # type: ignore[attr-defined]

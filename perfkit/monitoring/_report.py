@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.monitoring._api import monitor
 from perfkit.monitoring._result import MonitoringResult
 from perfkit.tables._read import find_table
@@ -36,6 +37,14 @@ class MonitoringReport:
     result: MonitoringResult
     written: list[Path]
     scope: str
+
+    @property
+    def title(self) -> str:
+        """The report's title: year, month and scope (``2024年8月绩效运行监控报告（全区）``)."""
+        time = self.result.time
+        return _("Performance monitoring report, {year}-{month} ({scope})").format(
+            year=time.year, month=time.month, scope=self.scope
+        )
 
     @property
     def departments(self) -> pl.DataFrame:

@@ -23,13 +23,32 @@ import polars as pl
 from perfkit._frames import to_polars
 from perfkit.present._labels import people_headers, translate_for_people
 
-__all__ = ["HtmlTable", "HtmlText", "heading", "people_frame", "people_words", "table", "text"]
+__all__ = [
+    "LONG_TEXT",
+    "WIDE_COLUMNS",
+    "HtmlTable",
+    "HtmlText",
+    "heading",
+    "people_frame",
+    "people_words",
+    "table",
+    "text",
+]
+
+#: A table with this many columns or more is "wide": it prints on a landscape A4 page in a
+#: smaller font (class ``pk-wide``; the report template's print rules, docs/reports.md).
+WIDE_COLUMNS = 10
+#: Text columns with values longer than this (characters) get a minimum width (class
+#: ``long``), so a long Chinese name wraps into lines of words, not one character a line.
+LONG_TEXT = 12
 
 _STYLE = (
     "<style>.pk-table{border-collapse:collapse;font-size:13px;margin:6px 0 14px}"
-    ".pk-table th,.pk-table td{border:1px solid #d0d7de;padding:3px 8px;text-align:left}"
-    ".pk-table th{background:#f3f5f7;font-weight:600;text-align:center}"
-    ".pk-table td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    ".pk-table th,.pk-table td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;"
+    "min-width:3em;overflow-wrap:normal;word-break:normal}"
+    ".pk-table th{background:#f3f5f7;font-weight:600;text-align:center;min-width:4em}"
+    ".pk-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".pk-table th.long{min-width:8em}"
     ".pk-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}"
     ".pk-more{color:#666;font-size:12px}</style>"
 )
@@ -122,15 +141,15 @@ def text(
 
 
 def heading(title: object, level: int = 2) -> HtmlText:
-    """A title made from data, escaped (``<h2>`` … ``<h4>``).
+    """A title made from data, escaped (``<h1>`` … ``<h4>``; ``<h1>`` for a report's title).
 
     Examples
     --------
     >>> str(heading("2024年 <script>x</script>", level=3))
     '<h3>2024年 &lt;script&gt;x&lt;/script&gt;</h3>'
     """
-    if level not in (2, 3, 4):
-        raise ValueError(f"level must be 2, 3 or 4, not {level!r}")
+    if level not in (1, 2, 3, 4):
+        raise ValueError(f"level must be 1, 2, 3 or 4, not {level!r}")
     return HtmlText(f"<h{level}>{html.escape(_text(title))}</h{level}>", _text(title))
 
 
@@ -229,6 +248,14 @@ def table(
     headers = people_headers(shown.columns, domain)
     names = [html.escape((labels or {}).get(c) or headers[c]) for c in shown.columns]
     plain = [_plain_integer(c) for c in shown.columns]
+    lengths = shown.select(
+        pl.col(c).str.len_chars().max() for c, t in shown.schema.items() if t == pl.String
+    )
+    long = {
+        c
+        for c, n in (lengths.row(0, named=True) if lengths.width else {}).items()
+        if (n or 0) > LONG_TEXT
+    }
     rows = []
     for row in shown.iter_rows():
         cells = []
@@ -237,15 +264,23 @@ def table(
             cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    head = "<tr>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
+    head = (  # a column's minimum width is set on its header cell (its class "long")
+        "<tr>"
+        + "".join(
+            f'<th class="long">{n}</th>' if c in long else f"<th>{n}</th>"
+            for c, n in zip(shown.columns, names, strict=True)
+        )
+        + "</tr>"
+    )
     more = (
         f'<p class="pk-more">另有 {frame.height - max_rows:,} 行未显示'
         f"（共 {frame.height:,} 行）。</p>"
         if frame.height > max_rows
         else ""
     )
+    kind = "pk-table pk-wide" if shown.width >= WIDE_COLUMNS else "pk-table"
     markup = (
-        f'{_STYLE}<table class="pk-table">{cap}<thead>{head}</thead>'
+        f'{_STYLE}<table class="{kind}">{cap}<thead>{head}</thead>'
         f"<tbody>{''.join(rows)}</tbody></table>{more}"
     )
     return HtmlTable(markup, frame)

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.present._labels import PICK_LABELS
 from perfkit.sampling._planning import Plan, plan_attribute, plan_mus
 from perfkit.sampling._population import Population, load_population
@@ -50,6 +51,11 @@ class SamplingReport:
     reperformed: ReperformReport | None
     verification: Verification | None
     evaluation: Any
+
+    @property
+    def title(self) -> str:
+        """The report's title: ``2023年度自评复核抽样报告``."""
+        return _("Self-evaluation verification sample, {year}").format(year=self.population.year)
 
     @property
     def picks(self) -> pl.DataFrame:

@@ -46,7 +46,7 @@ from perfkit.sampling._record import SelectionRecord
 from perfkit.sampling._report import design_text
 from perfkit.sampling._risk import parse_rule
 from perfkit.tables._workbook_guard import workbook_problems
-from perfkit.tables._write import excel_text, excel_text_notes
+from perfkit.tables._write import excel_text, excel_text_notes, print_setup
 
 __all__ = [
     "FILL_COLUMNS",
@@ -285,12 +285,14 @@ def _summary_sheet(book, fmt, picks: pl.DataFrame, names: dict[str, str]) -> Non
             _write(sheet, i, j, value, fmt[style] if style else None)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(picks.height, 1), len(columns) - 1)
+    print_setup(sheet, [width for *_, width in columns])
 
 
 def _notes_sheet(book, fmt, record: SelectionRecord, kind: str) -> None:
     sheet = book.add_worksheet(NOTES_SHEET)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 90)
+    print_setup(sheet, [16, 90], header_rows=0)
     draw = record.draw
     rows = [
         ("年度", str(record.year)),
@@ -409,6 +411,7 @@ def _unit_sheet(
             )
             _write(sheet, r, j, value, style)
     sheet.freeze_panes(_HEADER_ROW, 0)
+    print_setup(sheet, [widths.get(head, 11) for head, _ in headers], header_rows=_HEADER_ROW)
 
 
 # ---------------------------------------------------------------------------- reading

@@ -14,8 +14,11 @@
 * Numbers in ``.xlsx`` are written as the shortest decimal that reads back as
   the same double (``9.38``, not ``9.380000000000001``): see
   :func:`xlsx_workbook`.
-* Excel sheets are for people: Chinese headers, two-decimal numbers, frozen
-  header row, filters and column widths.  A table longer than
+* Excel sheets are for people: Chinese headers (unique within a sheet),
+  two-decimal numbers, frozen header row, filters and column widths, and they
+  print on A4: one page wide, the header rows repeated on every page, landscape
+  when the columns are wide, page numbers in the footer (:func:`print_setup`,
+  which every workbook perfkit writes uses; ``docs/reports.md``).  A table longer than
   ``excel_max_rows`` (default 100,000; never beyond Excel's 1,048,576-row
   limit) is left out of the workbook and the CSV/Parquet file is the record.
 * A cell holds at most 32,767 characters in Excel.  Longer text is cut to
@@ -34,7 +37,7 @@ import re
 import secrets
 import shutil
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
@@ -45,6 +48,7 @@ import polars as pl
 
 from perfkit._processes import owner_tag, tag_is_dead
 from perfkit.errors import OutputError
+from perfkit.i18n import gettext
 from perfkit.present._labels import column_label, translate_for_people
 from perfkit.tables._workbook_guard import column_name
 
@@ -61,7 +65,9 @@ __all__ = [
     "file_sha256",
     "formula_like",
     "neutralise_formulas",
+    "print_setup",
     "restore_formulas",
+    "unique_headers",
     "write_csv",
     "write_excel",
     "xlsx_number",
@@ -586,6 +592,73 @@ class atomic_output:
         self.written = placed
 
 
+#: Column widths (Excel characters) that still print legibly on A4 portrait, one page wide;
+#: a wider sheet prints landscape (still one page wide, all its rows on as many pages as needed).
+PORTRAIT_WIDTH = 100
+#: Excel's paper code for A4.
+A4 = 9
+
+
+def print_setup(sheet: Any, widths: Sequence[float], *, header_rows: int = 1) -> None:
+    """Page setup of a worksheet for printing: A4, one page wide, header rows repeated.
+
+    Landscape when the columns together are wider than :data:`PORTRAIT_WIDTH`
+    characters; every page has the header rows on top (print titles) and
+    ``第 n 页，共 m 页`` in its footer.  ``sheet`` is an xlsxwriter worksheet.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> p = Path(tempfile.mkdtemp()) / "x.xlsx"
+    >>> book = xlsx_workbook(p)
+    >>> ws = book.add_worksheet("s")
+    >>> print_setup(ws, [30] * 5)
+    >>> book.close()
+    >>> ws = openpyxl.load_workbook(p)["s"]
+    >>> ws.page_setup.paperSize, ws.page_setup.orientation, ws.print_title_rows
+    (9, 'landscape', '$1:$1')
+    >>> setup = ws.page_setup  # fitToWidth absent means 1, the file format's default
+    >>> setup.fitToWidth or 1, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage
+    (1, 0, True)
+    """
+    sheet.set_paper(A4)
+    if sum(widths) > PORTRAIT_WIDTH:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as the rows need
+    if header_rows:
+        sheet.repeat_rows(0, header_rows - 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C" + gettext("Page &P of &N"))
+
+
+def unique_headers(headers: Sequence[str], columns: Sequence[str]) -> list[str]:
+    """Headers made unique within a sheet: a repeated header gets its column's name.
+
+    A group's points beside the rate of the same name (``预算执行率``) should be
+    labelled apart by the caller (``预算执行率得分``); this is the last guard, so
+    that no workbook has two columns with one header.
+
+    Examples
+    --------
+    >>> unique_headers(["预算执行率", "预算执行率", "总分"], ["execution_rate", "x", "total"])
+    ['预算执行率', '预算执行率（x）', '总分']
+    """
+    seen: set[str] = set()
+    out = []
+    for header, column in zip(headers, columns, strict=True):
+        shown, n = header, 1
+        if shown in seen:
+            shown = f"{header}（{column}）"
+        while shown in seen:
+            n += 1
+            shown = f"{header}（{column} {n}）"
+        seen.add(shown)
+        out.append(shown)
+    return out
+
+
 def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
@@ -685,7 +758,7 @@ def _write_excel(
             frame = translate_for_people(frame)  # text stays text: see text_format
             frame = _cut_long_text(frame, name[:31], label)
             sheet = workbook.add_worksheet(name[:31])
-            headers = [label(c) for c in frame.columns]
+            headers = unique_headers([label(c) for c in frame.columns], frame.columns)
             formats = []
             for col, dtype in frame.schema.items():
                 if dtype.is_float():
@@ -697,11 +770,14 @@ def _write_excel(
             sheet.write_row(0, 0, headers, header_fmt)
             blanks = [(null_text or {}).get(col) for col in frame.columns]
             sample = frame.head(200)
+            widths = []
             for j, col in enumerate(frame.columns):
                 values = [str(v) for v in sample.get_column(col).to_list() if v is not None]
                 width = max([_display_width(headers[j]), *map(_display_width, values)], default=8)
-                sheet.set_column(j, j, min(max(width + 2, 8), 50), formats[j])
+                widths.append(min(max(width + 2, 8), 50))
+                sheet.set_column(j, j, widths[-1], formats[j])
             sheet.freeze_panes(1, 0)
+            print_setup(sheet, widths)
             if frame.width:
                 sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
             for i, row in enumerate(frame.iter_rows(), start=1):
