@@ -86,6 +86,7 @@ CHINESE_DEFAULT = {
     "test_indicator_notation",
     # written after issue 18's infrastructure, against the Chinese default:
     "test_batch_engines",
+    "test_reports_presentable",
     "test_documents",
     "test_keyeval_notebook",
     "test_keyeval_paper",

@@ -275,15 +275,12 @@ def _indicators(
     figures: bool,
 ) -> None:
     s = doc.section("四、绩效评价指标分析")
-    lost = ev.points_lost.with_columns(
-        (pl.col("points") * 100 / pl.col("max_points")).round(2).alias("score_rate")
-    )
+    lost = ev.points_lost  # per group: projects, those losing points, exact rates (evaluation)
     s.add(
         Paragraph(
-            "各一级指标的得分率（得分合计 ÷ 分值合计）如下："
+            "各一级指标的项目平均得分率如下："
             + "；".join(
-                f"{g}{pct(rate(p, mx))}"
-                for g, mx, p in lost.select("group", "max_points", "points").iter_rows()
+                f"{g}{pct(r)}" for g, r in lost.select("group", "mean_score_rate").iter_rows()
             )
             + "。",
             lead="（一）项目支出指标。",
@@ -291,9 +288,10 @@ def _indicators(
     )
     s.add(
         Table.from_frame(
-            lost.select("group", "max_points", "points", "score_rate"),
-            "表6 各一级指标得分率",
-            labels={"max_points": "分值合计", "points": "得分合计"},
+            lost.select(
+                "group", "projects", "projects_losing", "mean_score_rate", "lost_rate", "lost_share"
+            ),
+            "表6 各一级指标得分率与失分",
         )
     )
     if figures:
@@ -303,9 +301,9 @@ def _indicators(
                 chart_png(
                     bar_chart(
                         lost.get_column("group").to_list(),
-                        lost.get_column("score_rate").to_list(),
-                        title="各一级指标得分率",
-                        axis="得分率（%）",
+                        lost.get_column("mean_score_rate").to_list(),
+                        title="各一级指标项目平均得分率",
+                        axis="平均得分率（%）",
                         percent=True,
                     )
                 ),
