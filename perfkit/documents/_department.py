@@ -297,7 +297,7 @@ def _indicators(
     if figures:
         s.add(
             Figure(
-                "图2 各一级指标得分率",
+                "图2 各一级指标项目平均得分率",
                 chart_png(
                     bar_chart(
                         lost.get_column("group").to_list(),
