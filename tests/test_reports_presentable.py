@@ -85,6 +85,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         output_dir=str(tmp / "out" / "annual"),
         matrix=None,
         runs=[{"dept_code": d} for d in DEPTS],
+        formats=["html"],  # what prints here is the HTML (documents: tests/test_documents.py)
     )
     schedule["parameters"]["data_dir"] = str(SAMPLE)
     schedule = {k: v for k, v in schedule.items() if v is not None}
