@@ -329,33 +329,19 @@ def _annex(doc: Document, obj: ObjectResult) -> None:
     rows = [
         [
             leaf.item_id,
-            leaf.group,
-            leaf.level2 or "—",
-            leaf.label,
+            "／".join(x for x in (leaf.group, leaf.level2, leaf.label) if x),
             _pts(leaf.points),
-            leaf.criterion or "—",
             _pts(leaf.score),
-            "数据计算" if leaf.source == "computed" else "评价人评分",
-            (leaf.trace if leaf.source == "computed" else leaf.evidence) or "—",
-            leaf.reason or ("—" if leaf.score >= leaf.points else ""),
+            leaf.criterion or "—",
+            f"〔数据计算〕{leaf.trace}" if leaf.source == "computed" else leaf.evidence or "—",
+            leaf.reason or "—",
         ]
         for leaf in obj.leaves
     ]
-    headers = [
-        "编号",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "分值",
-        "评分标准",
-        "得分",
-        "计分方式",
-        "佐证材料／数据来源",
-        "扣分理由",
-    ]
-    numeric = [h in {"分值", "得分"} for h in headers]
-    rows.append(["", "合计", "", "", _pts(sum((lf.points for lf in obj.leaves), Decimal(0))), "",
-                 _pts(obj.total), "", "", ""])  # fmt: skip
+    headers = ["编号", "指标", "分值", "得分", "评分标准", "佐证材料／数据来源", "扣分理由"]
+    numeric = [h in {"编号", "分值", "得分"} for h in headers]
+    points = sum((leaf.points for leaf in obj.leaves), Decimal("0.00"))
+    rows.append(["", "合计", _pts(points), _pts(obj.total), "", "", ""])
     s.add(Table("附表1 评分表", headers, rows, numeric))
 
 
