@@ -31,7 +31,13 @@ from perfkit.keyeval import KeyEvaluation
 from perfkit.keyeval._result import LeafResult, ObjectResult
 from perfkit.tables._write import file_sha256
 
-__all__ = ["KEY_EVALUATION_OUTLINE", "key_evaluation_report", "report_name"]
+__all__ = [
+    "KEY_EVALUATION_OUTLINE",
+    "key_evaluation_documents",
+    "key_evaluation_report",
+    "report_name",
+    "save_key_evaluation_documents",
+]
 
 #: The level-1 headings of the key-evaluation report, in order.
 KEY_EVALUATION_OUTLINE = [
@@ -423,3 +429,93 @@ def report_name(out: str | Path, obj: ObjectResult, several: bool) -> Path:
     if not several:
         return out
     return out.parent / safe_filename(f"{out.stem}-{obj.unit_code}-{obj.name}", suffix=out.suffix)
+
+
+def key_evaluation_documents(
+    result: KeyEvaluation,
+    out: str | Path,
+    *,
+    notes: Notes | None = None,
+    survey: pl.DataFrame | None = None,
+    sources: list[str | Path] | None = None,
+    final: bool = False,
+) -> list[tuple[Document, Path]]:
+    """One report per object with the path it goes to; checked before anything is written.
+
+    Raises
+    ------
+    PerfkitError
+        ``out`` is not .docx, .pdf or .html, a .pdf without LibreOffice, or ``final``
+        with placeholders left (each document's listed).
+
+    Examples
+    --------
+    >>> from perfkit.keyeval import evaluate_paper
+    >>> ev = evaluate_paper("data/sample/key_evaluation_2024/working_paper_filled.xlsx")
+    >>> [p.name for _d, p in key_evaluation_documents(ev, "r.docx")][0]
+    'r-P2024-D04-004-城乡居民基本养老保险补助（州本级）.docx'
+    """
+    from perfkit.documents._save import FORMATS, UnfinishedDocument
+    from perfkit.tables._office import NO_SOFFICE, soffice
+
+    out = Path(out)
+    if out.suffix.lower() not in FORMATS:
+        raise PerfkitError(
+            _("{file}: the output must end in {suffixes}").format(
+                file=out, suffixes=", ".join(FORMATS)
+            )
+        )
+    if out.suffix.lower() == ".pdf" and soffice() is None:
+        raise PerfkitError(_(NO_SOFFICE))
+    several = len(result.objects) > 1
+    documents = [
+        (
+            key_evaluation_report(
+                result, obj.unit_code, notes=notes, survey=survey, sources=sources
+            ),
+            report_name(out, obj, several),
+        )
+        for obj in result.objects
+    ]
+    if final:
+        left = [
+            f"{path.name} {where}" for doc, path in documents for where in doc.placeholders()
+        ]
+        if left:
+            raise UnfinishedDocument(left)
+    return documents
+
+
+def save_key_evaluation_documents(
+    documents: list[tuple[Document, Path]], *, template: str | Path | None = None
+) -> list[Path]:
+    """Write the documents of :func:`key_evaluation_documents`; the files written.
+
+    PDFs are converted together, by one LibreOffice process; each keeps its .docx beside
+    it (never over an existing file).
+    """
+    import tempfile
+
+    from perfkit.documents._docx import write_docx
+    from perfkit.documents._save import save_document
+    from perfkit.tables._office import convert_to_pdf
+    from perfkit.tables._write import atomic_write_bytes
+
+    written: list[Path] = []
+    pdfs = [(doc, path) for doc, path in documents if path.suffix.lower() == ".pdf"]
+    for doc, path in documents:
+        if path.suffix.lower() != ".pdf":
+            written += save_document(doc, path, template=template)
+    if not pdfs:
+        return written
+    with tempfile.TemporaryDirectory(prefix="perfkit-doc-") as tmp:
+        sources = {
+            write_docx(doc, Path(tmp) / f"{i}.docx", template=template): path
+            for i, (doc, path) in enumerate(pdfs)
+        }
+        convert_to_pdf(sources)
+        for source, path in sources.items():
+            written.append(path)
+            if not path.with_suffix(".docx").exists():
+                written.append(atomic_write_bytes(path.with_suffix(".docx"), source.read_bytes()))
+    return written
