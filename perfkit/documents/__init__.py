@@ -19,7 +19,7 @@ Examples
 from perfkit.documents._annual import ANNUAL_OUTLINE, annual_report
 from perfkit.documents._department import DEPARTMENT_OUTLINE, department_report
 from perfkit.documents._docx import docx_bytes, write_docx
-from perfkit.documents._files import department_files, notes_path
+from perfkit.documents._files import department_files, key_evaluation_files, notes_path
 from perfkit.documents._html import to_html
 from perfkit.documents._key_evaluation import (
     KEY_EVALUATION_OUTLINE,
@@ -48,6 +48,7 @@ __all__ = [
     "department_files",
     "department_report",
     "docx_bytes",
+    "key_evaluation_files",
     "key_evaluation_report",
     "load_notes",
     "monitoring_report",
