@@ -93,7 +93,15 @@ def test_the_scoring_table_has_every_leaf(projects: KeyEvaluation) -> None:
         made = docx.Document(io.BytesIO(docx_bytes(key_evaluation_report(projects, obj.unit_code))))
         table = _scoring_table(made)
         header = [c.text for c in table.rows[0].cells]
-        assert header == ["编号", "指标", "分值", "得分", "评分标准", "佐证材料／数据来源", "扣分理由"]
+        assert header == [
+            "编号",
+            "指标",
+            "分值",
+            "得分",
+            "评分标准",
+            "佐证材料／数据来源",
+            "扣分理由",
+        ]
         body = [[c.text for c in row.cells] for row in table.rows[1:]]
         assert len(body) == len(obj.leaves) + 1  # the leaves and the 合计 row
         assert [r[0] for r in body[:-1]] == [leaf.item_id for leaf in obj.leaves]
@@ -116,7 +124,9 @@ def test_the_survey_part_states_n_rate_and_wilson_interval(
         f"有效答卷{row['n']}份（人次），满意及非常满意{row['satisfied']}份，满意率{row['rate']:.2f}%，"
         f"95%置信区间（Wilson）{row['ci_low']:.2f}%至{row['ci_high']:.2f}%"
     ) in text
-    without = _body_text(docx.Document(io.BytesIO(docx_bytes(key_evaluation_report(projects, obj.unit_code)))))
+    without = _body_text(
+        docx.Document(io.BytesIO(docx_bytes(key_evaluation_report(projects, obj.unit_code))))
+    )
     assert "未提供该对象的满意度调查数据" in without and "Wilson" not in without
 
 
@@ -156,7 +166,16 @@ def test_cli_writes_one_report_per_object_and_final_writes_nothing(tmp_path: Pat
     out.parent.mkdir()
     done = CliRunner().invoke(
         main,
-        [*args, "--out", str(tmp_path / "t"), "--report", str(out), "--notes", str(notes), "--final"],
+        [
+            *args,
+            "--out",
+            str(tmp_path / "t"),
+            "--report",
+            str(out),
+            "--notes",
+            str(notes),
+            "--final",
+        ],
     )
     assert done.exit_code == 0, done.output
     ev = evaluate_paper(PAPER, satisfaction=summarise_survey(read_survey(SURVEY)))
@@ -223,7 +242,9 @@ def test_the_schedule_runs_every_object_and_the_index_shows_scores(
         assert f"评价等级为“{obj.grade}”" in _body_text(made)
 
 
-def test_no_soffice_no_pdf_and_nothing_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_soffice_no_pdf_and_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PERFKIT_SOFFICE", str(tmp_path / "no-soffice-here"))
     result = CliRunner().invoke(
         main,

@@ -168,7 +168,9 @@ def prepare(
     "--notes", type=_file, default=None, help="Evaluator's notes for the report: .yaml or .md."
 )
 @click.option("--template", type=_file, default=None, help="A bureau's Word template (.docx).")
-@click.option("--final", is_flag=True, help="Refuse the report while 【待填写】 placeholders remain.")
+@click.option(
+    "--final", is_flag=True, help="Refuse the report while 【待填写】 placeholders remain."
+)
 @user_errors
 def score(
     workbook: str,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from perfkit.documents._department import department_report
 from perfkit.documents._docx import write_docx
+from perfkit.documents._key_evaluation import key_evaluation_report, report_name
 from perfkit.documents._model import Document
 from perfkit.documents._notes import load_notes
 from perfkit.errors import PerfkitError
@@ -122,8 +123,6 @@ def key_evaluation_files(
     >>> [p.name for p in key_evaluation_files(r, out, ["html", "docx"])]
     ['report.docx']
     """
-    from perfkit.documents._key_evaluation import key_evaluation_report, report_name
-
     unknown = sorted(set(formats) - {"html", "docx", "pdf"})
     if unknown:
         raise PerfkitError(

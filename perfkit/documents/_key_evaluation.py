@@ -17,19 +17,24 @@ missing note is a visible ``【待填写：…】``.
 
 from __future__ import annotations
 
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
 from perfkit.documents._common import CN_NUMBERS, pct
+from perfkit.documents._docx import write_docx
 from perfkit.documents._model import Document, Paragraph, Section, Table, placeholder
 from perfkit.documents._notes import NOTE_TITLES, Notes
+from perfkit.documents._save import FORMATS, UnfinishedDocument, save_document
 from perfkit.errors import PerfkitError
 from perfkit.i18n import _
 from perfkit.keyeval import KeyEvaluation
 from perfkit.keyeval._result import LeafResult, ObjectResult
-from perfkit.tables._write import file_sha256
+from perfkit.tables import safe_filename
+from perfkit.tables._office import NO_SOFFICE, convert_to_pdf, soffice
+from perfkit.tables._write import atomic_write_bytes, file_sha256
 
 __all__ = [
     "KEY_EVALUATION_OUTLINE",
@@ -155,14 +160,18 @@ def _work(
     n_computed = sum(1 for leaf in obj.leaves if leaf.source == "computed")
     s.add(
         Paragraph(
-            f"{len(obj.leaves)}项三级指标中，{n_computed}项由数据计算（计算值、公式和数据所在行见附表1），"
-            f"{len(obj.leaves) - n_computed}项由评价人员按评分标准逐项评分并注明佐证材料和扣分理由；"
+            f"{len(obj.leaves)}项三级指标中，{n_computed}项由数据计算"
+            "（计算值、公式和数据所在行见附表1），"
+            f"{len(obj.leaves) - n_computed}项由评价人员按评分标准逐项评分"
+            "并注明佐证材料和扣分理由；"
             "每项得分四舍五入保留两位小数，总分为各项得分之和。",
             lead="（四）评价方法。",
         )
     )
     s.add(
-        Paragraph("本报告的数据均取自以下文件，指纹可用于核对数据未被改动：", lead="（五）数据来源。")
+        Paragraph(
+            "本报告的数据均取自以下文件，指纹可用于核对数据未被改动：", lead="（五）数据来源。"
+        )
     )
     rows = [(p.name, file_sha256(p)[:16]) for p in sources if p.is_file()]
     s.add(
@@ -210,8 +219,7 @@ def _conclusion(doc: Document, obj: ObjectResult, notes: Notes) -> None:
 def _deduction(leaf: LeafResult) -> str:
     lost = leaf.points - leaf.score
     text = (
-        f"“{leaf.label}”（分值{_pts(leaf.points)}分，得分{_pts(leaf.score)}分，"
-        f"扣{_pts(lost)}分）"
+        f"“{leaf.label}”（分值{_pts(leaf.points)}分，得分{_pts(leaf.score)}分，扣{_pts(lost)}分）"
     )
     if leaf.source == "computed":
         return text + f"：{leaf.trace or '由数据计算'}。"
@@ -423,7 +431,6 @@ def report_name(out: str | Path, obj: ObjectResult, several: bool) -> Path:
     >>> report_name("out/report.docx", o, True).name
     'report-P1-学前_教育.docx'
     """
-    from perfkit.tables import safe_filename
 
     out = Path(out)
     if not several:
@@ -455,8 +462,6 @@ def key_evaluation_documents(
     >>> [p.name for _d, p in key_evaluation_documents(ev, "r.docx")][0]
     'r-P2024-D04-004-城乡居民基本养老保险补助（州本级）.docx'
     """
-    from perfkit.documents._save import FORMATS, UnfinishedDocument
-    from perfkit.tables._office import NO_SOFFICE, soffice
 
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
@@ -478,9 +483,7 @@ def key_evaluation_documents(
         for obj in result.objects
     ]
     if final:
-        left = [
-            f"{path.name} {where}" for doc, path in documents for where in doc.placeholders()
-        ]
+        left = [f"{path.name} {where}" for doc, path in documents for where in doc.placeholders()]
         if left:
             raise UnfinishedDocument(left)
     return documents
@@ -494,12 +497,6 @@ def save_key_evaluation_documents(
     PDFs are converted together, by one LibreOffice process; each keeps its .docx beside
     it (never over an existing file).
     """
-    import tempfile
-
-    from perfkit.documents._docx import write_docx
-    from perfkit.documents._save import save_document
-    from perfkit.tables._office import convert_to_pdf
-    from perfkit.tables._write import atomic_write_bytes
 
     written: list[Path] = []
     pdfs = [(doc, path) for doc, path in documents if path.suffix.lower() == ".pdf"]
