@@ -121,7 +121,8 @@ def test_the_survey_part_states_n_rate_and_wilson_interval(
     doc = key_evaluation_report(projects, obj.unit_code, survey=summary)
     text = _body_text(docx.Document(io.BytesIO(docx_bytes(doc))))
     assert (
-        f"有效答卷{row['n']}份（人次），满意及非常满意{row['satisfied']}份，满意率{row['rate']:.2f}%，"
+        f"有效回答{row['n']}个（各问题合计），满意及非常满意{row['satisfied']}个，"
+        f"满意率{row['rate']:.2f}%，"
         f"95%置信区间（Wilson）{row['ci_low']:.2f}%至{row['ci_high']:.2f}%"
     ) in text
     without = _body_text(

@@ -239,7 +239,7 @@ def _survey_part(s: Section, obj: ObjectResult, survey: pl.DataFrame | None) -> 
     if pooled.height:
         p = pooled.row(0, named=True)
         s.add(
-            f"满意度调查共收回有效答卷{p['n']}份（人次），满意及非常满意{p['satisfied']}份，"
+            f"满意度调查共收集有效回答{p['n']}个（各问题合计），满意及非常满意{p['satisfied']}个，"
             f"满意率{pct(p['rate'])}，95%置信区间（Wilson）{pct(p['ci_low'])}至{pct(p['ci_high'])}。"
         )
     shown = mine.select("question", "n", "satisfied", "rate", "ci_low", "ci_high").with_columns(
@@ -251,7 +251,7 @@ def _survey_part(s: Section, obj: ObjectResult, survey: pl.DataFrame | None) -> 
             "表5 满意度调查结果",
             labels={
                 "question": "问题",
-                "n": "有效答卷",
+                "n": "有效回答",
                 "satisfied": "满意数",
                 "rate": "满意率（%）",
                 "ci_low": "置信下限（%）",
