@@ -391,8 +391,10 @@ def key_evaluation_report(
 
     Examples
     --------
-    >>> from perfkit.keyeval import evaluate_paper
-    >>> ev = evaluate_paper("data/sample/key_evaluation_2024/working_paper_filled.xlsx")
+    >>> from perfkit.keyeval import evaluate_paper, read_survey, summarise_survey
+    >>> key = "data/sample/key_evaluation_2024/"
+    >>> survey = summarise_survey(read_survey(key + "survey.csv"))
+    >>> ev = evaluate_paper(key + "working_paper_filled.xlsx", satisfaction=survey)
     >>> doc = key_evaluation_report(ev, ev.objects[0].unit_code)
     >>> [t for level, t in doc.headings() if level == 1] == KEY_EVALUATION_OUTLINE
     True
@@ -457,10 +459,12 @@ def key_evaluation_documents(
 
     Examples
     --------
-    >>> from perfkit.keyeval import evaluate_paper
-    >>> ev = evaluate_paper("data/sample/key_evaluation_2024/working_paper_filled.xlsx")
+    >>> from perfkit.keyeval import evaluate_paper, read_survey, summarise_survey
+    >>> key = "data/sample/key_evaluation_2024/"
+    >>> survey = summarise_survey(read_survey(key + "survey.csv"))
+    >>> ev = evaluate_paper(key + "working_paper_filled.xlsx", satisfaction=survey)
     >>> [p.name for _d, p in key_evaluation_documents(ev, "r.docx")][0]
-    'r-P2024-D04-004-城乡居民基本养老保险补助（州本级）.docx'
+    'r-P2022-D31-005-学前教育发展专项资金.docx'
     """
 
     out = Path(out)
