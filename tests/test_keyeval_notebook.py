@@ -41,7 +41,9 @@ def test_stored_notebook_is_clean_and_documented() -> None:
     params = nb.cells[1]
     assert params.metadata.get("tags") == ["parameters"]
     names = [line.split(":")[0] for line in params.source.splitlines() if line.strip()]
-    assert names == ["year", "units", "system", "workbook", "survey", "notes", "output_dir"]
+    assert names == [
+        "year", "units", "system", "workbook", "survey", "notes", "formats", "output_dir",
+    ]  # fmt: skip
     for name in names:
         assert f"`{name}`" in nb.cells[0].source
     assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
@@ -57,7 +59,7 @@ def test_the_notebook_on_the_sample(tmp_path: Path) -> None:
         assert header in shown
     assert sorted(p.name for p in out.iterdir()) == [
         "key_evaluation.xlsx", "key_evaluation_items.csv", "key_evaluation_units.csv",
-        "survey_summary.csv",
+        "summary.json", "survey_summary.csv",
     ]  # fmt: skip
 
 

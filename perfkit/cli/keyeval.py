@@ -156,13 +156,51 @@ def prepare(
 @click.option("--workbook", required=True, type=_file, help="The filled working paper (.xlsx).")
 @click.option("--survey", "survey_file", type=_file, default=None, help="Survey table (optional).")
 @out_dir_option("Folder for the scored tables (CSV, xlsx).")
+@click.option(
+    "--report",
+    "report_file",
+    type=_file,
+    default=None,
+    help="Also write the evaluation report: FILE.docx, FILE.pdf or FILE.html "
+    "(several objects: one file each, FILE-CODE-NAME.docx).",
+)
+@click.option(
+    "--notes", type=_file, default=None, help="Evaluator's notes for the report: .yaml or .md."
+)
+@click.option("--template", type=_file, default=None, help="A bureau's Word template (.docx).")
+@click.option(
+    "--final", is_flag=True, help="Refuse the report while 【待填写】 placeholders remain."
+)
 @user_errors
-def score(workbook: str, survey_file: str | None, out_dir: str) -> None:
+def score(
+    workbook: str,
+    survey_file: str | None,
+    out_dir: str,
+    report_file: str | None,
+    notes: str | None,
+    template: str | None,
+    final: bool,
+) -> None:
     """Check and score a filled working paper; every problem at once with sheet and cell."""
     from perfkit.keyeval import evaluate_paper
 
+    if report_file is None and (notes or final or template):
+        raise PerfkitError(_("--notes, --template and --final need --report FILE"))
     summary = _summary(survey_file, 0.95, None, 5.0) if survey_file else None
     result = evaluate_paper(workbook, satisfaction=summary)
+    documents = []
+    if report_file is not None:
+        from perfkit.documents import load_notes
+        from perfkit.documents._key_evaluation import key_evaluation_documents
+
+        documents = key_evaluation_documents(
+            result,
+            report_file,
+            notes=load_notes(notes),
+            survey=summary,
+            sources=[workbook, *([survey_file] if survey_file else [])],
+            final=final,
+        )
     if result.warnings:
         print_problems(result.warnings)
     files = result.write(out_dir)
@@ -173,3 +211,20 @@ def score(workbook: str, survey_file: str | None, out_dir: str) -> None:
             )
         )
     click.echo(f"→ {', '.join(str(f) for f in files)}")
+    if documents:
+        from perfkit.documents._key_evaluation import save_key_evaluation_documents
+
+        written = save_key_evaluation_documents(documents, template=template)
+        left = sum(len(doc.placeholders()) for doc, _path in documents)
+        if left:
+            click.secho(
+                _(
+                    "note: the reports have {n} 【待填写】 placeholder(s) (give them with "
+                    "--notes; --final refuses to write them)"
+                ).format(n=left),
+                fg="yellow",
+                err=True,
+            )
+        click.echo(_("wrote:"))
+        for path in written:
+            click.echo(f"  {path}")

@@ -19,8 +19,12 @@ Examples
 from perfkit.documents._annual import ANNUAL_OUTLINE, annual_report
 from perfkit.documents._department import DEPARTMENT_OUTLINE, department_report
 from perfkit.documents._docx import docx_bytes, write_docx
-from perfkit.documents._files import department_files, notes_path
+from perfkit.documents._files import department_files, key_evaluation_files, notes_path
 from perfkit.documents._html import to_html
+from perfkit.documents._key_evaluation import (
+    KEY_EVALUATION_OUTLINE,
+    key_evaluation_report,
+)
 from perfkit.documents._model import Document, Figure, Paragraph, Section, Table, placeholder
 from perfkit.documents._monitoring import MONITORING_OUTLINE, monitoring_report
 from perfkit.documents._notes import NOTE_TITLES, Notes, load_notes
@@ -30,6 +34,7 @@ __all__ = [
     "ANNUAL_OUTLINE",
     "DEPARTMENT_OUTLINE",
     "FORMATS",
+    "KEY_EVALUATION_OUTLINE",
     "MONITORING_OUTLINE",
     "NOTE_TITLES",
     "Document",
@@ -43,6 +48,8 @@ __all__ = [
     "department_files",
     "department_report",
     "docx_bytes",
+    "key_evaluation_files",
+    "key_evaluation_report",
     "load_notes",
     "monitoring_report",
     "notes_path",

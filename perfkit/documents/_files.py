@@ -6,13 +6,15 @@ from pathlib import Path
 
 from perfkit.documents._department import department_report
 from perfkit.documents._docx import write_docx
+from perfkit.documents._key_evaluation import key_evaluation_report, report_name
 from perfkit.documents._model import Document
 from perfkit.documents._notes import load_notes
 from perfkit.errors import PerfkitError
 from perfkit.evaluation import DepartmentEvaluation
 from perfkit.i18n import _
+from perfkit.keyeval import KeyEvaluationReport
 
-__all__ = ["department_files", "notes_path"]
+__all__ = ["department_files", "key_evaluation_files", "notes_path"]
 
 DOCX = "report.docx"
 
@@ -94,3 +96,51 @@ def department_files(
         figures=figures,
     )
     return doc, [write_docx(doc, Path(output_dir) / DOCX, template=template or None)]
+
+
+def key_evaluation_files(
+    report: KeyEvaluationReport,
+    output_dir: str | Path,
+    formats: list[str] | tuple[str, ...] = ("html",),
+    *,
+    notes: str | Path | None = None,
+    template: str = "",
+) -> list[Path]:
+    """The key-evaluation notebook's documents: the evaluation report as .docx, if asked.
+
+    With ``docx`` or ``pdf`` in ``formats``: one object → ``report.docx`` in
+    ``output_dir`` (a batch run converts it to ``report.pdf`` at the end); several →
+    ``report-CODE-NAME.docx`` each (names made safe).  With ``html`` only: nothing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from perfkit.keyeval import report_for
+    >>> out = tempfile.mkdtemp()
+    >>> r = report_for(year=2024, output_dir=out, units=["P2022-D31-005"],
+    ...     workbook="data/sample/key_evaluation_2024/working_paper_filled.xlsx",
+    ...     survey="data/sample/key_evaluation_2024/survey.csv")
+    >>> [p.name for p in key_evaluation_files(r, out, ["html", "docx"])]
+    ['report.docx']
+    """
+    unknown = sorted(set(formats) - {"html", "docx", "pdf"})
+    if unknown:
+        raise PerfkitError(
+            _("formats: {unknown} — choose from html, docx, pdf").format(unknown=", ".join(unknown))
+        )
+    if not {"docx", "pdf"} & set(formats):
+        return []
+    loaded = load_notes(notes or None)
+    objects = report.result.objects
+    written = []
+    for obj in objects:
+        doc = key_evaluation_report(
+            report.result,
+            obj.unit_code,
+            notes=loaded,
+            survey=report.survey,
+            sources=list(report.sources),
+        )
+        path = report_name(Path(output_dir) / DOCX, obj, len(objects) > 1)
+        written.append(write_docx(doc, path, template=template or None))
+    return written

@@ -6,8 +6,10 @@ returns; the parameter checks live here, not in the notebook.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -16,7 +18,7 @@ from perfkit.i18n import _
 from perfkit.keyeval._paper import read_paper
 from perfkit.keyeval._result import KeyEvaluation, score_paper
 from perfkit.keyeval._survey import read_survey, summarise_survey
-from perfkit.tables._write import atomic_output, write_csv
+from perfkit.tables._write import atomic_output, atomic_write_text, write_csv
 
 __all__ = ["KeyEvaluationReport", "report_for"]
 
@@ -28,6 +30,42 @@ class KeyEvaluationReport:
     result: KeyEvaluation
     survey: pl.DataFrame | None
     written: list[Path] = field(default_factory=list)
+    sources: list[Path] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """What the batch runner's index shows (``summary.json``): the object's score and grade.
+
+        One object: its code and name (also as ``dept_code``/``dept_name``, the index's
+        columns), year, ``score`` (the total) and ``grade``; several: ``objects``, a list
+        of those.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> r = report_for(year=2024, output_dir=tempfile.mkdtemp(), units=["P2022-D31-005"],
+        ...     workbook="data/sample/key_evaluation_2024/working_paper_filled.xlsx",
+        ...     survey="data/sample/key_evaluation_2024/survey.csv")
+        >>> s = r.summary(); s["dept_code"], s["score"], s["grade"]
+        ('P2022-D31-005', 91.54, '优')
+        """
+        objects = [
+            {
+                "dept_code": obj.unit_code,
+                "dept_name": obj.name,
+                "unit_code": obj.unit_code,
+                "unit_name": obj.name,
+                "kind": obj.kind,
+                "year": obj.year,
+                "system": self.result.system.name,
+                "score": float(obj.total),
+                "grade": obj.grade,
+                "result_use": obj.result_use,
+            }
+            for obj in self.result.objects
+        ]
+        if len(objects) == 1:
+            return objects[0]
+        return {"year": self.result.year, "system": self.result.system.name, "objects": objects}
 
     @property
     def units(self) -> pl.DataFrame:
@@ -99,7 +137,7 @@ def report_for(
     year: int,
     workbook: str | Path,
     output_dir: str | Path,
-    units: list[str] | None = None,
+    units: list[str] | str | None = None,
     system: str = "project-evaluation",
     survey: str | Path | None = None,
     notes: str | Path | None = None,
@@ -114,16 +152,18 @@ def report_for(
         The filled working paper (``perfkit evaluate prepare``, then filled).
     output_dir : path
         Folder for ``key_evaluation_units.csv``, ``key_evaluation_items.csv``,
-        ``key_evaluation.xlsx`` (and ``survey_summary.csv`` with a survey).
-    units : list of str, optional
+        ``key_evaluation.xlsx``, ``summary.json`` (the batch index's score and grade,
+        :meth:`KeyEvaluationReport.summary`) and ``survey_summary.csv`` with a survey.
+    units : list of str or str, optional
         The objects to show (all of the paper's by default); each must be in the paper.
+        One code may be given as a string (a schedule's run per object).
     system : str
         The indicator system; must be the one the paper was prepared with.
     survey : path, optional
         The satisfaction survey: the satisfaction leaves are computed from it.
     notes : path, optional
         The evaluator's notes file for the report's text (checked to exist; the report
-        itself comes with the documents engine, docs/key-evaluations.md).
+        is written by :func:`perfkit.documents.key_evaluation_files`).
 
     Raises
     ------
@@ -140,6 +180,8 @@ def report_for(
     >>> report.units.get_column("kind").to_list()
     ['project', 'project', 'project', 'project']
     """
+    if isinstance(units, str):
+        units = [units] if units else None
     problems = _problems(year, units, system, workbook, survey, notes, output_dir)
     if problems:
         raise PerfkitError(_("bad parameters:") + "\n" + "\n".join(problems))
@@ -180,4 +222,8 @@ def report_for(
         with atomic_output(Path(output_dir), owns=("survey_summary.csv",)) as tmp:
             write_csv(summary, tmp / "survey_summary.csv")
         written.append(Path(output_dir) / "survey_summary.csv")
-    return KeyEvaluationReport(result, summary, written)
+    sources = [Path(workbook), *([Path(survey)] if survey is not None else [])]
+    report = KeyEvaluationReport(result, summary, written, sources)
+    text = json.dumps(report.summary(), ensure_ascii=False, indent=2)
+    written.append(atomic_write_text(Path(output_dir) / "summary.json", text))
+    return report
