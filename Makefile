@@ -18,6 +18,8 @@ demo: $(STAMP)
 	$(BIN)/perfkit run parameters/schedules/annual.yaml
 	$(BIN)/perfkit report annual --data data/sample --year 2024 --out reports/annual-2024/2024年度预算绩效管理工作情况.pdf
 	@echo "department documents: reports/annual-2024/<year>-<dept>/report.docx, report.pdf (links in index.html)"
+	$(BIN)/perfkit run parameters/schedules/key_evaluation.yaml
+	@echo "key evaluations (重点评价): reports/key-evaluation-2024/index.html (report.docx, report.pdf per object)"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
