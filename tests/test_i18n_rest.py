@@ -76,8 +76,9 @@ def test_parse_decimal_in_both_languages() -> None:
 def test_a_bad_risk_rule_in_sample_draw(tmp_path: Path, lang: str | None, expected: str) -> None:
     out = tmp_path / "draw"
     result = run(
-        "sample", "draw", "-p", SAMPLE / "projects.csv", "--year", "2023", "--design", "srs", "--n", "5",
-        "--risk", "amount >= lots", "--seed", "1", "-o", out, lang=lang,
+        "sample", "draw", "-p", SAMPLE / "projects.csv", "--year", "2023",
+        "--design", "srs", "--n", "5", "--risk", "amount >= lots", "--seed", "1", "-o", out,
+        lang=lang,
     )  # fmt: skip
     assert result.exit_code == 1, result.output
     assert expected in result.output
