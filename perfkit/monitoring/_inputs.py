@@ -76,9 +76,8 @@ def read_inputs(
     ...                   "unit_code": ["P1", "P1", "P9"], "executed_to_date": ["40", "30", "1"]})
     >>> inputs, problems = read_inputs(p, m)
     >>> for problem in problems: print(problem)     # doctest: +NORMALIZE_WHITESPACE
-    <monitoring> 第2行 executed_to_date：executed_to_date 30 is below 40 of month 5 (row 1):
-        cumulative spending cannot go down
-    <monitoring> 第3行 unit_code：no project P9 in <projects> for year 2024
+    <monitoring> 第2行 executed_to_date：累计执行数 30 低于 40（月份 5，第 1 行）：累计支出不能减少
+    <monitoring> 第3行 unit_code：没有项目 P9（在 <projects> 中，年度 2024）
     """
     sources: list[tuple[str, TableInput, object]] = [
         ("projects", projects, MIDYEAR_PROJECTS),
