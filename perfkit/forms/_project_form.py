@@ -181,7 +181,7 @@ def locate_project_form(
     >>> f.fields["project_name"], f.fields["year"]
     (('社会救助', 'B2'), ('2024', 'A1'))
     >>> [str(p) for p in f.problems][:1]
-    ['a.xlsx!S1：no 项目资金 block (年初预算数 / 全年预算数 / 全年执行数) found']
+    ['a.xlsx!S1：没有找到项目资金部分（年初预算数 / 全年预算数 / 全年执行数）']
     >>> g = Grid([["项目名称：城乡低保提标补助", None, "主管部门 : 民政局"]])
     >>> f = locate_project_form(g, "a.xlsx", "S1")
     >>> f.fields["project_name"], f.fields["dept_name"]

@@ -74,7 +74,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
     --------
     >>> files, problems = expand_inputs(["no-such-folder"])
     >>> [str(p) for p in problems]
-    ['no-such-folder：file or folder not found']
+    ['no-such-folder：找不到文件或文件夹']
     """
     files: list[Path] = []
     problems: list[Problem] = []
