@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import N_, _
 
 __all__ = ["MAX_YAML_BYTES", "StrictModel", "key_path", "load_yaml_model", "validate_model"]
 
@@ -106,16 +107,18 @@ def validate_model(
     --------
     >>> class Policy(StrictModel):
     ...     ratio: int
-    >>> validate_model({"ratio": "x", "extra": 1}, Policy, what="policy", source="p.yaml")
+    >>> validate_model({"ratio": "x", "extra": 1}, Policy, what="budget policy", source="p.yaml")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: p.yaml: invalid policy:
+    perfkit.errors.PerfkitError: p.yaml：预算政策有误：
       ratio: Input should be a valid integer, unable to parse string as an integer
       extra: Extra inputs are not permitted
     """
     if not isinstance(data, Mapping):
         hint = f" ({shape})" if shape else ""
-        raise error(f"{source}: the file must hold a mapping{hint}")
+        raise error(
+            _("{source}: the file must hold a mapping{hint}").format(source=source, hint=hint)
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -123,7 +126,8 @@ def validate_model(
             f"  {key_path(err['loc'], hide)}: {err['msg'].removeprefix('Value error, ')}"
             for err in exc.errors()
         ]
-        raise error(f"{source}: invalid {what}:\n" + "\n".join(lines)) from None
+        head = _("{source}: invalid {what}:").format(source=source, what=_(what))
+        raise error(head + "\n" + "\n".join(lines)) from None
 
 
 def load_yaml_model(
@@ -175,7 +179,7 @@ def load_yaml_model(
     >>> load_yaml_model(path, Schedule, what="schedule")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: .../s.yaml: not valid YAML: ...
+    perfkit.errors.PerfkitError: .../s.yaml：不是有效的 YAML：...
     """
     if isinstance(source, Mapping):
         return validate_model(source, model, what=what, shape=shape, error=error, hide=hide)
@@ -186,23 +190,41 @@ def load_yaml_model(
     )
 
 
+#: What the YAML files read here are (``what=``), translated when shown.
+_KINDS = (N_("indicator system"), N_("budget policy"), N_("schedule"), N_("notes file"))
+
+
 def _read_yaml(path: Path, what: str, error: type[PerfkitError], max_bytes: int) -> object:
     """The parsed YAML of ``path``; ``error`` naming the file for every way it can fail."""
     if not path.is_file():
-        raise error(f"{path}: {what} file not found")
+        raise error(_("{path}: {what} file not found").format(path=path, what=_(what)))
     try:
         with open(path, "rb") as stream:
             raw = stream.read(max_bytes + 1)
     except OSError as exc:
-        raise error(f"{path}: cannot read the {what} file: {exc.strerror or exc}") from None
+        raise error(
+            _("{path}: cannot read the {what} file: {reason}").format(
+                path=path, what=_(what), reason=exc.strerror or exc
+            )
+        ) from None
     if len(raw) > max_bytes:
-        raise error(f"{path}: the {what} file is larger than {max_bytes // 1024} KiB")
+        raise error(
+            _("{path}: the {what} file is larger than {size} KiB").format(
+                path=path, what=_(what), size=max_bytes // 1024
+            )
+        )
     try:
         return yaml.safe_load(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise error(f"{path}: not valid YAML: not UTF-8 text ({exc.reason})") from None
+        raise error(
+            _("{path}: not valid YAML: not UTF-8 text ({reason})").format(
+                path=path, reason=exc.reason
+            )
+        ) from None
     except yaml.YAMLError as exc:
-        raise error(f"{path}: not valid YAML: {_yaml_problem(exc)}") from None
+        raise error(
+            _("{path}: not valid YAML: {problem}").format(path=path, problem=_yaml_problem(exc))
+        ) from None
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -212,6 +234,12 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     parts = []
     for text, mark in ((exc.context, exc.context_mark), (exc.problem, exc.problem_mark)):
         if text:
-            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            where = (
+                _(" (line {line}, column {column})").format(
+                    line=mark.line + 1, column=mark.column + 1
+                )
+                if mark
+                else ""
+            )
             parts.append(f"{text}{where}")
     return ": ".join(parts) or type(exc).__name__

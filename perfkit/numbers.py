@@ -37,6 +37,7 @@ from fractions import Fraction
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = [
     "LIMIT",
@@ -432,7 +433,7 @@ def parse_decimal(value: object, what: str, *, percent: bool = False, hint: str 
     >>> parse_decimal("lots", "--threshold")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: --threshold 'lots' is not a number
+    perfkit.errors.PerfkitError: --threshold 'lots' 不是数字
     """
     text = str(value).strip()
     if percent:
@@ -442,7 +443,11 @@ def parse_decimal(value: object, what: str, *, percent: bool = False, hint: str 
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise PerfkitError(f"{what} {value!r} is not a number{hint}")
+        raise PerfkitError(
+            _("{what} {value!r} is not a number{hint}").format(
+                what=what, value=value, hint=_(hint) if hint else ""
+            )
+        )
     return number
 
 

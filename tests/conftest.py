@@ -81,6 +81,7 @@ def df_module(request: pytest.FixtureRequest) -> DataFrameModule:
 #: assertions are turned to Chinese.
 CHINESE_DEFAULT = {
     "test_i18n",
+    "test_i18n_rest",
     "test_cli_lazy",
     "test_bad_inputs",
     "test_indicator_notation",

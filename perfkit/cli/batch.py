@@ -20,6 +20,7 @@ import click
 from tqdm import tqdm
 
 from perfkit.cli._support import user_errors
+from perfkit.i18n import _
 
 EXIT_REPORTS_FAILED = 3
 
@@ -109,10 +110,11 @@ def run(
     if bar is not None:
         bar.close()
     for note in result.notes:
-        click.secho(f"note: {note}", fg="yellow", err=True)
+        click.secho(_("note: {note}").format(note=note), fg="yellow", err=True)
     click.echo(
-        f"{len(result.records)} report(s): {result.ok} written, {result.skipped} up to date, "
-        f"{len(result.failed)} failed"
+        _("{n} report(s): {ok} written, {skipped} up to date, {failed} failed").format(
+            n=len(result.records), ok=result.ok, skipped=result.skipped, failed=len(result.failed)
+        )
     )
     click.echo(f"index: {result.index}")
     click.echo(f"manifest: {result.manifest}")
@@ -120,9 +122,13 @@ def run(
         for record in result.failed:
             err = record.get("error") or {}
             click.secho(
-                f"failed: {record['name']} — {_where(err)}: "
-                f"{err.get('ename')}: {err.get('evalue')} "
-                f"({Path(result.output_dir) / record['name']})",
+                _("failed: {name} — {where}: {ename}: {evalue} ({path})").format(
+                    name=record["name"],
+                    where=_where(err),
+                    ename=err.get("ename"),
+                    evalue=err.get("evalue"),
+                    path=Path(result.output_dir) / record["name"],
+                ),
                 fg="red",
                 err=True,
             )

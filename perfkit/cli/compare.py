@@ -10,7 +10,7 @@ import click
 from perfkit.cli._support import excel_max_rows_option, print_problems, user_errors
 from perfkit.compare import compare_years, comparison_summary, load_policy, parse_years
 from perfkit.errors import PerfkitError
-from perfkit.i18n import _
+from perfkit.i18n import N_, _
 from perfkit.numbers import parse_decimal
 
 __all__ = ["compare"]
@@ -19,7 +19,7 @@ __all__ = ["compare"]
 def _decimal(value: str | None, option: str) -> Decimal | None:
     if value is None:
         return None
-    return parse_decimal(value, option, percent=True, hint=" (e.g. 60 or 62.5)")
+    return parse_decimal(value, option, percent=True, hint=N_(" (e.g. 60 or 62.5)"))
 
 
 def _whole(value: str | None, option: str) -> int | None:

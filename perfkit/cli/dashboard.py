@@ -14,6 +14,7 @@ import click
 from perfkit.cli._support import user_errors
 from perfkit.explorer import EXPORT_ENV, dashboard_env, dashboard_inputs, serve, voila_command
 from perfkit.explorer._limits import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_KERNELS, ExportLimits
+from perfkit.i18n import _
 
 __all__ = ["dashboard"]
 
@@ -129,10 +130,16 @@ def dashboard(
         max_folder_bytes=export_quota_mb * 2**20,
     )
     env = dashboard_env(data, export_dir, system, limits)
-    idle = f"idle pages closed after {idle_timeout} s" if idle_timeout else "idle pages kept"
+    idle = (
+        _("idle pages closed after {seconds} s").format(seconds=idle_timeout)
+        if idle_timeout
+        else _("idle pages kept")
+    )
     click.echo(
-        f"perfkit dashboard: http://127.0.0.1:{port}/  (data {data}; exports to "
-        f"{env[EXPORT_ENV]}; at most {max_kernels} pages, {idle}; Ctrl-C stops)"
+        _(
+            "perfkit dashboard: http://127.0.0.1:{port}/  (data {data}; exports to "
+            "{exports}; at most {pages} pages, {idle}; Ctrl-C stops)"
+        ).format(port=port, data=data, exports=env[EXPORT_ENV], pages=max_kernels, idle=idle)
     )
     command = voila_command(
         page,

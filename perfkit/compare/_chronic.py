@@ -51,6 +51,7 @@ from perfkit._frames import like_input
 from perfkit.compare._exact import hundredths, percent_cents
 from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import cents_text, cents_to_float, fixed_to_float
 from perfkit.present._labels import KIND_LABELS
 
@@ -153,10 +154,14 @@ def _percent(value: Decimal | int | float | str, what: str) -> int:
         cents = hundredths(value)
     except (ValueError, ArithmeticError):
         raise PerfkitError(
-            f"{what} {value!r} must be a percentage with at most two decimals"
+            _("{what} {value!r} must be a percentage with at most two decimals").format(
+                what=what, value=value
+            )
         ) from None
     if not 0 <= cents <= 10_000:
-        raise PerfkitError(f"{what} {value} must be between 0 and 100 (percent)")
+        raise PerfkitError(
+            _("{what} {value} must be between 0 and 100 (percent)").format(what=what, value=value)
+        )
     return cents
 
 
@@ -235,7 +240,11 @@ def chronic(
     line = _percent(money_line, "money_line")
     for name, value in (("consecutive", consecutive), ("idle_years", idle_years)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise PerfkitError(f"{name} must be a whole number of years ≥ 1, not {value!r}")
+            raise PerfkitError(
+                _("{name} must be a whole number of years ≥ 1, not {value!r}").format(
+                    name=name, value=value
+                )
+            )
     frame = panel.frame  # sorted by unit and year
     known = panel.carryover_known
     frame = frame.with_columns(

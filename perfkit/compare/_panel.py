@@ -26,6 +26,7 @@ from perfkit.compare._departments import DepartmentMap, map_departments
 from perfkit.compare._exact import percent_cents
 from perfkit.compare._years import YearsSpec, check_years, parse_years
 from perfkit.errors import InputError, PerfkitError, Problem
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, parse_fixed, to_cents
 from perfkit.scoring._api import score
 from perfkit.scoring._grading import grade_expr
@@ -186,8 +187,9 @@ class Panel:
         """Raise a clear error when a step needs money columns the panel lacks."""
         if not self.has_money:
             raise PerfkitError(
-                f"{what} needs each unit's budget_full_year and executed; "
-                f"{self.source or 'the scores'} do not have them"
+                _(
+                    "{what} needs each unit's budget_full_year and executed; {v1} do not have them"
+                ).format(what=what, v1=self.source or _("the scores"))
             )
 
     def __repr__(self) -> str:
@@ -280,11 +282,13 @@ def panel(
                         + ("" if indicators is None else "; projects not found"),
                     )
                 ],
-                summary="nothing to compare",
+                summary=_("nothing to compare"),
             )
         source = None
     if source is None and (projects is None or indicators is None):
-        raise PerfkitError("panel() needs a data folder, scores, or both projects and indicators")
+        raise PerfkitError(
+            _("panel() needs a data folder, scores, or both projects and indicators")
+        )
     # every file's problems at once: the departments table is checked whatever the others hold
     dept_problems: list[Problem] = []
     dept_typed, dept_raw = None, None
@@ -325,8 +329,10 @@ def _scored(
     loaded = load_system(system or "project-self-eval")
     if loaded.kind != "indicators":
         raise PerfkitError(
-            f"system {loaded.name} scores evaluator-entered items; score it with perfkit.score "
-            "and pass the ScoreResult to panel()"
+            _(
+                "system {v1} scores evaluator-entered items; score it with perfkit.score and pass "
+                "the ScoreResult to panel()"
+            ).format(v1=loaded.name)
         )
     result = score(projects, indicators, system=loaded)
     typed, raw = _typed_projects(projects)
@@ -374,12 +380,14 @@ def _from_scores(
         loaded = load_system(system or "project-self-eval")
     else:
         raise PerfkitError(
-            f"panel() cannot use a {type(source).__name__}: give a data folder, a ScoreResult, "
-            "a scores frame or file"
+            _(
+                "panel() cannot use a {v1}: give a data folder, a ScoreResult, a scores frame or "
+                "file"
+            ).format(v1=type(source).__name__)
         )
     typed = _normalise_scores(frame, label, first_row, loaded)
     if projects is not None:
-        exact, _ = _typed_projects(projects)
+        exact, _problems = _typed_projects(projects)
         money = exact.select(
             pl.col("year").cast(pl.Int32),
             pl.col("project_code").alias("unit_code"),
@@ -400,7 +408,9 @@ def _from_scores(
 
 def _read_scores_file(path: Path) -> pl.DataFrame:
     if not path.is_file():
-        raise InputError([Problem(str(path), None, None, "file not found")], summary="no scores")
+        raise InputError(
+            [Problem(str(path), None, None, _("file not found"))], summary=_("no scores")
+        )
     try:
         if path.suffix.lower() == ".parquet":
             return pl.read_parquet(path)
@@ -408,12 +418,19 @@ def _read_scores_file(path: Path) -> pl.DataFrame:
             return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     except Exception as exc:  # a broken file is a user error
         raise InputError(
-            [Problem(path.name, None, None, f"cannot be read: {str(exc).splitlines()[0]}")],
-            summary="cannot read the scores",
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    _("cannot be read: {exc}").format(exc=str(exc).splitlines()[0]),
+                )
+            ],
+            summary=_("cannot read the scores"),
         ) from None
     raise InputError(
-        [Problem(path.name, None, None, "scores must be a .csv or .parquet file (unit_scores)")],
-        summary="cannot read the scores",
+        [Problem(path.name, None, None, _("scores must be a .csv or .parquet file (unit_scores)"))],
+        summary=_("cannot read the scores"),
     )
 
 
@@ -425,8 +442,10 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
     missing = [c for c in ("year", "unit_code", "total") if c not in frame.columns]
     if missing:
         raise InputError(
-            [Problem(label, None, c, "required column missing in the scores") for c in missing],
-            summary=f"{label}: the scores lack required columns; nothing was compared",
+            [Problem(label, None, c, _("required column missing in the scores")) for c in missing],
+            summary=_("{label}: the scores lack required columns; nothing was compared").format(
+                label=label
+            ),
         )
     work = frame.with_row_index("_row", offset=first_row).with_columns(
         pl.col("_row").cast(pl.Int64)
@@ -441,19 +460,19 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
         pl.col(c).cast(pl.String) for c in _SCORE_TEXT if c in work.columns
     )
     checks = [
-        Check(pl.col("unit_code").is_null(), "unit_code", "missing value"),
+        Check(pl.col("unit_code").is_null(), "unit_code", _("missing value")),
         Check(
             ~(
                 (pl.col("_year_fx") % SCALE == 0)
                 & pl.col("_year_fx").is_between(1900 * SCALE, 2200 * SCALE)
             ).fill_null(False),
             "year",
-            pl.format("year must be a whole number like 2024, not '{}'", pl.col("year")),
+            pl.format(_("year must be a whole number like 2024, not '{}'"), pl.col("year")),
         ),
         Check(
             pl.col("_total_fx").is_null() | (pl.col("_total_fx") < 0),
             "total",
-            pl.format("'{}' is not a score", pl.col("total")),
+            pl.format(_("'{}' is not a score"), pl.col("total")),
         ),
     ]
     for c in ("budget_full_year", "executed", "carryover", "budget_initial"):
@@ -463,9 +482,9 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
                 Check(
                     pl.col(c).is_not_null() & fx.is_null(),
                     c,
-                    pl.format("'{}' is not a number", pl.col(c)),
+                    pl.format(_("'{}' is not a number"), pl.col(c)),
                 ),
-                Check(fx < 0, c, pl.format("negative amount {}", pl.col(c))),
+                Check(fx < 0, c, pl.format(_("negative amount {}"), pl.col(c))),
             ]
     grades = [b.grade for b in system.grades]
     if "grade" in work.columns:
@@ -474,8 +493,10 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
                 pl.col("grade").is_null() | ~pl.col("grade").is_in(grades),
                 "grade",
                 pl.format(
-                    f"grade '{{}}' is not one of {', '.join(grades)} ({system.name})",
+                    _("grade '{}' is not one of {} ({})"),
                     pl.col("grade"),
+                    pl.lit(", ".join(grades)),
+                    pl.lit(system.name),
                 ),
             )
         )
@@ -483,7 +504,9 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
     typed = work.with_columns((pl.col("_year_fx") // SCALE).cast(pl.Int32).alias("year"))
     if problems:  # list duplicates too; on clean input they are found after the sort
         problems += duplicate_key_problems(typed, raw, ("year", "unit_code"))
-        raise InputError(problems, summary=f"{len(problems)} problem(s) in the scores")
+        raise InputError(
+            problems, summary=_("{n} problem(s) in the scores").format(n=len(problems))
+        )
     cents = to_cents(pl.col("_total_fx"))
     units_are_departments = "dept_code" not in work.columns
 
@@ -569,8 +592,10 @@ def _build(
             same = merged.filter((pl.col("unit_code") == code) & (pl.col("year") == year))
             olds = ", ".join(sorted(same["unit_code_then"].to_list()))
             raise PerfkitError(
-                f"departments {olds} all became {code} (a merge): their {year} scores cannot "
-                "be followed as one department's history"
+                _(
+                    "departments {olds} all became {code} (a merge): their {year} scores cannot "
+                    "be followed as one department's history"
+                ).format(olds=olds, code=code, year=year)
             )
     # the department codes each year's units used, and their current codes (a small table)
     dept_years = (
@@ -621,13 +646,13 @@ def _check_unique(frame: pl.DataFrame) -> None:
     label = frame.get_column("_source")[0]
     raw = RawTable("scores", marked, label)
     message = pl.format(
-        "duplicate key (year={}, unit_code={}) also on row {}",
+        _("duplicate key (year={}, unit_code={}) also on row {}"),
         pl.col("year"),
         pl.col("unit_code"),
         pl.col("_first"),
     )
     problems = problems_from_mask(marked, again.fill_null(False), raw, "unit_code", message)
-    raise InputError(problems, summary=f"{len(problems)} problem(s) in the scores")
+    raise InputError(problems, summary=_("{n} problem(s) in the scores").format(n=len(problems)))
 
 
 _MONEY_FIELDS = {
@@ -656,7 +681,9 @@ def _presence(
     masks are built once and mapped back, so millions of units cost one group-by.
     """
     if len(years) > 62:
-        raise PerfkitError(f"a panel of {len(years)} years is more than perfkit compares (62)")
+        raise PerfkitError(
+            _("a panel of {v1} years is more than perfkit compares (62)").format(v1=len(years))
+        )
     bits = {y: 1 << i for i, y in enumerate(years)}
     per = (
         frame.group_by(key)

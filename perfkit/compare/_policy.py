@@ -186,7 +186,7 @@ def policy_from_dict(data: object, source: str = "<dict>") -> BudgetPolicy:
     >>> policy_from_dict({"grades": {"中": {"action": "cut"}}}, "p.yaml")
     Traceback (most recent call last):
     ...
-    perfkit.compare._policy.PolicyError: p.yaml: invalid budget policy:
+    perfkit.compare._policy.PolicyError: p.yaml：预算政策有误：
       grades.中: action cut needs ratio_pct (the percent cut, e.g. 10)
     """
     return validate_model(data, BudgetPolicy, source=source, **_HOW)

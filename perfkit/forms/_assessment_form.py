@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from perfkit.errors import Problem
 from perfkit.forms._grid import Grid, cell_address, label_key
 from perfkit.forms._messages import FORMULA_WITHOUT_VALUE
+from perfkit.i18n import _
 
 __all__ = ["AssessmentForm", "Cell", "is_assessment_form", "locate_assessment"]
 
@@ -131,7 +132,7 @@ def locate_assessment(grid: Grid, file: str, sheet: str) -> AssessmentForm:
                     file,
                     row,
                     "考核内容",
-                    "item before the first section (一、…)",
+                    _("item before the first section (一、…)"),
                     sheet=sheet,
                     cell=entry["label"].address,
                 )
@@ -141,7 +142,12 @@ def locate_assessment(grid: Grid, file: str, sheet: str) -> AssessmentForm:
     if form.total_score is None:
         form.problems.append(
             Problem(
-                file, None, "合计", "no 合计 row; the total is not checked", "warning", sheet=sheet
+                file,
+                None,
+                "合计",
+                _("no 合计 row; the total is not checked"),
+                "warning",
+                sheet=sheet,
             )
         )
     _formula_problems(form, grid)

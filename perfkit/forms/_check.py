@@ -30,6 +30,7 @@ import polars as pl
 from perfkit.errors import InputError, Problem
 from perfkit.forms._assessment_form import AssessmentForm
 from perfkit.forms._read import INDICATOR_COLUMNS, PROJECT_COLUMNS, FormSet, read_forms
+from perfkit.i18n import _
 from perfkit.numbers import SCALE, cents_text, div_half_up, fixed_text, to_cents
 from perfkit.present import translate_for_people
 from perfkit.scoring._api import score
@@ -257,7 +258,9 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         recomputed=pl.lit(str(system.indicator_points)),
         check=f"绩效指标分值合计 {system.indicator_points}",
         message=pl.format(
-            f"the indicators' 分值 add up to {{}}, not {system.indicator_points}",
+            _("the indicators' 分值 add up to {{}}, not {points}").format(
+                points=system.indicator_points
+            ),
             fixed_text(pl.col("_wsum")),
         ),
     )
@@ -271,7 +274,9 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(ew),
         recomputed=pl.lit(str(exec_points)),
         check=f"预算执行率分值 {exec_points}",
-        message=pl.format(f"预算执行率 分值 {{}} is not {exec_points}", fixed_text(ew)),
+        message=pl.format(
+            _("预算执行率 分值 {{}} is not {points}").format(points=exec_points), fixed_text(ew)
+        ),
     )
     tw = pl.col("total_weight_fixed")
     total_need = int(system.total * SCALE)
@@ -284,7 +289,9 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(tw),
         recomputed=pl.lit(str(system.total)),
         check=f"分值合计 {system.total}",
-        message=pl.format(f"总分 分值 {{}} is not {system.total}", fixed_text(tw)),
+        message=pl.format(
+            _("总分 分值 {{}} is not {points}").format(points=system.total), fixed_text(tw)
+        ),
     )
     # 年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金
     for col, label in (
@@ -306,7 +313,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
             recomputed=fixed_text(added),
             check="年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金",
             message=pl.format(
-                f"年度资金总额 {label} {{}} is not the sum of its parts {{}}",
+                _("年度资金总额 {label} {{}} is not the sum of its parts {{}}").format(label=label),
                 fixed_text(total),
                 fixed_text(added),
             ),
@@ -334,7 +341,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         recomputed=pl.format("{}%", cents_text(rate_cents)),
         check="执行率 = 全年执行数 / 全年预算数",
         message=pl.format(
-            "执行率 '{}' differs from 全年执行数 / 全年预算数 = {}%",
+            _("执行率 '{}' differs from 全年执行数 / 全年预算数 = {}%"),
             pl.col("money_total_rate"),
             cents_text(rate_cents),
         ),
@@ -364,7 +371,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         recomputed=_cents_text(exec_rec),
         check="预算执行率得分 = 分值 × min(执行率, 1)",
         message=pl.format(
-            "预算执行率 得分 {} differs from the rule's {}",
+            _("预算执行率 得分 {} differs from the rule's {}"),
             fixed_text(exec_stated),
             _cents_text(exec_rec),
         ),
@@ -384,7 +391,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         recomputed=_cents_text(parts),
         check="总分 = 各项得分之和",
         message=pl.format(
-            "总分 {} is not the sum of the form's own 得分 ({})",
+            _("总分 {} is not the sum of the form's own 得分 ({})"),
             fixed_text(total_stated),
             _cents_text(parts),
         ),
@@ -400,7 +407,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         recomputed=_cents_text(total_rec),
         check="复算总分",
         message=pl.format(
-            "总分 {} differs from the recomputed total {}",
+            _("总分 {} differs from the recomputed total {}"),
             fixed_text(total_stated),
             _cents_text(total_rec),
         ),
@@ -421,7 +428,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         recomputed=pl.col("_stated_total_grade"),
         check="等级按总分确定",
         message=pl.format(
-            "自评等级 '{}' does not match the form's own 总分 {} ({})",
+            _("自评等级 '{}' does not match the form's own 总分 {} ({})"),
             stated_grade,
             fixed_text(total_stated),
             pl.col("_stated_total_grade"),
@@ -437,7 +444,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         recomputed=pl.col("_grade"),
         check="复算等级",
         message=pl.format(
-            "自评等级 '{}' differs from the recomputed grade {} (total {})",
+            _("自评等级 '{}' differs from the recomputed grade {} (total {})"),
             stated_grade,
             pl.col("_grade"),
             pl.col("_total"),
@@ -494,7 +501,7 @@ def _engine(
 
     out: list[dict[str, object]] = []
     excluded: set[tuple[str, str]] = set()
-    for _ in range(3):
+    for _attempt in range(3):
         keep = ~pl.struct("source_file", "source_sheet").is_in(
             [{"source_file": f, "source_sheet": s} for f, s in excluded]
         )
@@ -534,7 +541,7 @@ def _engine(
                         None,
                         None,
                         "评分规则",
-                        problem.message + " (form not recomputed)",
+                        problem.message + _(" (form not recomputed)"),
                     )
                 )
             continue
@@ -611,7 +618,7 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
                 c.text,
                 None,
                 "数字",
-                f"{field_name} '{c.text}' is not a number",
+                _("{field} '{text}' is not a number").format(field=field_name, text=c.text),
             )
         return value
 
@@ -638,7 +645,9 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
                     _show(i_score),
                     _show(i_max),
                     "得分不超过分值",
-                    f"考核结果 {_show(i_score)} is above the item's 指标值 {_show(i_max)}",
+                    _("考核结果 {score} is above the item's 指标值 {maximum}").format(
+                        score=_show(i_score), maximum=_show(i_max)
+                    ),
                 )
         if section.items and s_max is not None and sum(item_max) != s_max:
             add(
@@ -648,8 +657,9 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
                 _show(s_max),
                 _show(sum(item_max)),
                 "部分分值 = 各项指标值之和",
-                f"section {name} has 分值 {_show(s_max)} but its items' 指标值 add up to "
-                f"{_show(sum(item_max))}",
+                _(
+                    "section {name} has 分值 {maximum} but its items' 指标值 add up to {added}"
+                ).format(name=name, maximum=_show(s_max), added=_show(sum(item_max))),
             )
         complete = len(item_score) == len(section.items)
         if section.items and s_score is not None and complete and sum(item_score) != s_score:
@@ -660,8 +670,9 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
                 _show(s_score),
                 _show(sum(item_score)),
                 "部分得分 = 各项考核结果之和",
-                f"section {name} scores {_show(s_score)} but its items add up to "
-                f"{_show(sum(item_score))}",
+                _("section {name} scores {score} but its items add up to {added}").format(
+                    name=name, score=_show(s_score), added=_show(sum(item_score))
+                ),
             )
         if s_score is not None:
             section_scores.append((name, s_score))
@@ -679,8 +690,9 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
                 _show(total),
                 _show(added),
                 "合计 = 各部分得分之和",
-                f"合计 {_show(total)} is not the sum of the section scores "
-                f"({terms} = {_show(added)})",
+                _("合计 {stated} is not the sum of the section scores ({terms} = {added})").format(
+                    stated=_show(total), terms=terms, added=_show(added)
+                ),
             )
         t_max = number(form.total_maximum, "合计", "合计 分值")
         if t_max is not None and section_max and sum(section_max) != t_max:
@@ -691,8 +703,9 @@ def _check_assessment(form: AssessmentForm) -> list[dict[str, object]]:
                 _show(t_max),
                 _show(sum(section_max)),
                 "合计分值 = 各部分分值之和",
-                f"合计 分值 {_show(t_max)} is not the sum of the sections' 分值 "
-                f"({_show(sum(section_max))})",
+                _("合计 分值 {stated} is not the sum of the sections' 分值 ({added})").format(
+                    stated=_show(t_max), added=_show(sum(section_max))
+                ),
             )
     return out
 
@@ -732,8 +745,16 @@ def _against_system(
                         _show(stated),
                         _show(maximum),
                         f"指标体系 {name}",
-                        f"指标值 {_show(stated)} differs from item {item_id} ({label}) of "
-                        f"system {name}: {_show(maximum)}",
+                        _(
+                            "指标值 {stated} differs from item {item_id} ({label}) of system "
+                            "{name}: {maximum}"
+                        ).format(
+                            stated=_show(stated),
+                            item_id=item_id,
+                            label=label,
+                            name=name,
+                            maximum=_show(maximum),
+                        ),
                         "warning",
                     )
                 )

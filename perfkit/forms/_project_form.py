@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from perfkit.errors import Problem
 from perfkit.forms._grid import Grid, cell_address, column_letter, label_key
 from perfkit.forms._messages import FORMULA_WITHOUT_VALUE
+from perfkit.i18n import _
 
 __all__ = ["MONEY_COLUMNS", "MONEY_ROWS", "ProjectForm", "is_project_form", "locate_project_form"]
 
@@ -180,7 +181,7 @@ def locate_project_form(
     >>> f.fields["project_name"], f.fields["year"]
     (('社会救助', 'B2'), ('2024', 'A1'))
     >>> [str(p) for p in f.problems][:1]
-    ['a.xlsx!S1：no 项目资金 block (年初预算数 / 全年预算数 / 全年执行数) found']
+    ['a.xlsx!S1：没有找到项目资金部分（年初预算数 / 全年预算数 / 全年执行数）']
     >>> g = Grid([["项目名称：城乡低保提标补助", None, "主管部门 : 民政局"]])
     >>> f = locate_project_form(g, "a.xlsx", "S1")
     >>> f.fields["project_name"], f.fields["dept_name"]
@@ -220,7 +221,7 @@ def _formula_problems(form: ProjectForm, grid: Grid) -> None:
         return
     formulas = {cell_address(r, c): text for (r, c), text in grid.formulas.items()}
     cells: list[tuple[str, str | None]] = []
-    for name, (_, address) in form.fields.items():
+    for name, (_value, address) in form.fields.items():
         if not name.endswith("_label"):
             column = _FIELD_LABELS.get(name)
             if column is None and name.startswith("money_"):
@@ -257,7 +258,9 @@ def _locate_money(form: ProjectForm, grid: Grid) -> None:
         None,
     )
     if header is None:
-        form.problem(None, None, "no 项目资金 block (年初预算数 / 全年预算数 / 全年执行数) found")
+        form.problem(
+            None, None, _("no 项目资金 block (年初预算数 / 全年预算数 / 全年执行数) found")
+        )
         return
     cols = _header_columns(grid, header, MONEY_COLUMNS)
     for r in range(header + 1, min(header + 8, grid.height)):
@@ -276,7 +279,7 @@ def _locate_money(form: ProjectForm, grid: Grid) -> None:
         form.problem(
             cell_address(header, min(cols.values())),
             "年度资金总额",
-            "no 年度资金总额 row below the 项目资金 header",
+            _("no 年度资金总额 row below the 项目资金 header"),
         )
 
 
@@ -285,7 +288,7 @@ def _locate_indicators(form: ProjectForm, grid: Grid, assume: bool) -> None:
         (r for r in range(grid.height) if {"一级指标", "三级指标"} <= set(grid.keys[r])), None
     )
     if header is None:
-        form.problem(None, None, "no indicator table (一级指标 / 三级指标) found")
+        form.problem(None, None, _("no indicator table (一级指标 / 三级指标) found"))
         return
     cols = _header_columns(grid, header, _INDICATOR_COLUMNS)
     reasons = [
@@ -301,7 +304,11 @@ def _locate_indicators(form: ProjectForm, grid: Grid, assume: bool) -> None:
         ("points", "得分"),
     ):
         if needed not in cols:
-            form.problem(cell_address(header, cols["level1"]), label, f"no {label} column found")
+            form.problem(
+                cell_address(header, cols["level1"]),
+                label,
+                _("no {label} column found").format(label=label),
+            )
     if form.problems and any(p.severity == "error" for p in form.problems):
         return
     first_col = min(cols.values())
@@ -346,16 +353,17 @@ def _locate_indicators(form: ProjectForm, grid: Grid, assume: bool) -> None:
         form.problem(
             carried[0],
             "一级指标/二级指标",
-            "empty 一级/二级指标 cells taken from the row above (not merged): "
-            + ", ".join(carried),
+            _("empty 一级/二级指标 cells taken from the row above (not merged): {cells}").format(
+                cells=", ".join(carried)
+            ),
             severity="warning",
         )
     if not form.indicators:
-        form.problem(cell_address(header, first_col), "三级指标", "the indicator table is empty")
+        form.problem(cell_address(header, first_col), "三级指标", _("the indicator table is empty"))
     inline_totals = grid.find_inline(*_TOTAL_INLINE)
     if total_row is None and not inline_totals:
         form.problem(
-            None, "总分", "no 总分 row below the indicator table; 总分 not checked", "warning"
+            None, "总分", _("no 总分 row below the indicator table; 总分 not checked"), "warning"
         )
         return
     if total_row is not None:

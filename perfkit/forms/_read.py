@@ -34,6 +34,7 @@ from perfkit.forms._project_form import (
 )
 from perfkit.forms._targets import parse_targets
 from perfkit.forms._workbook import ENGINES, expand_inputs, read_openpyxl_sheet, read_sheets
+from perfkit.i18n import N_, _
 from perfkit.numbers import beyond_limit, map_unique, normalise_number_text, parse_fixed
 from perfkit.tables._contract import DIRECTIONS, MAX_AMOUNT, MAX_NUMBER, contract_headers, text_key
 from perfkit.tables._write import atomic_output, write_csv
@@ -244,7 +245,7 @@ def read_forms(
         no_form = not any(s["file"] == path.name and s["layout"] for s in sheets)
         if no_form and not any(p.file == path.name and p.sheet is None for p in problems):
             problems.append(
-                Problem(path.name, None, None, "no self-evaluation form found on any sheet")
+                Problem(path.name, None, None, _("no self-evaluation form found on any sheet"))
             )
     for form in found:
         problems += form.problems
@@ -280,8 +281,10 @@ def _project_form(path: Path, sheet: str, grid: Grid, engine: str) -> ProjectFor
     form.problem(
         form.ambiguous_percent[0],
         "实际完成值",
-        "number format not visible in this file: bare numbers ≤ 1 in a % field read as "
-        f"percent-formatted (0.96 → 96%): {', '.join(form.ambiguous_percent)}",
+        _(
+            "number format not visible in this file: bare numbers ≤ 1 in a % field read as "
+            "percent-formatted (0.96 → 96%): {cells}"
+        ).format(cells=", ".join(form.ambiguous_percent)),
         severity="warning",
     )
     return form
@@ -348,7 +351,12 @@ def _parse(
     problems += _cell_problems(detail, pl.col("year").is_null(), "year", "年度", _no_year())
     for name, label in (("project_name", "项目名称"), ("dept_name", "主管部门")):
         problems += _cell_problems(
-            detail, pl.col(name).is_null(), name, label, f"{label} is empty", label_cell=True
+            detail,
+            pl.col(name).is_null(),
+            name,
+            label,
+            _("{label} is empty").format(label=label),
+            label_cell=True,
         )
     for name in numbers:
         label = _money_label(name)
@@ -362,14 +370,14 @@ def _parse(
             text.is_not_null() & parsed.is_null() & ~_dash(text) & ~big,
             name,
             label,
-            pl.format(f"{label} '{{}}' is not a number", quoted_expr(text)),
+            pl.format(_("{label} '{{}}' is not a number").format(label=label), quoted_expr(text)),
         )
         problems += _cell_problems(
             detail,
             big,
             name,
             label,
-            pl.format(f"{label} '{{}}' {_OUT_OF_RANGE[amount]}", quoted_expr(text)),
+            pl.format(_(_OUT_OF_RANGE[amount]).format(label=label, limit=limit), quoted_expr(text)),
         )
         if name.startswith("money_") and not name.endswith(("_weight", "_points")):
             problems += _cell_problems(
@@ -377,7 +385,7 @@ def _parse(
                 parsed < 0,
                 name,
                 label,
-                pl.format(f"{label} {{}} is negative", quoted_expr(text)),
+                pl.format(_("{label} {{}} is negative").format(label=label), quoted_expr(text)),
             )
     for name in ("budget_initial", "budget_full_year", "executed"):
         field_name = f"money_total_{name}"
@@ -387,7 +395,7 @@ def _parse(
             pl.col(field_name).is_null() & pl.col("money_total_label").is_not_null(),
             field_name,
             label,
-            f"{label} is empty",
+            _("{label} is empty").format(label=label),
         )
     problems += _duplicate_projects(detail)
     ind, ind_problems = _parse_indicators(forms, detail)
@@ -395,13 +403,13 @@ def _parse(
 
 
 _OUT_OF_RANGE = {
-    True: f"is out of range: an amount is at most {MAX_AMOUNT:,} (10⁹ 万元)",
-    False: f"is out of range: a number is at most {MAX_NUMBER:,} (10¹²) in magnitude",
+    True: N_("{label} '{{}}' is out of range: an amount is at most {limit:,} (10⁹ 万元)"),
+    False: N_("{label} '{{}}' is out of range: a number is at most {limit:,} (10¹²) in magnitude"),
 }
 
 
 def _no_year() -> str:
-    return "no year found (a title like '2024年度…' or a 年度 cell); give --year"
+    return _("no year found (a title like '2024年度…' or a 年度 cell); give --year")
 
 
 def _dash(text: pl.Expr) -> pl.Expr:
@@ -469,7 +477,7 @@ def _duplicate_projects(detail: pl.DataFrame) -> list[Problem]:
         "project_name",
         "项目名称",
         pl.format(
-            "project {} ({}) is on more than one form: {}",
+            _("project {} ({}) is on more than one form: {}"),
             pl.col("project_code"),
             pl.col("year"),
             pl.col("_all"),
@@ -526,13 +534,15 @@ def _parse_indicators(
     problems: list[Problem] = []
     for name in ("level1", "level2", "name", "target", "actual"):
         label = _LABEL[name]
-        problems += _cell_problems(frame, pl.col(name).is_null(), name, label, f"{label} is empty")
+        problems += _cell_problems(
+            frame, pl.col(name).is_null(), name, label, _("{label} is empty").format(label=label)
+        )
     problems += _cell_problems(
         frame,
         quant & pl.col("actual").is_not_null() & pl.col("_a_num").is_null(),
         "actual",
         "实际完成值",
-        pl.format("实际完成值 '{}' is not a number", quoted_expr(pl.col("actual"))),
+        pl.format(_("实际完成值 '{}' is not a number"), quoted_expr(pl.col("actual"))),
     )
     unit_clash = (
         quant
@@ -546,7 +556,7 @@ def _parse_indicators(
         "actual",
         "实际完成值",
         pl.format(
-            "实际完成值 '{}' is in {} but the target '{}' is in {}",
+            _("实际完成值 '{}' is in {} but the target '{}' is in {}"),
             quoted_expr(pl.col("actual")),
             quoted_expr(pl.col("_a_unit")),
             quoted_expr(pl.col("target")),
@@ -561,14 +571,19 @@ def _parse_indicators(
             pl.col(name).is_not_null() & pl.col(f"{name}_fixed").is_null() & ~big,
             name,
             label,
-            pl.format(f"{label} '{{}}' is not a number", quoted_expr(pl.col(name))),
+            pl.format(
+                _("{label} '{{}}' is not a number").format(label=label), quoted_expr(pl.col(name))
+            ),
         )
         problems += _cell_problems(
             frame,
             big,
             name,
             label,
-            pl.format(f"{label} '{{}}' {_OUT_OF_RANGE[False]}", quoted_expr(pl.col(name))),
+            pl.format(
+                _(_OUT_OF_RANGE[False]).format(label=label, limit=MAX_NUMBER),
+                quoted_expr(pl.col(name)),
+            ),
         )
     for name, number in (("target", "_t_num"), ("actual", "_a_num")):
         label = _LABEL[name]
@@ -577,7 +592,10 @@ def _parse_indicators(
             quant & beyond_limit(pl.col(number)),
             name,
             label,
-            pl.format(f"{label} '{{}}' {_OUT_OF_RANGE[False]}", quoted_expr(pl.col(name))),
+            pl.format(
+                _(_OUT_OF_RANGE[False]).format(label=label, limit=MAX_NUMBER),
+                quoted_expr(pl.col(name)),
+            ),
         )
     defaulted = frame.filter(
         quant

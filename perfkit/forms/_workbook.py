@@ -38,6 +38,7 @@ from xml.etree import ElementTree
 from perfkit._limits import MAX_FORM_CELLS, quoted
 from perfkit.errors import Problem
 from perfkit.forms._grid import Grid
+from perfkit.i18n import _
 from perfkit.tables._excel import open_problem, open_workbook
 from perfkit.tables._workbook_guard import workbook_problems
 
@@ -73,7 +74,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
     --------
     >>> files, problems = expand_inputs(["no-such-folder"])
     >>> [str(p) for p in problems]
-    ['no-such-folder：file or folder not found']
+    ['no-such-folder：找不到文件或文件夹']
     """
     files: list[Path] = []
     problems: list[Problem] = []
@@ -88,7 +89,9 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
             if locks:
                 problems.append(_lock_note(str(path), [p.name for p in locks]))
             if not found:
-                problems.append(Problem(str(path), None, None, "no .xlsx or .xls files in folder"))
+                problems.append(
+                    Problem(str(path), None, None, _("no .xlsx or .xls files in folder"))
+                )
             files += found
         elif path.is_file():
             if _is_lock_file(path):
@@ -101,12 +104,14 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
                         path.name,
                         None,
                         None,
-                        f"not an Excel workbook ({path.suffix or 'no extension'}); "
-                        "forms are read from .xlsx, .xlsm or .xls",
+                        _(
+                            "not an Excel workbook ({suffix}); "
+                            "forms are read from .xlsx, .xlsm or .xls"
+                        ).format(suffix=path.suffix or _("no extension")),
                     )
                 )
         else:
-            problems.append(Problem(str(path), None, None, "file or folder not found"))
+            problems.append(Problem(str(path), None, None, _("file or folder not found")))
     unique = list(dict.fromkeys(files))
     return unique, problems
 
@@ -122,8 +127,10 @@ def _lock_note(where: str, names: list[str]) -> Problem:
         where,
         None,
         None,
-        f"skipped {len(names)} Excel lock file(s) ({listed}): Excel leaves them while a "
-        "workbook is open; they hold no data",
+        _(
+            "skipped {n} Excel lock file(s) ({listed}): Excel leaves them while a "
+            "workbook is open; they hold no data"
+        ).format(n=len(names), listed=listed),
         severity="warning",
     )
 

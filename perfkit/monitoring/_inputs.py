@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError, Problem, problem_order
+from perfkit.i18n import _
 from perfkit.numbers import fixed_text, map_unique
 from perfkit.systems import QualitativeRule, System, qualitative_rule
 from perfkit.tables._contract import INDICATOR_TARGETS, MIDYEAR_PROJECTS, text_key
@@ -75,9 +76,8 @@ def read_inputs(
     ...                   "unit_code": ["P1", "P1", "P9"], "executed_to_date": ["40", "30", "1"]})
     >>> inputs, problems = read_inputs(p, m)
     >>> for problem in problems: print(problem)     # doctest: +NORMALIZE_WHITESPACE
-    <monitoring> 第2行 executed_to_date：executed_to_date 30 is below 40 of month 5 (row 1):
-        cumulative spending cannot go down
-    <monitoring> 第3行 unit_code：no project P9 in <projects> for year 2024
+    <monitoring> 第2行 executed_to_date：累计执行数 30 低于 40（月份 5，第 1 行）：累计支出不能减少
+    <monitoring> 第3行 unit_code：没有项目 P9（在 <projects> 中，年度 2024）
     """
     sources: list[tuple[str, TableInput, object]] = [
         ("projects", projects, MIDYEAR_PROJECTS),
@@ -106,8 +106,10 @@ def read_inputs(
                 raws["indicator_progress"].source if "indicator_progress" in raws else "<inputs>",
                 None,
                 None,
-                "indicator progress needs the annual targets and directions: "
-                "give the indicators table too (--indicators)",
+                _(
+                    "indicator progress needs the annual targets and directions: "
+                    "give the indicators table too (--indicators)"
+                ),
             )
         )
     if len(typed) < len(sources):
@@ -139,7 +141,10 @@ def _unknown_project(known: pl.DataFrame, p_raw: RawTable) -> tuple[pl.Expr, pl.
         & pl.col("year").is_not_null()
     )
     message = pl.format(
-        f"no project {{}} in {p_raw.source} for year {{}}", pl.col("unit_code"), pl.col("year")
+        _("no project {} in {} for year {}"),
+        pl.col("unit_code"),
+        pl.lit(p_raw.source),
+        pl.col("year"),
     )
     return mask, message
 
@@ -170,8 +175,10 @@ def _monitoring_problems(
             decreasing,
             "executed_to_date",
             pl.format(
-                "executed_to_date {} is below {} of month {} (row {}): "
-                "cumulative spending cannot go down",
+                _(
+                    "executed_to_date {} is below {} of month {} (row {}): "
+                    "cumulative spending cannot go down"
+                ),
                 fixed_text(pl.col("executed_to_date")),
                 fixed_text(pl.col("_prev")),
                 pl.col("_prev_month"),
@@ -238,9 +245,10 @@ def _progress_with_targets(
             pl.col("_known").is_not_null() & pl.col("name").is_not_null() & ~matched,
             "name",
             pl.format(
-                f"indicator '{{}}' is not an indicator of {{}} in {i_raw.source} for year {{}}",
+                _("indicator '{}' is not an indicator of {} in {} for year {}"),
                 pl.col("name"),
                 pl.col("unit_code"),
+                pl.lit(i_raw.source),
                 pl.col("year"),
             ),
         ),
@@ -248,11 +256,14 @@ def _progress_with_targets(
             pl.col("_matches") > 1,
             "name",
             pl.format(
-                f"indicator '{{}}' of {{}} matches {{}} indicators in {i_raw.source} "
-                "(rows {} to {}); indicator names must be unique within a project",
+                _(
+                    "indicator '{}' of {} matches {} indicators in {} "
+                    "(rows {} to {}); indicator names must be unique within a project"
+                ),
                 pl.col("name"),
                 pl.col("unit_code"),
                 pl.col("_matches"),
+                pl.lit(i_raw.source),
                 pl.col("_first_row"),
                 pl.col("_last_row"),
             ),
@@ -264,7 +275,7 @@ def _progress_with_targets(
             & pl.col("level").is_null(),
             "actual_to_date",
             pl.format(
-                "qualitative progress '{}' of indicator '{}' is not one of {}",
+                _("qualitative progress '{}' of indicator '{}' is not one of {}"),
                 pl.col("actual_to_date_text"),
                 pl.col("name"),
                 pl.lit(levels),

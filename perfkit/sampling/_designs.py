@@ -35,6 +35,7 @@ import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, parse_decimal
 from perfkit.sampling._risk import parse_rule
 
@@ -117,20 +118,30 @@ def allocate(
     [7, 3, 2]
     """
     if method not in ALLOCATIONS:
-        raise PerfkitError(f"unknown allocation {method!r}; use {', '.join(ALLOCATIONS)}")
+        raise PerfkitError(
+            _("unknown allocation {method!r}; use {choices}").format(
+                method=method, choices=", ".join(ALLOCATIONS)
+            )
+        )
     sizes = [int(s) for s in sizes]
     if n < 0:
-        raise PerfkitError("the sample size must not be negative")
+        raise PerfkitError(_("the sample size must not be negative"))
     if n > sum(sizes):
-        raise PerfkitError(f"{n} picks requested, but the strata hold only {sum(sizes)} units")
+        raise PerfkitError(
+            _("{n} picks requested, but the strata hold only {size} units").format(
+                n=n, size=sum(sizes)
+            )
+        )
     base = [0] * len(sizes)
     if method == "minimum":
         if minimum < 0:
-            raise PerfkitError("the minimum per stratum must not be negative")
+            raise PerfkitError(_("the minimum per stratum must not be negative"))
         base = [min(minimum, s) for s in sizes]
         if sum(base) > n:
             raise PerfkitError(
-                f"a minimum of {minimum} per stratum needs {sum(base)} picks, more than {n}"
+                _("a minimum of {minimum} per stratum needs {v1} picks, more than {n}").format(
+                    minimum=minimum, v1=sum(base), n=n
+                )
             )
     out = list(base)
     left = n - sum(base)
@@ -339,7 +350,7 @@ class Design:
             if v is not None
         ]
         if len(given) != 1:
-            raise PerfkitError("give exactly one target: a count (n), a share or a coverage")
+            raise PerfkitError(_("give exactly one target: a count (n), a share or a coverage"))
         kind, value = given[0]
         return kind, str(value)
 
@@ -376,28 +387,42 @@ class Design:
     def checked(self) -> Design:
         """The design with its inputs validated (clear errors for every mistake)."""
         if self.method not in DESIGNS:
-            raise PerfkitError(f"unknown design {self.method!r}; use {', '.join(DESIGNS)}")
+            raise PerfkitError(
+                _("unknown design {method!r}; use {choices}").format(
+                    method=self.method, choices=", ".join(DESIGNS)
+                )
+            )
         if self.method == "stratified" and not self.strata:
-            raise PerfkitError("the stratified design needs a stratum column (--strata)")
+            raise PerfkitError(_("the stratified design needs a stratum column (--strata)"))
         if self.method != "stratified" and self.strata:
-            raise PerfkitError(f"--strata is for the stratified design, not {self.method}")
+            raise PerfkitError(
+                _("--strata is for the stratified design, not {method}").format(method=self.method)
+            )
         if self.allocation not in ALLOCATIONS:
             raise PerfkitError(
-                f"unknown allocation {self.allocation!r}; use {', '.join(ALLOCATIONS)}"
+                _("unknown allocation {allocation!r}; use {choices}").format(
+                    allocation=self.allocation, choices=", ".join(ALLOCATIONS)
+                )
             )
         if self.allocation == "minimum" and self.minimum < 1:
-            raise PerfkitError("allocation 'minimum' needs a minimum per stratum of at least 1")
+            raise PerfkitError(_("allocation 'minimum' needs a minimum per stratum of at least 1"))
         kind, value = self.target
         if kind == "n" and int(value) < 1:
-            raise PerfkitError(f"the sample size must be at least 1, not {value}")
+            raise PerfkitError(
+                _("the sample size must be at least 1, not {value}").format(value=value)
+            )
         if kind in ("share", "coverage"):
             rate = parse_decimal(value, kind)
-            what = "share of units" if kind == "share" else "money coverage"
+            what = _("share of units") if kind == "share" else _("money coverage")
             if not 0 < rate <= 1:
-                raise PerfkitError(f"the {what} must be above 0 and at most 1 (100 %), not {value}")
+                raise PerfkitError(
+                    _("the {what} must be above 0 and at most 1 (100 %), not {value}").format(
+                        what=what, value=value
+                    )
+                )
         bands = self.bands or (DEFAULT_BANDS if self.strata == "amount_band" else ())
-        bounds = [parse_decimal(b, "an amount band") for b in bands]
+        bounds = [parse_decimal(b, _("an amount band")) for b in bands]
         if bounds != sorted(set(bounds)) or any(b <= 0 for b in bounds):
-            raise PerfkitError("amount bands must be positive and increasing, e.g. 100,500,1000")
+            raise PerfkitError(_("amount bands must be positive and increasing, e.g. 100,500,1000"))
         rules = tuple(parse_rule(r).text for r in self.risk)
         return replace(self, bands=tuple(bands), risk=rules)

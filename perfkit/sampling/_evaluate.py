@@ -43,6 +43,7 @@ import polars as pl
 from scipy import stats
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import N_, _
 from perfkit.numbers import parse_decimal
 
 __all__ = ["Evaluation", "evaluate", "stringer_bound"]
@@ -68,7 +69,7 @@ def stringer_bound(
     3.8698
     """
     if n < 1:
-        raise PerfkitError("the Stringer bound needs a sample of at least one unit")
+        raise PerfkitError(_("the Stringer bound needs a sample of at least one unit"))
     t = np.sort(np.clip(np.asarray(taints, dtype=float), 0, 1))[::-1]
     t = t[t > 0]
     j = np.arange(0, len(t) + 1)
@@ -77,7 +78,7 @@ def stringer_bound(
     elif model == "poisson":
         p = stats.gamma.ppf(confidence, j + 1) / n
     else:
-        raise PerfkitError(f"unknown model {model!r} for the Stringer bound")
+        raise PerfkitError(_("unknown model {model!r} for the Stringer bound").format(model=model))
     return float(p[0] + np.sum(np.diff(p) * t))
 
 
@@ -189,18 +190,22 @@ def evaluate(verification, *, threshold: float | str = 5, confidence: float = 0.
     (10, 10, True)
     """
     if not 0 < confidence < 1:
-        raise PerfkitError(f"the confidence level must be between 0 and 1, not {confidence}")
-    points = parse_decimal(threshold, "the inflation threshold", hint=" of points")
+        raise PerfkitError(
+            _("the confidence level must be between 0 and 1, not {confidence}").format(
+                confidence=confidence
+            )
+        )
+    points = parse_decimal(threshold, _("the inflation threshold"), hint=N_(" of points"))
     limit = int(points * 100)
     if limit < 0:
-        raise PerfkitError("the inflation threshold must not be negative")
+        raise PerfkitError(_("the inflation threshold must not be negative"))
     record = verification.record
     units = verification.units
     if units["self_score"].null_count():
-        raise PerfkitError("the units have no self-score (自评得分): nothing to compare")
+        raise PerfkitError(_("the units have no self-score (自评得分): nothing to compare"))
     if units["verified_score"].null_count():
         missing = units.filter(pl.col("verified_score").is_null())["unit_code"].to_list()
-        raise PerfkitError(f"no verified score for {', '.join(missing[:10])}")
+        raise PerfkitError(_("no verified score for {units}").format(units=", ".join(missing[:10])))
     diff = _cents(pl.col("self_score")) - _cents(pl.col("verified_score"))
     work = units.with_columns(
         ((diff > limit) | pl.col("grade_better_than_verified")).alias("inflated"),

@@ -39,6 +39,7 @@ import numpy as np
 from scipy import stats
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import round_half_up
 from perfkit.tables._contract import MAX_AMOUNT
 
@@ -136,12 +137,18 @@ def _fraction(value: Number, what: str) -> Fraction:
             return Fraction(str(value))  # the decimal the user typed, not the binary double
         return Fraction(str(value)) if isinstance(value, Decimal) else Fraction(value)
     except (ValueError, ZeroDivisionError, TypeError):
-        raise PerfkitError(f"{what} must be a number, not {value!r}") from None
+        raise PerfkitError(
+            _("{what} must be a number, not {value!r}").format(what=what, value=value)
+        ) from None
 
 
 def _check_rate(value: Fraction, what: str) -> None:
     if not 0 < value < 1:
-        raise PerfkitError(f"{what} must be between 0 and 1 (exclusive), not {float(value):g}")
+        raise PerfkitError(
+            _("{what} must be between 0 and 1 (exclusive), not {v1:g}").format(
+                what=what, v1=float(value)
+            )
+        )
 
 
 def attribute_upper_bound(
@@ -165,7 +172,9 @@ def attribute_upper_bound(
         return float(stats.beta.ppf(confidence, errors + 1, n - errors))
     if model == "poisson":
         return float(stats.gamma.ppf(confidence, errors + 1) / n)
-    raise PerfkitError(f"unknown model {model!r} for a bound; use binomial or poisson")
+    raise PerfkitError(
+        _("unknown model {model!r} for a bound; use binomial or poisson").format(model=model)
+    )
 
 
 def _ceil_times(rate: Fraction, n: np.ndarray) -> np.ndarray:
@@ -221,22 +230,30 @@ def plan_attribute(
     56
     """
     if model not in MODELS:
-        raise PerfkitError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+        raise PerfkitError(
+            _("unknown model {model!r}; choose one of {choices}").format(
+                model=model, choices=", ".join(MODELS)
+            )
+        )
     conf, tol, exp = (
-        _fraction(confidence, "confidence"),
-        _fraction(tolerable, "tolerable"),
-        _fraction(expected, "expected"),
+        _fraction(confidence, _("confidence")),
+        _fraction(tolerable, _("tolerable")),
+        _fraction(expected, _("expected")),
     )
-    _check_rate(conf, "confidence")
-    _check_rate(tol, "the tolerable rate")
+    _check_rate(conf, _("confidence"))
+    _check_rate(tol, _("the tolerable rate"))
     if exp < 0:
-        raise PerfkitError(f"expected errors must not be negative, not {float(exp):g}")
+        raise PerfkitError(
+            _("expected errors must not be negative, not {v1:g}").format(v1=float(exp))
+        )
     if exp < 1 and exp >= tol:
         raise PerfkitError(
-            f"the expected rate {float(exp):g} must be below the tolerable rate {float(tol):g}"
+            _("the expected rate {v1:g} must be below the tolerable rate {v2:g}").format(
+                v1=float(exp), v2=float(tol)
+            )
         )
     if model == "hypergeometric" and (population is None or population < 1):
-        raise PerfkitError("the hypergeometric model needs the population size (--population)")
+        raise PerfkitError(_("the hypergeometric model needs the population size (--population)"))
     n = np.arange(1, max_n + 1, dtype=np.int64)
     if exp >= 1:
         whole = math.ceil(exp) if model != "poisson" else None
@@ -260,7 +277,7 @@ def plan_attribute(
             math.ceil(exp) if exp >= 1 else -((-exp.numerator * population) // exp.denominator)
         )
         if expected_bad >= bad:
-            raise PerfkitError("the expected errors must be below tolerable rate × population")
+            raise PerfkitError(_("the expected errors must be below tolerable rate × population"))
         valid &= n <= population
         # the bound is below the tolerable rate exactly when a population with ⌈tol·N⌉
         # errors would show at most k errors with probability ≤ 1 − confidence
@@ -269,7 +286,9 @@ def plan_attribute(
         enough = valid & (k < bad) & (tail <= 1 - cl)
         bound = np.full(n.shape, np.nan)
     if not enough.any():
-        raise PerfkitError(f"no sample size up to {max_n} meets the requirement")
+        raise PerfkitError(
+            _("no sample size up to {max_n} meets the requirement").format(max_n=max_n)
+        )
     i = int(np.argmax(enough))
     size = int(n[i])
     ub = float(bound[i]) if model != "hypergeometric" else _hyper_bound(cl, population, size, k[i])
@@ -328,22 +347,24 @@ def plan_mus(
     >>> plan_mus(100_000, 5_000, 1_000).n         # AICPA Table C-1: ratio 0.2
     93
     """
-    x = _fraction(money, "the population's money")
-    tm = _fraction(tolerable_misstatement, "the tolerable misstatement")
-    em = _fraction(expected_misstatement, "the expected misstatement")
+    x = _fraction(money, _("the population's money"))
+    tm = _fraction(tolerable_misstatement, _("the tolerable misstatement"))
+    em = _fraction(expected_misstatement, _("the expected misstatement"))
     if x <= 0:
-        raise PerfkitError("the population's money must be above 0")
+        raise PerfkitError(_("the population's money must be above 0"))
     if x > MAX_MONEY:
         raise PerfkitError(
-            f"the population's money must be at most {MAX_MONEY:,} 万元 "
-            "(a million units of the largest amount the data contract accepts)"
+            _(
+                "the population's money must be at most {v1:,} 万元 (a million units of "
+                "the largest amount the data contract accepts)"
+            ).format(v1=MAX_MONEY)
         )
     if not 0 < tm < x:
-        raise PerfkitError("the tolerable misstatement must be above 0 and below the money")
+        raise PerfkitError(_("the tolerable misstatement must be above 0 and below the money"))
     if em < 0:
-        raise PerfkitError("the expected misstatement must not be negative")
+        raise PerfkitError(_("the expected misstatement must not be negative"))
     if model not in ("poisson", "binomial"):
-        raise PerfkitError("monetary-unit sampling plans with the poisson or binomial model")
+        raise PerfkitError(_("monetary-unit sampling plans with the poisson or binomial model"))
     base = plan_attribute(confidence, tm / x, em / x, model=model, max_n=max_n)
     interval = round_half_up(Decimal(x.numerator) / Decimal(x.denominator) / base.n, 6)
     return replace(

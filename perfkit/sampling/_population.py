@@ -46,6 +46,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, SCALE, div_half_up
 from perfkit.scoring._api import score
 from perfkit.scoring._flags import FLAG_LABELS, unit_flags
@@ -135,22 +136,30 @@ def population_from_scores(
     40
     """
     if kind not in UNIT_KINDS:
-        raise PerfkitError(f"unknown unit kind {kind!r}; use projects or departments")
+        raise PerfkitError(
+            _("unknown unit kind {kind!r}; use projects or departments").format(kind=kind)
+        )
     units = result.units
     if "budget_full_year" not in units.columns:
         raise PerfkitError(
-            f"system {result.system.name} scores no projects; sampling needs project scores"
+            _("system {v1} scores no projects; sampling needs project scores").format(
+                v1=result.system.name
+            )
         )
     years = sorted(units.get_column("year").unique().to_list())
     if year is None:
         if len(years) != 1:
             raise PerfkitError(
-                f"the data hold the years {', '.join(map(str, years))}: choose one (--year)"
+                _("the data hold the years {choices}: choose one (--year)").format(
+                    choices=", ".join(map(str, years))
+                )
             )
         year = years[0]
     if year not in years:
         raise PerfkitError(
-            f"no units in year {year}; the data hold {', '.join(map(str, years)) or 'none'}"
+            _("no units in year {year}; the data hold {choices}").format(
+                year=year, choices=", ".join(map(str, years)) or _("none")
+            )
         )
     units = units.filter(pl.col("year") == year)
     flags = [c for c in units.columns if c.startswith("flag_")]
@@ -322,8 +331,8 @@ def _indicators_beside(projects: TableInput, indicators: TableInput | None) -> T
     else:
         where = "memory"
     raise InputError(
-        [Problem(where, None, None, "no indicators table found beside the projects table")],
-        summary="give the indicators table (--indicators)",
+        [Problem(where, None, None, _("no indicators table found beside the projects table"))],
+        summary=_("give the indicators table (--indicators)"),
     )
 
 
@@ -332,8 +341,8 @@ def _with_saved_scores(result: ScoreResult, folder: Path) -> ScoreResult:
     path = folder / "unit_scores.csv"
     if not path.is_file():
         raise InputError(
-            [Problem(str(path), None, None, "file not found (written by `perfkit score`)")],
-            summary="cannot read the saved scores",
+            [Problem(str(path), None, None, _("file not found (written by `perfkit score`)"))],
+            summary=_("cannot read the saved scores"),
         )
     saved = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     saved = saved.rename({c: c.lstrip("\ufeff") for c in saved.columns})
@@ -342,8 +351,8 @@ def _with_saved_scores(result: ScoreResult, folder: Path) -> ScoreResult:
     missing = [c for c in need if c not in saved.columns]
     if missing:
         raise InputError(
-            [Problem(path.name, None, c, "required column missing") for c in missing],
-            summary="the saved scores are not a unit_scores.csv of `perfkit score`",
+            [Problem(path.name, None, c, _("required column missing")) for c in missing],
+            summary=_("the saved scores are not a unit_scores.csv of `perfkit score`"),
         )
     keep = [*need, *flags, *(["flags"] if "flags" in saved.columns else [])]
     typed = saved.select(keep).with_columns(
@@ -359,12 +368,22 @@ def _with_saved_scores(result: ScoreResult, folder: Path) -> ScoreResult:
     absent = joined.filter(pl.col("total").is_null()).get_column("unit_code").to_list()
     extra = typed.join(units, on=key, how="anti").get_column("unit_code").to_list()
     problems = [
-        Problem(path.name, None, "unit_code", f"project {code} of the projects table has no score")
+        Problem(
+            path.name,
+            None,
+            "unit_code",
+            _("project {code} of the projects table has no score").format(code=code),
+        )
         for code in absent[:20]
     ] + [
-        Problem(path.name, None, "unit_code", f"unit {code} is not in the projects table")
+        Problem(
+            path.name,
+            None,
+            "unit_code",
+            _("unit {code} is not in the projects table").format(code=code),
+        )
         for code in extra[:20]
     ]
     if problems:
-        raise InputError(problems, summary="the saved scores do not match the projects table")
+        raise InputError(problems, summary=_("the saved scores do not match the projects table"))
     return ScoreResult(result.system, joined, result.items, result.warnings, result.from_pandas)

@@ -34,6 +34,7 @@ import polars as pl
 
 from perfkit._version import __version__
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import cents_text
 from perfkit.sampling._designs import Design
 from perfkit.sampling._population import Population, fingerprint
@@ -160,13 +161,19 @@ class SelectionRecord:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise PerfkitError(f"{where} is not valid JSON: {exc}") from None
+            raise PerfkitError(
+                _("{where} is not valid JSON: {exc}").format(where=where, exc=exc)
+            ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise PerfkitError(f"{where} is not a perfkit selection record ({FORMAT})")
+            raise PerfkitError(
+                _("{where} is not a perfkit selection record ({v1})").format(where=where, v1=FORMAT)
+            )
         needed = ["seed", "design", "population", "draw", "picks"]
         missing = [k for k in needed if k not in data]
         if missing:
-            raise PerfkitError(f"{where} lacks {', '.join(missing)}")
+            raise PerfkitError(
+                _("{where} lacks {choices}").format(where=where, choices=", ".join(missing))
+            )
         return cls(
             seed=int(data["seed"]),
             design=data["design"],
@@ -184,7 +191,7 @@ class SelectionRecord:
         """Read ``selection.json``."""
         path = Path(path)
         if not path.is_file():
-            raise PerfkitError(f"{path}: selection record not found")
+            raise PerfkitError(_("{path}: selection record not found").format(path=path))
         return cls.from_json(path.read_text(encoding="utf-8"), location=path.resolve())
 
 

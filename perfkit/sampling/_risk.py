@@ -34,6 +34,7 @@ from decimal import Decimal
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, LIMIT, SCALE, parse_decimal
 from perfkit.scoring._flags import FLAG_LABELS
 from perfkit.tables._contract import text_key
@@ -123,7 +124,7 @@ class RiskRule:
         if self.field in _TEXT:
             left, right = pl.col(self.field), pl.lit(self.value)
         else:
-            column, scale, _ = _NUMERIC[self.field]
+            column, scale, _rest = _NUMERIC[self.field]
             value = int(Decimal(self.value) * SCALE)
             if self.field == "execution_rate":
                 b = pl.col("money")
@@ -165,7 +166,7 @@ def parse_rule(text: str) -> RiskRule:
     >>> parse_rule("amount >= lots")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: risk rule 'amount >= lots': 'lots' is not a number
+    perfkit.errors.PerfkitError: 风险规则 'amount >= lots'： 'lots' 不是数字
     """
     raw = str(text)
     cleaned = raw.strip()
@@ -173,40 +174,60 @@ def parse_rule(text: str) -> RiskRule:
         cleaned = cleaned.replace(symbol, ascii_op)
     cleaned = re.sub(r"\s+", " ", cleaned)
     if not cleaned:
-        raise PerfkitError("an empty risk rule")
+        raise PerfkitError(_("an empty risk rule"))
     code = text_key(cleaned)
     if re.fullmatch(r"[a-z_][a-z0-9_]*", code):
         flag = code.removeprefix("flag_")
         if flag in FLAG_LABELS:
             return RiskRule(text=flag, flag=flag)
         raise PerfkitError(
-            f"risk rule {raw!r}: unknown flag {code!r}; flags are {', '.join(FLAG_LABELS)} "
-            f"(or compare a field: {', '.join(FIELDS)}, e.g. 'amount>=500')"
+            _(
+                "risk rule {raw!r}: unknown flag {code!r}; flags are {flags} (or compare a field: "
+                "{fields}, e.g. 'amount>=500')"
+            ).format(raw=raw, code=code, flags=", ".join(FLAG_LABELS), fields=", ".join(FIELDS))
         )
     match = _RULE.match(cleaned)
     if not match:
         raise PerfkitError(
-            f"risk rule {raw!r}: write a flag name or FIELD OP VALUE "
-            "(OP one of >= > <= < == != ; e.g. 'amount>=500')"
+            _(
+                "risk rule {raw!r}: write a flag name or FIELD OP VALUE (OP one of >= > <= < == "
+                "!= ; e.g. 'amount>=500')"
+            ).format(raw=raw)
         )
     name, op, value = match.group(1).lower(), match.group(2), match.group(3).strip()
     value = value.strip("'\"")
     if name not in FIELDS:
-        raise PerfkitError(f"risk rule {raw!r}: unknown field {name!r}; use one of {FIELDS}")
+        raise PerfkitError(
+            _("risk rule {raw!r}: unknown field {name!r}; use one of {v1}").format(
+                raw=raw, name=name, v1=FIELDS
+            )
+        )
     if name in _TEXT:
         if _OPS[op] not in ("eq", "ne"):
-            raise PerfkitError(f"risk rule {raw!r}: the text field {name} takes == or != only")
+            raise PerfkitError(
+                _("risk rule {raw!r}: the text field {name} takes == or != only").format(
+                    raw=raw, name=name
+                )
+            )
         return RiskRule(
             text=f"{name}{'!=' if op == '!=' else '=='}{value}",
             field=name,
             op=_OPS[op],
             value=value,
         )
-    number = parse_decimal(value, f"risk rule {raw!r}:")
+    number = parse_decimal(value, _("risk rule {raw!r}:").format(raw=raw))
     if abs(number) > LIMIT:  # the data contract's bound (also keeps quantize in range)
-        raise PerfkitError(f"risk rule {raw!r}: {value!r} is out of range (at most {LIMIT:,})")
+        raise PerfkitError(
+            _("risk rule {raw!r}: {value!r} is out of range (at most {v1:,})").format(
+                raw=raw, value=value, v1=LIMIT
+            )
+        )
     if number != number.quantize(Decimal(1).scaleb(-6)):
-        raise PerfkitError(f"risk rule {raw!r}: {value!r} needs at most six decimals")
+        raise PerfkitError(
+            _("risk rule {raw!r}: {value!r} needs at most six decimals").format(
+                raw=raw, value=value
+            )
+        )
     shown = format(number.normalize(), "f") if number != 0 else "0"
     canonical = {"=": "=="}.get(op, op)
     return RiskRule(text=f"{name}{canonical}{shown}", field=name, op=_OPS[op], value=shown)
@@ -238,8 +259,9 @@ def risk_matches(frame: pl.DataFrame, rules: list[RiskRule]) -> pl.Series:
         ]
         if absent or empty:
             raise PerfkitError(
-                f"risk rule {rule.text!r} needs {', '.join(absent + empty)}, "
-                "which the population does not have"
+                _("risk rule {v1!r} needs {choices}, which the population does not have").format(
+                    v1=rule.text, choices=", ".join(absent + empty)
+                )
             )
     if not rules:
         return pl.Series("risk", [""] * frame.height, pl.String)

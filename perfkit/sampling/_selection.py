@@ -35,6 +35,7 @@ import numpy as np
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, SCALE, cents_to_float, fixed_to_float, round_half_up
 from perfkit.sampling._designs import (
     DESIGNS,
@@ -150,8 +151,9 @@ def stratum_column(frame: pl.DataFrame, design: Design) -> pl.Expr:
             if t == pl.String and c not in ("unit_code", "unit_name")
         ]
         raise PerfkitError(
-            f"unknown stratum column {design.strata!r}; use one of "
-            f"{', '.join([*usable, 'amount_band'])}"
+            _("unknown stratum column {v1!r}; use one of {choices}").format(
+                v1=design.strata, choices=", ".join([*usable, "amount_band"])
+            )
         )
     return pl.col(design.strata).cast(pl.String).fill_null("（空）")
 
@@ -177,7 +179,9 @@ def _target_n(design: Design, n_units: int) -> int | None:
         n = int(value)
         if n > n_units:
             raise PerfkitError(
-                f"the sample size {n} is larger than the population ({n_units} units)"
+                _("the sample size {n} is larger than the population ({n_units} units)").format(
+                    n=n, n_units=n_units
+                )
             )
         return n
     if kind == "share":
@@ -218,13 +222,17 @@ def draw_sample(population: Population, design: Design, seed: int) -> Selection:
     """
     design = design.checked()
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise PerfkitError(f"the seed must be a whole number ≥ 0, not {seed!r}")
+        raise PerfkitError(_("the seed must be a whole number ≥ 0, not {seed!r}").format(seed=seed))
     frame = population.frame.sort("unit_code")
     if frame.height == 0:
-        raise PerfkitError("the population is empty")
+        raise PerfkitError(_("the population is empty"))
     if frame.select((pl.col("money") < 0).any()).item():
         bad = frame.filter(pl.col("money") < 0).get_column("unit_code").head(5).to_list()
-        raise PerfkitError(f"negative amounts (全年预算数) for {', '.join(bad)}: fix the input")
+        raise PerfkitError(
+            _("negative amounts (全年预算数) for {choices}: fix the input").format(
+                choices=", ".join(bad)
+            )
+        )
     rules = [parse_rule(r) for r in design.risk]
     frame = frame.with_columns(
         stratum_column(frame, design).alias("stratum"),
@@ -235,8 +243,10 @@ def draw_sample(population: Population, design: Design, seed: int) -> Selection:
     risky = int((frame["risk"] != "").sum())
     if n is not None and risky > n:
         raise PerfkitError(
-            f"the risk rules take {risky} units, more than the target of {n}: "
-            "raise the target or narrow the rules"
+            _(
+                "the risk rules take {risky} units, more than the target of {n}: raise the target "
+                "or narrow the rules"
+            ).format(risky=risky, n=n)
         )
     if n is not None:
         drawn = _draw(frame, design, seed, n)
@@ -253,7 +263,7 @@ def _draw_for_coverage(
     goal = Fraction(design.target[1])
     total = int(frame["money"].sum() or 0)
     if total == 0:
-        raise PerfkitError("the population's money is 0: a money coverage cannot be reached")
+        raise PerfkitError(_("the population's money is 0: a money coverage cannot be reached"))
     need = goal * total
     # lower bound on n: the must-include money plus the largest others must reach the goal
     must = int(frame.filter(pl.col("risk") != "")["money"].sum() or 0)
@@ -266,7 +276,7 @@ def _draw_for_coverage(
         if covered >= need:
             info["coverage_sizes_tried"] = n - max(start, 1) + 1
             return picks, strata, info
-    raise PerfkitError("the money coverage cannot be reached")  # pragma: no cover (n = N covers)
+    raise PerfkitError(_("the money coverage cannot be reached"))  # pragma: no cover (n = N covers)
 
 
 def _draw(

@@ -28,6 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, SCALE, cents_to_float, map_unique, parse_fixed, to_cents
 from perfkit.present._labels import column_label
 from perfkit.sampling._evaluate import evaluate
@@ -157,7 +158,7 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
 
         problems, refused = workbook_problems(path)  # before a native reader opens it
         if "*" in refused:
-            raise InputError(problems, summary="cannot read the results")
+            raise InputError(problems, summary=_("cannot read the results"))
         try:
             names = fastexcel.read_excel(path).sheet_names
         except Exception:
@@ -170,19 +171,33 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
     label = raw.source
     bad_year = typed.filter(pl.col("year") != record.year)
     problems += [
-        Problem(label, r, raw.header("year"), f"year {y}, but the record drew {record.year}")
+        Problem(
+            label,
+            r,
+            raw.header("year"),
+            _("year {y}, but the record drew {v1}").format(y=y, v1=record.year),
+        )
         for r, y in bad_year.select("_row", "year").iter_rows()
     ]
     stray = typed.filter(~pl.col("unit_code").is_in(list(picked)))
     problems += [
-        Problem(label, r, raw.header("unit_code"), f"unit {c!r} is not in the selection record")
+        Problem(
+            label,
+            r,
+            raw.header("unit_code"),
+            _("unit {code!r} is not in the selection record").format(code=c),
+        )
         for r, c in stray.select("_row", "unit_code").iter_rows()
     ]
     if "name" not in typed.columns:
-        problems.append(Problem(label, None, "name", "the item name (三级指标) column is needed"))
+        problems.append(
+            Problem(label, None, "name", _("the item name (三级指标) column is needed"))
+        )
     errors = [p for p in problems if p.severity == "error"]
     if errors and ("name" not in typed.columns or typed.height == 0):
-        raise InputError(problems, summary=f"{label}: the results have problems")
+        raise InputError(
+            problems, summary=_("{label}: the results have problems").format(label=label)
+        )
     typed = typed.filter(pl.col("unit_code").is_in(list(picked)))
     frame = typed.select(
         "unit_code",
@@ -219,15 +234,17 @@ def _population(record: SelectionRecord, projects, indicators) -> Population:
     projects = projects or record.input_path("projects")
     indicators = indicators or record.input_path("indicators")
     if projects is None:
-        raise PerfkitError("the record names no projects table: give --projects")
+        raise PerfkitError(_("the record names no projects table: give --projects"))
     pop = load_population(
         projects, indicators, year=record.year, kind=record.kind, system=record.system
     )
     now = fingerprint(pop.frame, record.population["fingerprint_columns"])
     if now != record.population["fingerprint"]:
         raise PerfkitError(
-            "the inputs changed since the draw (population fingerprint differs): "
-            "run `perfkit sample reperform` to see what changed"
+            _(
+                "the inputs changed since the draw (population fingerprint differs): run `perfkit "
+                "sample reperform` to see what changed"
+            )
         )
     return pop
 
@@ -311,7 +328,7 @@ def _match(
         )
     dup = frame.filter(pl.struct("unit_code", "_key").is_duplicated())
     for row in dup.iter_rows(named=True):
-        file, r, _ = _where(row, "name_cell", name_header)
+        file, r, _cell = _where(row, "name_cell", name_header)
         problems.append(
             Problem(
                 file, r, name_header, f"{row['name']!r} appears twice for unit {row['unit_code']}"
@@ -360,7 +377,9 @@ def _verify_projects(
     levels = list(qualitative_rule(system).levels)
     problems += _check_values(joined, phrases, levels)
     if any(p.severity == "error" for p in problems):
-        raise InputError(problems, summary="the verified values have problems; nothing was written")
+        raise InputError(
+            problems, summary=_("the verified values have problems; nothing was written")
+        )
     p_raw, i_raw = _raw_inputs(record, pop, picked)
     p_raw, i_raw = _apply(joined, p_raw, i_raw, phrases)
 
@@ -368,7 +387,7 @@ def _verify_projects(
         verified = score_projects(p_raw, i_raw, system)
     except InputError as exc:
         raise InputError(
-            exc.problems, summary="the verified values do not score; nothing was written"
+            exc.problems, summary=_("the verified values do not score; nothing was written")
         ) from None
     v_items = verified.items.select(
         "unit_code",
@@ -428,16 +447,27 @@ def _check_values(joined: pl.DataFrame, phrases: dict[str, int], levels: list) -
         if actual is not None:
             file, r, col = _where(row, "actual_cell", "复核完成值")
             if qualitative and row["_level"] is None:
-                problems.append(Problem(file, r, col, f"{actual!r} is not one of {names}"))
+                problems.append(
+                    Problem(
+                        file,
+                        r,
+                        col,
+                        _("{actual!r} is not one of {names}").format(actual=actual, names=names),
+                    )
+                )
             elif not qualitative and row["_num"] is None:
-                problems.append(Problem(file, r, col, f"{actual!r} is not a number"))
+                problems.append(
+                    Problem(file, r, col, _("{actual!r} is not a number").format(actual=actual))
+                )
             elif row["rule"] == "execution_rate" and row["_num"] < 0:
-                problems.append(Problem(file, r, col, f"negative amount {actual}"))
+                problems.append(
+                    Problem(file, r, col, _("negative amount {actual}").format(actual=actual))
+                )
         if points is not None:
             file, r, col = _where(row, "points_cell", "复核得分")
             cents = int(points) // (SCALE // 100)
             if cents * (SCALE // 100) != int(points):
-                problems.append(Problem(file, r, col, "a score has at most two decimals"))
+                problems.append(Problem(file, r, col, _("a score has at most two decimals")))
             elif cents > row["_w"]:
                 problems.append(
                     Problem(
@@ -482,8 +512,8 @@ def _raw_inputs(
         else Path(pop.sources["indicators"]["path"])
     )
     p_raw, i_raw = read_table(p_path, "projects"), read_table(i_path, "indicators")
-    p_typed, _ = check_table(p_raw)
-    i_typed, _ = check_table(i_raw)
+    p_typed, _p_problems = check_table(p_raw)
+    i_typed, _i_problems = check_table(i_raw)
     keep_p = p_typed.filter((pl.col("year") == record.year) & pl.col("project_code").is_in(picked))[
         "_row"
     ]
@@ -662,7 +692,9 @@ def _verify_departments(
     problems = entries.errors + problems
     problems += _check_values(joined.with_columns(pl.col("rule")), {}, [])
     if any(p.severity == "error" for p in problems):
-        raise InputError(problems, summary="the verified values have problems; nothing was written")
+        raise InputError(
+            problems, summary=_("the verified values have problems; nothing was written")
+        )
     items = joined.with_columns(
         pl.when(pl.col("entered_points").is_not_null())
         .then(to_cents(pl.col("entered_points")))

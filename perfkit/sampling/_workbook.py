@@ -40,6 +40,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, Problem
+from perfkit.i18n import _
 from perfkit.numbers import cents_to_float, parse_fixed, to_cents
 from perfkit.present._labels import REASON_LABELS
 from perfkit.sampling._record import SelectionRecord
@@ -119,8 +120,12 @@ def _unit_items(selection, codes: list[str]) -> pl.DataFrame:
     pop = selection.population
     if pop.scores is None:
         raise InputError(
-            [Problem("<population>", None, None, "has no scores: build it with load_population")],
-            summary="the field workbook needs the scored population",
+            [
+                Problem(
+                    "<population>", None, None, _("has no scores: build it with load_population")
+                )
+            ],
+            summary=_("the field workbook needs the scored population"),
         )
     if pop.kind == "departments":
         units = pop.scores.units.filter(
@@ -271,11 +276,11 @@ def _summary_sheet(book, fmt, picks: pl.DataFrame, names: dict[str, str]) -> Non
         ("风险提示", "flags", None, 30),
         ("工作表", None, None, 16),
     ]
-    for j, (head, _, _, width) in enumerate(columns):
+    for j, (head, _kind, _fmt, width) in enumerate(columns):
         sheet.write_string(0, j, head, fmt["head"])
         sheet.set_column(j, j, width)
     for i, row in enumerate(picks.iter_rows(named=True), start=1):
-        for j, (_, key, style, _) in enumerate(columns):
+        for j, (_head, key, style, _width) in enumerate(columns):
             if key is None:
                 value = names[row["unit_code"]]
             elif key == "reason":
@@ -372,7 +377,7 @@ def _unit_sheet(
     _write(sheet, 1, 5, reason_label(pick["reason"]))
     headers = _PROJECT_HEADERS if kind == "projects" else _DEPT_HEADERS
     widths = {"三级指标": 28, "项目名称": 30, "二级指标": 12, "备注": 30, "实际完成值": 16}
-    for j, (head, _) in enumerate(headers):
+    for j, (head, _field) in enumerate(headers):
         style = fmt["fill_head"] if head in FILL_COLUMNS else fmt["head"]
         sheet.write_string(_HEADER_ROW - 1, j, head, style)
         sheet.set_column(j, j, widths.get(head, 11))
@@ -476,25 +481,30 @@ def read_field_workbook(
     label = path.name
     if not path.is_file():
         raise InputError(
-            [Problem(str(path), None, None, "file not found")],
-            summary="cannot read the field workbook",
+            [Problem(str(path), None, None, _("file not found"))],
+            summary=_("cannot read the field workbook"),
         )
     guarded, refused = workbook_problems(path)  # before a native reader allocates anything
     if "*" in refused:
-        raise InputError(guarded, summary="cannot read the field workbook")
+        raise InputError(guarded, summary=_("cannot read the field workbook"))
     try:
         reader = fastexcel.read_excel(path)
     except Exception as exc:  # a broken file is a user error
         raise InputError(
-            [Problem(label, None, None, f"cannot be read: {exc}")],
-            summary="cannot read the field workbook",
+            [Problem(label, None, None, _("cannot be read: {exc}").format(exc=exc))],
+            summary=_("cannot read the field workbook"),
         ) from None
     kind = record.kind
     problems: list[Problem] = list(guarded)
     picked = [p["unit_code"] for p in record.picks]
     if SUMMARY_SHEET not in reader.sheet_names:
         problems.append(
-            Problem(label, None, None, f"no sheet {SUMMARY_SHEET!r}: not a field workbook")
+            Problem(
+                label,
+                None,
+                None,
+                _("no sheet {v1!r}: not a field workbook").format(v1=SUMMARY_SHEET),
+            )
         )
     frames = []
     seen: dict[str, str] = {}
@@ -505,17 +515,29 @@ def read_field_workbook(
         title = reader.load_sheet(sheet, header_row=None, n_rows=1, dtypes="string").to_polars()
         if title.width < 2 or title.height == 0 or title[0, 0] != "单位编码":
             problems.append(
-                Problem(where, 1, "A1", "expected 单位编码 in A1 and the unit's code in B1")
+                Problem(where, 1, "A1", _("expected 单位编码 in A1 and the unit's code in B1"))
             )
             continue
         code = (title[0, 1] or "").strip()
         if code not in picked:
             problems.append(
-                Problem(where, 1, "B1", f"unit {code!r} is not in the selection record")
+                Problem(
+                    where,
+                    1,
+                    "B1",
+                    _("unit {code!r} is not in the selection record").format(code=code),
+                )
             )
             continue
         if code in seen:
-            problems.append(Problem(where, 1, "B1", f"unit {code} also has sheet {seen[code]!r}"))
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    "B1",
+                    _("unit {code} also has sheet {v1!r}").format(code=code, v1=seen[code]),
+                )
+            )
             continue
         seen[code] = sheet
         frame, sheet_problems = _read_unit_sheet(reader, sheet, where, kind)
@@ -526,11 +548,16 @@ def read_field_workbook(
             )
     for code in picked:
         if code not in seen:
-            problems.append(Problem(label, None, None, f"no sheet for picked unit {code}"))
+            problems.append(
+                Problem(label, None, None, _("no sheet for picked unit {code}").format(code=code))
+            )
     errors = [p for p in problems if p.severity == "error"]
     if errors and strict:
         raise InputError(
-            problems, summary=f"{label}: the filled workbook has problems; nothing was written"
+            problems,
+            summary=_("{label}: the filled workbook has problems; nothing was written").format(
+                label=label
+            ),
         )
     schema = {
         "unit_code": pl.String,
@@ -611,7 +638,12 @@ def _read_unit_sheet(reader, sheet: str, where: str, kind: str):
     )
     bad = frame.filter(pl.col("name").is_null())
     problems += [
-        Problem(where, r, f"{letters[name_col]}{r}", f"{name_col} is empty: do not add rows")
+        Problem(
+            where,
+            r,
+            f"{letters[name_col]}{r}",
+            _("{name_col} is empty: do not add rows").format(name_col=name_col),
+        )
         for r in bad["row"].to_list()
     ]
     for text_value, r, cell in (
@@ -619,13 +651,22 @@ def _read_unit_sheet(reader, sheet: str, where: str, kind: str):
         .select("_points_text", "row", "points_cell")
         .iter_rows()
     ):
-        problems.append(Problem(where, r, f"{cell} 复核得分", f"{text_value!r} is not a number"))
+        problems.append(
+            Problem(
+                where,
+                r,
+                f"{cell} 复核得分",
+                _("{text_value!r} is not a number").format(text_value=text_value),
+            )
+        )
     for value, r, cell in (
         frame.filter(pl.col("verified_points") < 0)
         .select("_points_text", "row", "points_cell")
         .iter_rows()
     ):
-        problems.append(Problem(where, r, f"{cell} 复核得分", f"negative score {value}"))
+        problems.append(
+            Problem(where, r, f"{cell} 复核得分", _("negative score {value}").format(value=value))
+        )
     return frame.drop("_points_text"), problems
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from perfkit.config import load_yaml_model, validate_model
 from perfkit.errors import SystemDefinitionError
+from perfkit.i18n import _
 from perfkit.systems._model import System
 
 __all__ = ["builtin_systems", "list_systems", "load_system", "system_from_dict"]
@@ -76,8 +77,9 @@ def load_system(system: str | Path | System) -> System:
     path = Path(system)
     if not path.is_file():
         raise SystemDefinitionError(
-            f"unknown indicator system {str(system)!r}: not a built-in "
-            f"({', '.join(builtins)}) and no such file"
+            _(
+                "unknown indicator system {system!r}: not a built-in ({builtins}) and no such file"
+            ).format(system=str(system), builtins=", ".join(builtins))
         )
     return _load_file(path)
 
@@ -100,7 +102,7 @@ def system_from_dict(data: object, source: str = "<dict>") -> System:
     >>> system_from_dict({"name": "x"}, source="x.yaml")
     Traceback (most recent call last):
     ...
-    perfkit.errors.SystemDefinitionError: x.yaml: invalid indicator system:
+    perfkit.errors.SystemDefinitionError: x.yaml：指标体系有误：
       title: Field required
     ...
     """
