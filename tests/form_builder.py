@@ -186,7 +186,8 @@ def save_forms(path: Path, specs: dict[str, FormSpec]) -> Path:
 def store_results(path: Path, results: dict[str, dict[str, object]]) -> Path:
     """Give formula cells the computed value Excel stores when it saves (sheet → cell → value).
 
-    openpyxl writes ``<f>…</f><v />`` (no value); Excel writes ``<f>…</f><v>98.02</v>``,
+    openpyxl writes ``<f>…</f><v />`` (``<v></v>`` when it writes with lxml, which
+    python-docx brings; no value either way); Excel writes ``<f>…</f><v>98.02</v>``,
     and ``t="str"`` for a text result.
     """
     names = openpyxl.load_workbook(path).sheetnames
@@ -201,7 +202,7 @@ def store_results(path: Path, results: dict[str, dict[str, object]]) -> Path:
                 attrs = match.group(1) + (' t="str"' if isinstance(value, str) else "")
                 return f'<c r="{ref}"{attrs}>{match.group(2)}<v>{escape(str(value))}</v>'
 
-            xml, n = re.subn(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v ?/>', fill, xml)
+            xml, n = re.subn(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)(?:<v ?/>|<v></v>)', fill, xml)
             assert n == 1, f"no formula without a value at {sheet}!{ref}"
         parts[part] = xml.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
