@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.evaluation._cache import cached_scores
 from perfkit.i18n import _
 from perfkit.numbers import round_half_up
 from perfkit.scoring._engine import score_projects
@@ -354,6 +355,7 @@ def evaluate_department(
     *,
     system: str | Path | System = "project-self-eval",
     lowest: int = 10,
+    cache: str | Path | None = None,
 ) -> DepartmentEvaluation:
     """Evaluate one department's projects for one year (部门项目支出绩效评价).
 
@@ -370,6 +372,12 @@ def evaluate_department(
         Indicator system (built-in name or YAML); default ``project-self-eval``.
     lowest : int
         How many of the lowest-scoring indicators to list.
+    cache : path, optional
+        A cache folder written by :func:`perfkit.evaluation._cache.build_cache`
+        (default: the folder named by ``PERFKIT_EVALUATION_CACHE``, which the batch
+        runner sets).  Used only when it holds this department under the key of the
+        current data files, system and year; otherwise the evaluation is computed
+        as without it.  The result is the same either way.
 
     Returns
     -------
@@ -403,6 +411,9 @@ def evaluate_department(
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise PerfkitError(f"data folder not found: {data_dir}")
+    cached = cached_scores(cache, data_dir, year, dept_code, loaded)
+    if cached is not None:
+        return _evaluation(cached, loaded, int(year), str(dept_code).strip(), lowest)
     p_raw = read_table(_table_path(data_dir, "projects"), "projects")
     year_text = str(int(year))
     code = text_key(str(dept_code))
