@@ -168,16 +168,14 @@ def build_cache(
     )
     depts = p_year.frame.get_column(_KEY_COL).drop_nulls().unique().sort().to_list()
     i_year = _subset(i_raw, _year_key(pl.col("year")) == year_text)
-    parts: list[ScoreResult] = []
+    parts: list[tuple[pl.DataFrame, pl.DataFrame]] = []
     mode = "year"
     try:
-        whole = score_projects(_drop_key(p_year), i_year, found.system)
-        if whole.warnings:
-            raise PerfkitError("warnings")
+        whole = _keyed(score_projects(_drop_key(p_year), i_year, found.system))
+        if whole is None:
+            raise PerfkitError("warnings, or a project code twice in the year")
         parts.append(whole)
-    except (
-        BaseException
-    ) as exc:  # a bad row somewhere (or a polars panic): department by department
+    except BaseException as exc:  # a bad row somewhere (or a polars panic): dept by dept
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         mode = "department"
@@ -186,27 +184,23 @@ def build_cache(
             codes = projects.frame.select(_code_key(pl.col("project_code"))).to_series()
             indicators = _subset(i_year, _code_key(pl.col("unit_code")).is_in(codes.implode()))
             try:
-                scored = score_projects(_drop_key(projects), indicators, found.system)
+                scored = _keyed(score_projects(_drop_key(projects), indicators, found.system))
             except BaseException as exc:  # it computes (and fails) in its own report
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
                 continue
-            if not scored.warnings:
+            if scored is not None:
                 parts.append(scored)
-    units = pl.concat([p.units for p in parts]) if parts else None
-    items = pl.concat([p.items for p in parts]) if parts else None
     kept: list[str] = []
-    if units is not None and items is not None:
-        units = units.with_columns(_code_key(pl.col("dept_code")).alias(_KEY_COL))
+    units = items = None
+    if parts:
+        units = pl.concat([u for u, _ in parts])
+        items = pl.concat([i for _, i in parts])
         expected = p_year.frame.group_by(_KEY_COL).len()
-        got = units.group_by(_KEY_COL).len()
-        same = expected.join(got, on=[_KEY_COL, "len"], how="inner")
+        same = expected.join(units.group_by(_KEY_COL).len(), on=[_KEY_COL, "len"], how="inner")
         kept = sorted(same.get_column(_KEY_COL).drop_nulls().to_list())
         units = units.filter(pl.col(_KEY_COL).is_in(kept))
-        owner = units.select("unit_code", _KEY_COL)
-        items = items.join(owner, on="unit_code", how="left", maintain_order="left").filter(
-            pl.col(_KEY_COL).is_in(kept)
-        )
+        items = items.filter(pl.col(_KEY_COL).is_in(kept))
     meta = {
         "key": found.key,
         "perfkit_version": __version__,
@@ -229,6 +223,21 @@ def build_cache(
         len(meta["left_out"]),
     )
     return entry
+
+
+def _keyed(scored: ScoreResult) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """Units and items with their department's key; None when not cacheable as they are.
+
+    Not cacheable: warnings (they belong to the department's own report), or a project
+    code twice (items could not be told apart by department).
+    """
+    units = scored.units
+    if scored.warnings or units.get_column("unit_code").is_duplicated().any():
+        return None
+    units = units.with_columns(_code_key(pl.col("dept_code")).alias(_KEY_COL))
+    owner = units.select("unit_code", _KEY_COL)
+    items = scored.items.join(owner, on="unit_code", how="left", maintain_order="left")
+    return units, items
 
 
 def _drop_key(raw: RawTable) -> RawTable:
