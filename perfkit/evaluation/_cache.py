@@ -201,6 +201,7 @@ def build_cache(
         kept = sorted(same.get_column(_KEY_COL).drop_nulls().to_list())
         units = units.filter(pl.col(_KEY_COL).is_in(kept))
         items = items.filter(pl.col(_KEY_COL).is_in(kept))
+    left_out = [d for d in depts if d not in kept]
     meta = {
         "key": found.key,
         "perfkit_version": __version__,
@@ -208,7 +209,7 @@ def build_cache(
         "system": found.system.name,
         "mode": mode,
         "departments": kept,
-        "left_out": [d for d in depts if d not in kept],
+        "left_out": left_out,
     }
     with atomic_output(entry) as tmp:
         if units is not None and items is not None:
@@ -220,7 +221,7 @@ def build_cache(
         entry,
         len(kept),
         mode,
-        len(meta["left_out"]),
+        len(left_out),
     )
     return entry
 
