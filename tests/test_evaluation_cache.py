@@ -1,4 +1,4 @@
-"""The scores cache of a schedule (perfkit.evaluation._cache): same results, per-department
+"""The scores cache of a schedule (perfkit.scoring._cache): same results, per-department
 isolation of problems, invalidated by a changed input file."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from perfkit.errors import PerfkitError
 from perfkit.evaluation import evaluate_department
-from perfkit.evaluation._cache import CACHE_VARIABLE, build_cache, cache_key, cached_scores
+from perfkit.scoring._cache import CACHE_VARIABLE, build_cache, cache_key, cached_scores
 from perfkit.systems import load_system
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

@@ -41,6 +41,7 @@ from jupyter_client.utils import run_sync  # jupyter_core's, one loop per thread
 
 from perfkit.batch._kernels import PerfkitKernelManager
 from perfkit.i18n import _
+from perfkit.scoring._cache import CACHE_VARIABLE
 
 __all__ = [
     "ENGINES",
@@ -402,8 +403,6 @@ def _tell_cache(kernel: Kernel, folder: str) -> None:
     """
     if not folder:
         return
-    from perfkit.evaluation._cache import CACHE_VARIABLE
-
     code = f"__import__('os').environ[{CACHE_VARIABLE!r}] = {folder!r}"
     reply = run_sync(_silent)(kernel.kc, code, START_TIMEOUT)
     content = reply.get("content", {})

@@ -62,6 +62,7 @@ from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
 from perfkit.i18n import _
+from perfkit.scoring._cache import build_cache
 from perfkit.tables._filenames import inside
 from perfkit.tables._write import atomic_write_text, clean_leftovers, file_sha256
 
@@ -441,7 +442,7 @@ def run_schedule(
         (:mod:`perfkit.batch._engines`).  The reports are the same.
     cache : bool
         Check and score each (data folder, year, system) of a department schedule once,
-        into ``<output_dir>/.cache`` (:mod:`perfkit.evaluation._cache`), and let the
+        into ``<output_dir>/.cache`` (:mod:`perfkit.scoring._cache`), and let the
         reports read their department from it.  The reports are the same.
 
     Returns
@@ -637,8 +638,6 @@ def _with_scores_cache(todo: list[RunTask], out: Path) -> list[RunTask]:
     of other keys (older data) are removed.  Anything going wrong here only means no
     cache: each report then computes its own evaluation, as without it.
     """
-    from perfkit.evaluation._cache import build_cache
-
     try:
         source = Path(todo[0].notebook).read_text(encoding="utf-8")
     except OSError:

@@ -41,7 +41,15 @@ from perfkit.tables._contract import text_key
 from perfkit.tables._read import RawTable, find_table, read_table
 from perfkit.tables._write import atomic_output, file_sha256
 
-__all__ = ["CACHE_VARIABLE", "build_cache", "cache_key", "cached_scores"]
+__all__ = [
+    "CACHE_VARIABLE",
+    "build_cache",
+    "cache_key",
+    "cached_scores",
+    "code_key",
+    "subset",
+    "year_key",
+]
 
 log = logging.getLogger(__name__)
 
@@ -101,20 +109,51 @@ def cache_key(data_dir: str | Path, year: int, system: str | Path | System) -> s
     return None if found is None else found.key
 
 
-def _year_key(expr: pl.Expr) -> pl.Expr:
-    from perfkit.evaluation._department import _year_key as year_key
+def year_key(expr: pl.Expr) -> pl.Expr:
+    """A year as text for matching (``2024``, ``2024年``, ``2024年度``, ``2024.0`` → ``2024``).
 
-    return year_key(expr)
+    Examples
+    --------
+    >>> pl.select(year_key(pl.lit("2024年度"))).item()
+    '2024'
+    """
+    return (
+        expr.cast(pl.String)
+        .str.strip_chars()
+        .str.strip_suffix("年")
+        .str.strip_suffix("年度")
+        .str.replace(r"\.0+$", "")
+    )
 
 
-def _code_key(expr: pl.Expr) -> pl.Expr:
+def code_key(expr: pl.Expr) -> pl.Expr:
+    """A code as a matching key (:func:`perfkit.tables._contract.text_key`).
+
+    Examples
+    --------
+    >>> pl.select(code_key(pl.lit(" Ｄ01 "))).item()
+    'd01'
+    """
     return expr.cast(pl.String).map_elements(text_key, return_dtype=pl.String, skip_nulls=True)
 
 
-def _subset(raw: RawTable, mask: pl.Expr) -> RawTable:
-    from perfkit.evaluation._department import _subset as subset
+def subset(raw: RawTable, mask: pl.Expr) -> RawTable:
+    """The rows of a table as read that ``mask`` keeps (source rows and problems kept).
 
-    return subset(raw, mask)
+    Examples
+    --------
+    >>> raw = read_table("data/sample/projects.csv", "projects")
+    >>> subset(raw, year_key(pl.col("year")) == "2024").frame.height < raw.frame.height
+    True
+    """
+    return RawTable(
+        name=raw.name,
+        frame=raw.frame.filter(mask),
+        source=raw.source,
+        headers=raw.headers,
+        problems=list(raw.problems),
+        from_pandas=raw.from_pandas,
+    )
 
 
 def build_cache(
@@ -155,19 +194,19 @@ def build_cache(
     p_raw = read_table(found.paths["projects"], "projects")
     i_raw = read_table(found.paths["indicators"], "indicators")
     year_text = str(int(year))
-    p_year = _subset(p_raw, _year_key(pl.col("year")) == year_text)
+    p_year = subset(p_raw, year_key(pl.col("year")) == year_text)
     if p_year.frame.height == 0:
         return None
     p_year = RawTable(
         name=p_year.name,
-        frame=p_year.frame.with_columns(_code_key(pl.col("dept_code")).alias(_KEY_COL)),
+        frame=p_year.frame.with_columns(code_key(pl.col("dept_code")).alias(_KEY_COL)),
         source=p_year.source,
         headers=p_year.headers,
         problems=list(p_year.problems),
         from_pandas=p_year.from_pandas,
     )
     depts = p_year.frame.get_column(_KEY_COL).drop_nulls().unique().sort().to_list()
-    i_year = _subset(i_raw, _year_key(pl.col("year")) == year_text)
+    i_year = subset(i_raw, year_key(pl.col("year")) == year_text)
     parts: list[tuple[pl.DataFrame, pl.DataFrame]] = []
     mode = "year"
     try:
@@ -180,9 +219,9 @@ def build_cache(
             raise
         mode = "department"
         for dept in depts:
-            projects = _subset(p_year, pl.col(_KEY_COL) == dept)
-            codes = projects.frame.select(_code_key(pl.col("project_code"))).to_series()
-            indicators = _subset(i_year, _code_key(pl.col("unit_code")).is_in(codes.implode()))
+            projects = subset(p_year, pl.col(_KEY_COL) == dept)
+            codes = projects.frame.select(code_key(pl.col("project_code"))).to_series()
+            indicators = subset(i_year, code_key(pl.col("unit_code")).is_in(codes.implode()))
             try:
                 scored = _keyed(score_projects(_drop_key(projects), indicators, found.system))
             except BaseException as exc:  # it computes (and fails) in its own report
@@ -235,7 +274,7 @@ def _keyed(scored: ScoreResult) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     units = scored.units
     if scored.warnings or units.get_column("unit_code").is_duplicated().any():
         return None
-    units = units.with_columns(_code_key(pl.col("dept_code")).alias(_KEY_COL))
+    units = units.with_columns(code_key(pl.col("dept_code")).alias(_KEY_COL))
     owner = units.select("unit_code", _KEY_COL)
     items = scored.items.join(owner, on="unit_code", how="left", maintain_order="left")
     return units, items
