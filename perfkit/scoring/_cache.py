@@ -146,9 +146,14 @@ def subset(raw: RawTable, mask: pl.Expr) -> RawTable:
     >>> subset(raw, year_key(pl.col("year")) == "2024").frame.height < raw.frame.height
     True
     """
+    return _with_frame(raw, raw.frame.filter(mask))
+
+
+def _with_frame(raw: RawTable, frame: pl.DataFrame) -> RawTable:
+    """``raw`` with another frame (its source, headers and problems kept)."""
     return RawTable(
         name=raw.name,
-        frame=raw.frame.filter(mask),
+        frame=frame,
         source=raw.source,
         headers=raw.headers,
         problems=list(raw.problems),
@@ -197,13 +202,8 @@ def build_cache(
     p_year = subset(p_raw, year_key(pl.col("year")) == year_text)
     if p_year.frame.height == 0:
         return None
-    p_year = RawTable(
-        name=p_year.name,
-        frame=p_year.frame.with_columns(code_key(pl.col("dept_code")).alias(_KEY_COL)),
-        source=p_year.source,
-        headers=p_year.headers,
-        problems=list(p_year.problems),
-        from_pandas=p_year.from_pandas,
+    p_year = _with_frame(
+        p_year, p_year.frame.with_columns(code_key(pl.col("dept_code")).alias(_KEY_COL))
     )
     depts = p_year.frame.get_column(_KEY_COL).drop_nulls().unique().sort().to_list()
     i_year = subset(i_raw, year_key(pl.col("year")) == year_text)
@@ -283,14 +283,7 @@ def _keyed(scored: ScoreResult) -> tuple[pl.DataFrame, pl.DataFrame] | None:
 def _drop_key(raw: RawTable) -> RawTable:
     if _KEY_COL not in raw.frame.columns:
         return raw
-    return RawTable(
-        name=raw.name,
-        frame=raw.frame.drop(_KEY_COL),
-        source=raw.source,
-        headers=raw.headers,
-        problems=list(raw.problems),
-        from_pandas=raw.from_pandas,
-    )
+    return _with_frame(raw, raw.frame.drop(_KEY_COL))
 
 
 def cached_scores(
