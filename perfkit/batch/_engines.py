@@ -41,6 +41,7 @@ from jupyter_client.utils import run_sync  # jupyter_core's, one loop per thread
 
 from perfkit.batch._kernels import PerfkitKernelManager
 from perfkit.i18n import _
+from perfkit.scoring._cache import CACHE_VARIABLE
 
 __all__ = [
     "ENGINES",
@@ -382,6 +383,7 @@ def execute_notebook(
         info["reports_in_kernel"] = kernel.reports
         lost = False
         try:
+            _tell_cache(kernel, getattr(task, "evaluation_cache", ""))
             _papermill(task, output, parameters, kernel)
             return
         except Exception as exc:
@@ -392,6 +394,20 @@ def execute_notebook(
             _empty(output.parent)  # the retry starts from an empty run folder
         finally:
             _release(task, kernel, lost or not _alive(kernel))
+
+
+def _tell_cache(kernel: Kernel, folder: str) -> None:
+    """Name the schedule's scores cache in the kernel's environment (binding no name).
+
+    A warm kernel's environment goes back to its snapshot before the next report.
+    """
+    if not folder:
+        return
+    code = f"__import__('os').environ[{CACHE_VARIABLE!r}] = {folder!r}"
+    reply = run_sync(_silent)(kernel.kc, code, START_TIMEOUT)
+    content = reply.get("content", {})
+    if content.get("status") != "ok":
+        raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
 
 
 def _alive(kernel: Kernel) -> bool:

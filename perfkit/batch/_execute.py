@@ -70,6 +70,7 @@ class RunTask:
     inputs: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     engine: str = "warm"
+    evaluation_cache: str = ""  # the scores cache folder the kernel is told of (may be "")
 
 
 def _now() -> str:

@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -62,6 +62,7 @@ from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
 from perfkit.i18n import _
+from perfkit.scoring._cache import build_cache
 from perfkit.tables._filenames import inside
 from perfkit.tables._write import atomic_write_text, clean_leftovers, file_sha256
 
@@ -411,6 +412,7 @@ def run_schedule(
     cwd: str | Path | None = None,
     engine: str = "warm",
     on_progress: Callable[[dict[str, Any], int, int], None] | None = None,
+    cache: bool = True,
 ) -> BatchResult:
     """Run every report of a schedule; failures are recorded, never raised.
 
@@ -438,6 +440,10 @@ def run_schedule(
         ``warm``: each worker keeps a live kernel and runs report after report
         in it, each from a clean state; ``cold``: a new kernel per report
         (:mod:`perfkit.batch._engines`).  The reports are the same.
+    cache : bool
+        Check and score each (data folder, year, system) of a department schedule once,
+        into ``<output_dir>/.cache`` (:mod:`perfkit.scoring._cache`), and let the
+        reports read their department from it.  The reports are the same.
 
     Returns
     -------
@@ -489,7 +495,9 @@ def run_schedule(
     watch = _Watch(lock, [])
     try:
         _clear_leftovers(out)
-        return _run(schedule, tasks, out, n_workers, force, executor, scheduler, on_progress, watch)
+        return _run(
+            schedule, tasks, out, n_workers, force, executor, scheduler, on_progress, watch, cache
+        )
     finally:
         if watch.survivors:  # could not be stopped: the next run waits for them
             lock.record(watch.survivors)
@@ -513,6 +521,7 @@ def _run(
     scheduler: str | None,
     on_progress: Callable[[dict[str, Any], int, int], None] | None,
     watch: _Watch,
+    cache: bool = True,
 ) -> BatchResult:
     started = _now()
     result = BatchResult(output_dir=out, notes=list(watch.lock.notes))
@@ -527,6 +536,8 @@ def _run(
             log.info("skip %s: complete and up to date", task.name)
         else:
             todo.append(task)
+    if todo and cache:
+        todo = _with_scores_cache(todo, out)
     done = len(records)
     for record in records.values():
         if on_progress:
@@ -613,6 +624,53 @@ def _run(
     if stopped is not None:
         raise RunInterrupted(stopped, result)
     return result
+
+
+#: The folder of the scores cache inside the output folder (docs/batch.md, "Scores cache").
+CACHE_DIR = ".cache"
+
+
+def _with_scores_cache(todo: list[RunTask], out: Path) -> list[RunTask]:
+    """Check and score each (data folder, year, system) of the department runs once.
+
+    Only runs of a notebook calling ``evaluate_department`` with ``data_dir``, ``year`` and
+    ``dept_code`` parameters take part.  The cache lives in ``<out>/.cache/<key>/``; entries
+    of other keys (older data) are removed.  Anything going wrong here only means no
+    cache: each report then computes its own evaluation, as without it.
+    """
+    try:
+        source = Path(todo[0].notebook).read_text(encoding="utf-8")
+    except OSError:
+        return todo
+    if "evaluate_department" not in source:
+        return todo
+    root = out / CACHE_DIR
+    entries: dict[tuple[str, str, str], str] = {}
+    tasks = []
+    for task in todo:
+        params = task.parameters
+        if not {"data_dir", "year", "dept_code"} <= params.keys():
+            tasks.append(task)
+            continue
+        data_dir = str(Path(task.cwd) / str(params["data_dir"]))
+        system = str(params.get("system", "project-self-eval"))
+        key = (data_dir, str(params["year"]), system)
+        if key not in entries:
+            try:
+                t0 = time.perf_counter()
+                entry = build_cache(data_dir, int(params["year"]), system, root)
+                log.info("scores cache %s in %.2f s", entry, time.perf_counter() - t0)
+            except Exception as exc:  # no cache: every report computes its own
+                log.warning("no scores cache for %s %s: %s", data_dir, params["year"], exc)
+                entry = None
+            entries[key] = entry.name if entry is not None else ""
+        tasks.append(replace(task, evaluation_cache=str(root) if entries[key] else ""))
+    keep = {name for name in entries.values() if name}
+    if root.is_dir():
+        for old in root.iterdir():
+            if old.name not in keep and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
+    return tasks
 
 
 def _version() -> str:

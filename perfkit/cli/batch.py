@@ -49,6 +49,12 @@ EXIT_REPORTS_FAILED = 3
     show_default=True,
     help="warm: each worker keeps a live kernel, report after report; cold: a kernel per report.",
 )
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Each report reads, checks and scores its data itself (no scores cache in OUT/.cache).",
+)
 @click.option("--log", "log_file", type=click.Path(dir_okay=False), help="Also log to this file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (errors are still printed).")
 @user_errors
@@ -60,6 +66,7 @@ def run(
     executor: str,
     scheduler: str | None,
     engine: str,
+    no_cache: bool,
     log_file: str | None,
     quiet: bool,
 ) -> None:
@@ -100,6 +107,7 @@ def run(
             executor=executor,
             scheduler=scheduler,
             engine=engine,
+            cache=not no_cache,
             on_progress=progress,
         )
     except RunInterrupted as stop:

@@ -29,6 +29,10 @@ import polars as pl
 from perfkit.errors import PerfkitError
 from perfkit.i18n import _
 from perfkit.numbers import round_half_up
+from perfkit.scoring._cache import cached_scores
+from perfkit.scoring._cache import code_key as _code_key
+from perfkit.scoring._cache import subset as _subset
+from perfkit.scoring._cache import year_key as _year_key
 from perfkit.scoring._engine import score_projects
 from perfkit.scoring._flags import flag_labels, sort_by_risk
 from perfkit.scoring._grading import grade
@@ -36,7 +40,7 @@ from perfkit.scoring._result import ScoreResult
 from perfkit.systems import System, load_system
 from perfkit.tables._contract import text_key
 from perfkit.tables._filenames import inside, safe_filename
-from perfkit.tables._read import RawTable, find_table, read_table
+from perfkit.tables._read import find_table, read_table
 from perfkit.tables._write import atomic_output, atomic_write_text, write_excel
 
 __all__ = ["DepartmentEvaluation", "evaluate_department"]
@@ -313,31 +317,6 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def _year_key(expr: pl.Expr) -> pl.Expr:
-    return (
-        expr.cast(pl.String)
-        .str.strip_chars()
-        .str.strip_suffix("年")
-        .str.strip_suffix("年度")
-        .str.replace(r"\.0+$", "")
-    )
-
-
-def _code_key(expr: pl.Expr) -> pl.Expr:
-    return expr.cast(pl.String).map_elements(text_key, return_dtype=pl.String, skip_nulls=True)
-
-
-def _subset(raw: RawTable, mask: pl.Expr) -> RawTable:
-    return RawTable(
-        name=raw.name,
-        frame=raw.frame.filter(mask),
-        source=raw.source,
-        headers=raw.headers,
-        problems=list(raw.problems),
-        from_pandas=raw.from_pandas,
-    )
-
-
 def _table_path(data_dir: Path, name: str, required: bool = True) -> Path | None:
     path = find_table(data_dir, name)
     if path is None and required:
@@ -354,6 +333,7 @@ def evaluate_department(
     *,
     system: str | Path | System = "project-self-eval",
     lowest: int = 10,
+    cache: str | Path | None = None,
 ) -> DepartmentEvaluation:
     """Evaluate one department's projects for one year (部门项目支出绩效评价).
 
@@ -370,6 +350,12 @@ def evaluate_department(
         Indicator system (built-in name or YAML); default ``project-self-eval``.
     lowest : int
         How many of the lowest-scoring indicators to list.
+    cache : path, optional
+        A cache folder written by :func:`perfkit.scoring._cache.build_cache`
+        (default: the folder named by ``PERFKIT_EVALUATION_CACHE``, which the batch
+        runner sets).  Used only when it holds this department under the key of the
+        current data files, system and year; otherwise the evaluation is computed
+        as without it.  The result is the same either way.
 
     Returns
     -------
@@ -403,6 +389,9 @@ def evaluate_department(
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise PerfkitError(f"data folder not found: {data_dir}")
+    cached = cached_scores(cache, data_dir, year, dept_code, loaded)
+    if cached is not None:
+        return _evaluation(cached, loaded, int(year), str(dept_code).strip(), lowest)
     p_raw = read_table(_table_path(data_dir, "projects"), "projects")
     year_text = str(int(year))
     code = text_key(str(dept_code))
