@@ -411,9 +411,8 @@ def test_evaluation_of_the_sample_data() -> None:
 
 
 def test_sample_verification_data_is_regenerated_byte_for_byte(tmp_path: Path) -> None:
-    from perfkit.samples.verifications import write_verifications
-
     from perfkit.i18n import use_language
+    from perfkit.samples.verifications import write_verifications
 
     for name in ("projects.csv", "indicators.csv"):
         shutil.copy(SAMPLE / name, tmp_path / name)
