@@ -8,8 +8,10 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit.documents._model import Table
 from perfkit.numbers import round_half_up
 from perfkit.present import FONT, GRADE_COLOURS
+from perfkit.systems import System
 from perfkit.tables._read import find_table
 from perfkit.tables._write import file_sha256
 
@@ -143,3 +145,36 @@ def chart_png(spec: dict, scale: float = 3.0) -> bytes:
     import vl_convert as vlc
 
     return bytes(vlc.vegalite_to_png(spec, scale=scale))
+
+
+def system_tables(system: System, first: int) -> list[Table]:
+    """The basis of an evaluation as two tables: the system's groups and points, its grade bands.
+
+    Numbered 表``first`` and 表``first + 1`` (``first`` is where the report's numbering is).
+
+    Examples
+    --------
+    >>> from perfkit.systems import load_system
+    >>> groups, bands = system_tables(load_system("project-self-eval"), 2)
+    >>> groups.caption, bands.caption
+    ('表2 指标体系一级指标及分值', '表3 评价等级')
+    """
+    groups = pl.DataFrame(
+        {
+            "一级指标": [g.label for g in system.groups],
+            "分值": [float(g.points) for g in system.groups],
+        }
+    )
+    lows = [b.min for b in system.grades]
+    highs: list[Decimal | None] = [None, *lows[:-1]]
+    bands = [
+        f"{low}分及以上" if high is None else f"{low}分（含）至{high}分"
+        for low, high in zip(lows, highs, strict=True)
+    ]
+    return [
+        Table.from_frame(groups, f"表{first} 指标体系一级指标及分值"),
+        Table.from_frame(
+            pl.DataFrame({"等级": [b.grade for b in system.grades], "得分区间": bands}),
+            f"表{first + 1} 评价等级",
+        ),
+    ]

@@ -16,7 +16,6 @@ note is a visible ``【待填写：…】``.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -30,6 +29,7 @@ from perfkit.documents._common import (
     pct,
     rate,
     sources_table,
+    system_tables,
     total,
 )
 from perfkit.documents._model import Document, Figure, Paragraph, Section, Table, placeholder
@@ -170,25 +170,7 @@ def _work(
             lead="（三）评价依据。",
         ),
     )
-    groups = pl.DataFrame(
-        {
-            "一级指标": [g.label for g in system.groups],
-            "分值": [float(g.points) for g in system.groups],
-        }
-    )
-    s.add(Table.from_frame(groups, "表2 指标体系一级指标及分值"))
-    bands = system.grades
-    lows = [b.min for b in bands]
-    highs: list[Decimal | None] = [None, *lows[:-1]]
-    band_text = [
-        f"{low}分及以上" if high is None else f"{low}分（含）至{high}分"
-        for low, high in zip(lows, highs, strict=True)
-    ]
-    s.add(
-        Table.from_frame(
-            pl.DataFrame({"等级": [b.grade for b in bands], "得分区间": band_text}), "表3 评价等级"
-        )
-    )
+    s.add(*system_tables(system, 2))
     s.add(
         Paragraph(
             "采用比较法和因素分析法，按指标体系逐项复算：预算执行率得分为执行数除以全年预算数"

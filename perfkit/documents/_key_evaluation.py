@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit.documents._common import CN_NUMBERS, pct
+from perfkit.documents._common import CN_NUMBERS, pct, system_tables
 from perfkit.documents._docx import write_docx
 from perfkit.documents._model import Document, Paragraph, Section, Table, placeholder
 from perfkit.documents._notes import NOTE_TITLES, Notes
@@ -138,25 +138,7 @@ def _work(
             lead="（三）评价依据。",
         ),
     )
-    groups = pl.DataFrame(
-        {
-            "一级指标": [g.label for g in system.groups],
-            "分值": [float(g.points) for g in system.groups],
-        }
-    )
-    s.add(Table.from_frame(groups, "表1 指标体系一级指标及分值"))
-    lows = [b.min for b in system.grades]
-    highs: list[Decimal | None] = [None, *lows[:-1]]
-    bands = [
-        f"{low}分及以上" if high is None else f"{low}分（含）至{high}分"
-        for low, high in zip(lows, highs, strict=True)
-    ]
-    s.add(
-        Table.from_frame(
-            pl.DataFrame({"等级": [b.grade for b in system.grades], "得分区间": bands}),
-            "表2 评价等级",
-        )
-    )
+    s.add(*system_tables(system, 1))
     n_computed = sum(1 for leaf in obj.leaves if leaf.source == "computed")
     s.add(
         Paragraph(
