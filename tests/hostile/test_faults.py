@@ -70,8 +70,9 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     }
 
 
-def hidden(folder: Path, keep: tuple[str, ...] = (".perfkit-run.lock",)) -> list[str]:
-    """Hidden entries (temporary files and folders) of ``folder``."""
+def hidden(folder: Path, keep: tuple[str, ...] = (".perfkit-run.lock", ".cache")) -> list[str]:
+    """Hidden entries (temporary files and folders) of ``folder``; the run's lock and its
+    scores cache (docs/batch.md) are meant to stay."""
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name not in keep)
 
 
