@@ -165,7 +165,7 @@ def load_notes(path: str | Path | None) -> Notes:
     >>> load_notes(p.with_suffix(".yaml"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: .../notes.yaml: invalid notes file:
+    perfkit.errors.PerfkitError: .../notes.yaml：说明文字有误：
       experiense: ...
     """
     if path is None:

@@ -184,8 +184,8 @@ def check_survey(
     ...     check_survey(raw)
     ... except InputError as err:
     ...     print("\\n".join(str(p) for p in err.problems))
-    <survey>:1: answer: 答案 '6' 不在量表中（1–5 或 非常满意 / 满意 / 一般 / 不满意 / 非常不满意）
-    <survey>:2: question: duplicate key (respondent=r1, question=q) also on row 1
+    <survey> 第1行 answer：答案 '6' 不在量表中（1–5 或 ...）
+    <survey> 第2行 question：重复的键（respondent=r1, question=q），第 1 行已有
     """
     scale = scale or SurveyScale()
     typed, problems = check_table(raw)

@@ -98,7 +98,7 @@ def read_review_inputs(
     ...     read_review_inputs(p, i)
     ... except InputError as exc:
     ...     print(exc.problems[0])
-    <indicators>:1: unit_code: 项目 P9 不在项目表 <projects> 的 2025 年项目中
+    <indicators> 第1行 unit_code：项目 P9 不在项目表 <projects> 的 2025 年项目中
     """
     problems: list[Problem] = []
     raws: dict[str, RawTable] = {}
