@@ -16,16 +16,14 @@ import polars as pl
 
 import perfkit.compare as cmp
 from perfkit.documents._common import (
-    GRADE_COLOURS,
-    bar_chart,
-    chart_png,
+    grade_figure,
     money,
     pct,
     rate,
     sources_table,
     total,
 )
-from perfkit.documents._model import Document, Figure, Section, Table, placeholder
+from perfkit.documents._model import Document, Section, Table, placeholder
 from perfkit.documents._monitoring import against_time, monitoring_result
 from perfkit.documents._notes import NOTE_TITLES, Notes
 from perfkit.errors import PerfkitError
@@ -181,21 +179,7 @@ def annual_report(
         )
     )
     if figures:
-        s.add(
-            Figure(
-                "图1 复算等级分布",
-                chart_png(
-                    bar_chart(
-                        recomputed.get_column("grade").to_list(),
-                        recomputed.get_column("projects").to_list(),
-                        title="复算等级分布",
-                        axis="项目数（个）",
-                        colours=[GRADE_COLOURS.get(g, "#1e88e5") for g in grades],
-                    )
-                ),
-                11.0,
-            )
-        )
+        s.add(grade_figure(recomputed, "图1 复算等级分布", "复算等级分布"))
 
     s = doc.section(ANNUAL_OUTLINE[3])
     vpath = find_table(data, "verifications")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit.documents._model import Table
+from perfkit.documents._model import Figure, Table
 from perfkit.numbers import round_half_up
 from perfkit.present import FONT, GRADE_COLOURS
 from perfkit.systems import System
@@ -178,3 +178,23 @@ def system_tables(system: System, first: int) -> list[Table]:
             f"表{first + 1} 评价等级",
         ),
     ]
+
+
+def grade_figure(dist: pl.DataFrame, caption: str, title: str) -> Figure:
+    """A bar chart of projects per grade (columns ``grade``, ``projects``) in the grades' colours.
+
+    Examples
+    --------
+    >>> fig = grade_figure(pl.DataFrame({"grade": ["优"], "projects": [3]}), "图1", "等级分布")
+    >>> fig.caption, fig.png[:4]
+    ('图1', b'\\x89PNG')
+    """
+    grades = dist.get_column("grade").to_list()
+    spec = bar_chart(
+        grades,
+        dist.get_column("projects").to_list(),
+        title=title,
+        axis="项目数（个）",
+        colours=[GRADE_COLOURS.get(g, "#1e88e5") for g in grades],
+    )
+    return Figure(caption, chart_png(spec), 11.0)

@@ -22,9 +22,9 @@ import polars as pl
 
 import perfkit.compare as cmp
 from perfkit.documents._common import (
-    GRADE_COLOURS,
     bar_chart,
     chart_png,
+    grade_figure,
     money,
     pct,
     rate,
@@ -222,21 +222,7 @@ def _conclusion(
     s.add(f"评价结果等级为{words}。")
     s.add(Table.from_frame(dist, "表5 项目评价等级分布"))
     if figures:
-        s.add(
-            Figure(
-                "图1 项目评价等级分布",
-                chart_png(
-                    bar_chart(
-                        dist.get_column("grade").to_list(),
-                        dist.get_column("projects").to_list(),
-                        title="项目评价等级分布",
-                        axis="项目数（个）",
-                        colours=[GRADE_COLOURS.get(g, "#1e88e5") for g in dist.get_column("grade")],
-                    )
-                ),
-                11.0,
-            )
-        )
+        s.add(grade_figure(dist, "图1 项目评价等级分布", "项目评价等级分布"))
     m = ev.money.row(0, named=True)
     overall_word = "较好" if ev.grade in ("优", "良") else "一般"
     good = dist.filter(pl.col("grade").is_in(["优", "良"])).get_column("projects").sum()
