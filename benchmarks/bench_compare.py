@@ -125,8 +125,8 @@ def generate(n_projects: int, n_years: int, seed: int = 11) -> tuple[pl.DataFram
         .with_columns(
             pl.when((pl.col("year") == middle) & (pl.col("dept_code") >= f"D{N_DEPTS:03d}"))
             .then(
-                pl.format(
-                    "D{}",
+                pl.concat_str(  # not pl.format: it panics on a filtered frame (polars 2.1)
+                    pl.lit("D"),
                     (pl.col("dept_code").str.slice(1).cast(pl.Int32) - N_DEPTS)
                     .cast(pl.String)
                     .str.zfill(3),

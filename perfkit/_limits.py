@@ -11,12 +11,15 @@ reasons for each number.
 
 Messages quote user text through :func:`quoted` / :func:`quoted_expr`: at
 most :data:`MAX_QUOTED_CHARS` characters, then ``…（共N字符）``, with control
-characters (escape sequences, line breaks) shown as ``�``.
+characters (escape sequences, line breaks) shown as ``�``.  A message per row
+is built with :func:`format_expr`, never ``pl.format`` (which panics on the
+text columns of a filtered frame in polars 2.1; ``docs/security.md``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import polars as pl
 
@@ -31,6 +34,7 @@ __all__ = [
     "MAX_ROWS",
     "MAX_SHEET_CELLS",
     "MAX_UNPACKED_BYTES",
+    "format_expr",
     "quoted",
     "quoted_expr",
 ]
@@ -97,7 +101,92 @@ def quoted_expr(expr: pl.Expr, limit: int = MAX_QUOTED_CHARS) -> pl.Expr:
     text = expr.cast(pl.String)
     n = text.str.len_chars()
     shown = text.str.slice(0, limit).str.replace_all(_CONTROL_ALL, "\ufffd")
-    return pl.when(n > limit).then(pl.format("{}…（共{}字符）", shown, n)).otherwise(shown)
+    return pl.when(n > limit).then(format_expr("{}…（共{}字符）", shown, n)).otherwise(shown)
+
+
+_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def format_expr(template: str, *args: pl.Expr | str) -> pl.Expr:
+    """``pl.format(template, *args)`` built with ``pl.concat_str``: a text per row.
+
+    Same template (``{}`` the next argument, ``{0}`` the first, ``{name}`` the
+    column ``name``, ``{{``/``}}`` a brace), same result (every value as its
+    text; null where an argument is null).  Unlike ``pl.format`` of polars 2.1
+    it does not panic on a frame whose text columns have an empty chunk, which
+    is what filtering a CSV read in several chunks gives (one department's
+    rows): a ``PanicException``, not an ``Exception``, that nothing catches.
+
+    Parameters
+    ----------
+    template : str
+        The text with its placeholders.
+    *args : polars.Expr or str
+        The values of the placeholders (a string is a column name, as in ``pl.format``).
+
+    Returns
+    -------
+    polars.Expr
+        A String expression.
+
+    Raises
+    ------
+    ValueError
+        A stray brace, or placeholders and arguments that do not match.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"x": ["九成", None], "n": [3, 4]})
+    >>> df.select(format_expr("'{}' is not a number (row {n}, {{}})", "x"))["x"].to_list()
+    ["'九成' is not a number (row 3, {})", None]
+    """
+    exprs = [pl.col(a) if isinstance(a, str) else a for a in args]
+    parts: list[pl.Expr] = []
+    values: list[pl.Expr] = []  # the output is named after the first (as pl.format's)
+    text: list[str] = []
+    used: set[int] = set()
+    for piece, field in _pieces(template):
+        if field is None:
+            text.append(piece)
+            continue
+        if text:
+            parts.append(pl.lit("".join(text), pl.String))
+            text = []
+        if field == "":
+            field = str(len(used))
+        if field.isdigit():
+            index = int(field)
+            if index >= len(exprs):
+                raise ValueError(f"format template {template!r}: no argument {index}")
+            used.add(index)
+            values.append(exprs[index])
+        else:
+            values.append(pl.col(field))
+        parts.append(values[-1])
+    if text or not parts:
+        parts.append(pl.lit("".join(text), pl.String))
+    if len(used) != len(exprs):
+        raise ValueError(f"format template {template!r} does not use its {len(exprs)} arguments")
+    joined = pl.concat_str(parts)
+    name = (exprs or values or [None])[0]
+    name = name.meta.output_name(raise_if_undetermined=False) if name is not None else None
+    return joined.alias(name) if name else joined
+
+
+def _pieces(template: str) -> Iterator[tuple[str, str | None]]:
+    """``(literal text, None)`` and ``("", field)`` pieces of a format template."""
+    at = 0
+    for match in _FIELD.finditer(template):
+        yield template[at : match.start()], None
+        at = match.end()
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            yield token[0], None
+        elif match.group(1) is None:
+            raise ValueError(f"format template {template!r}: a single {token!r}")
+        else:
+            yield "", match.group(1).strip()
+    yield template[at:], None
 
 
 def shorten_message(message: str) -> str:

@@ -48,6 +48,7 @@ from typing import Any
 import polars as pl
 
 from perfkit._frames import like_input
+from perfkit._limits import format_expr
 from perfkit.compare._exact import hundredths, percent_cents
 from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
@@ -317,7 +318,7 @@ def _run_table(
 ) -> pl.DataFrame:
     rows = frame.filter(pl.col(flag) & (pl.col(f"_{flag}_total") >= min_years))
     rate = pl.when(pl.col("rate_cents").is_not_null()).then(
-        pl.format("{}%", cents_text(pl.col("rate_cents")))
+        format_expr("{}%", cents_text(pl.col("rate_cents")))
     )
     runs = rows.group_by(f"_{flag}_run", maintain_order=True).agg(
         pl.col("_uid").first(),
@@ -333,7 +334,7 @@ def _run_table(
         pl.col("_executed").last().alias("_e"),
     )
     years = pl.when(pl.col("n_years") == 1).then(pl.col("first_year").cast(pl.String))
-    years = years.otherwise(pl.format("{}-{}", pl.col("first_year"), pl.col("last_year")))
+    years = years.otherwise(format_expr("{}-{}", pl.col("first_year"), pl.col("last_year")))
     return runs.select(
         "_uid",
         "unit_code",

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import Problem
 from perfkit.tables._read import RawTable
 from perfkit.tables._validate import problems_from_mask
@@ -69,7 +70,7 @@ def _edges(departments: pl.DataFrame | None, raw: RawTable | None) -> tuple[pl.D
             claimed,
             raw,
             "previous_code",
-            pl.format(
+            format_expr(
                 "{} is given as the previous code of more than one department in {}: "
                 "a split cannot be followed across years",
                 pl.col("previous_code"),
@@ -91,7 +92,7 @@ def _edges(departments: pl.DataFrame | None, raw: RawTable | None) -> tuple[pl.D
                 pl.lit(True),
                 raw,
                 "previous_code",
-                pl.format(
+                format_expr(
                     "{} became {} in {} but is still used in {}; "
                     "only its rows before {} are counted as {}",
                     pl.col("previous_code"),

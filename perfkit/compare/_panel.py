@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 
 from perfkit._frames import is_pandas, like_input, to_polars
+from perfkit._limits import format_expr
 from perfkit.compare._departments import DepartmentMap, map_departments
 from perfkit.compare._exact import percent_cents
 from perfkit.compare._years import YearsSpec, check_years, parse_years
@@ -467,12 +468,12 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
                 & pl.col("_year_fx").is_between(1900 * SCALE, 2200 * SCALE)
             ).fill_null(False),
             "year",
-            pl.format(_("year must be a whole number like 2024, not '{}'"), pl.col("year")),
+            format_expr(_("year must be a whole number like 2024, not '{}'"), pl.col("year")),
         ),
         Check(
             pl.col("_total_fx").is_null() | (pl.col("_total_fx") < 0),
             "total",
-            pl.format(_("'{}' is not a score"), pl.col("total")),
+            format_expr(_("'{}' is not a score"), pl.col("total")),
         ),
     ]
     for c in ("budget_full_year", "executed", "carryover", "budget_initial"):
@@ -482,9 +483,9 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
                 Check(
                     pl.col(c).is_not_null() & fx.is_null(),
                     c,
-                    pl.format(_("'{}' is not a number"), pl.col(c)),
+                    format_expr(_("'{}' is not a number"), pl.col(c)),
                 ),
-                Check(fx < 0, c, pl.format(_("negative amount {}"), pl.col(c))),
+                Check(fx < 0, c, format_expr(_("negative amount {}"), pl.col(c))),
             ]
     grades = [b.grade for b in system.grades]
     if "grade" in work.columns:
@@ -492,7 +493,7 @@ def _normalise_scores(frame: pl.DataFrame, label: str, first_row: int, system: S
             Check(
                 pl.col("grade").is_null() | ~pl.col("grade").is_in(grades),
                 "grade",
-                pl.format(
+                format_expr(
                     _("grade '{}' is not one of {} ({})"),
                     pl.col("grade"),
                     pl.lit(", ".join(grades)),
@@ -645,7 +646,7 @@ def _check_unique(frame: pl.DataFrame) -> None:
         marked = marked.with_columns(pl.col("unit_code_then").alias("unit_code"))
     label = frame.get_column("_source")[0]
     raw = RawTable("scores", marked, label)
-    message = pl.format(
+    message = format_expr(
         _("duplicate key (year={}, unit_code={}) also on row {}"),
         pl.col("year"),
         pl.col("unit_code"),

@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 
 from perfkit._frames import like_input
+from perfkit._limits import format_expr
 from perfkit.compare._chronic import Chronic, chronic
 from perfkit.compare._exact import CENT, percent_cents
 from perfkit.compare._panel import Panel, display_columns
@@ -190,14 +191,14 @@ def budget_suggestions(
     first_low = pl.lit(year) - pl.col("low_years") + 1
     first_idle = pl.lit(year) - pl.col("idle_years") + 1
     low_text = pl.when(low_on).then(
-        pl.format(
+        format_expr(
             f"执行率连续{{}}年低于{thr}%（{{}}—{year}）：{low_rule.describe()}",
             pl.col("low_years"),
             first_low,
         )
     )
     idle_text = pl.when(idle_on).then(
-        pl.format(
+        format_expr(
             f"结转资金连续{{}}年未支出（{{}}—{year}）：{idle_rule.describe()}",
             pl.col("idle_years"),
             first_idle,
@@ -231,10 +232,10 @@ def budget_suggestions(
     )
     reason = (
         pl.when(n_rules > 1)
-        .then(pl.format("{}；多项适用，取压减最多者（{}）", reason, winner))
+        .then(format_expr("{}；多项适用，取压减最多者（{}）", reason, winner))
         .otherwise(reason)
     )
-    reason = pl.when(base == 0).then(pl.format("{}（基数为0）", reason)).otherwise(reason)
+    reason = pl.when(base == 0).then(format_expr("{}（基数为0）", reason)).otherwise(reason)
     action = (
         pl.when(pl.col("applied_rule") == "idle")
         .then(pl.lit(idle_rule.action))
@@ -292,7 +293,7 @@ def _pct_text(value: Decimal) -> str:
 
 def _run_text(year: int) -> Callable[[pl.Expr], pl.Expr]:
     def text(n: pl.Expr) -> pl.Expr:
-        return pl.format(f"{{}}-{year}", pl.lit(year) - n + 1)
+        return format_expr(f"{{}}-{year}", pl.lit(year) - n + 1)
 
     return text
 

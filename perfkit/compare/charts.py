@@ -16,6 +16,7 @@ import altair as alt
 import polars as pl
 
 from perfkit._frames import to_polars
+from perfkit._limits import format_expr
 from perfkit.compare._chronic import Chronic
 from perfkit.compare._transitions import Transitions
 from perfkit.compare._trends import Trends
@@ -126,7 +127,7 @@ def transition_heatmap(
         a, b = transitions._pair(from_year, to_year)
         m = m.filter((pl.col("from_year") == a) & (pl.col("to_year") == b))
     m = m.with_columns(
-        pl.format("{}→{}", pl.col("from_year"), pl.col("to_year")).alias("pair"),
+        format_expr("{}→{}", pl.col("from_year"), pl.col("to_year")).alias("pair"),
         pl.col("share").fill_null(0.0).alias("share_shown"),
     )
     grades = m.get_column("from_grade").unique(maintain_order=True).to_list()
@@ -229,7 +230,7 @@ def score_slopes(
         .then(pl.lit("下降"))
         .otherwise(pl.lit("持平"))
         .alias("trend"),
-        pl.format("{} {}", pl.col("dept_code"), pl.col("dept_name")).alias("department"),
+        format_expr("{} {}", pl.col("dept_code"), pl.col("dept_name")).alias("department"),
         (pl.col("dept_code").is_in(list(labelled)) & (pl.col("year") == pl.col("_last"))).alias(
             "label"
         ),
@@ -288,7 +289,7 @@ def execution_rate_chart(
     4
     """
     depts = trends._departments.filter(pl.col("execution_rate").is_not_null()).with_columns(
-        pl.format("{} {}", pl.col("dept_code"), pl.col("dept_name")).alias("who")
+        format_expr("{} {}", pl.col("dept_code"), pl.col("dept_name")).alias("who")
     )
     region = trends._region.select("year", "execution_rate", pl.lit("全地区").alias("who"))
     x = alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0))
@@ -340,7 +341,7 @@ def low_efficiency_share_chart(chronic: Chronic, year: int | None = None) -> alt
     year = year if year is not None else shares.get_column("year").max()
     data = shares.filter((pl.col("year") == year) & (pl.col("low_efficiency_share") > 0))
     data = data.with_columns(
-        pl.format("{} {}", pl.col("dept_code"), pl.col("dept_name")).alias("department"),
+        format_expr("{} {}", pl.col("dept_code"), pl.col("dept_name")).alias("department"),
         pl.when(pl.col("over_line"))
         .then(pl.lit("超过控制线"))
         .otherwise(pl.lit("未超过"))

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem
 from perfkit.forms._assessment_form import AssessmentForm
 from perfkit.forms._read import INDICATOR_COLUMNS, PROJECT_COLUMNS, FormSet, read_forms
@@ -238,7 +239,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(p),
         recomputed=fixed_text(w),
         check="得分不超过分值",
-        message=pl.format("得分 {} is above the item's 分值 {}", fixed_text(p), fixed_text(w)),
+        message=format_expr("得分 {} is above the item's 分值 {}", fixed_text(p), fixed_text(w)),
     )
     # weights: indicators total 90, 预算执行率 10, everything 100
     sums = ind.group_by("source_file", "source_sheet", maintain_order=True).agg(
@@ -257,7 +258,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(pl.col("_wsum")),
         recomputed=pl.lit(str(system.indicator_points)),
         check=f"绩效指标分值合计 {system.indicator_points}",
-        message=pl.format(
+        message=format_expr(
             _("the indicators' 分值 add up to {{}}, not {points}").format(
                 points=system.indicator_points
             ),
@@ -274,7 +275,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(ew),
         recomputed=pl.lit(str(exec_points)),
         check=f"预算执行率分值 {exec_points}",
-        message=pl.format(
+        message=format_expr(
             _("预算执行率 分值 {{}} is not {points}").format(points=exec_points), fixed_text(ew)
         ),
     )
@@ -289,7 +290,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(tw),
         recomputed=pl.lit(str(system.total)),
         check=f"分值合计 {system.total}",
-        message=pl.format(
+        message=format_expr(
             _("总分 分值 {{}} is not {points}").format(points=system.total), fixed_text(tw)
         ),
     )
@@ -312,7 +313,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
             stated=fixed_text(total),
             recomputed=fixed_text(added),
             check="年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金",
-            message=pl.format(
+            message=format_expr(
                 _("年度资金总额 {label} {{}} is not the sum of its parts {{}}").format(label=label),
                 fixed_text(total),
                 fixed_text(added),
@@ -338,9 +339,9 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         subject="project_name",
         field_name="执行率",
         stated=pl.col("money_total_rate"),
-        recomputed=pl.format("{}%", cents_text(rate_cents)),
+        recomputed=format_expr("{}%", cents_text(rate_cents)),
         check="执行率 = 全年执行数 / 全年预算数",
-        message=pl.format(
+        message=format_expr(
             _("执行率 '{}' differs from 全年执行数 / 全年预算数 = {}%"),
             pl.col("money_total_rate"),
             cents_text(rate_cents),
@@ -370,7 +371,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(exec_stated),
         recomputed=_cents_text(exec_rec),
         check="预算执行率得分 = 分值 × min(执行率, 1)",
-        message=pl.format(
+        message=format_expr(
             _("预算执行率 得分 {} differs from the rule's {}"),
             fixed_text(exec_stated),
             _cents_text(exec_rec),
@@ -390,7 +391,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(total_stated),
         recomputed=_cents_text(parts),
         check="总分 = 各项得分之和",
-        message=pl.format(
+        message=format_expr(
             _("总分 {} is not the sum of the form's own 得分 ({})"),
             fixed_text(total_stated),
             _cents_text(parts),
@@ -406,7 +407,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(total_stated),
         recomputed=_cents_text(total_rec),
         check="复算总分",
-        message=pl.format(
+        message=format_expr(
             _("总分 {} differs from the recomputed total {}"),
             fixed_text(total_stated),
             _cents_text(total_rec),
@@ -427,7 +428,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=stated_grade,
         recomputed=pl.col("_stated_total_grade"),
         check="等级按总分确定",
-        message=pl.format(
+        message=format_expr(
             _("自评等级 '{}' does not match the form's own 总分 {} ({})"),
             stated_grade,
             fixed_text(total_stated),
@@ -443,7 +444,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=stated_grade,
         recomputed=pl.col("_grade"),
         check="复算等级",
-        message=pl.format(
+        message=format_expr(
             _("自评等级 '{}' differs from the recomputed grade {} (total {})"),
             stated_grade,
             pl.col("_grade"),
@@ -468,7 +469,7 @@ def _check_projects(forms: FormSet, system: System) -> tuple[list[dict[str, obje
         stated=fixed_text(p),
         recomputed=_cents_text(rec),
         check="规则复算",
-        message=pl.format(
+        message=format_expr(
             "得分 {} differs from the rule's result {} ({})",
             fixed_text(p),
             _cents_text(rec),

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit._limits import quoted_expr
+from perfkit._limits import format_expr, quoted_expr
 from perfkit.errors import Problem, problem_order, problems_frame
 from perfkit.forms._assessment_form import AssessmentForm, is_assessment_form, locate_assessment
 from perfkit.forms._grid import Grid
@@ -328,7 +328,7 @@ def _parse(
         year_text.alias("year"),
         # a form without 项目编码: the department and the name identify the project
         pl.coalesce(
-            "project_code", pl.format("{}/{}", pl.col("dept_name"), pl.col("project_name"))
+            "project_code", format_expr("{}/{}", pl.col("dept_name"), pl.col("project_name"))
         ).alias("project_code"),
         pl.coalesce("dept_code", "dept_name").alias("dept_code"),
         *[_number(n).alias(f"{n}_fixed") for n in numbers],
@@ -370,14 +370,16 @@ def _parse(
             text.is_not_null() & parsed.is_null() & ~_dash(text) & ~big,
             name,
             label,
-            pl.format(_("{label} '{{}}' is not a number").format(label=label), quoted_expr(text)),
+            format_expr(_("{label} '{{}}' is not a number").format(label=label), quoted_expr(text)),
         )
         problems += _cell_problems(
             detail,
             big,
             name,
             label,
-            pl.format(_(_OUT_OF_RANGE[amount]).format(label=label, limit=limit), quoted_expr(text)),
+            format_expr(
+                _(_OUT_OF_RANGE[amount]).format(label=label, limit=limit), quoted_expr(text)
+            ),
         )
         if name.startswith("money_") and not name.endswith(("_weight", "_points")):
             problems += _cell_problems(
@@ -385,7 +387,7 @@ def _parse(
                 parsed < 0,
                 name,
                 label,
-                pl.format(_("{label} {{}} is negative").format(label=label), quoted_expr(text)),
+                format_expr(_("{label} {{}} is negative").format(label=label), quoted_expr(text)),
             )
     for name in ("budget_initial", "budget_full_year", "executed"):
         field_name = f"money_total_{name}"
@@ -467,7 +469,7 @@ def _duplicate_projects(detail: pl.DataFrame) -> list[Problem]:
     dup = detail.filter(pl.len().over(key) > 1, pl.col("project_code").is_not_null())
     if dup.height == 0:
         return []
-    where = pl.format("{}!{}", pl.col("source_file"), pl.col("source_sheet"))
+    where = format_expr("{}!{}", pl.col("source_file"), pl.col("source_sheet"))
     others = dup.with_columns(where.alias("_where")).with_columns(
         pl.col("_where").str.join(", ").over(key).alias("_all")
     )
@@ -476,7 +478,7 @@ def _duplicate_projects(detail: pl.DataFrame) -> list[Problem]:
         pl.lit(True),
         "project_name",
         "项目名称",
-        pl.format(
+        format_expr(
             _("project {} ({}) is on more than one form: {}"),
             pl.col("project_code"),
             pl.col("year"),
@@ -542,7 +544,7 @@ def _parse_indicators(
         quant & pl.col("actual").is_not_null() & pl.col("_a_num").is_null(),
         "actual",
         "实际完成值",
-        pl.format(_("实际完成值 '{}' is not a number"), quoted_expr(pl.col("actual"))),
+        format_expr(_("实际完成值 '{}' is not a number"), quoted_expr(pl.col("actual"))),
     )
     unit_clash = (
         quant
@@ -555,7 +557,7 @@ def _parse_indicators(
         unit_clash,
         "actual",
         "实际完成值",
-        pl.format(
+        format_expr(
             _("实际完成值 '{}' is in {} but the target '{}' is in {}"),
             quoted_expr(pl.col("actual")),
             quoted_expr(pl.col("_a_unit")),
@@ -571,7 +573,7 @@ def _parse_indicators(
             pl.col(name).is_not_null() & pl.col(f"{name}_fixed").is_null() & ~big,
             name,
             label,
-            pl.format(
+            format_expr(
                 _("{label} '{{}}' is not a number").format(label=label), quoted_expr(pl.col(name))
             ),
         )
@@ -580,7 +582,7 @@ def _parse_indicators(
             big,
             name,
             label,
-            pl.format(
+            format_expr(
                 _(_OUT_OF_RANGE[False]).format(label=label, limit=MAX_NUMBER),
                 quoted_expr(pl.col(name)),
             ),
@@ -592,7 +594,7 @@ def _parse_indicators(
             quant & beyond_limit(pl.col(number)),
             name,
             label,
-            pl.format(
+            format_expr(
                 _(_OUT_OF_RANGE[False]).format(label=label, limit=MAX_NUMBER),
                 quoted_expr(pl.col(name)),
             ),
@@ -612,7 +614,7 @@ def _parse_indicators(
             pl.lit(True),
             "target",
             "年度指标值",
-            pl.format("年度指标值 without ≥, ≤ or = read as 正向 (≥): {}", pl.col("_cells")),
+            format_expr("年度指标值 without ≥, ≤ or = read as 正向 (≥): {}", pl.col("_cells")),
             "warning",
         )
     out = frame.with_columns(

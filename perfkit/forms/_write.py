@@ -34,6 +34,7 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, PerfkitError
 from perfkit.forms._messages import NO_CARRYOVER_COLUMN, NO_PROJECT_MATCHES
 from perfkit.numbers import SCALE
@@ -173,9 +174,9 @@ def write_forms(
         )
     items = items.filter(pl.col("rule") != "execution_rate")
     if by == "department":
-        key = pl.format("{}-{}-{}", pl.col("year"), pl.col("dept_code"), pl.col("dept_name"))
+        key = format_expr("{}-{}-{}", pl.col("year"), pl.col("dept_code"), pl.col("dept_name"))
     elif by == "project":
-        key = pl.format("{}-{}", pl.col("year"), pl.col("unit_code"))
+        key = format_expr("{}-{}", pl.col("year"), pl.col("unit_code"))
     else:
         key = pl.lit("自评表")
     units = units.with_columns(key.alias("_book"))

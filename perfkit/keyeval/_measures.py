@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem
 from perfkit.i18n import _
 from perfkit.numbers import FIXED, SCALE, cents_text, div_half_up, map_unique, to_cents
@@ -154,7 +155,7 @@ def _money_rate(objects: Objects, column: str, measure: str, what: str) -> pl.Da
         pl.when(pl.col("_den") > 0).then(value).otherwise(0).cast(FIXED).alias("value"),
         pl.when(pl.col("_den") > 0)
         .then(
-            pl.format(
+            format_expr(
                 f"{what} = {label} {{}} / 全年预算数 {{}} × 100% = {{}}%"
                 "（projects 第 {} 行，{} 个项目）",
                 cents_text(to_cents(pl.col("_num"))),
@@ -165,7 +166,7 @@ def _money_rate(objects: Objects, column: str, measure: str, what: str) -> pl.Da
             )
         )
         .otherwise(
-            pl.format(f"{what}：全年预算数为 0，得 0 分（projects 第 {{}} 行）", pl.col("_rows"))
+            format_expr(f"{what}：全年预算数为 0，得 0 分（projects 第 {{}} 行）", pl.col("_rows"))
         )
         .alias("trace"),
     )
@@ -222,7 +223,9 @@ def _output_rates(
     grouped = rows.group_by("unit_code", "measure", maintain_order=True).agg(
         pl.col("_c").sum().alias("_sum"),
         pl.len().alias("_n"),
-        pl.format("{} {}%", pl.col("name"), cents_text(pl.col("_c"))).str.join("、").alias("_each"),
+        format_expr("{} {}%", pl.col("name"), cents_text(pl.col("_c")))
+        .str.join("、")
+        .alias("_each"),
         pl.col("_row").cast(pl.String).str.join("、").alias("_rows"),
         pl.col("level2").first().alias("_level2"),
     )
@@ -231,7 +234,7 @@ def _output_rates(
         "unit_code",
         "measure",
         (mean * _CENTS_TO_FIXED).cast(FIXED).alias("value"),
-        pl.format(
+        format_expr(
             "{} {} 项平均完成率 = {}%（{}；indicators 第 {} 行）",
             pl.col("_level2"),
             pl.col("_n"),
@@ -260,7 +263,7 @@ def _satisfaction(objects: Objects, summary: pl.DataFrame | None) -> pl.DataFram
                 "unit_code",
                 pl.lit(measure).alias("measure"),
                 (cents * _CENTS_TO_FIXED).cast(FIXED).alias("value"),
-                pl.format(
+                format_expr(
                     f"{what} {{}}%（满意度调查：有效答卷 {{}} 份，满意 {{}} 份；"
                     "95% 置信区间 {}%–{}%）",
                     cents_text(cents),

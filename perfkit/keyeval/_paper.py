@@ -32,6 +32,7 @@ from typing import Any
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.i18n import _
 from perfkit.keyeval._measures import Objects, measure_values, pick_objects
@@ -143,7 +144,7 @@ def _phrase_problems(frame: pl.DataFrame, raw: RawTable, system: System) -> list
         & known.is_null(),
         raw,
         "actual",
-        pl.format(
+        format_expr(
             _("qualitative value '{value}' is not one of {accepted}").format(
                 value="{}", accepted="{}"
             ),

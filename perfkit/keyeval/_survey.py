@@ -22,6 +22,7 @@ from statistics import NormalDist
 import polars as pl
 
 from perfkit._frames import like_input
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, PerfkitError
 from perfkit.i18n import _
 from perfkit.numbers import cents_to_float, div_half_up, map_unique
@@ -196,7 +197,7 @@ def check_survey(
         pl.col("answer").is_not_null() & pl.col("level").is_null(),
         raw,
         "answer",
-        pl.format(
+        format_expr(
             off_scale.format(answer="{}", accepted="{}"),
             pl.col("answer"),
             pl.lit(scale.accepted_text()),
@@ -211,7 +212,7 @@ def check_survey(
             & ~map_unique(typed, "question", text_key, pl.String).is_in(known),
             raw,
             "question",
-            pl.format(
+            format_expr(
                 unknown.format(question="{}", listed="{}"),
                 pl.col("question"),
                 pl.lit(", ".join(questions)),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem
 from perfkit.monitoring._bands import ALERT_RANK
 from perfkit.monitoring._execution import BUDGET_ZERO, execution_alerts
@@ -384,7 +385,7 @@ def _attach_indicators(alerts: pl.DataFrame, ind: pl.DataFrame | None) -> pl.Dat
             pl.when(picked.len() == 0)
             .then(None)
             .when(more > 0)
-            .then(pl.format("{}等{}项", shown, picked.len()))
+            .then(format_expr("{}等{}项", shown, picked.len()))
             .otherwise(shown)
             .alias(f"_{colour}_names")
         )
@@ -421,7 +422,7 @@ def _reasons() -> pl.Expr:
         .then(pl.lit("全年预算数为0，执行率无法计算"))
         .when(alert.is_in(["red", "yellow"]))
         .then(
-            pl.format(
+            format_expr(
                 "预算执行率{}%，低于序时进度{}%（为序时进度的{}%）",
                 _number_text("execution_rate"),
                 _number_text("time_progress"),
@@ -429,8 +430,8 @@ def _reasons() -> pl.Expr:
             )
         )
     )
-    red = pl.format("红色指标：{}", pl.col("_red_names"))
-    blue = pl.format("超年度目标120%的指标：{}", pl.col("_blue_names"))
+    red = format_expr("红色指标：{}", pl.col("_red_names"))
+    blue = format_expr("超年度目标120%的指标：{}", pl.col("_blue_names"))
     return (
         pl.concat_str([execution, red, blue], separator="；", ignore_nulls=True)
         .replace("", None)

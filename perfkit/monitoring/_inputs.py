@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.i18n import _
 from perfkit.numbers import fixed_text, map_unique
@@ -140,7 +141,7 @@ def _unknown_project(known: pl.DataFrame, p_raw: RawTable) -> tuple[pl.Expr, pl.
         & pl.col("unit_code").is_not_null()
         & pl.col("year").is_not_null()
     )
-    message = pl.format(
+    message = format_expr(
         _("no project {} in {} for year {}"),
         pl.col("unit_code"),
         pl.lit(p_raw.source),
@@ -174,7 +175,7 @@ def _monitoring_problems(
         Check(
             decreasing,
             "executed_to_date",
-            pl.format(
+            format_expr(
                 _(
                     "executed_to_date {} is below {} of month {} (row {}): "
                     "cumulative spending cannot go down"
@@ -244,7 +245,7 @@ def _progress_with_targets(
         Check(
             pl.col("_known").is_not_null() & pl.col("name").is_not_null() & ~matched,
             "name",
-            pl.format(
+            format_expr(
                 _("indicator '{}' is not an indicator of {} in {} for year {}"),
                 pl.col("name"),
                 pl.col("unit_code"),
@@ -255,7 +256,7 @@ def _progress_with_targets(
         Check(
             pl.col("_matches") > 1,
             "name",
-            pl.format(
+            format_expr(
                 _(
                     "indicator '{}' of {} matches {} indicators in {} "
                     "(rows {} to {}); indicator names must be unique within a project"
@@ -274,7 +275,7 @@ def _progress_with_targets(
             & pl.col("actual_to_date_text").is_not_null()
             & pl.col("level").is_null(),
             "actual_to_date",
-            pl.format(
+            format_expr(
                 _("qualitative progress '{}' of indicator '{}' is not one of {}"),
                 pl.col("actual_to_date_text"),
                 pl.col("name"),
@@ -284,7 +285,7 @@ def _progress_with_targets(
         Check(
             quant & not_a_number(joined, "actual_to_date_text", "actual_to_date"),
             "actual_to_date",
-            pl.format(
+            format_expr(
                 "'{}' is not a number (indicator '{}' is quantitative)",
                 pl.col("actual_to_date_text"),
                 pl.col("name"),
@@ -293,7 +294,7 @@ def _progress_with_targets(
         Check(
             quant & (pl.col("direction") == "positive") & (pl.col("actual_to_date") < 0),
             "actual_to_date",
-            pl.format(
+            format_expr(
                 "actual_to_date {} must not be negative for a 正向 indicator",
                 pl.col("actual_to_date_text"),
             ),
@@ -308,14 +309,14 @@ def _progress_with_targets(
         Check(
             not_a_number(used, "target_text", "target"),
             "target",
-            pl.format(
+            format_expr(
                 "target '{}' is not a number (the indicator is quantitative)", pl.col("target_text")
             ),
         ),
         Check(
             pl.col("target") < 0,
             "target",
-            pl.format("target {} must not be negative", pl.col("target_text")),
+            format_expr("target {} must not be negative", pl.col("target_text")),
         ),
     ]
     problems += run_checks(used, i_raw, target_checks)

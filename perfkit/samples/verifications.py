@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.sampling._population import load_population
 from perfkit.sampling._selection import Design, Selection, draw_sample
 from perfkit.sampling._verify import Verification, verify
@@ -120,7 +121,7 @@ def simulate_findings(selection: Selection, seed: int = FINDINGS_SEED) -> pl.Dat
 
 def _two_decimals(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.is_not_null()).then(
-        pl.format("{}", (expr * 100).round(0).cast(pl.Int64)).str.replace(
+        format_expr("{}", (expr * 100).round(0).cast(pl.Int64)).str.replace(
             r"^(-?)(\d*)(\d\d)$", "${1}${2}.${3}"
         )
     )

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem
 from perfkit.i18n import _
 from perfkit.numbers import cents_to_float, parse_fixed, to_cents
@@ -629,9 +630,9 @@ def _read_unit_sheet(reader, sheet: str, where: str, kind: str):
         points_raw.alias("_points_text"),
         text["备注"].alias("note"),
         "row",
-        pl.format("{}{}", pl.lit(letters["复核得分"]), pl.col("row")).alias("points_cell"),
+        format_expr("{}{}", pl.lit(letters["复核得分"]), pl.col("row")).alias("points_cell"),
         (
-            pl.format("{}{}", pl.lit(letters[actual_col]), pl.col("row"))
+            format_expr("{}{}", pl.lit(letters[actual_col]), pl.col("row"))
             if actual_col
             else pl.lit(None, pl.String)
         ).alias("actual_cell"),

@@ -20,6 +20,7 @@ from itertools import combinations
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem, SystemDefinitionError, problem_order
 from perfkit.i18n import _
 from perfkit.numbers import (
@@ -262,7 +263,7 @@ def check_assessments(raw: RawTable, system: System) -> CheckedAssessments:
         pl.col("item_id") == _AMBIGUOUS,
         raw,
         "item",
-        pl.format(
+        format_expr(
             "item '{}' is ambiguous in system " + system.name + " (items {}); name it by id",
             pl.col("item"),
             name.replace_strict(hint, default=""),
@@ -280,7 +281,7 @@ def check_assessments(raw: RawTable, system: System) -> CheckedAssessments:
         pl.col("item").is_not_null() & pl.col("item_id").is_null() & ~name.is_in(list(ambiguous)),
         raw,
         "item",
-        pl.format(
+        format_expr(
             _(
                 "item '{{}}' is not in system {system} (items are named by id or "
                 "label, e.g. {known}, …)"
@@ -296,7 +297,7 @@ def check_assessments(raw: RawTable, system: System) -> CheckedAssessments:
         pl.col("item_id").is_not_null() & dup & (pl.col("_row") != first),
         raw,
         "item",
-        pl.format(
+        format_expr(
             "item {} of unit {} appears again (first on row {})",
             pl.col("item_id"),
             pl.col("unit_code"),
@@ -361,7 +362,7 @@ def _missing_items(data: pl.DataFrame, items: pl.DataFrame, raw: RawTable) -> li
         pl.lit(True),
         raw,
         "item",
-        pl.format(
+        format_expr(
             "unit {} ({}) lacks {} item(s) of the system: {}",
             pl.col("unit_code"),
             pl.col("year"),
@@ -381,14 +382,14 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
         known & (score < 0),
         raw,
         "score",
-        pl.format("entered score {} must not be negative", fixed_text(score)),
+        format_expr("entered score {} must not be negative", fixed_text(score)),
     )
     problems += problems_from_mask(
         data,
         known & (score_cents > pl.col("max_cents")),
         raw,
         "score",
-        pl.format(
+        format_expr(
             _("entered score {} is above the maximum {} of item {} ({})"),
             fixed_text(score),
             cents_text(pl.col("max_cents")),
@@ -408,7 +409,7 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
         known & pl.col("step").is_not_null() & (score % pl.col("step") != 0),
         raw,
         "score",
-        pl.format(
+        format_expr(
             "entered score {} is not a multiple of the item's step {}",
             fixed_text(score),
             fixed_text(pl.col("step")),
@@ -420,7 +421,7 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
         needs_value_or_score & kind.is_in(_COMPUTED),
         raw,
         "value",
-        pl.format(
+        format_expr(
             "item {} ({}) is computed by rule '{}': give its value (or a score)",
             pl.col("item_id"),
             pl.col("item_label"),
@@ -437,12 +438,12 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
         "score",
         pl.when(value.is_null())
         .then(
-            pl.format(
+            format_expr(
                 "item {} ({}) needs an entered score", pl.col("item_id"), pl.col("item_label")
             )
         )
         .otherwise(
-            pl.format(
+            format_expr(
                 "item {} ({}) needs an entered score: rule '{}' does not use the value {}",
                 pl.col("item_id"),
                 pl.col("item_label"),
@@ -456,7 +457,7 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
         known & (kind == "yes_no") & value.is_not_null() & ~value.is_in([0, SCALE]),
         raw,
         "value",
-        pl.format("a yes/no item takes value 1 (是) or 0 (否), not {}", fixed_text(value)),
+        format_expr("a yes/no item takes value 1 (是) or 0 (否), not {}", fixed_text(value)),
     )
     problems += problems_from_mask(
         data,
@@ -468,7 +469,7 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
         & (score_cents != pl.col("max_cents")),
         raw,
         "score",
-        pl.format(
+        format_expr(
             "a yes/no item scores 0 or its maximum {}, not {}",
             cents_text(pl.col("max_cents")),
             fixed_text(score),
@@ -479,7 +480,7 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
         known & kind.is_in(["deduction", "positive"]) & (value < 0),
         raw,
         "value",
-        pl.format("value {} must not be negative for rule '{}'", fixed_text(value), kind),
+        format_expr("value {} must not be negative for rule '{}'", fixed_text(value), kind),
     )
     sums = _checklist_sums(system)
     if sums.height:
@@ -495,7 +496,7 @@ def _entered_problems(data: pl.DataFrame, raw: RawTable, system: System) -> list
             bad,
             raw,
             "score",
-            pl.format(
+            format_expr(
                 "entered score {} is not a sum of the checklist's sub-items ({})",
                 fixed_text(score),
                 pl.col("ok_cents").list.eval((pl.element() / 100).cast(pl.String)).list.join(", "),

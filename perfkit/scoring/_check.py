@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.i18n import _
 from perfkit.numbers import (
@@ -180,7 +181,7 @@ def check_indicators(
         Check(
             pl.col("level1").is_not_null() & pl.col("group_id").is_null(),
             "level1",
-            pl.format(
+            format_expr(
                 _("一级指标 '{{}}' is not one of {accepted}").format(accepted=accepted),
                 pl.col("level1"),
             ),
@@ -188,7 +189,7 @@ def check_indicators(
         Check(
             (pl.col(_KEY) < 0) & pl.col("unit_code").is_not_null() & pl.col("year").is_not_null(),
             "unit_code",
-            pl.format(
+            format_expr(
                 _("no project {{}} in {source} for year {{}}").format(source=p_raw.source),
                 pl.col("unit_code"),
                 pl.col("year"),
@@ -197,12 +198,12 @@ def check_indicators(
         Check(
             quant & (pl.col("target") < 0),
             "target",
-            pl.format(_("target {} must not be negative"), pl.col("target_text")),
+            format_expr(_("target {} must not be negative"), pl.col("target_text")),
         ),
         Check(
             quant & (pl.col("direction") == "positive") & (pl.col("actual") < 0),
             "actual",
-            pl.format(
+            format_expr(
                 _("actual {} must not be negative for a 正向 indicator"), pl.col("actual_text")
             ),
         ),
@@ -211,7 +212,7 @@ def check_indicators(
             & pl.col("actual_text").is_not_null()
             & pl.col("level").is_null(),
             "actual",
-            pl.format(
+            format_expr(
                 _("qualitative result '{{}}' is not one of the three levels: {levels}").format(
                     levels=levels
                 ),
@@ -225,7 +226,7 @@ def check_indicators(
             Check(
                 quant & not_a_number(ind, f"{col}_text", col),
                 col,
-                pl.format(
+                format_expr(
                     _(
                         "'{}' is not a number (a quantitative indicator needs a number, written "
                         "as 95, 95%, ≥95%, ≤100万元 or 不超过3天)"
@@ -244,7 +245,7 @@ def check_indicators(
             Check(
                 w.is_null() & given,
                 "weight",
-                pl.format(
+                format_expr(
                     _("weight missing while other indicators of {} have one (give all or none)"),
                     pl.col("unit_code"),
                 ),
@@ -252,12 +253,12 @@ def check_indicators(
             Check(
                 (w <= 0) & ~tiny,
                 "weight",
-                pl.format(_("weight {} must be above 0"), pl.col("_weight_text").cast(pl.String)),
+                format_expr(_("weight {} must be above 0"), pl.col("_weight_text").cast(pl.String)),
             ),
             Check(
                 (w % (SCALE // 100) != 0) | ((w == 0) & tiny),
                 "weight",
-                pl.format(
+                format_expr(
                     _("weight {} has more than two decimals"),
                     pl.col("_weight_text").cast(pl.String),
                 ),
@@ -278,7 +279,7 @@ def check_indicators(
         pl.col("project_code").is_not_null(),
         p_raw,
         "project_code",
-        pl.format(
+        format_expr(
             _("project {{}} has no indicators in {source}").format(source=i_raw.source),
             pl.col("project_code"),
         ),
@@ -302,7 +303,7 @@ def check_indicators(
             pl.lit(True),
             i_raw,
             "weight",
-            pl.format(
+            format_expr(
                 _(
                     "weights of unit {{}} ({{}}) add up to {{}}, not {points} "
                     "({total} minus 预算执行率 {execution})"
@@ -324,7 +325,7 @@ def _project_checks(projects: pl.DataFrame, p_raw: RawTable, system: System) -> 
             Check(
                 (pl.col("self_score") < 0) | (pl.col("self_score") > top),
                 "self_score",
-                pl.format(
+                format_expr(
                     _("self-score {{}} is outside 0–{total}").format(total=system.total),
                     fixed_text(pl.col("self_score")),
                 ),
@@ -336,7 +337,7 @@ def _project_checks(projects: pl.DataFrame, p_raw: RawTable, system: System) -> 
             Check(
                 pl.col("self_grade").is_not_null() & ~pl.col("self_grade").is_in(grades),
                 "self_grade",
-                pl.format(
+                format_expr(
                     _("self-grade '{{}}' is not one of {grades}").format(grades="、".join(grades)),
                     pl.col("self_grade"),
                 ),
@@ -379,7 +380,7 @@ def _assign_weights(
             pl.lit(True),
             i_raw,
             "level1",
-            pl.format(
+            format_expr(
                 _("unit {} ({}): {}"), pl.col("unit_code"), pl.col("year"), pl.col("message")
             ),
         )
@@ -410,7 +411,7 @@ def _assign_weights(
             mask,
             i_raw,
             "weight",
-            pl.format(
+            format_expr(
                 _("weights of {} ({}) in {} add up to {}, not the system's {}"),
                 pl.col("unit_code"),
                 pl.col("year"),
@@ -433,7 +434,7 @@ def _check_entered_points(ind: pl.DataFrame, system: System, i_raw: RawTable) ->
         Check(
             sp > w,
             "self_points",
-            pl.format(
+            format_expr(
                 _("entered score {} is above its maximum (weight) {}"),
                 fixed_text(pl.col("self_points")),
                 cents_text(w),
@@ -451,7 +452,7 @@ def _check_entered_points(ind: pl.DataFrame, system: System, i_raw: RawTable) ->
             Check(
                 (pl.col("direction") == "qualitative") & (pl.col("level") == i) & outside,
                 "self_points",
-                pl.format(
+                format_expr(
                     _(
                         "entered score {{}} is outside the band of level '{level}' "
                         "([{low}%, {high}%{close} of weight {{}})"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from perfkit._limits import quoted_expr
+from perfkit._limits import format_expr, quoted_expr
 from perfkit.errors import Problem, problem_order
 from perfkit.i18n import N_, _
 from perfkit.numbers import (
@@ -223,17 +223,17 @@ def check_table(
             big = pl.col(f"_{name}_big")
             limit = f"{_RANGE[col.kind]:,}"
             message = _(_RANGE_TEXT[col.kind]).format(limit=limit)
-            checks.append(Check(big, name, pl.format(message, text)))
+            checks.append(Check(big, name, format_expr(message, text)))
         if col.kind in ("amount", "number"):
             checks.append(
                 Check(
                     source.is_not_null() & parsed.is_null() & ~big,
                     name,
-                    pl.format(_("'{}' is not a number"), text),
+                    format_expr(_("'{}' is not a number"), text),
                 )
             )
             if col.kind == "amount":
-                checks.append(Check(parsed < 0, name, pl.format(_("negative amount {}"), text)))
+                checks.append(Check(parsed < 0, name, format_expr(_("negative amount {}"), text)))
         elif col.kind in ("year", "month"):
             lo, hi = (1900, 2200) if col.kind == "year" else (1, 12)
             whole = (parsed % SCALE == 0) & (parsed >= lo * SCALE) & (parsed <= hi * SCALE)
@@ -246,7 +246,7 @@ def check_table(
                 Check(
                     source.is_not_null() & ~whole.fill_null(False),
                     name,
-                    pl.format(what.format(lo=lo, hi=hi), text),
+                    format_expr(what.format(lo=lo, hi=hi), text),
                 )
             )
         elif col.kind == "direction":
@@ -254,7 +254,7 @@ def check_table(
                 Check(
                     source.is_not_null() & parsed.is_null(),
                     name,
-                    pl.format(
+                    format_expr(
                         _("direction '{}' is not one of 正向, 反向, 等于, 定性 or ≥, ≤, ="), text
                     ),
                 )
@@ -429,7 +429,7 @@ class IndicatorValues:
             Check(
                 given.is_not_null() & pl.col("_t_sym").is_not_null() & (given != pl.col("_t_sym")),
                 "target",
-                pl.format(
+                format_expr(
                     _(_MESSAGES["contradiction"]),
                     written,
                     pl.col("_t_direction"),
@@ -444,7 +444,7 @@ class IndicatorValues:
                     & t_unit.is_not_null()
                     & (_unit_key(stated) != _unit_key(t_unit)),
                     "target",
-                    pl.format(_(_MESSAGES["target_unit"]), written, t_unit, stated),
+                    format_expr(_(_MESSAGES["target_unit"]), written, t_unit, stated),
                 )
             )
         units = [stated, t_unit]
@@ -462,7 +462,7 @@ class IndicatorValues:
                         & expected.is_not_null()
                         & (_unit_key(a_unit) != _unit_key(expected)),
                         "actual",
-                        pl.format(
+                        format_expr(
                             _(_MESSAGES["actual_unit"]),
                             actual,
                             a_unit,
@@ -475,7 +475,7 @@ class IndicatorValues:
                 Check(
                     pl.col("_a_direction").is_in(list(_NOTATION_CODES)),
                     "actual",
-                    pl.format(_(_MESSAGES["actual_direction"]), actual, pl.col("_a_direction")),
+                    format_expr(_(_MESSAGES["actual_direction"]), actual, pl.col("_a_direction")),
                 )
             )
             units.append(a_unit)
@@ -529,8 +529,8 @@ def duplicate_key_problems(typed: pl.DataFrame, raw: RawTable, key: Iterable[str
     first = pl.col("_row").min().over(key)
     dup = pl.len().over(key) > 1
     marked = typed.with_columns(first.alias("_first"))
-    parts = [pl.format(f"{k}={{}}", pl.col(k).cast(pl.String)) for k in key]
-    message = pl.format(
+    parts = [format_expr(f"{k}={{}}", pl.col(k).cast(pl.String)) for k in key]
+    message = format_expr(
         _("duplicate key ({}) also on row {}"),
         pl.concat_str(parts, separator=", "),
         pl.col("_first"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem
 from perfkit.numbers import fixed_text
 from perfkit.tables._contract import INDICATORS, PROJECTS
@@ -126,7 +127,7 @@ def derive_library(
         "category", "level1", "level2", "name",
         pl.col("direction").replace_strict(direction_words, default=None).alias("direction"),
         "unit",
-        pl.format(text("used_by"), pl.col("n_projects")).alias("definition"),
+        format_expr(text("used_by"), pl.col("n_projects")).alias("definition"),
         fixed_text(pl.col("_low").cast(pl.Int128)).alias("typical_low"),
         fixed_text(pl.col("_high").cast(pl.Int128)).alias("typical_high"),
         pl.lit(None, pl.String).alias("aliases"),

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem, problem_order
 from perfkit.tables._contract import INDICATORS, MIDYEAR_PROJECTS, PROJECTS
 from perfkit.tables._read import RawTable, TableInput, find_table, read_table
@@ -145,7 +146,7 @@ def read_review_inputs(
                     & pl.col("unit_code").is_not_null()
                     & pl.col("year").is_not_null(),
                     "unit_code",
-                    pl.format(
+                    format_expr(
                         text("unknown_project"),
                         pl.col("unit_code"),
                         pl.lit(raws["projects"].source),
@@ -165,7 +166,7 @@ def read_review_inputs(
                         Check(
                             pl.col("year") >= plan_year,
                             "year",
-                            pl.format(
+                            format_expr(
                                 text("history_not_earlier"), pl.col("year"), pl.lit(plan_year)
                             ),
                         )

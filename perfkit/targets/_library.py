@@ -25,6 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem
 from perfkit.numbers import FIXED, fixed_text, map_unique
 from perfkit.tables._contract import Column, TableSpec, text_key
@@ -194,7 +195,9 @@ def load_library(*sources: TableInput, builtin: bool = True) -> Library:
                 Check(
                     pl.col("typical_low") > pl.col("typical_high"),
                     "typical_low",
-                    pl.format(text("library_range"), pl.col("typical_low"), pl.col("typical_high")),
+                    format_expr(
+                        text("library_range"), pl.col("typical_low"), pl.col("typical_high")
+                    ),
                 )
             ]
             if {"typical_low", "typical_high"} <= set(typed.columns)
@@ -205,7 +208,7 @@ def load_library(*sources: TableInput, builtin: bool = True) -> Library:
                 Check(
                     pl.col("kind").is_not_null() & pl.col("_kind_given").is_null(),
                     "kind",
-                    pl.format(text("library_bad_kind"), pl.col("kind")),
+                    format_expr(text("library_bad_kind"), pl.col("kind")),
                 )
             )
         for column in ("level1", "level2", "direction"):

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from perfkit._frames import like_input
+from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem
 from perfkit.numbers import cents_to_float, div_half_up, fixed_text, fixed_to_float
 from perfkit.tables._contract import Column, TableSpec
@@ -137,7 +138,7 @@ def reductions(requests: TableInput) -> Reductions:
             Check(
                 (pl.col("requested") >= 0) & (pl.col("approved") > pl.col("requested")),
                 "approved",
-                pl.format(
+                format_expr(
                     text("approved_over_request"),
                     fixed_text(pl.col("approved")),
                     fixed_text(pl.col("requested")),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from perfkit._limits import format_expr
 from perfkit.numbers import SCALE, div_half_up, fixed_text
 from perfkit.targets._library import Library, name_key
 from perfkit.targets._messages import message, suggestion, text
@@ -203,7 +204,9 @@ def _completeness(
     missing = wanted.join(present, on=["unit_code", "_l1"], how="anti", maintain_order="left")
     rule = "completeness.missing_level1"
     out = [
-        _out(missing, rule, pl.format(message(rule), pl.col("unit_code"), pl.col("_l1")), "level1")
+        _out(
+            missing, rule, format_expr(message(rule), pl.col("unit_code"), pl.col("_l1")), "level1"
+        )
     ]
 
     outputs = frame.filter(pl.col("_l1") == "产出")
@@ -224,7 +227,7 @@ def _completeness(
         _out(
             lacking,
             rule,
-            pl.format(message(rule), pl.col("unit_code"), pl.format("{}指标", pl.col("_kind"))),
+            format_expr(message(rule), pl.col("unit_code"), format_expr("{}指标", pl.col("_kind"))),
             "level2",
         )
     )
@@ -243,7 +246,7 @@ def _completeness(
         _out(
             dup,
             rule,
-            pl.format(message(rule), pl.col("name"), pl.col("unit_code"), pl.col("_first")),
+            format_expr(message(rule), pl.col("name"), pl.col("unit_code"), pl.col("_first")),
             "name",
         )
     )
@@ -265,14 +268,16 @@ def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame
         _out(
             hit,
             rule,
-            pl.format(message(rule), pl.col("name"), _written(pl.col("_target_written"))),
+            format_expr(message(rule), pl.col("name"), _written(pl.col("_target_written"))),
             "target",
         )
     )
     rule = "clarity.no_unit"
     hit = frame.filter(_QUANT & pl.col("target").is_not_null() & pl.col("unit").is_null())
     out.append(
-        _out(hit, rule, pl.format(message(rule), pl.col("name"), pl.col("_target_written")), "unit")
+        _out(
+            hit, rule, format_expr(message(rule), pl.col("name"), pl.col("_target_written")), "unit"
+        )
     )
     rule = "clarity.qualitative_share"
     share = (
@@ -287,7 +292,7 @@ def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame
         _out(
             share,
             rule,
-            pl.format(
+            format_expr(
                 message(rule),
                 pl.col("unit_code"),
                 pl.col("_n"),
@@ -317,7 +322,7 @@ def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame
         _out(
             hit,
             rule,
-            pl.format(
+            format_expr(
                 message(rule),
                 pl.col("name"),
                 written,
@@ -331,7 +336,7 @@ def _clarity(frame: pl.DataFrame, settings: ReviewSettings) -> list[pl.DataFrame
     )
     rule = "clarity.reverse_zero"
     hit = frame.filter((pl.col("direction") == "reverse") & (pl.col("target") == 0))
-    out.append(_out(hit, rule, pl.format(message(rule), pl.col("name")), "target"))
+    out.append(_out(hit, rule, format_expr(message(rule), pl.col("name")), "target"))
     return out
 
 
@@ -358,7 +363,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
         )
         hit = hit.join(shown, on="_phrase", how="left", maintain_order="left")
         out.append(
-            _out(hit, rule, pl.format(message(rule), pl.col("name"), pl.col("phrase")), "name")
+            _out(hit, rule, format_expr(message(rule), pl.col("name"), pl.col("phrase")), "name")
         )
     rule = "relevance.unit_category"
     units = (
@@ -388,7 +393,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
         _out(
             hit,
             rule,
-            pl.format(
+            format_expr(
                 message(rule),
                 pl.col("name"),
                 pl.col("unit"),
@@ -422,7 +427,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
         _out(
             money,
             rule,
-            pl.format(
+            format_expr(
                 message(rule),
                 _num(div_half_up(pl.col("_yuan"), 10_000 * (SCALE // 100)) * (SCALE // 100)),
                 _num(pl.col("_budget")),
@@ -433,7 +438,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
     rule = "relevance.outside_library"
     hit = frame.filter(pl.col("_in_library") & pl.col("lib_name").is_null())
     out.append(
-        _out(hit, rule, pl.format(message(rule), pl.col("name"), pl.col("category")), "name")
+        _out(hit, rule, format_expr(message(rule), pl.col("name"), pl.col("category")), "name")
     )
     rule = "relevance.missing_common"
     wanted = (
@@ -455,7 +460,7 @@ def _relevance(frame: pl.DataFrame, library: Library) -> list[pl.DataFrame]:
         _out(
             lacking,
             rule,
-            pl.format(message(rule), pl.col("category"), pl.col("_names")),
+            format_expr(message(rule), pl.col("category"), pl.col("_names")),
             None,
         )
     )
@@ -529,7 +534,7 @@ def _ambition_targets(
         _out(
             joined.filter(low),
             rule,
-            pl.format(
+            format_expr(
                 message(rule),
                 pl.col("name"),
                 _num(pl.col("target")),
@@ -544,7 +549,7 @@ def _ambition_targets(
         _out(
             joined.filter(over),
             rule,
-            pl.format(
+            format_expr(
                 message(rule),
                 pl.col("name"),
                 pl.col("_h_year"),
@@ -561,7 +566,7 @@ def _ambition_targets(
         _out(
             joined.filter(shortfall),
             rule,
-            pl.format(
+            format_expr(
                 message(rule),
                 pl.col("name"),
                 pl.col("_h_year"),
@@ -615,7 +620,7 @@ def _budget_up_chronic_low(
     return _out(
         hit,
         rule,
-        pl.format(
+        format_expr(
             message(rule),
             pl.lit(settings.consecutive),
             pl.lit(settings.low_execution),
