@@ -168,8 +168,8 @@ def format_expr(template: str, *args: pl.Expr | str) -> pl.Expr:
     if len(used) != len(exprs):
         raise ValueError(f"format template {template!r} does not use its {len(exprs)} arguments")
     joined = pl.concat_str(parts)
-    name = (exprs or values or [None])[0]
-    name = name.meta.output_name(raise_if_undetermined=False) if name is not None else None
+    first = (exprs or values)[:1]
+    name = first[0].meta.output_name(raise_if_undetermined=False) if first else None
     return joined.alias(name) if name else joined
 
 

@@ -19,10 +19,12 @@ from perfkit.i18n import N_, _
 
 __all__ = [
     "InputError",
+    "InternalError",
     "OutputError",
     "PerfkitError",
     "Problem",
     "SystemDefinitionError",
+    "is_panic",
     "severity_label",
 ]
 
@@ -204,6 +206,58 @@ def os_reason(exc: BaseException) -> str:
         return _ERRNO_REASONS[name]
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return str(text)
+
+
+class InternalError(PerfkitError):
+    """perfkit (or polars under it) broke on an input: a bug to report, not a mistake in the data.
+
+    Raised in place of a polars ``PanicException`` (a Rust panic), which is a
+    ``BaseException``: ``except Exception`` does not catch it, so a notebook, a
+    batch or a script would stop with a traceback.  As a :class:`PerfkitError`
+    it is a clean message (the CLI prints it and exits non-zero) naming the
+    file being read or checked when it is known.
+
+    Examples
+    --------
+    >>> from perfkit.i18n import use_language
+    >>> with use_language("en"):
+    ...     message = str(InternalError("assertion failed: i < self.len()", "projects.csv"))
+    >>> print(message)
+    internal error while reading projects.csv (assertion failed: i < self.len()): a bug in ...
+    """
+
+    def __init__(self, reason: BaseException | str, file: object | list[str] = None) -> None:
+        files = [str(f) for f in file] if isinstance(file, list) else [] if file is None else [file]
+        self.file = files[0] if len(files) == 1 else None
+        lines = str(reason).strip().splitlines()
+        self.reason = quoted(lines[0] if lines else type(reason).__name__, 200)
+        if len(files) == 1:
+            text = _(
+                "internal error while reading {file} ({reason}): a bug in perfkit, "
+                "not a mistake in the file; please report it with the file"
+            ).format(file=_shown(str(files[0])), reason=self.reason)
+        elif files:
+            text = _(
+                "internal error while reading {files} ({reason}): a bug in perfkit, "
+                "not a mistake in the input; please report it with these files"
+            ).format(files=_(", ").join(str(_shown(str(f))) for f in files), reason=self.reason)
+        else:
+            text = _(
+                "internal error ({reason}): a bug in perfkit, not a mistake in the input; "
+                "please report it with the input files"
+            ).format(reason=self.reason)
+        super().__init__(text)
+
+
+def is_panic(exc: BaseException) -> bool:
+    """True for a polars ``PanicException`` (a ``BaseException``: see :class:`InternalError`).
+
+    Examples
+    --------
+    >>> is_panic(pl.exceptions.PanicException("boom")), is_panic(ValueError("x"))
+    (True, False)
+    """
+    return isinstance(exc, pl.exceptions.PanicException)
 
 
 class SystemDefinitionError(PerfkitError):

@@ -7,7 +7,9 @@ status 1, never a traceback; usage errors exit with 2 (click's own
 convention).  At most :data:`~perfkit._limits.MAX_PRINTED_PROBLEMS` problems
 are printed (the same line only once; the rest are counted), and cells that a
 workbook could not hold whole (:class:`~perfkit.tables._write.CellTextCut`) are
-printed as warnings.
+printed as warnings.  As a last resort a polars ``PanicException`` (a
+``BaseException`` that ``except Exception`` lets through) becomes a message
+saying it is an internal error and naming the command's input files, exit status 1.
 """
 
 from __future__ import annotations
@@ -17,12 +19,21 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
+import polars as pl
 
 from perfkit._limits import MAX_PRINTED_PROBLEMS
-from perfkit.errors import InputError, PerfkitError, Problem, os_reason, severity_label
+from perfkit.errors import (
+    InputError,
+    InternalError,
+    PerfkitError,
+    Problem,
+    os_reason,
+    severity_label,
+)
 from perfkit.i18n import N_, _
 from perfkit.tables import HEADERS
 from perfkit.tables._write import DEFAULT_EXCEL_MAX_ROWS, CellTextCut
@@ -90,8 +101,29 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             where = f"{exc.filename}：" if exc.filename is not None else ""
             click.secho(f"✗ {where}{os_reason(exc)}", fg="red", err=True)
             sys.exit(EXIT_INPUT)
+        except pl.exceptions.PanicException as exc:  # polars broke: a bug, still no traceback
+            click.secho(f"✗ {InternalError(exc, _input_files())}", fg="red", err=True)
+            sys.exit(EXIT_INPUT)
 
     return wrapper
+
+
+def _input_files() -> list[str]:
+    """The existing files and folders the running command was given, outputs left out."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return []
+    found: list[str] = []
+    for param in ctx.command.params:
+        if not isinstance(param.type, click.Path) or param.name in (None, "log"):
+            continue
+        if param.name.startswith("out"):
+            continue
+        value = ctx.params.get(param.name)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item is not None and Path(str(item)).exists():
+                found.append(str(item))
+    return found
 
 
 class _cells_cut_as_warnings:

@@ -185,7 +185,9 @@ def _read_file(
             return _read_parquet(path), None
     except InputError:
         raise
-    except Exception as exc:  # a broken file is a user error: say so, no traceback
+    # a broken file is a user error: say so, no traceback (a polars panic included: it is
+    # a BaseException, which ``except Exception`` would let through)
+    except (Exception, pl.exceptions.PanicException) as exc:
         raise InputError(
             [
                 Problem(
@@ -212,7 +214,7 @@ def _read_file(
     )
 
 
-def _first_line(exc: Exception) -> str:
+def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 

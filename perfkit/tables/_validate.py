@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from perfkit._limits import format_expr, quoted_expr
-from perfkit.errors import Problem, problem_order
+from perfkit.errors import InternalError, Problem, problem_order
 from perfkit.i18n import N_, _
 from perfkit.numbers import (
     LIMIT,
@@ -176,6 +176,12 @@ def check_table(
         ``<name>_text`` column keeps the text) and the problems, including
         the reader's warnings.
 
+    Raises
+    ------
+    InternalError
+        polars panicked on the table (a bug, not a problem of the data): the
+        message names the file instead of a ``PanicException`` escaping.
+
     Examples
     --------
     >>> from perfkit.tables._read import read_table
@@ -187,6 +193,14 @@ def check_table(
     <monitoring> 第2行 executed_to_date：'x' 不是数字
     <monitoring> 第2行 month：月份须为 1 到 12 的整数，而不是 '13'
     """
+    try:
+        return _check_table(raw, spec)
+    except pl.exceptions.PanicException as exc:  # a BaseException: a clean error naming the file
+        raise InternalError(exc, raw.source) from exc
+
+
+def _check_table(raw: RawTable, spec: TableSpec | str | None) -> tuple[pl.DataFrame, list[Problem]]:
+    """:func:`check_table` itself."""
     if not isinstance(spec, TableSpec):
         spec = table_spec(spec) if spec else (raw.spec or table_spec(raw.name))
     frame = raw.frame
