@@ -24,7 +24,6 @@ __all__ = [
     "PerfkitError",
     "Problem",
     "SystemDefinitionError",
-    "is_panic",
     "severity_label",
 ]
 
@@ -247,17 +246,6 @@ class InternalError(PerfkitError):
                 "please report it with the input files"
             ).format(reason=self.reason)
         super().__init__(text)
-
-
-def is_panic(exc: BaseException) -> bool:
-    """True for a polars ``PanicException`` (a ``BaseException``: see :class:`InternalError`).
-
-    Examples
-    --------
-    >>> is_panic(pl.exceptions.PanicException("boom")), is_panic(ValueError("x"))
-    (True, False)
-    """
-    return isinstance(exc, pl.exceptions.PanicException)
 
 
 class SystemDefinitionError(PerfkitError):

@@ -95,6 +95,7 @@ CHINESE_DEFAULT = {
     "test_keyeval_survey",
     "test_keyeval_systems",
     "test_targets",
+    "test_panics",  # tests/hostile: a polars panic is a Problem or a clean error
 }
 
 
