@@ -73,7 +73,7 @@ def expected_line(row: int, value: str) -> str:
     return f"projects.csv 第{row}行 budget_full_year：'{value}' 不是数字"
 
 
-def run_cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: object) -> subprocess.CompletedProcess[str]:
     """``perfkit`` in a child process: its whole stderr (a Rust panic prints there) is seen."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "RUST_BACKTRACE": "0"}
     env.pop("PERFKIT_LANG", None)
@@ -82,7 +82,6 @@ def run_cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProce
         capture_output=True,
         text=True,
         env=env,
-        cwd=cwd,
         check=False,
     )
 
