@@ -37,13 +37,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import nbformat
-import numpy as np
-import papermill
-import polars as pl
-import psutil
-
 from perfkit.batch import Schedule, run_schedule
+
+# nbformat, numpy, papermill, polars and psutil are imported inside the functions that use
+# them: the pool's workers are spawned, and a spawned worker imports this file again (as
+# ``__mp_main__``); heavy imports here would be counted as the runner's start-up
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "department_evaluation.ipynb"
@@ -51,6 +49,9 @@ SAMPLE = ROOT / "data" / "sample"
 
 
 def floor(tmp: Path, repeats: int) -> float:
+    import nbformat
+    import papermill
+
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -84,6 +85,8 @@ def schedule(n: int) -> Schedule:
 
 
 def cell_seconds(run_dir: Path) -> float:
+    import nbformat
+
     nb = nbformat.read(str(run_dir / "report.ipynb"), as_version=4)
     return sum(c.metadata.get("papermill", {}).get("duration") or 0.0 for c in nb.cells)
 
@@ -95,6 +98,9 @@ def generate_province(folder: Path, departments: int, seed: int = 2024) -> list[
     executed amounts drawn again (seeded: 85–100 % of the sample's), its names
     marked with the prefecture.  Returns the runs (data_dir, dept_code).
     """
+    import numpy as np
+    import polars as pl
+
     rng = np.random.default_rng(seed)
     projects = pl.read_csv(SAMPLE / "projects.csv", infer_schema=False)
     indicators = pl.read_csv(SAMPLE / "indicators.csv", infer_schema=False)
@@ -135,6 +141,8 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
     def _poll(self) -> None:
+        import psutil
+
         me = psutil.Process(os.getpid())
         while not self._stop.is_set():
             for proc in me.children(recursive=True):

@@ -24,7 +24,10 @@ Examples
 import importlib
 from typing import Any
 
+from perfkit._deferred import defer_slow_imports
 from perfkit._version import __version__
+
+defer_slow_imports()  # before anything imports jsonschema (altair, nbformat): perfkit/_deferred.py
 
 #: Public name → the module that defines it (imported on first access).
 _NAMES = {

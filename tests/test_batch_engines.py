@@ -281,3 +281,41 @@ def test_the_command_line_chooses_the_engine(tmp_path: Path) -> None:
     assert manifest["engine"] == "cold"
     assert manifest["runs"][0]["kernel"]["engine"] == "cold"
     assert CliRunner().invoke(main, ["run", str(path), "--engine", "tepid"]).exit_code == 2
+
+
+def test_no_kernel_is_started_while_the_run_is_stopping(tmp_path: Path) -> None:
+    """A run being stopped kills its kernels: none is started again, no report retried."""
+    from perfkit.batch import _kernels
+
+    _engines.close_warm_kernels()
+    try:
+        _kernels.kill_kernels()  # what the runner does on Ctrl-C / SIGTERM
+        assert _kernels.stopping.is_set()
+        with pytest.raises(_engines.KernelStartError, match="stopped"):
+            _engines.start_kernel("python3", str(ROOT))
+        assert not _kernels.live_kernels()
+        # the next run in this process starts afresh
+        result = run_schedule(
+            _schedule(tmp_path, [{"name": "again", "role": "check"}]), cwd=tmp_path, workers=1
+        )
+        assert result.records[0]["status"] == "ok", result.records[0]["error"]
+        assert not _kernels.stopping.is_set()
+    finally:
+        _kernels.stopping.clear()
+
+
+def test_a_process_that_imports_perfkit_does_not_build_the_iri_parser() -> None:
+    """jsonschema's rfc3987_syntax (1.2–1.6 s at import) is deferred; IRI checks still work."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, perfkit, nbformat, altair, jsonschema\n"
+        "print('rfc3987_syntax.syntax_helpers' in sys.modules)\n"
+        "c = jsonschema.FormatChecker()\n"
+        "print(c.conforms('https://例子.中国/路径?查询', 'iri'), c.conforms('不是 iri', 'iri'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()
+    assert out == ["False", "True", "False"]

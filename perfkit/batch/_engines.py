@@ -39,7 +39,7 @@ import nbformat
 from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.utils import run_sync  # jupyter_core's, one loop per thread
 
-from perfkit.batch._kernels import PerfkitKernelManager
+from perfkit.batch._kernels import PerfkitKernelManager, stopping
 from perfkit.i18n import _
 from perfkit.scoring._cache import CACHE_VARIABLE
 
@@ -136,6 +136,9 @@ def start_kernel(kernel_name: str, cwd: str, attempts: int = START_ATTEMPTS) -> 
     """
     failures: list[str] = []
     for attempt in range(1, attempts + 1):
+        if stopping.is_set():  # the runner is stopping this process's kernels
+            failures.append("the run is being stopped")
+            break
         try:
             km, kc = run_sync(_start_once)(kernel_name, cwd)
         except NoSuchKernel:
@@ -388,7 +391,7 @@ def execute_notebook(
             return
         except Exception as exc:
             lost = type(exc).__name__ in _KERNEL_LOST or not _alive(kernel)
-            if not lost or attempt == 2:
+            if not lost or attempt == 2 or stopping.is_set():
                 raise
             info["retried"] = {"ename": type(exc).__name__, "evalue": str(exc)[:300]}
             _empty(output.parent)  # the retry starts from an empty run folder

@@ -198,8 +198,11 @@ def _failure(exc: BaseException, notebook: Path | None = None) -> dict[str, Any]
     }
 
 
-def _stable_cell_ids(path: Path) -> None:
-    """Give the cells papermill adds fixed ids (it draws random ones), so reports are identical."""
+def _stable_cell_ids(path: Path) -> nbformat.NotebookNode:
+    """Give the cells papermill adds fixed ids (it draws random ones), so reports are identical.
+
+    Returns the notebook as written (the HTML export reads it from here, not the disk).
+    """
     nb = nbformat.read(str(path), as_version=4)
     changed = False
     for i, cell in enumerate(nb.cells):
@@ -210,6 +213,7 @@ def _stable_cell_ids(path: Path) -> None:
                 changed = True
     if changed:
         nbformat.write(nb, str(path))
+    return nb
 
 
 class RunCancelled(Exception):
@@ -339,9 +343,9 @@ def _execute(task: RunTask, tmp: Path, started: str, t0: float) -> dict[str, Any
     except Exception as exc:  # a failing notebook is a result
         error = _failure(exc, tmp / NOTEBOOK)
     if (tmp / NOTEBOOK).is_file():
-        _stable_cell_ids(tmp / NOTEBOOK)
         try:
-            _html.notebook_to_html(tmp / NOTEBOOK, tmp / HTML, hide_code=task.hide_code)
+            executed = _stable_cell_ids(tmp / NOTEBOOK)
+            _html.notebook_to_html(executed, tmp / HTML, hide_code=task.hide_code)
         except Exception as exc:
             error = error or _failure(exc)
     summary = None

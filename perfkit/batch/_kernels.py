@@ -32,10 +32,13 @@ from perfkit._processes import (
     set_parent_death_signal_in_child,
 )
 
-__all__ = ["PerfkitKernelManager", "kill_kernels", "live_kernels", "worker_start"]
+__all__ = ["PerfkitKernelManager", "kill_kernels", "live_kernels", "stopping", "worker_start"]
 
 _kernels: set[ProcessId] = set()
 _guard = threading.Lock()
+#: Set by :func:`kill_kernels`: the run is being stopped, so no report is retried on a
+#: fresh kernel and no kernel is started (the runner clears it when a run starts).
+stopping = threading.Event()
 
 
 class PerfkitKernelManager(AsyncKernelManager):
@@ -74,7 +77,8 @@ def live_kernels() -> list[ProcessId]:
 
 
 def kill_kernels() -> None:
-    """Kill every kernel this process started (with its process group)."""
+    """Kill every kernel this process started (with its process group); see :data:`stopping`."""
+    stopping.set()
     for pid, started in live_kernels():
         if is_alive(pid, started):
             kill_group(pid, signal.SIGKILL)

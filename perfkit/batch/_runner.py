@@ -58,6 +58,7 @@ from perfkit.batch._execute import (
 from perfkit.batch._formats import convert_reports, with_formats
 from perfkit.batch._index import write_index
 from perfkit.batch._kernels import kill_kernels, worker_start
+from perfkit.batch._kernels import stopping as kernels_stopping
 from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
@@ -288,6 +289,7 @@ def _in_process(
     at the end.
     """
     cancelled = threading.Event()
+    kernels_stopping.clear()  # a run stopped earlier in this process set it
     helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfkit-run")
     try:
         for task in tasks:

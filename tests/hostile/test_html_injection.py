@@ -62,8 +62,10 @@ _INSPECT = """() => {
 }"""
 
 
-#: The report's policy (nbconvert writes the meta's attributes in this order).
-_CSP_META = r"<meta content=\"default-src 'none';[^\"]*\" http-equiv=\"Content-Security-Policy\""
+#: The report's policy, as the page's own meta tag (its attributes in any order).
+_CSP_META = (
+    r"<meta (?=[^>]*http-equiv=\"Content-Security-Policy\")[^>]*content=\"default-src 'none';"
+)
 
 
 def inspect(page_path: Path) -> dict[str, Any]:
