@@ -88,7 +88,7 @@ def _exporter(hide_code: bool) -> Any:
     class ReportExporter(HTMLExporter):  # type: ignore[misc]
         """nbconvert's HTML exporter without its BeautifulSoup round trip (:func:`_finish`)."""
 
-        def from_notebook_node(
+        def from_notebook_node(  # type: ignore[override]  # as HTMLExporter's
             self, nb: nbformat.NotebookNode, resources: Any = None, **kw: Any
         ) -> tuple[str, Any]:
             # as HTMLExporter.from_notebook_node, up to its soup
