@@ -69,10 +69,10 @@ def test_writes_every_file_and_prints_the_region_sentence(august) -> None:
     out, result = august
     assert sorted(p.name for p in out.iterdir()) == FILES
     assert (
-        "2024年8月项目绩效监控602个137,893.79万元，总体进度68%，略高于序时进度66.67%"
-        in result.output
+        "2024-8 performance monitoring: 602 project(s), 137,893.79 (10k yuan); "
+        "overall progress 68%, slightly above the time progress 66.67%" in result.output
     )
-    assert "执行预警红色51个" in result.output
+    assert "execution alerts: red 51 (" in result.output
     assert not [p for p in out.parent.iterdir() if ".partial" in p.name]
 
 

@@ -249,9 +249,9 @@ def test_file_that_is_not_a_mapping(tmp_path: Path) -> None:
 
 def test_missing_required_keys(tmp_path: Path) -> None:
     message = load_error(write(tmp_path, "name: tiny\nkind: indicators\n"))
-    assert "\n  title: Field required" in message
-    assert "\n  groups: Field required" in message
-    assert "\n  grades: Field required" in message
+    assert "\n  title: required, but not given" in message
+    assert "\n  groups: required, but not given" in message
+    assert "\n  grades: required, but not given" in message
 
 
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:

@@ -372,7 +372,11 @@ def execute_notebook(
     ``retried`` (the error that made the report run again on a fresh kernel).
     """
     if task.engine not in ENGINES:
-        raise ValueError(f"unknown engine {task.engine!r}; choose one of {', '.join(ENGINES)}")
+        raise ValueError(
+            _("unknown engine {engine!r}; choose one of {engines}").format(
+                engine=task.engine, engines=", ".join(ENGINES)
+            )
+        )
     info.update(engine=task.engine, starts=0, start_failures=[], retried=None)
     for attempt in (1, 2):
         kernel = _acquire(task)

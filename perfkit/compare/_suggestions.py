@@ -26,6 +26,7 @@ from perfkit.compare._exact import CENT, percent_cents
 from perfkit.compare._panel import Panel, display_columns
 from perfkit.compare._policy import Action, BudgetPolicy, load_policy
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, cents_to_float, div_half_up, fixed_to_float
 from perfkit.present._labels import APPLIED_RULE_LABELS
 
@@ -137,7 +138,7 @@ def budget_suggestions(
     >>> line["reason"]
     '2024年评价等级为差：压减30%；结转资金连续3年未支出（2022—2024）：收回闲置资金；多项适用，取压减最多者（闲置项目）'
     """
-    panel.require_money("budget suggestions")
+    panel.require_money(_("budget suggestions"))
     policy_source = str(policy) if isinstance(policy, (str, Path)) else "the policy"
     rules = load_policy(policy)
     rules.check_grades(panel.grades, policy_source)

@@ -36,6 +36,7 @@ import polars as pl
 
 from perfkit.errors import InputError, PerfkitError
 from perfkit.forms._messages import NO_CARRYOVER_COLUMN, NO_PROJECT_MATCHES
+from perfkit.i18n import _
 from perfkit.numbers import SCALE
 from perfkit.scoring._result import ScoreResult
 from perfkit.tables._filenames import inside, safe_filename, unique_filename
@@ -203,14 +204,14 @@ def _carryover(projects: TableInput | None, units: pl.DataFrame) -> pl.DataFrame
     if any(p.severity == "error" for p in problems):
         raise InputError(problems, summary="export-forms: the projects table has errors")
     if "carryover" not in typed.columns:
-        raise PerfkitError(NO_CARRYOVER_COLUMN.format(file=raw.source))
+        raise PerfkitError(_(NO_CARRYOVER_COLUMN).format(file=raw.source))
     found = typed.select(
         pl.col("year").cast(schema["year"]),
         pl.col("project_code").alias("unit_code"),
         (pl.col("carryover").cast(pl.Decimal(38, 6)) / SCALE).cast(pl.Decimal(38, 6)),
     ).unique(["year", "unit_code"], keep="first", maintain_order=True)
     if units.height and units.join(found, on=["year", "unit_code"], how="semi").height == 0:
-        raise PerfkitError(NO_PROJECT_MATCHES.format(file=raw.source))
+        raise PerfkitError(_(NO_PROJECT_MATCHES).format(file=raw.source))
     return found
 
 
@@ -345,7 +346,7 @@ class _Sheet:
             ws.merge_range(r1, c1, r2, c2, "", fmt)  # type: ignore[attr-defined]
             self._write(ws, formats, r1, c1, value)  # the value with its own type
             covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
-        for (r, c), (value, _) in self.cells.items():
+        for (r, c), (value, _style) in self.cells.items():
             if (r, c) not in covered:
                 self._write(ws, formats, r, c, value)
         top, bottom = self.bordered

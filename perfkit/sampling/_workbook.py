@@ -503,7 +503,7 @@ def read_field_workbook(
                 label,
                 None,
                 None,
-                _("no sheet {v1!r}: not a field workbook").format(v1=SUMMARY_SHEET),
+                _("no sheet {sheet!r}: not a field workbook").format(sheet=SUMMARY_SHEET),
             )
         )
     frames = []
@@ -535,7 +535,7 @@ def read_field_workbook(
                     where,
                     1,
                     "B1",
-                    _("unit {code} also has sheet {v1!r}").format(code=code, v1=seen[code]),
+                    _("unit {code} also has sheet {sheet!r}").format(code=code, sheet=seen[code]),
                 )
             )
             continue

@@ -478,7 +478,7 @@ def test_the_lock_is_not_taken_over_while_a_previous_runs_process_lives(tmp_path
         result = invoke("run", schedule_file(tmp_path, ["D01"]), "-q")
         assert result.exit_code == 1, result.output
         assert isinstance(result.exception, SystemExit), repr(result.exception)
-        assert f"pid {sleeper.pid}" in result.output and "仍在运行" in result.output
+        assert f"pid {sleeper.pid}" in result.output and "still live" in result.output
         assert sorted(p.name for p in out.iterdir()) == [".perfkit-run.lock"]  # nothing run
         from perfkit.batch._lock import RunLock
 
@@ -491,7 +491,7 @@ def test_the_lock_is_not_taken_over_while_a_previous_runs_process_lives(tmp_path
         sleeper.wait()
     lock = RunLock(out).acquire()  # its processes are gone now: taken over, with a note
     try:
-        assert len(lock.notes) == 1 and "已接管运行锁" in lock.notes[0]
+        assert len(lock.notes) == 1 and "the run lock was taken over" in lock.notes[0]
         assert f"pid {dead_pid}" in lock.notes[0]
     finally:
         lock.release()
@@ -505,7 +505,7 @@ def test_a_stale_lock_of_the_fixture_is_taken_over_with_a_note(faults: Path) -> 
 
     lock = RunLock(faults / "stale-lock").acquire()
     lock.release()
-    assert "没有正常结束" in lock.notes[0]
+    assert "did not end normally" in lock.notes[0]
     again = RunLock(faults / "stale-lock").acquire()  # ended cleanly: no note
     again.release()
     assert again.notes == []
@@ -617,7 +617,7 @@ def test_kill_9_of_a_run_leaves_no_process_and_the_next_run_completes(tmp_path: 
         assert again.proc.wait(timeout=1800) == 0, again.output()
     finally:
         again.cleanup()
-    assert "已接管运行锁" in again.output()
+    assert "the run lock was taken over" in again.output()
     assert complete_reports(out) == {f"2024-{d}" for d in DEPTS}
     assert not hidden(out)
     counts = manifest_of(out)["counts"]
@@ -654,7 +654,7 @@ def test_a_signal_stops_the_run_and_writes_what_it_has(
         run.cleanup()
     output = run.output()
     assert "Traceback" not in output, output
-    assert f"运行被 {signal.Signals(sig).name} 中断" in output
+    assert f"the run was interrupted by {signal.Signals(sig).name}" in output
     manifest = manifest_of(out)
     assert manifest["interrupted_by"] == signal.Signals(sig).name
     statuses = {r["name"]: r["status"] for r in manifest["runs"]}
