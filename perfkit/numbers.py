@@ -466,5 +466,7 @@ def two_decimals(value: Decimal, what: str) -> Decimal:
     ValueError: points 1.005 has more than two decimals
     """
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{what} {value} has more than two decimals")
+        raise ValueError(
+            _("{what} {value} has more than two decimals").format(what=what, value=value)
+        )
     return value

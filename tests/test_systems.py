@@ -200,7 +200,7 @@ def test_nested_children_not_adding_up_names_the_nested_path(tmp_path: Path) -> 
 def test_grade_bound_not_a_number(tmp_path: Path) -> None:
     message = load_error(write(tmp_path, INDICATORS_OK.replace("min: 90}", "min: 九十}")))
     assert "\n  grades[0].min: " in message
-    assert "decimal" in message
+    assert "must be a number, not '九十'" in message
 
 
 def test_unknown_rule_kind(tmp_path: Path) -> None:
@@ -276,7 +276,7 @@ def test_unknown_system_name() -> None:
 def test_system_from_dict_names_the_source() -> None:
     with pytest.raises(perfkit.SystemDefinitionError) as excinfo:
         system_from_dict({"name": "x"}, source="x.yaml")
-    assert str(excinfo.value).startswith("x.yaml: invalid indicator system:\n  title: Field")
+    assert str(excinfo.value).startswith("x.yaml: invalid indicator system:\n  title: required")
 
 
 # ---------------------------------------------------------------- CLI
@@ -298,7 +298,7 @@ def test_cli_systems_show_project_self_eval() -> None:
     assert out.startswith(
         "项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators"
     )
-    assert "execution 预算执行率: 10 分 — execution_rate" in out
+    assert "execution 预算执行率: 10 points — execution_rate" in out
     assert "output 产出指标: 50 分" in out
     assert "优 ≥ 90" in out
     assert "良 ≥ 80" in out

@@ -144,7 +144,9 @@ def budget_suggestions(
     rules.check_grades(panel.grades, policy_source)
     year = panel.years[-1] if base_year is None else base_year
     if year not in panel.years:
-        raise PerfkitError(f"base year {year} is not in the panel ({panel.years})")
+        raise PerfkitError(
+            _("base year {year} is not in the panel ({years})").format(year=year, years=panel.years)
+        )
     if chronic_result is None:
         low = rules.low_efficiency
         chronic_result = chronic(
@@ -166,8 +168,10 @@ def budget_suggestions(
     base_col = "_budget" if rules.base == "budget_full_year" else "_initial"
     if rows.get_column(base_col).null_count():
         raise PerfkitError(
-            f"{policy_source}: base {rules.base} is not known for every project of {year} "
-            "(give the projects table with budget_initial)"
+            _(
+                "{policy_source}: base {base} is not known for every project "
+                "of {year} (give the projects table with budget_initial)"
+            ).format(policy_source=policy_source, base=rules.base, year=year)
         )
     base, executed = pl.col(base_col), pl.col("_executed")
     grade_amount = pl.lit(None, FIXED)

@@ -109,7 +109,11 @@ def read_scores(folder: str | Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             frame = pl.read_csv(csv, schema_overrides=text, infer_schema_length=None)
             frames.append(restore_formulas(frame))  # '=… in perfkit's CSV was =…
         else:
-            raise PerfkitError(f"{folder}: no {name}.parquet or {name}.csv (run perfkit score)")
+            raise PerfkitError(
+                _("{folder}: no {name}.parquet or {name}.csv (run perfkit score)").format(
+                    folder=folder, name=name
+                )
+            )
     return frames[0], frames[1]
 
 
@@ -157,7 +161,7 @@ def write_forms(
     ('项目支出绩效自评表', 'landscape')
     """
     if by not in BY:
-        raise ValueError(f"by must be one of {BY}, not {by!r}")
+        raise ValueError(_("by must be one of {choices}, not {by!r}").format(choices=BY, by=by))
     if isinstance(scores, ScoreResult):
         units, items = scores.units, scores.items
     else:
@@ -165,8 +169,10 @@ def write_forms(
     needed = {"budget_full_year", "executed", "execution_rate", "total", "grade"}
     if not needed <= set(units.columns) or "预算执行率" not in units.columns:
         raise PerfkitError(
-            "export-forms needs the scores of a project system (such as project-self-eval): "
-            f"unit_scores lacks {sorted(needed - set(units.columns)) or ['预算执行率']}"
+            _(
+                "export-forms needs the scores of a project system (such as "
+                "project-self-eval): unit_scores lacks {missing}"
+            ).format(missing=sorted(needed - set(units.columns)) or ["预算执行率"])
         )
     if "carryover" not in units.columns:
         units = units.join(

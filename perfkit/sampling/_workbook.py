@@ -40,7 +40,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, Problem
-from perfkit.i18n import _
+from perfkit.i18n import _, use_language
 from perfkit.numbers import cents_to_float, parse_fixed, to_cents
 from perfkit.present._labels import REASON_LABELS
 from perfkit.sampling._record import SelectionRecord
@@ -302,7 +302,7 @@ def _notes_sheet(book, fmt, record: SelectionRecord, kind: str) -> None:
     rows = [
         ("年度", str(record.year)),
         ("抽样单位", "项目" if kind == "projects" else "部门整体"),
-        ("抽样方法", design_text(record)),
+        ("抽样方法", _design_in_chinese(record)),
         (
             "样本量",
             f"{draw['n']}（风险必选 {draw['risk_picks']}，金额必选 "
@@ -673,3 +673,9 @@ def _read_unit_sheet(reader, sheet: str, where: str, kind: str):
 def points_to_float(frame: pl.DataFrame, column: str) -> pl.Expr:
     """Fixed-point points → float for display."""
     return cents_to_float(to_cents(pl.col(column)))
+
+
+def _design_in_chinese(record: SelectionRecord) -> str:
+    """The design as the workbook writes it: Chinese, as the workbook's other labels."""
+    with use_language("zh"):
+        return design_text(record)
