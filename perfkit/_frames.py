@@ -41,7 +41,7 @@ def to_polars(frame: Any, what: str = "the table") -> pl.DataFrame:
     >>> to_polars([1, 2], "items")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: items: expected a polars or pandas DataFrame, got list
+    perfkit.errors.PerfkitError: items：应为 polars 或 pandas DataFrame，而不是 list
     """
     if isinstance(frame, pl.DataFrame):
         return frame

@@ -73,7 +73,7 @@ class RunLock:
     >>> RunLock(out).acquire()
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: ...: another perfkit run is writing to this folder; ...
+    perfkit.errors.PerfkitError: ...：另一个 perfkit 运行正在写入此文件夹；请在它结束后再试
     >>> lock.release()
     >>> RunLock(out).acquire().release()
     """

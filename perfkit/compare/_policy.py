@@ -172,7 +172,7 @@ class BudgetPolicy(StrictModel):
         >>> BudgetPolicy().check_grades(["A", "B"], "p.yaml")
         Traceback (most recent call last):
         ...
-        perfkit.compare._policy.PolicyError: p.yaml: grades: no action for A, B; ...
+        perfkit.compare._policy.PolicyError: p.yaml：grades：A, B 没有处理方式; ...
         """
         missing = [g for g in grades if g not in self.grades]
         extra = [g for g in self.grades if g not in grades]
@@ -200,7 +200,7 @@ def policy_from_dict(data: object, source: str = "<dict>") -> BudgetPolicy:
     Traceback (most recent call last):
     ...
     perfkit.compare._policy.PolicyError: p.yaml：预算政策有误：
-      grades.中: action cut needs ratio_pct (the percent cut, e.g. 10)
+      grades.中: action cut 需要 ratio_pct（压减的百分比，如 10）
     """
     return validate_model(data, BudgetPolicy, source=source, **_HOW)
 

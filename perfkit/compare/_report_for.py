@@ -196,7 +196,7 @@ def report_for(
     >>> report_for(low_threshold="abc")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: low_threshold 'abc' is not a number (e.g. 60 or 62.5)
+    perfkit.errors.PerfkitError: low_threshold 'abc' 不是数字（如 60 或 62.5）
     """
     threshold = _percent(low_threshold, "low_threshold")
     line = _percent(money_line, "money_line")

@@ -33,7 +33,7 @@ def parse_years(spec: YearsSpec) -> list[int] | None:
     >>> parse_years("2024-2022")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: years '2024-2022': the range must go from the earlier year ...
+    perfkit.errors.PerfkitError: 年度 '2024-2022'：范围应从较早的年度到较晚的年度...
     """
     if spec is None:
         return None
@@ -108,7 +108,7 @@ def check_years(wanted: list[int] | None, available: Iterable[int], where: str) 
     >>> check_years([2021, 2022], [2022, 2023, 2024], "data/sample")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: year 2021 is not in data/sample (it has 2022, 2023, 2024)
+    perfkit.errors.PerfkitError: 年度 2021 不在 data/sample 中（其中的年度：2022, 2023, 2024）
     """
     have = sorted(set(available))
     if wanted is None:

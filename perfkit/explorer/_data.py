@@ -215,14 +215,14 @@ def resolve_dir(given: str, env: str, default: str, *, must_exist: bool = True) 
     'sample'
     >>> resolve_dir("", "PERFKIT_NO_SUCH_VARIABLE", "nowhere")
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: data folder 'nowhere' (the default) does not exist ...
+    perfkit.errors.PerfkitError: 数据文件夹 'nowhere'（默认值）不存在...
     """
     if given:
-        path, source = given, "data_dir parameter"
+        path, source = given, _("the data_dir parameter")
     elif os.environ.get(env):
         path, source = os.environ[env], f"${env}"
     else:
-        path, source = default, "the default"
+        path, source = default, _("the default")
     folder = Path(path).expanduser()
     if must_exist and not folder.is_dir():
         raise PerfkitError(

@@ -149,7 +149,7 @@ def dashboard_inputs(data_dir: str | Path, notebook: str | Path | None = None) -
     ('sample', 'explore.ipynb')
     >>> dashboard_inputs("no/such/folder")
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: no/such/folder: no such folder (give --data DIR)
+    perfkit.errors.PerfkitError: no/such/folder：没有这个文件夹（请用 --data DIR 给出）
     """
     data = Path(data_dir).resolve()
     if not data.is_dir():

@@ -89,7 +89,7 @@ class ExportLimits:
     (20, 5.0)
     >>> ExportLimits(max_rows=-1)
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: export limit max_rows must be a number >= 0 (0 = no limit), got -1
+    perfkit.errors.PerfkitError: 导出上限 max_rows 应为不小于 0 的数（0 表示不限），而不是 -1
     """
 
     min_interval: float = 5.0
@@ -137,7 +137,7 @@ class ExportLimits:
         2
         >>> ExportLimits.from_mapping({"max_export": 2})
         Traceback (most recent call last):
-        perfkit.errors.PerfkitError: limits: unknown export limit(s) max_export ...
+        perfkit.errors.PerfkitError: limits：未知的导出上限 max_export...
         """
         if not isinstance(values, Mapping):
             raise PerfkitError(
@@ -165,7 +165,7 @@ def dashboard_limits(environ: Mapping[str, str] | None = None) -> ExportLimits |
     3
     >>> dashboard_limits({LIMITS_ENV: "nonsense"})
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: $PERFKIT_DASHBOARD_LIMITS: not JSON ...
+    perfkit.errors.PerfkitError: $PERFKIT_DASHBOARD_LIMITS：不是 JSON...
     """
     env = os.environ if environ is None else environ
     text = env.get(LIMITS_ENV)

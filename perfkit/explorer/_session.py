@@ -88,7 +88,7 @@ def explorer_for(
     >>> explorer_for(data_dir="data/sample", max_points=0)
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: max_points must be at least 1, got 0
+    perfkit.errors.PerfkitError: max_points 至少为 1，而不是 0
     """
     data_folder = resolve_dir(data_dir, DATA_ENV, "data/sample")
     export_folder = resolve_dir(export_dir, EXPORT_ENV, "exports", must_exist=False)

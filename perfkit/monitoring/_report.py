@@ -155,7 +155,7 @@ def report_for(
     Raises
     ------
     PerfkitError
-        ``参数错误 / bad parameters`` with every bad parameter, before anything is
+        ``参数错误：`` (``bad parameters:``) with every bad parameter, before anything is
         read or written; the input's own problems as :func:`perfkit.monitor` lists them.
 
     Examples
@@ -163,12 +163,12 @@ def report_for(
     >>> report_for(year=2024, month=13, data_dir="data/sample", output_dir="out")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: 参数错误 / bad parameters:
-    month must be a whole number from 1 to 12, not 13
+    perfkit.errors.PerfkitError: 参数错误：
+    month 应为 1 到 12 的整数，而不是 13
     """
     problems, tables = _problems(year, month, as_of, dept_code, data_dir, output_dir)
     if problems:
-        raise PerfkitError("参数错误 / bad parameters:\n" + "\n".join(problems))
+        raise PerfkitError(_("bad parameters:") + "\n" + "\n".join(problems))
     dept = None if dept_code.strip().lower() == "all" else dept_code.strip()
     result = monitor(
         tables["projects"],  # type: ignore[arg-type]

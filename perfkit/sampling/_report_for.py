@@ -202,7 +202,7 @@ def report_for(
         record,
     )  # fmt: skip
     if problems:
-        raise PerfkitError("参数有误：" + "；".join(problems))
+        raise PerfkitError(_("bad parameters: {problems}").format(problems=_("; ").join(problems)))
     projects = find_table(str(data_dir), "projects")
     population = load_population(projects, year=year, kind=units)  # type: ignore[arg-type]
     money = Decimal(population.money) / 10**6  # 万元, exact

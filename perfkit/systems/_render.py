@@ -18,7 +18,7 @@ def render_system(system: System) -> str:
     --------
     >>> from perfkit.systems import load_system
     >>> print(render_system(load_system("project-self-eval")).splitlines()[0])
-    项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators, total 100]
+    项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators, 总分 100]
     """
     lines = [
         _("{title} [{name}, kind: {kind}, total {total}]").format(
