@@ -252,7 +252,7 @@ def _warm_kernel(kernel_name: str, notebook: str, cwd: str) -> Kernel:
     if kernel is not None:
         try:
             if not run_sync(kernel.km.is_alive)():
-                raise RuntimeError("the kernel died")
+                raise RuntimeError(_("the kernel died"))
             _prepare(kernel, notebook, cwd)
         except Exception:
             shutdown(kernel)

@@ -577,7 +577,7 @@ def _run(
         else:
             log.info(
                 "%s",
-                _("{name} written in {seconds:.1f} s").format(
+                _("{name} ok in {seconds:.1f} s").format(
                     name=record["name"], seconds=record["duration_s"]
                 ),
             )
