@@ -154,7 +154,7 @@ def test_department_and_as_of(tmp_path) -> None:
     out = tmp_path / "d27"
     result = run(*sample_args("--as-of", "2024-08-31", "--dept", "D27", "--out", out))
     assert result.exit_code == 0, result.output
-    assert "截至2024年8月31日项目绩效监控" in result.output
+    assert "as of 2024-8-31 performance monitoring" in result.output
     alerts = read_csv(out / "alerts.csv")
     assert alerts["dept_code"].unique().to_list() == ["D27"]
     assert alerts["as_of"].unique().to_list() == ["2024-08-31"]

@@ -457,7 +457,7 @@ def test_cli_verify_threshold(tmp_path: Path, threshold: str | None) -> None:
     limit = Decimal(threshold or "5")
     assert Decimal(str(evaluation["threshold"])) == limit
     assert evaluation["inflated"] == _inflated_by_hand(limit)
-    assert f"自评分高于复核分超过{limit.normalize():f}分" in result.output
+    assert f"verified score by more than {limit.normalize():f} points" in result.output
     assert evaluation["inflated"] == {None: 17, "2": 32, "2.06": 31}[threshold]
 
 

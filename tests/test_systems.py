@@ -299,7 +299,7 @@ def test_cli_systems_show_project_self_eval() -> None:
         "项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators"
     )
     assert "execution 预算执行率: 10 points — execution_rate" in out
-    assert "output 产出指标: 50 分" in out
+    assert "output 产出指标: 50 points" in out
     assert "优 ≥ 90" in out
     assert "良 ≥ 80" in out
 
@@ -307,7 +307,7 @@ def test_cli_systems_show_project_self_eval() -> None:
 def test_cli_systems_show_local_variant_file() -> None:
     result = CliRunner().invoke(main, ["systems", "show", str(LOCAL_VARIANT)])
     assert result.exit_code == 0, result.output
-    assert "预算执行率: 20 分" in result.output
+    assert "预算执行率: 20 points" in result.output
     assert "优 ≥ 80" in result.output
     assert "variant=ratio" in result.output
 

@@ -40,7 +40,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.utils import run_sync  # jupyter_core's, one loop per thread
 
 from perfkit.batch._kernels import PerfkitKernelManager
-from perfkit.i18n import _
+from perfkit.i18n import ENV_VARIABLE, _
 from perfkit.scoring._cache import CACHE_VARIABLE
 
 __all__ = [
@@ -388,6 +388,7 @@ def execute_notebook(
         lost = False
         try:
             _tell_cache(kernel, getattr(task, "evaluation_cache", ""))
+            _tell_language(kernel, getattr(task, "language", ""))
             _papermill(task, output, parameters, kernel)
             return
         except Exception as exc:
@@ -408,6 +409,21 @@ def _tell_cache(kernel: Kernel, folder: str) -> None:
     if not folder:
         return
     code = f"__import__('os').environ[{CACHE_VARIABLE!r}] = {folder!r}"
+    reply = run_sync(_silent)(kernel.kc, code, START_TIMEOUT)
+    content = reply.get("content", {})
+    if content.get("status") != "ok":
+        raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+
+
+def _tell_language(kernel: Kernel, language: str) -> None:
+    """The run's language (``perfkit --lang``) in the kernel's environment, for its messages.
+
+    Reports of one run speak the language of the command that ran them; a warm
+    kernel's environment goes back to its snapshot before the next report.
+    """
+    if not language:
+        return
+    code = f"__import__('os').environ[{ENV_VARIABLE!r}] = {language!r}"
     reply = run_sync(_silent)(kernel.kc, code, START_TIMEOUT)
     content = reply.get("content", {})
     if content.get("status") != "ok":

@@ -61,7 +61,7 @@ from perfkit.batch._kernels import kill_kernels, worker_start
 from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
-from perfkit.i18n import _
+from perfkit.i18n import _, get_language
 from perfkit.scoring._cache import build_cache
 from perfkit.tables._filenames import inside
 from perfkit.tables._write import atomic_write_text, clean_leftovers, file_sha256
@@ -164,6 +164,7 @@ def plan_tasks(
                 notebook_version=version,
                 inputs=fingerprint_inputs(given, cwd),
                 engine=engine,
+                language=get_language(),
             )
         )
     return tasks
