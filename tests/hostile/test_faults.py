@@ -59,7 +59,7 @@ def assert_cannot_write(result: Result, path: Path) -> None:
     """Exit 1, a message naming the path, and no traceback (no exception escaped)."""
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert f"无法写入 {path}" in result.output, result.output
+    assert f"cannot write {path}" in result.output, result.output
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
@@ -208,11 +208,11 @@ def immutable() -> Iterator[Callable[[Path], str]]:
             if done.returncode != 0:
                 pytest.skip(f"root ignores permissions and chattr +i failed: {done.stderr!r}")
             undo.append(lambda: subprocess.run(["chattr", "-i", str(path)], check=False))
-            return "不允许的操作"
+            return "operation not permitted"
         mode = path.stat().st_mode
         path.chmod(0o555 if path.is_dir() else 0o444)
         undo.append(lambda: path.chmod(mode))
-        return "权限不足"
+        return "permission denied"
 
     try:
         yield make
@@ -262,7 +262,7 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(
     assert str(squatter) in result.output
     result = invoke(*command_args(command, scored), "--out", squatter / "below")
     assert_cannot_write(result, squatter)
-    assert "已有同名文件" in result.output
+    assert "file exists" in result.output
     assert squatter.read_text(encoding="utf-8") == "a file, not a folder"
     assert not hidden(faults)
 
@@ -293,7 +293,7 @@ def test_score_into_the_blocked_fixture_changes_nothing(faults: Path) -> None:
     before = snapshot(out)
     result = invoke("score", "-p", VALID_P, "-i", VALID_I, "--out", out)
     assert_cannot_write(result, out / "scores.xlsx")
-    assert "已有同名文件夹" in result.output
+    assert "is a directory" in result.output
     assert snapshot(out) == before
     (out / "scores.xlsx" / "留着.txt").unlink()
     (out / "scores.xlsx").rmdir()
@@ -314,7 +314,7 @@ def test_a_folder_without_write_permission_is_a_clear_error(
     result = invoke(*command_args(command, scored), "--out", out)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "无法写入" in result.output and reason in result.output, result.output
+    assert "cannot write" in result.output and reason in result.output, result.output
     assert snapshot(out) == before
 
 
@@ -323,7 +323,7 @@ def test_a_log_file_that_cannot_be_opened_is_a_clear_error(faults: Path) -> None
     result = invoke("run", schedule_file(faults, ["D01"]), "-q", "--log", log)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert f"{log}：路径中有同名文件" in result.output, result.output
+    assert f"{log}: not a directory" in result.output, result.output
     assert not (faults / "out").exists()
 
 
@@ -420,7 +420,7 @@ def test_single_file_writes_clean_their_dead_temporary_files(faults: Path) -> No
     assert (folder / "index.html").read_text(encoding="utf-8") == "<p>完整</p>"
     assert not [n for n in hidden(folder) if n.startswith(".index.html.")]
     (folder / "manifest.json").mkdir()
-    with pytest.raises(OutputError, match=r"manifest\.json：已有同名文件夹"):
+    with pytest.raises(OutputError, match=r"manifest\.json: is a directory"):
         atomic_write_text(folder / "manifest.json", "{}")
     assert not [n for n in hidden(folder) if n.startswith(".manifest.json.")]
 
@@ -549,7 +549,7 @@ def test_a_report_whose_folder_cannot_be_replaced_fails_alone(
     assert str(out / "2024-D01") in runs["2024-D01"]["error"]["evalue"]
     assert reason in runs["2024-D01"]["error"]["evalue"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "无法写入" in index and "失败" in index
+    assert "cannot write" in index and "失败" in index
     assert snapshot(out / "2024-D01") == before  # the previous report is whole
     assert not hidden(out)
 
@@ -565,7 +565,7 @@ def test_a_file_where_a_report_folder_goes_is_kept_and_the_report_fails(
     runs = {r["name"]: r for r in manifest_of(out)["runs"]}
     assert runs["2024-D01"]["status"] == "skipped"  # resume still holds
     assert runs["2024-D02"]["status"] == "failed"
-    assert f"无法写入 {out / '2024-D02'}" in runs["2024-D02"]["error"]["evalue"]
+    assert f"cannot write {out / '2024-D02'}" in runs["2024-D02"]["error"]["evalue"]
     assert (out / "2024-D02").read_text(encoding="utf-8") == "用户自己的文件"
     assert not hidden(out)
 
