@@ -387,8 +387,7 @@ def execute_notebook(
         info["reports_in_kernel"] = kernel.reports
         lost = False
         try:
-            _tell_cache(kernel, getattr(task, "evaluation_cache", ""))
-            _tell_language(kernel, getattr(task, "language", ""))
+            _tell_kernel(kernel, task)
             _papermill(task, output, parameters, kernel)
             return
         except Exception as exc:
@@ -401,29 +400,22 @@ def execute_notebook(
             _release(task, kernel, lost or not _alive(kernel))
 
 
-def _tell_cache(kernel: Kernel, folder: str) -> None:
-    """Name the schedule's scores cache in the kernel's environment (binding no name).
+def _tell_kernel(kernel: Kernel, task: Any) -> None:
+    """Set the report's environment in the kernel (binding no name).
 
-    A warm kernel's environment goes back to its snapshot before the next report.
+    The schedule's scores cache (``evaluation_cache``) and the run's language
+    (``perfkit --lang``: the reports of a run speak the language of the command
+    that ran them).  A warm kernel's environment goes back to its snapshot
+    before the next report.
     """
-    if not folder:
+    values = {
+        CACHE_VARIABLE: getattr(task, "evaluation_cache", ""),
+        ENV_VARIABLE: getattr(task, "language", ""),
+    }
+    settings = {name: value for name, value in values.items() if value}
+    if not settings:
         return
-    code = f"__import__('os').environ[{CACHE_VARIABLE!r}] = {folder!r}"
-    reply = run_sync(_silent)(kernel.kc, code, START_TIMEOUT)
-    content = reply.get("content", {})
-    if content.get("status") != "ok":
-        raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
-
-
-def _tell_language(kernel: Kernel, language: str) -> None:
-    """The run's language (``perfkit --lang``) in the kernel's environment, for its messages.
-
-    Reports of one run speak the language of the command that ran them; a warm
-    kernel's environment goes back to its snapshot before the next report.
-    """
-    if not language:
-        return
-    code = f"__import__('os').environ[{ENV_VARIABLE!r}] = {language!r}"
+    code = f"__import__('os').environ.update({settings!r})"
     reply = run_sync(_silent)(kernel.kc, code, START_TIMEOUT)
     content = reply.get("content", {})
     if content.get("status") != "ok":
