@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = ["is_pandas", "like_input", "to_polars"]
 
@@ -40,13 +41,17 @@ def to_polars(frame: Any, what: str = "the table") -> pl.DataFrame:
     >>> to_polars([1, 2], "items")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: items: expected a polars or pandas DataFrame, got list
+    perfkit.errors.PerfkitError: items：应为 polars 或 pandas DataFrame，而不是 list
     """
     if isinstance(frame, pl.DataFrame):
         return frame
     if is_pandas(frame):
         return pl.from_pandas(frame)
-    raise PerfkitError(f"{what}: expected a polars or pandas DataFrame, got {type(frame).__name__}")
+    raise PerfkitError(
+        _("{what}: expected a polars or pandas DataFrame, got {name}").format(
+            what=what, name=type(frame).__name__
+        )
+    )
 
 
 def like_input(frame: pl.DataFrame, pandas: bool) -> Any:

@@ -24,7 +24,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from perfkit.errors import PerfkitError
 from perfkit.i18n import N_, _
 
-__all__ = ["MAX_YAML_BYTES", "StrictModel", "key_path", "load_yaml_model", "validate_model"]
+__all__ = [
+    "MAX_YAML_BYTES",
+    "StrictModel",
+    "key_path",
+    "load_yaml_model",
+    "pydantic_problem",
+    "validate_model",
+]
 
 #: Largest configuration file read (1 MiB); a system of hundreds of indicators is ~100 KiB.
 MAX_YAML_BYTES = 1 << 20
@@ -64,14 +71,14 @@ def key_path(loc: tuple[int | str, ...], hide: Callable[[tuple, int], bool] | No
     >>> key_path(("groups", 0, "indicators", 2, "rule", "function-after[x]", "max"))
     'groups[0].indicators[2].rule.max'
     >>> key_path(())
-    '(top level)'
+    '（顶层）'
     """
     parts: list[str] = []
     for i, item in enumerate(loc):
         if str(item).startswith("function-") or (hide is not None and hide(loc, i)):
             continue
         parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
-    return "".join(parts) or "(top level)"
+    return "".join(parts) or _("(top level)")
 
 
 def validate_model(
@@ -111,8 +118,8 @@ def validate_model(
     Traceback (most recent call last):
     ...
     perfkit.errors.PerfkitError: p.yaml：预算政策有误：
-      ratio: Input should be a valid integer, unable to parse string as an integer
-      extra: Extra inputs are not permitted
+      ratio: 应为整数，而不是 'x'
+      extra: 不允许的键（拼写有误，或此处不能用这个键）
     """
     if not isinstance(data, Mapping):
         hint = f" ({shape})" if shape else ""
@@ -122,12 +129,80 @@ def validate_model(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        lines = [
-            f"  {key_path(err['loc'], hide)}: {err['msg'].removeprefix('Value error, ')}"
-            for err in exc.errors()
-        ]
+        lines = [f"  {key_path(err['loc'], hide)}: {pydantic_problem(err)}" for err in exc.errors()]
         head = _("{source}: invalid {what}:").format(source=source, what=_(what))
         raise error(head + "\n" + "\n".join(lines)) from None
+
+
+#: pydantic's error types, as sentences of the catalog (``{value}``: the value given;
+#: the other fields come from the error's ``ctx``).
+_PYDANTIC_PROBLEMS: dict[str, str] = {
+    "missing": N_("required, but not given"),
+    "extra_forbidden": N_("not an allowed key (a misspelling, or a key not allowed here)"),
+    "int_parsing": N_("must be a whole number, not {value!r}"),
+    "int_type": N_("must be a whole number, not {value!r}"),
+    "int_from_float": N_("must be a whole number, not {value!r}"),
+    "float_parsing": N_("must be a number, not {value!r}"),
+    "float_type": N_("must be a number, not {value!r}"),
+    "decimal_parsing": N_("must be a number, not {value!r}"),
+    "decimal_type": N_("must be a number, not {value!r}"),
+    "decimal_max_places": N_("must have at most {decimal_places} decimal places, not {value!r}"),
+    "bool_parsing": N_("must be true or false, not {value!r}"),
+    "bool_type": N_("must be true or false, not {value!r}"),
+    "string_type": N_("must be text, not {value!r}"),
+    "list_type": N_("must be a list, not {value!r}"),
+    "dict_type": N_("must be a mapping (key: value), not {value!r}"),
+    "model_type": N_("must be a mapping (key: value), not {value!r}"),
+    "model_attributes_type": N_("must be a mapping (key: value), not {value!r}"),
+    "literal_error": N_("must be one of {expected}, not {value!r}"),
+    "enum": N_("must be one of {expected}, not {value!r}"),
+    "greater_than": N_("must be greater than {gt}, not {value!r}"),
+    "greater_than_equal": N_("must be at least {ge}, not {value!r}"),
+    "less_than": N_("must be less than {lt}, not {value!r}"),
+    "less_than_equal": N_("must be at most {le}, not {value!r}"),
+    "too_short": N_("must have at least {min_length} item(s), not {actual_length}"),
+    "too_long": N_("must have at most {max_length} item(s), not {actual_length}"),
+    "string_too_short": N_("must have at least {min_length} character(s)"),
+    "string_too_long": N_("must have at most {max_length} character(s)"),
+    "date_parsing": N_("must be a date such as 2024-08-31, not {value!r}"),
+    "date_from_datetime_parsing": N_("must be a date such as 2024-08-31, not {value!r}"),
+    "path_type": N_("must be a path, not {value!r}"),
+    "union_tag_invalid": N_("{tag!r} is not one of {expected_tags}"),
+    "union_tag_not_found": N_("the key {discriminator} is required"),
+}
+
+
+def pydantic_problem(err: Mapping[str, object]) -> str:
+    """One pydantic error (of ``ValidationError.errors()``) as a sentence of the catalog.
+
+    The model's own checks (``ValueError``) are already in the chosen language; a type
+    of error the catalog does not know keeps pydantic's sentence, labelled as such.
+
+    Examples
+    --------
+    >>> from perfkit.i18n import use_language
+    >>> with use_language("en"):
+    ...     pydantic_problem({"type": "int_parsing", "input": "x", "msg": "..."})
+    "must be a whole number, not 'x'"
+    >>> with use_language("en"):
+    ...     pydantic_problem({"type": "new_kind", "msg": "Input is odd", "input": 1})
+    'invalid value (pydantic: Input is odd)'
+    """
+    kind = str(err.get("type", ""))
+    message = str(err.get("msg", ""))
+    if kind in ("value_error", "assertion_error"):
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = _PYDANTIC_PROBLEMS.get(kind)
+    if template is None:
+        return _("invalid value (pydantic: {message})").format(message=message)
+    ctx = dict(err.get("ctx") or {})  # type: ignore[call-overload]
+    for key in ("expected", "expected_tags"):
+        if isinstance(ctx.get(key), str):
+            ctx[key] = ctx[key].replace(" or ", _(" or "))
+    try:
+        return _(template).format(value=err.get("input"), **ctx)
+    except (KeyError, IndexError, ValueError):  # a context pydantic did not give
+        return _("invalid value (pydantic: {message})").format(message=message)
 
 
 def load_yaml_model(
@@ -242,4 +317,5 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
                 else ""
             )
             parts.append(f"{text}{where}")
-    return ": ".join(parts) or type(exc).__name__
+    # the parser's own words stay English, labelled; the frame and the places are translated
+    return _("(YAML parser: {problem})").format(problem=": ".join(parts) or type(exc).__name__)

@@ -172,27 +172,31 @@ class OutputError(PerfkitError):
     def __init__(self, path: object, reason: BaseException | str) -> None:
         self.path = str(path)
         self.reason = reason if isinstance(reason, str) else os_reason(reason)
-        super().__init__(f"无法写入 {self.path}：{self.reason}")
+        super().__init__(
+            _("cannot write {path}: {reason}").format(path=self.path, reason=self.reason)
+        )
 
 
+#: The operating system's reasons a person meets, in the catalog (the Chinese keeps the
+#: English term in brackets, for a search).
 _ERRNO_REASONS = {
-    "EACCES": "权限不足（permission denied）",
-    "EPERM": "不允许的操作（operation not permitted: read-only or immutable）",
-    "EROFS": "只读文件系统（read-only file system）",
-    "ENOSPC": "磁盘空间不足（no space left on device）",
-    "EDQUOT": "超出磁盘配额（disk quota exceeded）",
-    "EISDIR": "已有同名文件夹（is a directory）",
-    "ENOTDIR": "路径中有同名文件，不是文件夹（not a directory）",
-    "EEXIST": "已有同名文件（file exists）",
-    "ENOTEMPTY": "已有同名的非空文件夹（directory not empty）",
-    "ENAMETOOLONG": "名称过长（file name too long）",
-    "EBUSY": "正被占用（device or resource busy）",
-    "EXDEV": "不在同一文件系统（cross-device link）",
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("operation not permitted: read-only or immutable"),
+    "EROFS": N_("read-only file system"),
+    "ENOSPC": N_("no space left on device"),
+    "EDQUOT": N_("disk quota exceeded"),
+    "EISDIR": N_("is a directory"),
+    "ENOTDIR": N_("not a directory"),
+    "EEXIST": N_("file exists"),
+    "ENOTEMPTY": N_("directory not empty"),
+    "ENAMETOOLONG": N_("file name too long"),
+    "EBUSY": N_("device or resource busy"),
+    "EXDEV": N_("cross-device link"),
 }
 
 
 def os_reason(exc: BaseException) -> str:
-    """An operating-system error in words: Chinese with the English term.
+    """An operating-system error in words, in the chosen language (Chinese with the English term).
 
     Examples
     --------
@@ -202,7 +206,7 @@ def os_reason(exc: BaseException) -> str:
     code = getattr(exc, "errno", None)
     name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
     if name in _ERRNO_REASONS:
-        return _ERRNO_REASONS[name]
+        return _(_ERRNO_REASONS[name])
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return str(text)
 

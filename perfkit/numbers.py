@@ -463,8 +463,10 @@ def two_decimals(value: Decimal, what: str) -> Decimal:
     >>> two_decimals(Decimal("1.005"), "points")
     Traceback (most recent call last):
     ...
-    ValueError: points 1.005 has more than two decimals
+    ValueError: points 1.005 超过两位小数
     """
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{what} {value} has more than two decimals")
+        raise ValueError(
+            _("{what} {value} has more than two decimals").format(what=what, value=value)
+        )
     return value

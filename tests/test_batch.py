@@ -324,7 +324,7 @@ def test_execute_run_records_a_failure_without_raising(tmp_path: Path) -> None:
     )
     record = execute_mod.execute_run(task)
     assert record["status"] == "failed"
-    assert "1999 年没有项目数据" in record["error"]["evalue"]
+    assert "no project data for 1999" in record["error"]["evalue"]
     assert (tmp_path / "x" / "report.html").is_file()
 
 

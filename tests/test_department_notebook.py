@@ -90,9 +90,17 @@ def test_parameters_are_documented() -> None:
 @pytest.mark.parametrize(
     ("parameters", "ename", "message"),
     [
-        ({"year": 2024, "dept_code": "D99"}, "PerfkitError", "部门 D99 在 2024 年没有项目数据"),
-        ({"year": 2024, "dept_code": "D12"}, "PerfkitError", "该部门有数据的年份：2022, 2023"),
-        ({"year": 2030, "dept_code": "D01"}, "PerfkitError", "2030 年没有项目数据"),
+        (
+            {"year": 2024, "dept_code": "D99"},
+            "PerfkitError",
+            "department D99 has no project data for 2024",
+        ),
+        (
+            {"year": 2024, "dept_code": "D12"},
+            "PerfkitError",
+            "the years with data for this department: 2022, 2023",
+        ),
+        ({"year": 2030, "dept_code": "D01"}, "PerfkitError", "no project data for 2030"),
         (
             {"year": 2024, "dept_code": "D01", "system": "no-such-system"},
             "SystemDefinitionError",

@@ -80,7 +80,7 @@ def test_every_flag_has_a_severity_in_the_system_file() -> None:
     ("severity", "message"),
     [
         ({"budget_zer": "high"}, "flags.severity.budget_zer"),
-        ({"budget_zero": "urgent"}, "flags.severity.budget_zero: Input should be 'high', 'medium'"),
+        ({"budget_zero": "urgent"}, "flags.severity.budget_zero: must be one of 'high', 'medium'"),
     ],
 )
 def test_a_bad_severity_names_its_key(severity: dict, message: str) -> None:

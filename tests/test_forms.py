@@ -337,7 +337,8 @@ def test_formulas_without_a_computed_value_are_reported_with_their_text(tmp_path
         tmp_path / "f.xlsx", {"ok": FormSpec(code="P-1"), "S": FormSpec(formulas=FORMULAS)}
     )
     expected = [
-        f"f.xlsx!S!{cell}: 公式 '{formula}' 没有计算值（请在 Excel 中重新计算并保存）"
+        f"f.xlsx!S!{cell}: formula '{formula}' has no computed value "
+        "(recalculate and save it in Excel)"
         for cell, formula in FORMULAS.items()
     ]
     for engine in ("auto", "openpyxl"):
@@ -783,8 +784,11 @@ def test_export_says_when_the_projects_table_cannot_give_the_carryover(
     scored = exported[0]
     no_column = HERE / "bad_inputs" / "valid_projects.csv"
     for projects, message in (
-        (no_column, "valid_projects.csv：项目表没有“上年结转”(carryover) 列"),
-        (SAMPLE / "projects.csv", "projects.csv：评分结果中的项目（年度 + 项目编码）都不在"),
+        (no_column, "valid_projects.csv: the projects table has no carryover column (上年结转)"),
+        (
+            SAMPLE / "projects.csv",
+            "projects.csv: none of the scored projects (year + project code)",
+        ),
     ):
         out = tmp_path / "forms"
         result = run("export-forms", "--scores", scored, "--out", out, "-p", projects)

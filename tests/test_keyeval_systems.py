@@ -75,7 +75,7 @@ def _minimal(leaf: dict) -> dict:
 def test_a_measure_needs_a_rule_that_scores_a_value() -> None:
     leaf = {"id": "a", "label": "a", "points": 100, "measure": "execution_rate",
             "rule": {"kind": "entered"}}  # fmt: skip
-    with pytest.raises(perfkit.SystemDefinitionError, match="computed leaf"):
+    with pytest.raises(perfkit.SystemDefinitionError, match="计算型末级指标"):
         system_from_dict(_minimal(leaf), source="x.yaml")
     leaf["rule"] = {"kind": "positive", "target": 100}
     assert system_from_dict(_minimal(leaf)).leaves()[0].measure == "execution_rate"

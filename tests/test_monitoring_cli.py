@@ -69,10 +69,10 @@ def test_writes_every_file_and_prints_the_region_sentence(august) -> None:
     out, result = august
     assert sorted(p.name for p in out.iterdir()) == FILES
     assert (
-        "2024年8月项目绩效监控602个137,893.79万元，总体进度68%，略高于序时进度66.67%"
-        in result.output
+        "2024-8 performance monitoring: 602 project(s), 137,893.79 (10k yuan); "
+        "overall progress 68%, slightly above the time progress 66.67%" in result.output
     )
-    assert "执行预警红色51个" in result.output
+    assert "execution alerts: red 51 (" in result.output
     assert not [p for p in out.parent.iterdir() if ".partial" in p.name]
 
 
@@ -154,7 +154,7 @@ def test_department_and_as_of(tmp_path) -> None:
     out = tmp_path / "d27"
     result = run(*sample_args("--as-of", "2024-08-31", "--dept", "D27", "--out", out))
     assert result.exit_code == 0, result.output
-    assert "截至2024年8月31日项目绩效监控" in result.output
+    assert "as of 2024-8-31 performance monitoring" in result.output
     alerts = read_csv(out / "alerts.csv")
     assert alerts["dept_code"].unique().to_list() == ["D27"]
     assert alerts["as_of"].unique().to_list() == ["2024-08-31"]

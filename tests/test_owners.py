@@ -155,7 +155,7 @@ def test_an_invalid_file_names_the_file_and_every_key_path(
     lines = str(info.value).splitlines()
     assert lines[0] == f"{path}: invalid {what}:"
     assert any(line.startswith(f"  {key}: ") for line in lines)  # every problem at once
-    assert f"  {extra}: Extra inputs are not permitted" in lines
+    assert f"  {extra}: not an allowed key (a misspelling, or a key not allowed here)" in lines
 
 
 @pytest.mark.parametrize(

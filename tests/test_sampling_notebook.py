@@ -60,10 +60,13 @@ def test_notebook_draws_and_evaluates_the_sample(tmp_path: Path) -> None:
         )["picks"]
     )
     text = "\n".join(_text(c) for c in json.loads(executed.read_text(encoding="utf-8"))["cells"])
-    assert "至少需抽取59个单位" in text
-    assert "共抽取46个项目：风险必选10个，金额达到抽样间隔必选1个，随机抽取35个" in text
+    assert "at least 59 units must be drawn" in text
+    assert (
+        "46 projects drawn: 10 must-include by risk, 1 must-include by an amount reaching "
+        "the sampling interval, 35 at random" in text
+    )
     assert "identical: the redraw gives the same picks" in text
-    assert "在95%置信水平下，全部606个项目中自评虚高的项目比例不超过" in text
+    assert "At 95% confidence, the share of inflated projects among all 606 projects" in text
     assert "Stringer" in text
     svgs = sum(
         "image/svg+xml" in o.get("data", {})
@@ -84,5 +87,5 @@ def test_bad_parameters_stop_with_a_clear_message(tmp_path: Path) -> None:
             progress_bar=False,
         )
     assert "PerfkitError" in err.value.ename
-    assert "分层抽样需要 strata" in err.value.evalue
+    assert "stratified sampling needs strata" in err.value.evalue
     assert not (tmp_path / "o").exists()

@@ -277,7 +277,10 @@ def test_cli_verify_writes_results_and_says_it_in_chinese(tmp_path: Path) -> Non
         "verified_items.csv",
         "verified_units.csv",
     ]
-    assert "在95%置信水平下，全部606个项目中自评虚高的项目比例不超过" in result.output
+    assert (
+        "At 95% confidence, the share of inflated projects among all 606 projects is at most"
+        in result.output
+    )
     assert "Stringer" in result.output
     sheets = openpyxl.load_workbook(out / "verification.xlsx").sheetnames
     assert sheets == ["复核结果", "复核明细"]
@@ -368,7 +371,7 @@ def test_srs_evaluation_matches_hand_computation() -> None:
     assert (e.mean_low, e.mean_high) == pytest.approx((mean - half, mean + half))
     assert e.stringer_rate is None
     text = "\n".join(e.sentences())
-    assert "在95%置信水平下，全部40个项目中自评虚高的项目比例不超过" in text
+    assert "At 95% confidence, the share of inflated projects among all 40 projects" in text
     assert f"{upper * 100:.2f}%" in text
 
 
@@ -454,7 +457,7 @@ def test_cli_verify_threshold(tmp_path: Path, threshold: str | None) -> None:
     limit = Decimal(threshold or "5")
     assert Decimal(str(evaluation["threshold"])) == limit
     assert evaluation["inflated"] == _inflated_by_hand(limit)
-    assert f"自评分高于复核分超过{limit.normalize():f}分" in result.output
+    assert f"verified score by more than {limit.normalize():f} points" in result.output
     assert evaluation["inflated"] == {None: 17, "2": 32, "2.06": 31}[threshold]
 
 

@@ -200,7 +200,7 @@ def test_nested_children_not_adding_up_names_the_nested_path(tmp_path: Path) -> 
 def test_grade_bound_not_a_number(tmp_path: Path) -> None:
     message = load_error(write(tmp_path, INDICATORS_OK.replace("min: 90}", "min: 九十}")))
     assert "\n  grades[0].min: " in message
-    assert "decimal" in message
+    assert "must be a number, not '九十'" in message
 
 
 def test_unknown_rule_kind(tmp_path: Path) -> None:
@@ -249,9 +249,9 @@ def test_file_that_is_not_a_mapping(tmp_path: Path) -> None:
 
 def test_missing_required_keys(tmp_path: Path) -> None:
     message = load_error(write(tmp_path, "name: tiny\nkind: indicators\n"))
-    assert "\n  title: Field required" in message
-    assert "\n  groups: Field required" in message
-    assert "\n  grades: Field required" in message
+    assert "\n  title: required, but not given" in message
+    assert "\n  groups: required, but not given" in message
+    assert "\n  grades: required, but not given" in message
 
 
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
@@ -276,7 +276,7 @@ def test_unknown_system_name() -> None:
 def test_system_from_dict_names_the_source() -> None:
     with pytest.raises(perfkit.SystemDefinitionError) as excinfo:
         system_from_dict({"name": "x"}, source="x.yaml")
-    assert str(excinfo.value).startswith("x.yaml: invalid indicator system:\n  title: Field")
+    assert str(excinfo.value).startswith("x.yaml: invalid indicator system:\n  title: required")
 
 
 # ---------------------------------------------------------------- CLI
@@ -298,8 +298,8 @@ def test_cli_systems_show_project_self_eval() -> None:
     assert out.startswith(
         "项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators"
     )
-    assert "execution 预算执行率: 10 分 — execution_rate" in out
-    assert "output 产出指标: 50 分" in out
+    assert "execution 预算执行率: 10 points — execution_rate" in out
+    assert "output 产出指标: 50 points" in out
     assert "优 ≥ 90" in out
     assert "良 ≥ 80" in out
 
@@ -307,7 +307,7 @@ def test_cli_systems_show_project_self_eval() -> None:
 def test_cli_systems_show_local_variant_file() -> None:
     result = CliRunner().invoke(main, ["systems", "show", str(LOCAL_VARIANT)])
     assert result.exit_code == 0, result.output
-    assert "预算执行率: 20 分" in result.output
+    assert "预算执行率: 20 points" in result.output
     assert "优 ≥ 80" in result.output
     assert "variant=ratio" in result.output
 

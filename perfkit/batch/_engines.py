@@ -40,7 +40,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.utils import run_sync  # jupyter_core's, one loop per thread
 
 from perfkit.batch._kernels import PerfkitKernelManager, stopping
-from perfkit.i18n import _
+from perfkit.i18n import ENV_VARIABLE, _
 from perfkit.scoring._cache import CACHE_VARIABLE
 
 __all__ = [
@@ -137,7 +137,7 @@ def start_kernel(kernel_name: str, cwd: str, attempts: int = START_ATTEMPTS) -> 
     failures: list[str] = []
     for attempt in range(1, attempts + 1):
         if stopping.is_set():  # the runner is stopping this process's kernels
-            failures.append("the run is being stopped")
+            failures.append(_("the run is being stopped"))
             break
         try:
             km, kc = run_sync(_start_once)(kernel_name, cwd)
@@ -255,7 +255,7 @@ def _warm_kernel(kernel_name: str, notebook: str, cwd: str) -> Kernel:
     if kernel is not None:
         try:
             if not run_sync(kernel.km.is_alive)():
-                raise RuntimeError("the kernel died")
+                raise RuntimeError(_("the kernel died"))
             _prepare(kernel, notebook, cwd)
         except Exception:
             shutdown(kernel)
@@ -375,7 +375,11 @@ def execute_notebook(
     ``retried`` (the error that made the report run again on a fresh kernel).
     """
     if task.engine not in ENGINES:
-        raise ValueError(f"unknown engine {task.engine!r}; choose one of {', '.join(ENGINES)}")
+        raise ValueError(
+            _("unknown engine {engine!r}; choose one of {engines}").format(
+                engine=task.engine, engines=", ".join(ENGINES)
+            )
+        )
     info.update(engine=task.engine, starts=0, start_failures=[], retried=None)
     for attempt in (1, 2):
         kernel = _acquire(task)
@@ -386,7 +390,7 @@ def execute_notebook(
         info["reports_in_kernel"] = kernel.reports
         lost = False
         try:
-            _tell_cache(kernel, getattr(task, "evaluation_cache", ""))
+            _tell_kernel(kernel, task)
             _papermill(task, output, parameters, kernel)
             return
         except Exception as exc:
@@ -399,14 +403,22 @@ def execute_notebook(
             _release(task, kernel, lost or not _alive(kernel))
 
 
-def _tell_cache(kernel: Kernel, folder: str) -> None:
-    """Name the schedule's scores cache in the kernel's environment (binding no name).
+def _tell_kernel(kernel: Kernel, task: Any) -> None:
+    """Set the report's environment in the kernel (binding no name).
 
-    A warm kernel's environment goes back to its snapshot before the next report.
+    The schedule's scores cache (``evaluation_cache``) and the run's language
+    (``perfkit --lang``: the reports of a run speak the language of the command
+    that ran them).  A warm kernel's environment goes back to its snapshot
+    before the next report.
     """
-    if not folder:
+    values = {
+        CACHE_VARIABLE: getattr(task, "evaluation_cache", ""),
+        ENV_VARIABLE: getattr(task, "language", ""),
+    }
+    settings = {name: value for name, value in values.items() if value}
+    if not settings:
         return
-    code = f"__import__('os').environ[{CACHE_VARIABLE!r}] = {folder!r}"
+    code = f"__import__('os').environ.update({settings!r})"
     reply = run_sync(_silent)(kernel.kc, code, START_TIMEOUT)
     content = reply.get("content", {})
     if content.get("status") != "ok":

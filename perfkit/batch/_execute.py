@@ -71,6 +71,7 @@ class RunTask:
     extra: dict[str, Any] = field(default_factory=dict)
     engine: str = "warm"
     evaluation_cache: str = ""  # the scores cache folder the kernel is told of (may be "")
+    language: str = ""  # the language of the run's messages (perfkit --lang), told to the kernel
 
 
 def _now() -> str:

@@ -69,11 +69,14 @@ def convert_reports(
     elif todo:
         try:
             convert_to_pdf(todo)
-            log.info("converted %d report(s) to PDF in one LibreOffice process", len(todo))
+            log.info(
+                "%s",
+                _("converted {n} report(s) to PDF in one LibreOffice process").format(n=len(todo)),
+            )
         except PerfkitError as exc:
             reason = str(exc)
     if reason:
-        log.warning("PDF skipped: %s", reason)
+        log.warning("%s", _("PDF skipped: {reason}").format(reason=reason))
     for record in records:
         folder = run_dirs.get(record["name"])
         outputs = record.get("outputs")

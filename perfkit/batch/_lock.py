@@ -29,6 +29,7 @@ from typing import Any
 
 from perfkit._processes import ProcessId, alive, process_id
 from perfkit.errors import OutputError, PerfkitError
+from perfkit.i18n import _
 
 __all__ = ["LOCK_NAME", "RunLock"]
 
@@ -72,7 +73,7 @@ class RunLock:
     >>> RunLock(out).acquire()
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: ...: another perfkit run is writing to this folder; ...
+    perfkit.errors.PerfkitError: ...：另一个 perfkit 运行正在写入此文件夹；请在它结束后再试
     >>> lock.release()
     >>> RunLock(out).acquire().release()
     """
@@ -97,7 +98,9 @@ class RunLock:
         except BlockingIOError:
             os.close(fd)
             raise PerfkitError(
-                f"{self.out}: another perfkit run is writing to this folder; try again when it ends"
+                _(
+                    "{out}: another perfkit run is writing to this folder; try again when it ends"
+                ).format(out=self.out)
             ) from None
         except OSError as exc:
             os.close(fd)
@@ -124,23 +127,32 @@ class RunLock:
         return self
 
     def _take_over(self, previous: dict[str, Any]) -> None:
-        who = f"pid {previous.get('pid')}，开始于 {previous.get('started')}"
+        who = _("pid {pid}, started {started}").format(
+            pid=previous.get("pid"), started=previous.get("started")
+        )
         if previous.get("host") != socket.gethostname():
             self.notes.append(
-                f"上一次运行（{previous.get('host')} 上的 {who}）没有正常结束；"
-                "它的进程无法从本机检查，已接管运行锁"
+                _(
+                    "the previous run ({who} on {host}) did not end normally; its processes "
+                    "cannot be checked from this machine; the run lock was taken over"
+                ).format(who=who, host=previous.get("host"))
             )
             return
         me = process_id()
         living = [p for p in alive(_processes(previous)) if p != me]
         if living:
-            pids = ", ".join(str(pid) for pid, _ in living[:20])
+            pids = ", ".join(str(pid) for pid, _start in living[:20])
             raise PerfkitError(
-                f"{self.out}: 上一次运行（{who}）的进程仍在运行（pid {pids}）；"
-                "它们结束之前不能开始新的运行 (a previous run's processes still live)"
+                _(
+                    "{out}: the previous run's processes ({who}) still live (pid {pids}); "
+                    "a new run cannot start before they end"
+                ).format(out=self.out, who=who, pids=pids)
             )
         self.notes.append(
-            f"上一次运行（{who}）没有正常结束；它的进程都已结束，已接管运行锁并清理它留下的临时文件"
+            _(
+                "the previous run ({who}) did not end normally; its processes have all ended; "
+                "the run lock was taken over and its temporary files cleaned up"
+            ).format(who=who)
         )
 
     def record(self, processes: list[ProcessId]) -> None:

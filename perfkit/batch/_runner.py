@@ -62,7 +62,7 @@ from perfkit.batch._kernels import stopping as kernels_stopping
 from perfkit.batch._lock import RunLock
 from perfkit.batch._schedule import Schedule, expand_runs, load_schedule
 from perfkit.errors import OutputError, PerfkitError
-from perfkit.i18n import _
+from perfkit.i18n import _, get_language
 from perfkit.scoring._cache import build_cache
 from perfkit.tables._filenames import inside
 from perfkit.tables._write import atomic_write_text, clean_leftovers, file_sha256
@@ -121,7 +121,9 @@ def _notebook_version(path: Path) -> str:
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception as exc:
-        raise PerfkitError(f"{path}: not a readable notebook ({exc})") from None
+        raise PerfkitError(
+            _("{path}: not a readable notebook ({exc})").format(path=path, exc=exc)
+        ) from None
     return str(nb.metadata.get("perfkit", {}).get("notebook_version", ""))
 
 
@@ -139,7 +141,7 @@ def plan_tasks(
     """
     notebook = (cwd / schedule.notebook).resolve()
     if not notebook.is_file():
-        raise PerfkitError(f"notebook not found: {schedule.notebook}")
+        raise PerfkitError(_("notebook not found: {notebook}").format(notebook=schedule.notebook))
     sha = file_sha256(notebook)
     version = _notebook_version(notebook)
     # values `all` took from the data (department codes) are not paths to fingerprint: a code
@@ -163,6 +165,7 @@ def plan_tasks(
                 notebook_version=version,
                 inputs=fingerprint_inputs(given, cwd),
                 engine=engine,
+                language=get_language(),
             )
         )
     return tasks
@@ -180,13 +183,13 @@ class RunInterrupted(KeyboardInterrupt):
     Examples
     --------
     >>> RunInterrupted(signal.SIGTERM).exit_code, str(RunInterrupted(signal.SIGINT))
-    (143, 'interrupted by SIGINT')
+    (143, '被 SIGINT 中断')
     """
 
     def __init__(self, signum: int, result: BatchResult | None = None) -> None:
         self.signum = int(signum)
         self.result = result
-        super().__init__(f"interrupted by {_signal_name(self.signum)}")
+        super().__init__(_("interrupted by {signal}").format(signal=_signal_name(self.signum)))
 
     @property
     def exit_code(self) -> int:
@@ -362,13 +365,17 @@ def _dask(
     try:
         from distributed import Client, LocalCluster  # dask is heavy: only for --executor dask
     except ImportError:  # pragma: no cover - a dependency
-        raise PerfkitError("--executor dask needs dask[distributed]") from None
+        raise PerfkitError(_("--executor dask needs dask[distributed]")) from None
     cluster = None
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
         except OSError as exc:  # unreachable or not a scheduler: a user error, no traceback
-            raise PerfkitError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+            raise PerfkitError(
+                _("cannot reach the Dask scheduler {scheduler}: {exc}").format(
+                    scheduler=scheduler, exc=exc
+                )
+            ) from None
     else:
         cluster = LocalCluster(
             n_workers=workers,
@@ -474,7 +481,11 @@ def run_schedule(
     'PerfkitError'
     """
     if executor not in EXECUTORS:
-        raise PerfkitError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+        raise PerfkitError(
+            _("unknown executor {executor!r}; choose one of {executors}").format(
+                executor=executor, executors=", ".join(EXECUTORS)
+            )
+        )
     if engine not in ENGINES:
         raise PerfkitError(
             _("unknown engine {engine!r}; choose one of {engines}").format(
@@ -487,7 +498,7 @@ def run_schedule(
     out = (base / (output_dir if output_dir is not None else schedule.output_dir)).resolve()
     n_workers = workers if workers is not None else schedule.workers
     if n_workers < 1:
-        raise PerfkitError("workers must be at least 1")
+        raise PerfkitError(_("workers must be at least 1"))
     tasks = plan_tasks(schedule, output_dir=out, cwd=base.resolve(), engine=engine)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -535,7 +546,7 @@ def _run(
         if not force and is_current(task):
             previous = read_record(task.run_dir) or {}
             records[task.name] = dict(previous, status="skipped", previous_status="ok")
-            log.info("skip %s: complete and up to date", task.name)
+            log.info("%s", _("skip {name}: complete and up to date").format(name=task.name))
         else:
             todo.append(task)
     if todo and cache:
@@ -545,11 +556,10 @@ def _run(
         if on_progress:
             on_progress(record, done, len(tasks))
     log.info(
-        "%d run(s) to do, %d up to date, %d worker(s), executor %s",
-        len(todo),
-        done,
-        n_workers,
-        executor,
+        "%s",
+        _(
+            "{todo} run(s) to do, {done} up to date, {workers} worker(s), executor {executor}"
+        ).format(todo=len(todo), done=done, workers=n_workers, executor=executor),
     )
 
     def deliver(record: dict[str, Any]) -> None:
@@ -559,14 +569,21 @@ def _run(
         if record["status"] == "failed":
             err = record["error"] or {}
             log.error(
-                "%s failed at cell %s: %s: %s",
-                record["name"],
-                err.get("cell"),
-                err.get("ename"),
-                err.get("evalue"),
+                "%s",
+                _("{name} failed at cell {cell}: {ename}: {evalue}").format(
+                    name=record["name"],
+                    cell=err.get("cell"),
+                    ename=err.get("ename"),
+                    evalue=err.get("evalue"),
+                ),
             )
         else:
-            log.info("%s ok in %.1f s", record["name"], record["duration_s"])
+            log.info(
+                "%s",
+                _("{name} ok in {seconds:.1f} s").format(
+                    name=record["name"], seconds=record["duration_s"]
+                ),
+            )
         if on_progress:
             on_progress(record, done, len(tasks))
 
@@ -584,7 +601,12 @@ def _run(
             stopped = stop.signum
     if stopped is not None:
         name = _signal_name(stopped)
-        log.error("stopped by %s: %d report(s) not complete", name, len(tasks) - done)
+        log.error(
+            "%s",
+            _("stopped by {signal}: {n} report(s) not complete").format(
+                signal=name, n=len(tasks) - done
+            ),
+        )
         for task in tasks:
             records.setdefault(task.name, interrupted_record(task, name))
         if not watch.survivors:
@@ -661,9 +683,19 @@ def _with_scores_cache(todo: list[RunTask], out: Path) -> list[RunTask]:
             try:
                 t0 = time.perf_counter()
                 entry = build_cache(data_dir, int(params["year"]), system, root)
-                log.info("scores cache %s in %.2f s", entry, time.perf_counter() - t0)
+                log.info(
+                    "%s",
+                    _("scores cache {entry} in {seconds:.2f} s").format(
+                        entry=entry, seconds=time.perf_counter() - t0
+                    ),
+                )
             except Exception as exc:  # no cache: every report computes its own
-                log.warning("no scores cache for %s %s: %s", data_dir, params["year"], exc)
+                log.warning(
+                    "%s",
+                    _("no scores cache for {data_dir} {year}: {reason}").format(
+                        data_dir=data_dir, year=params["year"], reason=exc
+                    ),
+                )
                 entry = None
             entries[key] = entry.name if entry is not None else ""
         tasks.append(replace(task, evaluation_cache=str(root) if entries[key] else ""))

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from perfkit.batch._formats import Format
 from perfkit.config import StrictModel, load_yaml_model
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.tables._filenames import safe_filename
 from perfkit.tables._read import find_table, read_table
 
@@ -74,17 +75,21 @@ class Schedule(StrictModel):
     def _matrix_values(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         for key, values in (value or {}).items():
             if isinstance(values, str) and values != _ALL:
-                raise ValueError(f"{key}: give a list of values or `all`, not {values!r}")
+                raise ValueError(
+                    _("{key}: give a list of values or `all`, not {values!r}").format(
+                        key=key, values=values
+                    )
+                )
             if isinstance(values, list) and not values:
-                raise ValueError(f"{key}: the list of values is empty")
+                raise ValueError(_("{key}: the list of values is empty").format(key=key))
         return value
 
     @model_validator(mode="after")
     def _one_source_of_runs(self) -> Schedule:
         if (self.matrix is None) == (self.runs is None):
-            raise ValueError("give either `matrix:` or `runs:` (exactly one)")
+            raise ValueError(_("give either `matrix:` or `runs:` (exactly one)"))
         if self.runs is not None and not self.runs:
-            raise ValueError("runs: the list is empty")
+            raise ValueError(_("runs: the list is empty"))
         return self
 
 
@@ -113,10 +118,12 @@ def load_schedule(path: str | Path) -> Schedule:
 
 def _projects(data_dir: Any) -> pl.DataFrame:
     if data_dir is None:
-        raise PerfkitError("`all` needs a data_dir parameter to list departments or years")
+        raise PerfkitError(_("`all` needs a data_dir parameter to list departments or years"))
     path = find_table(data_dir, "projects")
     if path is None:
-        raise PerfkitError(f"{data_dir}: no projects table to expand `all` from")
+        raise PerfkitError(
+            _("{data_dir}: no projects table to expand `all` from").format(data_dir=data_dir)
+        )
     frame = read_table(path, "projects").frame
     return frame.select(
         pl.col("year").cast(pl.String).str.strip_chars().str.strip_suffix("年").alias("year"),
@@ -130,7 +137,7 @@ def _expand_all(key: str, params: dict[str, Any]) -> list[Any]:
         return sorted(int(y) for y in projects.get_column("year").drop_nulls().unique())
     if key == "dept_code":
         if "year" not in params:
-            raise PerfkitError("dept_code: all needs a year parameter")
+            raise PerfkitError(_("dept_code: all needs a year parameter"))
         codes = (
             projects.filter(pl.col("year") == str(params["year"]))
             .get_column("dept_code")
@@ -140,9 +147,13 @@ def _expand_all(key: str, params: dict[str, Any]) -> list[Any]:
             .to_list()
         )
         if not codes:
-            raise PerfkitError(f"dept_code: all — no department has projects in {params['year']}")
+            raise PerfkitError(
+                _("dept_code: all — no department has projects in {year}").format(
+                    year=params["year"]
+                )
+            )
         return codes
-    raise PerfkitError(f"{key}: `all` is only defined for year and dept_code")
+    raise PerfkitError(_("{key}: `all` is only defined for year and dept_code").format(key=key))
 
 
 def _check_template(template: str) -> None:
@@ -150,15 +161,27 @@ def _check_template(template: str) -> None:
     try:
         fields = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise PerfkitError(f"run_name {template!r}: {exc}") from None
-    for _, field, spec, conversion in fields:
+        raise PerfkitError(
+            _("run_name {template!r}: {exc}").format(template=template, exc=exc)
+        ) from None
+    for _text, field, spec, conversion in fields:
         if field is None:
             continue
         if not _FIELD.fullmatch(field) or conversion or not _SPEC.fullmatch(spec or ""):
             raise PerfkitError(
-                f"run_name {template!r}: {{{field}{'!' + conversion if conversion else ''}"
-                f"{':' + spec if spec else ''}}} — use plain parameter names such as "
-                "{year}-{dept_code} (a width such as {month:02d} is allowed)"
+                _(
+                    "run_name {template!r}: {field} — use plain parameter names such as "
+                    "{example} (a width such as {width} is allowed)"
+                ).format(
+                    template=template,
+                    field="{"
+                    + field
+                    + ("!" + conversion if conversion else "")
+                    + (":" + spec if spec else "")
+                    + "}",
+                    example="{year}-{dept_code}",
+                    width="{month:02d}",
+                )
             )
 
 
@@ -169,7 +192,9 @@ def _name(template: str | None, params: dict[str, Any], varying: list[str]) -> s
         try:
             name = template.format(**params)
         except (KeyError, IndexError, ValueError) as exc:
-            raise PerfkitError(f"run_name {template!r}: {exc}") from None
+            raise PerfkitError(
+                _("run_name {template!r}: {exc}").format(template=template, exc=exc)
+            ) from None
     else:
         name = "-".join(str(params[k]) for k in varying) or "run"
     # department codes come from the data: "X/../../PWNED" becomes one harmless folder name
@@ -223,7 +248,9 @@ def expand_runs(schedule: Schedule) -> list[Run]:
     ]
     if twins:
         raise PerfkitError(
-            f"two or more runs share a folder name: {'; '.join(twins)} — "
-            "set run_name to a template that tells them apart"
+            _(
+                "two or more runs share a folder name: {twins} — set run_name "
+                "to a template that tells them apart"
+            ).format(twins="; ".join(twins))
         )
     return runs

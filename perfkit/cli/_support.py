@@ -98,8 +98,10 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.secho(f"✗ {exc}", fg="red", err=True)
             sys.exit(EXIT_INPUT)
         except OSError as exc:  # a file that cannot be read or written: the path, not a traceback
-            where = f"{exc.filename}：" if exc.filename is not None else ""
-            click.secho(f"✗ {where}{os_reason(exc)}", fg="red", err=True)
+            reason = os_reason(exc)
+            if exc.filename is not None:
+                reason = _("{path}: {reason}").format(path=exc.filename, reason=reason)
+            click.secho(_("✗ {reason}").format(reason=reason), fg="red", err=True)
             sys.exit(EXIT_INPUT)
         except pl.exceptions.PanicException as exc:  # polars broke: a bug, still no traceback
             click.secho(f"✗ {InternalError(exc, _input_files())}", fg="red", err=True)

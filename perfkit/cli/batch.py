@@ -79,7 +79,7 @@ def run(
     from perfkit.batch import RunInterrupted, run_schedule
 
     if scheduler and executor != "dask":
-        raise click.UsageError("--scheduler needs --executor dask")
+        raise click.UsageError(_("--scheduler needs --executor dask"))
     _setup_logging(log_file)
     bar: Any = None
 
@@ -92,7 +92,12 @@ def run(
             err = record.get("error") or {}
             tqdm.write(
                 click.style(
-                    f"✗ {record['name']}: {_where(err)} {err.get('ename')}: {err.get('evalue')}",
+                    _("✗ {name}: {where} {ename}: {evalue}").format(
+                        name=record["name"],
+                        where=_where(err),
+                        ename=err.get("ename"),
+                        evalue=err.get("evalue"),
+                    ),
                     fg="red",
                 ),
                 file=sys.stderr,
@@ -124,8 +129,7 @@ def run(
             n=len(result.records), ok=result.ok, skipped=result.skipped, failed=len(result.failed)
         )
     )
-    click.echo(f"index: {result.index}")
-    click.echo(f"manifest: {result.manifest}")
+    _where_written(result)
     if result.failed:
         for record in result.failed:
             err = record.get("error") or {}
@@ -147,18 +151,30 @@ def _stopped(stop: Any) -> None:
     """What a run stopped by a signal did, and where its index is."""
     result = stop.result
     if result is None:
-        click.secho(f"✗ {stop}", fg="red", err=True)
+        click.secho(_("✗ {reason}").format(reason=stop), fg="red", err=True)
         return
     click.secho(
-        f"✗ 运行被 {signal.Signals(stop.signum).name} 中断："
-        f"{result.ok} 份已写出，{result.skipped} 份已是最新，{len(result.failed)} 份失败，"
-        f"{len(result.interrupted)} 份未完成（index 中标为“中断”）; "
-        f"stopped — the unfinished reports are redone by the next run",
+        _(
+            "✗ the run was interrupted by {signal}: {ok} written, {skipped} up to date, "
+            "{failed} failed, {interrupted} not complete (marked interrupted in the index); "
+            "the next run redoes the unfinished reports"
+        ).format(
+            signal=signal.Signals(stop.signum).name,
+            ok=result.ok,
+            skipped=result.skipped,
+            failed=len(result.failed),
+            interrupted=len(result.interrupted),
+        ),
         fg="red",
         err=True,
     )
-    click.echo(f"index: {result.index}")
-    click.echo(f"manifest: {result.manifest}")
+    _where_written(result)
+
+
+def _where_written(result: Any) -> None:
+    """The run's index and manifest (the paths stay as they are)."""
+    click.echo(_("index: {path}").format(path=result.index))
+    click.echo(_("manifest: {path}").format(path=result.manifest))
 
 
 def _setup_logging(log_file: str | None) -> None:
@@ -175,6 +191,6 @@ def _setup_logging(log_file: str | None) -> None:
 def _where(error: dict[str, Any]) -> str:
     """Where a run failed, as a reader of the notebook sees it: ``In [3] `ev = …```."""
     if error.get("execution_count") is None:
-        return "(before the first cell)"
+        return _("(before the first cell)")
     source = f" `{error['source']}`" if error.get("source") else ""
     return f"In [{error['execution_count']}]{source}"

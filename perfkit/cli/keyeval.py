@@ -210,7 +210,7 @@ def score(
                 code=obj.unit_code, name=obj.name, total=obj.total, grade=obj.grade
             )
         )
-    click.echo(f"→ {', '.join(str(f) for f in files)}")
+    click.echo("→ " + ", ".join(str(f) for f in files))
     if documents:
         from perfkit.documents._key_evaluation import save_key_evaluation_documents
 

@@ -74,8 +74,8 @@ def monitor(
     )
     print_problems(result.warnings)
     written = result.write(out_dir)
-    click.echo(result.region_sentence)
-    click.echo(result.region_detail)
+    for line in result.summary_lines:
+        click.echo(line)
     click.echo(_("wrote:"))
     for path in written:
         click.echo(f"  {path}")

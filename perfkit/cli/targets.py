@@ -9,6 +9,7 @@ import click
 from perfkit._limits import quoted
 from perfkit.cli._support import print_problems, user_errors
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.present import DIRECTION_LABELS
 from perfkit.tables import atomic_output, write_csv
 from perfkit.targets import derive_library, load_library, reductions, review_targets
@@ -84,7 +85,7 @@ def review(
         for c, n in conclusions.iter_rows()
     ]
     click.echo(text("cli_conclusions").format(", ".join(shown)))
-    click.echo("wrote:")
+    click.echo(_("wrote:"))
     for path in written:
         click.echo(f"  {path}")
 
@@ -132,7 +133,7 @@ def library(
         path = Path(out_file)
         with atomic_output(path.parent) as tmp:
             write_csv(frame, tmp / path.name)
-        click.echo(f"wrote: {path}")
+        click.echo(_("wrote: {path}").format(path=path))
         return
     click.echo(heading)
     for row in frame.iter_rows(named=True):

@@ -236,7 +236,7 @@ def chronic(
     ...     "dept_code", "kind", "years").row(0)
     ('D41', 'low_efficiency', '2022-2024')
     """
-    panel.require_money("the chronic-problem analysis")
+    panel.require_money(_("the chronic-problem analysis"))
     threshold = _percent(low_threshold, "low_threshold")
     line = _percent(money_line, "money_line")
     for name, value in (("consecutive", consecutive), ("idle_years", idle_years)):

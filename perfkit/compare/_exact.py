@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, SCALE, div_half_up
 
 #: Fixed-point units in one cent of 万元 (amounts are rounded to 0.01 万元).
@@ -38,7 +39,7 @@ def hundredths(value: Decimal | int | str) -> int:
     """
     d = Decimal(str(value)) * 100
     if d != d.to_integral_value():
-        raise ValueError(f"{value} has more than two decimals")
+        raise ValueError(_("{value} has more than two decimals").format(value=value))
     return int(d)
 
 

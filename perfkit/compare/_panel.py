@@ -189,8 +189,9 @@ class Panel:
         if not self.has_money:
             raise PerfkitError(
                 _(
-                    "{what} needs each unit's budget_full_year and executed; {v1} do not have them"
-                ).format(what=what, v1=self.source or _("the scores"))
+                    "{what} needs each unit's budget_full_year and executed; "
+                    "{source} do not have them"
+                ).format(what=what, source=self.source or _("the scores"))
             )
 
     def __repr__(self) -> str:
@@ -331,9 +332,9 @@ def _scored(
     if loaded.kind != "indicators":
         raise PerfkitError(
             _(
-                "system {v1} scores evaluator-entered items; score it with perfkit.score and pass "
-                "the ScoreResult to panel()"
-            ).format(v1=loaded.name)
+                "system {system} scores evaluator-entered items; score it with "
+                "perfkit.score and pass the ScoreResult to panel()"
+            ).format(system=loaded.name)
         )
     result = score(projects, indicators, system=loaded)
     typed, raw = _typed_projects(projects)
@@ -382,9 +383,9 @@ def _from_scores(
     else:
         raise PerfkitError(
             _(
-                "panel() cannot use a {v1}: give a data folder, a ScoreResult, a scores frame or "
+                "panel() cannot use a {kind}: give a data folder, a ScoreResult, a scores frame or "
                 "file"
-            ).format(v1=type(source).__name__)
+            ).format(kind=type(source).__name__)
         )
     typed = _normalise_scores(frame, label, first_row, loaded)
     if projects is not None:
@@ -683,7 +684,7 @@ def _presence(
     """
     if len(years) > 62:
         raise PerfkitError(
-            _("a panel of {v1} years is more than perfkit compares (62)").format(v1=len(years))
+            _("a panel of {n} years is more than perfkit compares (62)").format(n=len(years))
         )
     bits = {y: 1 << i for i, y in enumerate(years)}
     per = (

@@ -30,6 +30,7 @@ from pydantic import Field, field_validator, model_validator
 
 from perfkit.config import StrictModel, load_yaml_model, validate_model
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import two_decimals
 from perfkit.present._labels import ACTION_LABELS
 
@@ -59,12 +60,18 @@ class Action(StrictModel):
     def _ratio(self) -> Action:
         if self.action == "cut":
             if self.ratio_pct is None:
-                raise ValueError("action cut needs ratio_pct (the percent cut, e.g. 10)")
+                raise ValueError(_("action cut needs ratio_pct (the percent cut, e.g. 10)"))
             if not Decimal(0) < self.ratio_pct <= Decimal(100):
-                raise ValueError(f"ratio_pct {self.ratio_pct} must be above 0 and at most 100")
+                raise ValueError(
+                    _("ratio_pct {ratio_pct} must be above 0 and at most 100").format(
+                        ratio_pct=self.ratio_pct
+                    )
+                )
             two_decimals(self.ratio_pct, "ratio_pct")
         elif self.ratio_pct is not None:
-            raise ValueError(f"ratio_pct is only for action cut, not {self.action}")
+            raise ValueError(
+                _("ratio_pct is only for action cut, not {action}").format(action=self.action)
+            )
         return self
 
     @property
@@ -110,7 +117,9 @@ class LowEfficiencyRule(Action):
     @classmethod
     def _percent(cls, value: Decimal) -> Decimal:
         if not Decimal(0) <= value <= Decimal(100):
-            raise ValueError(f"{value} must be a percentage between 0 and 100")
+            raise ValueError(
+                _("{value} must be a percentage between 0 and 100").format(value=value)
+            )
         return two_decimals(value, "percentage")
 
 
@@ -152,7 +161,7 @@ class BudgetPolicy(StrictModel):
     @classmethod
     def _some_grades(cls, value: dict[str, Action]) -> dict[str, Action]:
         if not value:
-            raise ValueError("give an action for every grade (优, 良, 中, 差)")
+            raise ValueError(_("give an action for every grade (优, 良, 中, 差)"))
         return value
 
     def check_grades(self, grades: list[str], source: str = "the policy") -> None:
@@ -163,18 +172,22 @@ class BudgetPolicy(StrictModel):
         >>> BudgetPolicy().check_grades(["A", "B"], "p.yaml")
         Traceback (most recent call last):
         ...
-        perfkit.compare._policy.PolicyError: p.yaml: grades: no action for A, B; ...
+        perfkit.compare._policy.PolicyError: p.yaml：grades：A, B 没有处理方式; ...
         """
         missing = [g for g in grades if g not in self.grades]
         extra = [g for g in self.grades if g not in grades]
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"no action for {', '.join(missing)}")
+                parts.append(_("no action for {missing}").format(missing=", ".join(missing)))
             if extra:
-                parts.append(f"{', '.join(extra)} is not a grade of the system")
+                parts.append(
+                    _("{extra} is not a grade of the system").format(extra=", ".join(extra))
+                )
             raise PolicyError(
-                f"{source}: grades: {'; '.join(parts)} (the system's grades: {', '.join(grades)})"
+                _("{source}: grades: {parts} (the system's grades: {grades})").format(
+                    source=source, parts="; ".join(parts), grades=", ".join(grades)
+                )
             )
 
 
@@ -187,7 +200,7 @@ def policy_from_dict(data: object, source: str = "<dict>") -> BudgetPolicy:
     Traceback (most recent call last):
     ...
     perfkit.compare._policy.PolicyError: p.yaml：预算政策有误：
-      grades.中: action cut needs ratio_pct (the percent cut, e.g. 10)
+      grades.中: action cut 需要 ratio_pct（压减的百分比，如 10）
     """
     return validate_model(data, BudgetPolicy, source=source, **_HOW)
 

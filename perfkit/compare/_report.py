@@ -25,6 +25,7 @@ from perfkit.compare._transitions import Transitions, transitions
 from perfkit.compare._trends import Trends, trends
 from perfkit.compare._years import YearsSpec
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.present import people_frame
 from perfkit.present._labels import column_label, translate_for_people
 from perfkit.scoring._result import WrittenOutputs
@@ -268,8 +269,9 @@ def compare_years(
     )
     if len(built.years) < 2:
         raise PerfkitError(
-            f"a cross-year comparison needs at least two years; {built.source} gives "
-            f"{', '.join(map(str, built.years))}"
+            _("a cross-year comparison needs at least two years; {source} gives {years}").format(
+                source=built.source, years=", ".join(map(str, built.years))
+            )
         )
     rules = load_policy(policy)
     low = rules.low_efficiency

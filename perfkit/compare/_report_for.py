@@ -40,7 +40,9 @@ def _path(text: object, what: str) -> Path:
         if (base / path).exists():
             return base / path
     raise PerfkitError(
-        f"{what} {text!r}: not found (relative paths are taken from the repository root)"
+        _("{what} {text!r}: not found (relative paths are taken from the repository root)").format(
+            what=what, text=text
+        )
     )
 
 
@@ -50,16 +52,24 @@ def _percent(value: object, what: str) -> Decimal | None:
     try:
         parsed = Decimal(str(value).strip().removesuffix("%"))
     except InvalidOperation:
-        raise PerfkitError(f"{what} {value!r} is not a number (e.g. 60 or 62.5)") from None
+        raise PerfkitError(
+            _("{what} {value!r} is not a number (e.g. 60 or 62.5)").format(what=what, value=value)
+        ) from None
     if not parsed.is_finite() or not 0 <= parsed <= 100:
-        raise PerfkitError(f"{what} {value!r} must be a percentage between 0 and 100")
+        raise PerfkitError(
+            _("{what} {value!r} must be a percentage between 0 and 100").format(
+                what=what, value=value
+            )
+        )
     return parsed
 
 
 def _years(value: object, what: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise PerfkitError(
-            f"{what} {value!r} must be a whole number of years (0 = from the policy)"
+            _("{what} {value!r} must be a whole number of years (0 = from the policy)").format(
+                what=what, value=value
+            )
         )
     return value or None
 
@@ -186,7 +196,7 @@ def report_for(
     >>> report_for(low_threshold="abc")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: low_threshold 'abc' is not a number (e.g. 60 or 62.5)
+    perfkit.errors.PerfkitError: low_threshold 'abc' 不是数字（如 60 或 62.5）
     """
     threshold = _percent(low_threshold, "low_threshold")
     line = _percent(money_line, "money_line")
@@ -209,7 +219,9 @@ def report_for(
     if dept is not None and dept not in departments:
         known = ", ".join(sorted(set(departments)))
         raise PerfkitError(
-            f"dept_code {dept!r} is not in the data; departments (current codes): {known}"
+            _("dept_code {dept!r} is not in the data; departments (current codes): {known}").format(
+                dept=dept, known=known
+            )
         )
     written: list[str] = []
     if output_dir:

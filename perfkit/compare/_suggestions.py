@@ -27,6 +27,7 @@ from perfkit.compare._exact import CENT, percent_cents
 from perfkit.compare._panel import Panel, display_columns
 from perfkit.compare._policy import Action, BudgetPolicy, load_policy
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, cents_to_float, div_half_up, fixed_to_float
 from perfkit.present._labels import APPLIED_RULE_LABELS
 
@@ -138,13 +139,15 @@ def budget_suggestions(
     >>> line["reason"]
     '2024年评价等级为差：压减30%；结转资金连续3年未支出（2022—2024）：收回闲置资金；多项适用，取压减最多者（闲置项目）'
     """
-    panel.require_money("budget suggestions")
+    panel.require_money(_("budget suggestions"))
     policy_source = str(policy) if isinstance(policy, (str, Path)) else "the policy"
     rules = load_policy(policy)
     rules.check_grades(panel.grades, policy_source)
     year = panel.years[-1] if base_year is None else base_year
     if year not in panel.years:
-        raise PerfkitError(f"base year {year} is not in the panel ({panel.years})")
+        raise PerfkitError(
+            _("base year {year} is not in the panel ({years})").format(year=year, years=panel.years)
+        )
     if chronic_result is None:
         low = rules.low_efficiency
         chronic_result = chronic(
@@ -166,8 +169,10 @@ def budget_suggestions(
     base_col = "_budget" if rules.base == "budget_full_year" else "_initial"
     if rows.get_column(base_col).null_count():
         raise PerfkitError(
-            f"{policy_source}: base {rules.base} is not known for every project of {year} "
-            "(give the projects table with budget_initial)"
+            _(
+                "{policy_source}: base {base} is not known for every project "
+                "of {year} (give the projects table with budget_initial)"
+            ).format(policy_source=policy_source, base=rules.base, year=year)
         )
     base, executed = pl.col(base_col), pl.col("_executed")
     grade_amount = pl.lit(None, FIXED)

@@ -24,6 +24,7 @@ from perfkit._frames import like_input
 from perfkit.compare._exact import percent_cents
 from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import cents_to_float
 
 __all__ = ["Transitions", "transitions"]
@@ -118,7 +119,11 @@ class Transitions:
                 to_year is None or pair[1] == to_year
             ):
                 return pair
-        raise PerfkitError(f"no pair {from_year}→{to_year}; compared: {self.pairs}")
+        raise PerfkitError(
+            _("no pair {from_year}→{to_year}; compared: {pairs}").format(
+                from_year=from_year, to_year=to_year, pairs=self.pairs
+            )
+        )
 
     def _movement(self, kind: str, descending: bool) -> pl.DataFrame:
         return self._changes.filter(pl.col("movement") == kind).sort(
@@ -133,16 +138,24 @@ def _pairs(panel: Panel, pairs: Iterable[tuple[int, int]] | str | None) -> list[
     elif pairs == "first_last":
         chosen = [(years[0], years[-1])]
     elif isinstance(pairs, str):
-        raise PerfkitError(f"pairs {pairs!r}: use 'consecutive', 'first_last' or (from, to) pairs")
+        raise PerfkitError(
+            _("pairs {pairs!r}: use 'consecutive', 'first_last' or (from, to) pairs").format(
+                pairs=pairs
+            )
+        )
     else:
         chosen = [(int(a), int(b)) for a, b in pairs]
     for a, b in chosen:
         if a not in years or b not in years or a >= b:
             raise PerfkitError(
-                f"pair {a}→{b}: both years must be in the panel ({years}) and {a} before {b}"
+                _(
+                    "pair {a}→{b}: both years must be in the panel ({years}) and {a} before {b}"
+                ).format(a=a, b=b, years=years)
             )
     if not chosen:
-        raise PerfkitError(f"transitions need at least two years; the panel has {years}")
+        raise PerfkitError(
+            _("transitions need at least two years; the panel has {years}").format(years=years)
+        )
     return chosen
 
 
@@ -180,7 +193,11 @@ def transitions(
     'improved'
     """
     if bin_width <= 0:
-        raise PerfkitError(f"bin_width must be a positive number of points, not {bin_width}")
+        raise PerfkitError(
+            _("bin_width must be a positive number of points, not {bin_width}").format(
+                bin_width=bin_width
+            )
+        )
     chosen = _pairs(panel, pairs)
     rank = {g: i for i, g in enumerate(panel.grades)}
     cols = ["_uid", "unit_code", "unit_name", "dept_code", "dept_name", "total_cents", "grade"]

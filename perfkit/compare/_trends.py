@@ -23,6 +23,7 @@ from perfkit._frames import like_input
 from perfkit.compare._exact import percent_cents
 from perfkit.compare._panel import Panel
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.numbers import FIXED, cents_to_float, div_half_up, fixed_to_float
 
 __all__ = ["MOVER_MEASURES", "Trends", "movers", "trends"]
@@ -69,7 +70,9 @@ class Trends:
         """
         rows = self._departments.filter(pl.col("dept_code") == dept_code)
         if rows.height == 0:
-            raise PerfkitError(f"department {dept_code!r} is not in the panel")
+            raise PerfkitError(
+                _("department {dept_code!r} is not in the panel").format(dept_code=dept_code)
+            )
         return like_input(rows, self.from_pandas)
 
 
@@ -203,9 +206,13 @@ def movers(trends: Trends, n: int = 5, by: str = "mean_score") -> Any:
     ['上升', '上升', '上升', '下降', '下降', '下降']
     """
     if by not in MOVER_MEASURES:
-        raise PerfkitError(f"movers by {by!r}: use one of {', '.join(MOVER_MEASURES)}")
+        raise PerfkitError(
+            _("movers by {by!r}: use one of {measures}").format(
+                by=by, measures=", ".join(MOVER_MEASURES)
+            )
+        )
     if n <= 0:
-        raise PerfkitError(f"n must be a positive number of departments, not {n}")
+        raise PerfkitError(_("n must be a positive number of departments, not {n}").format(n=n))
     d = trends._departments.filter(pl.col(by).is_not_null())
     ends = (
         d.sort("dept_code", "year")

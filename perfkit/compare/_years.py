@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _, ngettext
 
 __all__ = ["YearsSpec", "check_years", "parse_years"]
 
@@ -32,12 +33,12 @@ def parse_years(spec: YearsSpec) -> list[int] | None:
     >>> parse_years("2024-2022")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: years '2024-2022': the range must go from the earlier year ...
+    perfkit.errors.PerfkitError: 年度 '2024-2022'：范围应从较早的年度到较晚的年度...
     """
     if spec is None:
         return None
     if isinstance(spec, bool):
-        raise PerfkitError(f"years {spec!r}: give years such as 2022-2024")
+        raise PerfkitError(_("years {spec!r}: give years such as 2022-2024").format(spec=spec))
     if isinstance(spec, int):
         return [_in_range(spec, str(spec))]
     if isinstance(spec, str):
@@ -47,23 +48,29 @@ def parse_years(spec: YearsSpec) -> list[int] | None:
             first, last = int(match.group(1)), int(match.group(2))
             if first > last:
                 raise PerfkitError(
-                    f"years {spec!r}: the range must go from the earlier year to the later one "
-                    f"(e.g. {last}-{first})"
+                    _(
+                        "years {spec!r}: the range must go from the earlier year to "
+                        "the later one (e.g. {last}-{first})"
+                    ).format(spec=spec, last=last, first=first)
                 )
             return [_in_range(y, spec) for y in range(first, last + 1)]
         parts = [p.strip() for p in re.split(r"[,，、;\s]+", text) if p.strip()]
         if not parts or not all(_YEAR.match(p) for p in parts):
             raise PerfkitError(
-                f"years {spec!r} is not understood: give a range such as 2022-2024, "
-                "or years separated by commas such as 2022,2024"
+                _(
+                    "years {spec!r} is not understood: give a range such as "
+                    "2022-2024, or years separated by commas such as 2022,2024"
+                ).format(spec=spec)
             )
         return sorted({_in_range(int(p), spec) for p in parts})
     try:
         values = list(spec)
     except TypeError:
-        raise PerfkitError(f"years {spec!r}: give years such as 2022-2024") from None
+        raise PerfkitError(
+            _("years {spec!r}: give years such as 2022-2024").format(spec=spec)
+        ) from None
     if not values:
-        raise PerfkitError("years: the list is empty")
+        raise PerfkitError(_("years: the list is empty"))
     out = set()
     for value in values:
         year: int | None = value if isinstance(value, int) else None
@@ -73,7 +80,11 @@ def parse_years(spec: YearsSpec) -> list[int] | None:
             except ValueError:
                 year = None
             if year is None:
-                raise PerfkitError(f"years {spec!r}: every year must be a whole number like 2024")
+                raise PerfkitError(
+                    _("years {spec!r}: every year must be a whole number like 2024").format(
+                        spec=spec
+                    )
+                )
         assert year is not None
         out.add(_in_range(year, str(spec)))
     return sorted(out)
@@ -81,7 +92,9 @@ def parse_years(spec: YearsSpec) -> list[int] | None:
 
 def _in_range(year: int, spec: str) -> int:
     if not 1900 <= year <= 2200:
-        raise PerfkitError(f"years {spec!r}: {year} is not a budget year")
+        raise PerfkitError(
+            _("years {spec!r}: {year} is not a budget year").format(spec=spec, year=year)
+        )
     return year
 
 
@@ -95,19 +108,21 @@ def check_years(wanted: list[int] | None, available: Iterable[int], where: str) 
     >>> check_years([2021, 2022], [2022, 2023, 2024], "data/sample")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: year 2021 is not in data/sample (it has 2022, 2023, 2024)
+    perfkit.errors.PerfkitError: 年度 2021 不在 data/sample 中（其中的年度：2022, 2023, 2024）
     """
     have = sorted(set(available))
     if wanted is None:
         if not have:
-            raise PerfkitError(f"{where} holds no rows")
+            raise PerfkitError(_("{where} holds no rows").format(where=where))
         return have
     lacking = [y for y in wanted if y not in have]
     if lacking:
         listed = ", ".join(map(str, lacking))
-        noun = "year" if len(lacking) == 1 else "years"
-        verb = "is" if len(lacking) == 1 else "are"
         raise PerfkitError(
-            f"{noun} {listed} {verb} not in {where} (it has {', '.join(map(str, have)) or 'none'})"
+            ngettext(
+                "year {listed} is not in {where} (it has {have})",
+                "years {listed} are not in {where} (it has {have})",
+                len(lacking),
+            ).format(listed=listed, where=where, have=", ".join(map(str, have)) or _("none"))
         )
     return list(wanted)

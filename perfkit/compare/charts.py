@@ -21,6 +21,7 @@ from perfkit.compare._chronic import Chronic
 from perfkit.compare._transitions import Transitions
 from perfkit.compare._trends import Trends
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.present.charts import ALERT_COLOURS, GRADE_COLOURS, grade_scale
 
 __all__ = [
@@ -43,7 +44,9 @@ def _rows(trends: Trends, dept_code: str | None) -> tuple[pl.DataFrame, str]:
         return trends._region, "全地区"
     rows = trends._departments.filter(pl.col("dept_code") == dept_code)
     if rows.height == 0:
-        raise PerfkitError(f"department {dept_code!r} is not in the comparison")
+        raise PerfkitError(
+            _("department {dept_code!r} is not in the comparison").format(dept_code=dept_code)
+        )
     return rows, f"{rows.get_column('dept_name')[0] or dept_code}（{dept_code}）"
 
 
@@ -196,12 +199,18 @@ def score_slopes(
         "execution_rate": "预算执行率（%）",
     }
     if measure not in titles:
-        raise PerfkitError(f"measure {measure!r}: use one of {', '.join(titles)}")
+        raise PerfkitError(
+            _("measure {measure!r}: use one of {titles}").format(
+                measure=measure, titles=", ".join(titles)
+            )
+        )
     d = trends._departments.filter(pl.col(measure).is_not_null())
     if dept_codes is not None:
         unknown = sorted(set(dept_codes) - set(d.get_column("dept_code").to_list()))
         if unknown:
-            raise PerfkitError(f"departments not in the comparison: {', '.join(unknown)}")
+            raise PerfkitError(
+                _("departments not in the comparison: {unknown}").format(unknown=", ".join(unknown))
+            )
         d = d.filter(pl.col("dept_code").is_in(dept_codes))
     ends = (
         d.sort("year")

@@ -321,7 +321,9 @@ def _table_path(data_dir: Path, name: str, required: bool = True) -> Path | None
     path = find_table(data_dir, name)
     if path is None and required:
         raise PerfkitError(
-            f"{data_dir}: no {name} table ({name}.csv, .xlsx or .parquet) in the data folder"
+            _(
+                "{data_dir}: no {name} table ({name}.csv, .xlsx or .parquet) in the data folder"
+            ).format(data_dir=data_dir, name=name)
         )
     return path
 
@@ -383,12 +385,15 @@ def evaluate_department(
     loaded = load_system(system)
     if loaded.kind != "indicators":
         raise PerfkitError(
-            f"system {loaded.name} scores evaluator-entered items (kind {loaded.kind}); "
-            "a department's project evaluation needs a system of kind indicators"
+            _(
+                "system {name} scores evaluator-entered items (kind {kind}); a "
+                "department's project evaluation needs a system of kind "
+                "indicators"
+            ).format(name=loaded.name, kind=loaded.kind)
         )
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise PerfkitError(f"data folder not found: {data_dir}")
+        raise PerfkitError(_("data folder not found: {data_dir}").format(data_dir=data_dir))
     cached = cached_scores(cache, data_dir, year, dept_code, loaded)
     if cached is not None:
         return _evaluation(cached, loaded, int(year), str(dept_code).strip(), lowest)
@@ -401,7 +406,9 @@ def evaluate_department(
     )
     if year_text not in years:
         raise PerfkitError(
-            f"{year_text} 年没有项目数据（{p_raw.source} 中的年份：{', '.join(years) or '无'}）"
+            _("no project data for {year} (the years in {source}: {years})").format(
+                year=year_text, source=p_raw.source, years=", ".join(years) or _("none")
+            )
         )
     in_dept = _code_key(pl.col("dept_code")) == code
     projects = _subset(p_raw, p_year & in_dept)
@@ -418,13 +425,21 @@ def evaluate_department(
             .to_series()
             .to_list()
         )
-        hint = (
-            f"（该部门有数据的年份：{', '.join(other_years)}）"
-            if other_years
-            else f"；该年有数据的部门：{', '.join(depts[:8])}"
-            + (f" 等 {len(depts)} 个" if len(depts) > 8 else "")
+        if other_years:
+            hint = _(" (the years with data for this department: {years})").format(
+                years=", ".join(other_years)
+            )
+        elif len(depts) > 8:
+            hint = _("; departments with data in that year: {codes} and others, {n} in all").format(
+                codes=", ".join(depts[:8]), n=len(depts)
+            )
+        else:
+            hint = _("; departments with data in that year: {codes}").format(codes=", ".join(depts))
+        raise PerfkitError(
+            _("department {dept} has no project data for {year}{hint}").format(
+                dept=dept_code, year=year_text, hint=hint
+            )
         )
-        raise PerfkitError(f"部门 {dept_code} 在 {year_text} 年没有项目数据{hint}")
     codes = projects.frame.select(_code_key(pl.col("project_code"))).to_series().implode()
     i_raw = read_table(_table_path(data_dir, "indicators"), "indicators")
     indicators = _subset(

@@ -20,6 +20,7 @@ import polars as pl
 
 from perfkit._frames import to_polars
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.scoring._api import score
 from perfkit.scoring._flags import FLAG_LABELS, SEVERITY_LABELS, risk_level
 from perfkit.scoring._result import ScoreResult
@@ -106,12 +107,18 @@ class ExplorerData:
 
 def _from_folder(folder: Path, system: str) -> ScoreResult:
     if not folder.is_dir():
-        raise PerfkitError(f"{folder}: not a folder (give the folder with projects and indicators)")
+        raise PerfkitError(
+            _("{folder}: not a folder (give the folder with projects and indicators)").format(
+                folder=folder
+            )
+        )
     paths = {name: find_table(folder, name) for name in ("projects", "indicators")}
     missing = [name for name, path in paths.items() if path is None]
     if missing:
         raise PerfkitError(
-            f"{folder}: no {' or '.join(missing)} table (.csv, .xlsx or .parquet) in the folder"
+            _("{folder}: no {missing} table (.csv, .xlsx or .parquet) in the folder").format(
+                folder=folder, missing=" or ".join(missing)
+            )
         )
     return score(paths["projects"], paths["indicators"], system=system)
 
@@ -170,7 +177,9 @@ def explorer_data(
     missing = [c for c in REQUIRED_COLUMNS if c not in units.columns]
     if missing:
         raise PerfkitError(
-            f"units: missing column(s) {', '.join(missing)} (give perfkit.score(...).units)"
+            _("units: missing column(s) {missing} (give perfkit.score(...).units)").format(
+                missing=", ".join(missing)
+            )
         )
     rank = np.random.default_rng(SAMPLE_SEED).permutation(units.height)
     order = list(SEVERITY_LABELS)
@@ -206,18 +215,20 @@ def resolve_dir(given: str, env: str, default: str, *, must_exist: bool = True) 
     'sample'
     >>> resolve_dir("", "PERFKIT_NO_SUCH_VARIABLE", "nowhere")
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: data folder 'nowhere' (the default) does not exist ...
+    perfkit.errors.PerfkitError: 数据文件夹 'nowhere'（默认值）不存在...
     """
     if given:
-        path, source = given, "data_dir parameter"
+        path, source = given, _("the data_dir parameter")
     elif os.environ.get(env):
         path, source = os.environ[env], f"${env}"
     else:
-        path, source = default, "the default"
+        path, source = default, _("the default")
     folder = Path(path).expanduser()
     if must_exist and not folder.is_dir():
         raise PerfkitError(
-            f"data folder {path!r} ({source}) does not exist "
-            f"(working directory {Path.cwd()}); give the folder with projects and indicators"
+            _(
+                "data folder {path!r} ({source}) does not exist (working "
+                "directory {cwd}); give the folder with projects and indicators"
+            ).format(path=path, source=source, cwd=Path.cwd())
         )
     return folder

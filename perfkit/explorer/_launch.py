@@ -41,6 +41,7 @@ from perfkit.explorer._limits import (
     ExportLimits,
     cull_interval,
 )
+from perfkit.i18n import _
 from perfkit.present import TEMPLATES
 from perfkit.tables._read import find_table
 
@@ -148,19 +149,23 @@ def dashboard_inputs(data_dir: str | Path, notebook: str | Path | None = None) -
     ('sample', 'explore.ipynb')
     >>> dashboard_inputs("no/such/folder")
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: no/such/folder: no such folder (give --data DIR)
+    perfkit.errors.PerfkitError: no/such/folder：没有这个文件夹（请用 --data DIR 给出）
     """
     data = Path(data_dir).resolve()
     if not data.is_dir():
-        raise PerfkitError(f"{data_dir}: no such folder (give --data DIR)")
+        raise PerfkitError(
+            _("{data_dir}: no such folder (give --data DIR)").format(data_dir=data_dir)
+        )
     missing = [name for name in ("projects", "indicators") if find_table(data, name) is None]
     if missing:
         raise PerfkitError(
-            f"{data_dir}: no {' or '.join(missing)} table (.csv, .xlsx or .parquet) in the folder"
+            _("{data_dir}: no {missing} table (.csv, .xlsx or .parquet) in the folder").format(
+                data_dir=data_dir, missing=" or ".join(missing)
+            )
         )
     page = Path(notebook).resolve() if notebook else default_notebook()
     if not page.is_file():
-        raise PerfkitError(f"{page}: notebook not found (give --notebook PATH)")
+        raise PerfkitError(_("{page}: notebook not found (give --notebook PATH)").format(page=page))
     return data, page
 
 

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = [
     "DEFAULT_IDLE_TIMEOUT",
@@ -88,7 +89,7 @@ class ExportLimits:
     (20, 5.0)
     >>> ExportLimits(max_rows=-1)
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: export limit max_rows must be a number >= 0 (0 = no limit), got -1
+    perfkit.errors.PerfkitError: 导出上限 max_rows 应为不小于 0 的数（0 表示不限），而不是 -1
     """
 
     min_interval: float = 5.0
@@ -103,10 +104,16 @@ class ExportLimits:
             number = isinstance(value, int | float) and not isinstance(value, bool)
             if not number or not math.isfinite(value) or value < 0:
                 raise PerfkitError(
-                    f"export limit {f.name} must be a number >= 0 (0 = no limit), got {value!r}"
+                    _(
+                        "export limit {name} must be a number >= 0 (0 = no limit), got {value!r}"
+                    ).format(name=f.name, value=value)
                 )
             if f.name != "min_interval" and value != int(value):
-                raise PerfkitError(f"export limit {f.name} must be a whole number, got {value!r}")
+                raise PerfkitError(
+                    _("export limit {name} must be a whole number, got {value!r}").format(
+                        name=f.name, value=value
+                    )
+                )
             typed = float(value) if f.name == "min_interval" else int(value)
             object.__setattr__(self, f.name, typed)
 
@@ -130,16 +137,19 @@ class ExportLimits:
         2
         >>> ExportLimits.from_mapping({"max_export": 2})
         Traceback (most recent call last):
-        perfkit.errors.PerfkitError: limits: unknown export limit(s) max_export ...
+        perfkit.errors.PerfkitError: limits：未知的导出上限 max_export...
         """
         if not isinstance(values, Mapping):
-            raise PerfkitError(f"{source}: expected an object of export limits")
+            raise PerfkitError(
+                _("{source}: expected an object of export limits").format(source=source)
+            )
         names = {f.name for f in fields(cls)}
         unknown = sorted(str(k) for k in values if k not in names)
         if unknown:
             raise PerfkitError(
-                f"{source}: unknown export limit(s) {', '.join(unknown)} "
-                f"(known: {', '.join(sorted(names))})"
+                _("{source}: unknown export limit(s) {unknown} (known: {names})").format(
+                    source=source, unknown=", ".join(unknown), names=", ".join(sorted(names))
+                )
             )
         return cls(**values)  # type: ignore[arg-type]
 
@@ -155,7 +165,7 @@ def dashboard_limits(environ: Mapping[str, str] | None = None) -> ExportLimits |
     3
     >>> dashboard_limits({LIMITS_ENV: "nonsense"})
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: $PERFKIT_DASHBOARD_LIMITS: not JSON ...
+    perfkit.errors.PerfkitError: $PERFKIT_DASHBOARD_LIMITS：不是 JSON...
     """
     env = os.environ if environ is None else environ
     text = env.get(LIMITS_ENV)
@@ -164,7 +174,9 @@ def dashboard_limits(environ: Mapping[str, str] | None = None) -> ExportLimits |
     try:
         values = json.loads(text)
     except ValueError as exc:
-        raise PerfkitError(f"${LIMITS_ENV}: not JSON ({exc})") from None
+        raise PerfkitError(
+            _("${variable}: not JSON ({exc})").format(variable=LIMITS_ENV, exc=exc)
+        ) from None
     return ExportLimits.from_mapping(values, source=f"${LIMITS_ENV}")
 
 

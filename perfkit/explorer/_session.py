@@ -19,6 +19,7 @@ from perfkit.explorer._launch import SYSTEM_ENV
 from perfkit.explorer._limits import dashboard_limits
 from perfkit.explorer._views import department_overview, summary_text
 from perfkit.explorer._widget import Explorer
+from perfkit.i18n import _
 
 __all__ = ["ExplorerSession", "explorer_for"]
 
@@ -87,17 +88,21 @@ def explorer_for(
     >>> explorer_for(data_dir="data/sample", max_points=0)
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: max_points must be at least 1, got 0
+    perfkit.errors.PerfkitError: max_points 至少为 1，而不是 0
     """
     data_folder = resolve_dir(data_dir, DATA_ENV, "data/sample")
     export_folder = resolve_dir(export_dir, EXPORT_ENV, "exports", must_exist=False)
     system = system or os.environ.get(SYSTEM_ENV) or "project-self-eval"
     if max_points < 1:
-        raise PerfkitError(f"max_points must be at least 1, got {max_points}")
+        raise PerfkitError(
+            _("max_points must be at least 1, got {max_points}").format(max_points=max_points)
+        )
     data = explorer_data(data_folder, system=system)
     if year and year not in data.years:
         raise PerfkitError(
-            f"year {year}: no projects in {data_folder}; years present: {data.years}"
+            _("year {year}: no projects in {data_folder}; years present: {years}").format(
+                year=year, data_folder=data_folder, years=data.years
+            )
         )
     first_year = year or data.years[0]
     limits = dashboard_limits()  # set by `perfkit dashboard`; None in JupyterLab and papermill

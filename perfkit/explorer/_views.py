@@ -16,6 +16,7 @@ import altair as alt
 import polars as pl
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 from perfkit.present._labels import column_label
 from perfkit.present._table import table
 from perfkit.present.charts import GRADE_ORDER, grade_scale
@@ -258,7 +259,11 @@ def selection_page(
     True
     """
     if order not in ORDERS:
-        raise ValueError(f"order must be one of {list(ORDERS)}, not {order!r}")
+        raise ValueError(
+            _("order must be one of {orders}, not {order!r}").format(
+                orders=list(ORDERS), order=order
+            )
+        )
     pages = max(1, -(-selected.height // page_size))
     page = min(max(page, 0), pages - 1)
     if order == "risk" and "risk_level" in selected.columns:

@@ -57,6 +57,7 @@ from perfkit.explorer._views import (
     selection_page,
     summary_text,
 )
+from perfkit.i18n import _
 from perfkit.present.charts import GRADE_ORDER
 from perfkit.scoring._flags import FLAG_LABELS, SEVERITY_LABELS
 
@@ -417,7 +418,11 @@ class Explorer(w.VBox):
     def set_order(self, order: str) -> None:
         """Order the table by ``"score"`` (lowest first) or ``"risk"`` (most at risk first)."""
         if order not in ORDERS:
-            raise ValueError(f"order must be one of {list(ORDERS)}, not {order!r}")
+            raise ValueError(
+                _("order must be one of {orders}, not {order!r}").format(
+                    orders=list(ORDERS), order=order
+                )
+            )
         self.order = order
         if self.sort.value != order:
             self.sort.value = order  # its observer calls back here once, then this is a no-op

@@ -167,7 +167,7 @@ def _formula_problems(form: AssessmentForm, grid: Grid) -> None:
     for cell, column in cells:
         if cell is not None and cell.address in formulas:
             row = int("".join(ch for ch in cell.address if ch.isdigit()))
-            message = FORMULA_WITHOUT_VALUE.format(formula=formulas[cell.address])
+            message = _(FORMULA_WITHOUT_VALUE).format(formula=formulas[cell.address])
             form.problems.append(
                 Problem(form.file, row, column, message, sheet=form.sheet, cell=cell.address)
             )

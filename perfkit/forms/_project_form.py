@@ -235,7 +235,9 @@ def _formula_problems(form: ProjectForm, grid: Grid) -> None:
     for address, column in dict.fromkeys(cells):
         if address in formulas and address not in form.formula_cells:
             form.formula_cells.append(address)
-            form.problem(address, column, FORMULA_WITHOUT_VALUE.format(formula=formulas[address]))
+            form.problem(
+                address, column, _(FORMULA_WITHOUT_VALUE).format(formula=formulas[address])
+            )
 
 
 def _header_columns(grid: Grid, row: int, names: dict[str, str]) -> dict[str, int]:

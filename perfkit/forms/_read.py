@@ -210,7 +210,11 @@ def read_forms(
     ('正向', '12000', '人', 'B14:I14')
     """
     if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+        raise ValueError(
+            _("engine must be one of {engines}, not {engine!r}").format(
+                engines=ENGINES, engine=engine
+            )
+        )
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     files, problems = expand_inputs(paths)
     found: list[ProjectForm] = []

@@ -37,6 +37,7 @@ import polars as pl
 from perfkit._limits import format_expr
 from perfkit.errors import InputError, PerfkitError
 from perfkit.forms._messages import NO_CARRYOVER_COLUMN, NO_PROJECT_MATCHES
+from perfkit.i18n import _
 from perfkit.numbers import SCALE
 from perfkit.scoring._result import ScoreResult
 from perfkit.tables._filenames import inside, safe_filename, unique_filename
@@ -109,7 +110,11 @@ def read_scores(folder: str | Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             frame = pl.read_csv(csv, schema_overrides=text, infer_schema_length=None)
             frames.append(restore_formulas(frame))  # '=… in perfkit's CSV was =…
         else:
-            raise PerfkitError(f"{folder}: no {name}.parquet or {name}.csv (run perfkit score)")
+            raise PerfkitError(
+                _("{folder}: no {name}.parquet or {name}.csv (run perfkit score)").format(
+                    folder=folder, name=name
+                )
+            )
     return frames[0], frames[1]
 
 
@@ -157,7 +162,7 @@ def write_forms(
     ('项目支出绩效自评表', 'landscape')
     """
     if by not in BY:
-        raise ValueError(f"by must be one of {BY}, not {by!r}")
+        raise ValueError(_("by must be one of {choices}, not {by!r}").format(choices=BY, by=by))
     if isinstance(scores, ScoreResult):
         units, items = scores.units, scores.items
     else:
@@ -165,8 +170,10 @@ def write_forms(
     needed = {"budget_full_year", "executed", "execution_rate", "total", "grade"}
     if not needed <= set(units.columns) or "预算执行率" not in units.columns:
         raise PerfkitError(
-            "export-forms needs the scores of a project system (such as project-self-eval): "
-            f"unit_scores lacks {sorted(needed - set(units.columns)) or ['预算执行率']}"
+            _(
+                "export-forms needs the scores of a project system (such as "
+                "project-self-eval): unit_scores lacks {missing}"
+            ).format(missing=sorted(needed - set(units.columns)) or ["预算执行率"])
         )
     if "carryover" not in units.columns:
         units = units.join(
@@ -204,14 +211,14 @@ def _carryover(projects: TableInput | None, units: pl.DataFrame) -> pl.DataFrame
     if any(p.severity == "error" for p in problems):
         raise InputError(problems, summary="export-forms: the projects table has errors")
     if "carryover" not in typed.columns:
-        raise PerfkitError(NO_CARRYOVER_COLUMN.format(file=raw.source))
+        raise PerfkitError(_(NO_CARRYOVER_COLUMN).format(file=raw.source))
     found = typed.select(
         pl.col("year").cast(schema["year"]),
         pl.col("project_code").alias("unit_code"),
         (pl.col("carryover").cast(pl.Decimal(38, 6)) / SCALE).cast(pl.Decimal(38, 6)),
     ).unique(["year", "unit_code"], keep="first", maintain_order=True)
     if units.height and units.join(found, on=["year", "unit_code"], how="semi").height == 0:
-        raise PerfkitError(NO_PROJECT_MATCHES.format(file=raw.source))
+        raise PerfkitError(_(NO_PROJECT_MATCHES).format(file=raw.source))
     return found
 
 
@@ -346,7 +353,7 @@ class _Sheet:
             ws.merge_range(r1, c1, r2, c2, "", fmt)  # type: ignore[attr-defined]
             self._write(ws, formats, r1, c1, value)  # the value with its own type
             covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
-        for (r, c), (value, _) in self.cells.items():
+        for (r, c), (value, _style) in self.cells.items():
             if (r, c) not in covered:
                 self._write(ws, formats, r, c, value)
         top, bottom = self.bordered

@@ -244,6 +244,14 @@ def _compute(inputs: MonitoringInputs, time: TimeProgress, dept: str | None) -> 
     region = summarise(
         alerts, time, not_reported, by_department=False, with_indicators=with_indicators
     )
+    shown = summarise(  # the region's sentences in the chosen language, for the command line
+        alerts,
+        time,
+        not_reported,
+        by_department=False,
+        with_indicators=with_indicators,
+        language=None,
+    ).row(0, named=True)
     warnings = list(inputs.warnings)
     if not_reported.height:
         warnings.append(
@@ -270,6 +278,7 @@ def _compute(inputs: MonitoringInputs, time: TimeProgress, dept: str | None) -> 
         with_indicators=with_indicators,
         warnings=warnings,
         from_pandas=inputs.from_pandas,
+        shown=(str(shown["sentence"]), str(shown["detail"])),
     )
 
 

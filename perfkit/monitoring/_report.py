@@ -80,35 +80,45 @@ def _problems(
 ) -> tuple[list[str], dict[str, Path | None]]:
     problems = []
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
-        problems.append(f"year must be a year like 2024, not {year!r}")
+        problems.append(_("year must be a year like 2024, not {year!r}").format(year=year))
     if month is not None and (
         isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12
     ):
-        problems.append(f"month must be a whole number from 1 to 12, not {month!r}")
+        problems.append(
+            _("month must be a whole number from 1 to 12, not {month!r}").format(month=month)
+        )
     if month is None and not as_of:
-        problems.append("give month (1–12) or as_of (YYYY-MM-DD)")
+        problems.append(_("give month (1–12) or as_of (YYYY-MM-DD)"))
     if as_of:
         try:
             dt.date.fromisoformat(str(as_of))
         except ValueError:
-            problems.append(f"as_of must be a date like 2024-08-31, not {as_of!r}")
+            problems.append(
+                _("as_of must be a date like 2024-08-31, not {as_of!r}").format(as_of=as_of)
+            )
     if not isinstance(dept_code, str) or not dept_code.strip():
-        problems.append(f'dept_code must be a department code or "all", not {dept_code!r}')
+        problems.append(
+            _('dept_code must be a department code or "all", not {dept_code!r}').format(
+                dept_code=dept_code
+            )
+        )
     if not output_dir:
-        problems.append("output_dir must be a folder")
+        problems.append(_("output_dir must be a folder"))
     data = Path(str(data_dir))
     tables = {name: find_table(data, name) for name in _TABLES}
     if not data.is_dir():
-        problems.append(f"data_dir {data_dir!r} is not a folder")
+        problems.append(_("data_dir {data_dir!r} is not a folder").format(data_dir=data_dir))
     else:
         for name in ("projects", "monitoring"):
             if tables[name] is None:
                 problems.append(
-                    f"data_dir {data_dir!r} has no {name} table ({name}.csv, .xlsx or .parquet)"
+                    _(
+                        "data_dir {data_dir!r} has no {name} table ({name}.csv, .xlsx or .parquet)"
+                    ).format(data_dir=data_dir, name=name)
                 )
         if (tables["indicator_progress"] is None) != (tables["indicators"] is None):
             problems.append(
-                "indicator_progress needs indicators (the annual targets) and vice versa"
+                _("indicator_progress needs indicators (the annual targets) and vice versa")
             )
     return problems, tables
 
@@ -145,7 +155,7 @@ def report_for(
     Raises
     ------
     PerfkitError
-        ``参数错误 / bad parameters`` with every bad parameter, before anything is
+        ``参数错误：`` (``bad parameters:``) with every bad parameter, before anything is
         read or written; the input's own problems as :func:`perfkit.monitor` lists them.
 
     Examples
@@ -153,12 +163,12 @@ def report_for(
     >>> report_for(year=2024, month=13, data_dir="data/sample", output_dir="out")
     Traceback (most recent call last):
     ...
-    perfkit.errors.PerfkitError: 参数错误 / bad parameters:
-    month must be a whole number from 1 to 12, not 13
+    perfkit.errors.PerfkitError: 参数错误：
+    month 应为 1 到 12 的整数，而不是 13
     """
     problems, tables = _problems(year, month, as_of, dept_code, data_dir, output_dir)
     if problems:
-        raise PerfkitError("参数错误 / bad parameters:\n" + "\n".join(problems))
+        raise PerfkitError(_("bad parameters:") + "\n" + "\n".join(problems))
     dept = None if dept_code.strip().lower() == "all" else dept_code.strip()
     result = monitor(
         tables["projects"],  # type: ignore[arg-type]

@@ -62,6 +62,9 @@ class MonitoringResult:
         month; they are not monitored and are counted in the summaries.
     warnings : list of Problem
         Non-blocking remarks.
+    shown : tuple of str
+        The region's sentence and detail in the language chosen for the run
+        (:attr:`summary_lines`).
     """
 
     time: TimeProgress
@@ -74,6 +77,7 @@ class MonitoringResult:
     with_indicators: bool = False
     warnings: list[Problem] = field(default_factory=list)
     from_pandas: bool = False
+    shown: tuple[str, str] = ("", "")
 
     def _out(self, frame: pl.DataFrame) -> Any:
         return like_input(frame, self.from_pandas)
@@ -182,6 +186,15 @@ class MonitoringResult:
     def region_sentence(self) -> str:
         """The region's sentence: “…总体进度46%，略高于序时进度41.67%”."""
         return str(self.region_pl.get_column("sentence")[0])
+
+    @property
+    def summary_lines(self) -> list[str]:
+        """The region's sentence and alerts in the language chosen when the run was made.
+
+        What the command line prints; :attr:`region_sentence` and the summary
+        tables keep the Chinese (data that does not change with the language).
+        """
+        return [text for text in self.shown if text] or [self.region_sentence, self.region_detail]
 
     @property
     def region_detail(self) -> str:

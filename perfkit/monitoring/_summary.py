@@ -19,11 +19,11 @@ from decimal import Decimal
 
 import polars as pl
 
+from perfkit.i18n import N_, _, get_language, use_language
 from perfkit.monitoring._bands import band, percent_floor, percent_half_up
 from perfkit.monitoring._execution import BUDGET_ZERO
 from perfkit.monitoring._timeprogress import TimeProgress
 from perfkit.numbers import FIXED, SCALE, fixed_to_float, round_half_up
-from perfkit.present._labels import ALERT_LABELS, RELATION_LABELS
 
 __all__ = ["SLIGHT_POINTS", "percent_text", "relation", "summarise"]
 
@@ -108,12 +108,15 @@ def summarise(
     *,
     by_department: bool,
     with_indicators: bool,
+    language: str | None = "zh",
 ) -> pl.DataFrame:
     """Summarise project alerts per department (``by_department``) or for the whole region.
 
     Returns one row per department (or one row), with ``sentence`` (overall
     progress against time progress) and ``detail`` (projects and money by
-    colour) in Chinese.
+    colour) in ``language``: Chinese by default, as data (the summary CSVs do
+    not change with the language); ``None`` for the chosen language (what the
+    command line prints).
     """
     keys = ["dept_code", "dept_name"] if by_department else []
     if by_department:
@@ -146,9 +149,10 @@ def summarise(
         executed, budget = int(row["_executed_sum"] or 0), int(row["_budget_sum"] or 0)
         rel = relation(executed, budget, time)
         relations.append(rel)
-        scope = f"{row['dept_name']}：" if by_department else ""
-        sentences.append(_sentence(scope, row["projects"], executed, budget, rel, time))
-        details.append(_detail(full, with_indicators))
+        with use_language(language or get_language()):
+            scope = _("{name}: ").format(name=row["dept_name"]) if by_department else ""
+            sentences.append(_sentence(scope, row["projects"], executed, budget, rel, time))
+            details.append(_detail(full, with_indicators))
     out = grouped.with_columns(
         pl.Series("relation", relations, dtype=pl.String),
         pl.Series("sentence", sentences, dtype=pl.String),
@@ -179,28 +183,63 @@ def _sentence(
     scope: str, projects: int, executed: int, budget: int, rel: str | None, time: TimeProgress
 ) -> str:
     tp = percent_text(time.percent)
-    head = f"{scope}{time.period}项目绩效监控{projects}个{money_text(budget)}万元"
+    head = _(
+        "{scope}{period} performance monitoring: {projects} project(s), {money} (10k yuan)"
+    ).format(scope=scope, period=_period(time), projects=projects, money=money_text(budget))
     if rel is None:
-        return f"{head}，全年预算数为0，总体进度无法计算（序时进度{tp}）"
+        return _(
+            "{head}; full-year budget 0, the overall progress cannot be computed "
+            "(time progress {time_progress})"
+        ).format(head=head, time_progress=tp)
     overall = percent_text(round_half_up(Decimal(executed * 100) / Decimal(budget)))
     if rel == "equal":
-        return f"{head}，总体进度{overall}，与序时进度{tp}持平"
-    return f"{head}，总体进度{overall}，{RELATION_LABELS[rel]}序时进度{tp}"
+        return _(
+            "{head}; overall progress {overall}, level with the time progress {time_progress}"
+        ).format(head=head, overall=overall, time_progress=tp)
+    return _(
+        "{head}; overall progress {overall}, {relation} the time progress {time_progress}"
+    ).format(head=head, overall=overall, relation=_(_RELATIONS[rel]), time_progress=tp)
+
+
+#: The relation to time progress, in the sentence (the Chinese: RELATION_LABELS).
+_RELATIONS = {
+    "above": N_("above"),
+    "slightly_above": N_("slightly above"),
+    "slightly_below": N_("slightly below"),
+    "below": N_("below"),
+}
+#: The alert colours, in the sentence (the Chinese: ALERT_LABELS).
+_COLOURS = {"red": N_("red"), "yellow": N_("yellow"), "green": N_("green"), "blue": N_("blue")}
+
+
+def _period(time: TimeProgress) -> str:
+    """The period in the sentence: ``2024年8月`` / ``截至2024年8月31日`` (English: ISO-like)."""
+    if time.as_of is not None:
+        d = time.as_of
+        return _("as of {year}-{month}-{day}").format(year=d.year, month=d.month, day=d.day)
+    return _("{year}-{month}").format(year=time.year, month=time.month)
 
 
 def _detail(row: dict, with_indicators: bool) -> str:
     parts = []
     for c in EXECUTION_COLOURS:
         money = money_text(int(row[f"_{c}_budget"] or 0))
-        parts.append(f"{ALERT_LABELS[c]}色{row[f'{c}_projects']}个（{money}万元）")
-    text = "执行预警" + "、".join(parts)
-    if row["budget_zero_projects"]:
-        text += f"，全年预算数为0的{row['budget_zero_projects']}个"
-    if with_indicators:
-        ind = "、".join(
-            f"{ALERT_LABELS[c]}色{row[f'indicator_{c}_projects']}个" for c in INDICATOR_COLOURS
+        parts.append(
+            _("{colour} {n} ({money} (10k yuan))").format(
+                colour=_(_COLOURS[c]), n=row[f"{c}_projects"], money=money
+            )
         )
-        text += f"；指标预警（按项目最差指标）{ind}"
+    text = _("execution alerts: {parts}").format(parts=_(", ").join(parts))
+    if row["budget_zero_projects"]:
+        text += _(", full-year budget 0: {n}").format(n=row["budget_zero_projects"])
+    if with_indicators:
+        ind = _(", ").join(
+            _("{colour} {n}").format(colour=_(_COLOURS[c]), n=row[f"indicator_{c}_projects"])
+            for c in INDICATOR_COLOURS
+        )
+        text += _("; indicator alerts (by each project's worst indicator): {parts}").format(
+            parts=ind
+        )
     if row["not_reported"]:
-        text += f"；未报送执行数的项目{row['not_reported']}个"
+        text += _("; projects with no executed amount reported: {n}").format(n=row["not_reported"])
     return text

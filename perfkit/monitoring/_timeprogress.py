@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from perfkit.i18n import _
 from perfkit.numbers import round_half_up
 
 __all__ = ["TimeProgress", "parse_as_of", "time_progress"]
@@ -82,7 +83,9 @@ def parse_as_of(value: str | dt.date | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValueError(f"as-of date {value!r} is not a date like 2024-08-31") from None
+        raise ValueError(
+            _("as-of date {value!r} is not a date like 2024-08-31").format(value=value)
+        ) from None
 
 
 def time_progress(
@@ -119,18 +122,28 @@ def time_progress(
     Fraction(1, 1)
     """
     if month is None and as_of is None:
-        raise ValueError("give a month (1–12) or an as-of date")
+        raise ValueError(_("give a month (1–12) or an as-of date"))
     if month is not None and (
         isinstance(month, bool) or int(month) != month or not 1 <= month <= 12
     ):
-        raise ValueError(f"month must be a whole number from 1 to 12, not {month!r}")
+        raise ValueError(
+            _("month must be a whole number from 1 to 12, not {month!r}").format(month=month)
+        )
     if as_of is None:
         assert month is not None
         return TimeProgress(int(year), int(month), None, int(month), 12)
     if as_of.year != year:
-        raise ValueError(f"as-of date {as_of.isoformat()} is not in the year {year}")
+        raise ValueError(
+            _("as-of date {date} is not in the year {year}").format(
+                date=as_of.isoformat(), year=year
+            )
+        )
     if month is not None and as_of.month != month:
-        raise ValueError(f"as-of date {as_of.isoformat()} is not in month {month}")
+        raise ValueError(
+            _("as-of date {date} is not in month {month}").format(
+                date=as_of.isoformat(), month=month
+            )
+        )
     days = 366 if calendar.isleap(as_of.year) else 365
     elapsed = as_of.timetuple().tm_yday
     return TimeProgress(as_of.year, as_of.month, as_of, elapsed, days)

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from perfkit.i18n import _
+
 __all__ = [
     "ACTION_LABELS",
     "ALERT_LABELS",
@@ -536,7 +538,11 @@ _COMPARE_PREFIXES = (("grade_", "（个）"), ("share_", "占比（%）"))
 
 def _domain(domain: str) -> str:
     if domain not in DOMAINS:
-        raise ValueError(f"domain must be one of {DOMAINS}, not {domain!r}")
+        raise ValueError(
+            _("domain must be one of {domains}, not {domain!r}").format(
+                domains=DOMAINS, domain=domain
+            )
+        )
     return domain
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 
 from perfkit._frames import to_polars
+from perfkit.i18n import _
 from perfkit.present._labels import people_headers, translate_for_people
 
 __all__ = [
@@ -123,7 +124,9 @@ def text(
     ('<p><b>良</b></p>', 良)
     """
     if style not in _STYLES:
-        raise ValueError(f"style must be one of {_STYLES}, not {style!r}")
+        raise ValueError(
+            _("style must be one of {styles}, not {style!r}").format(styles=_STYLES, style=style)
+        )
     items = [_text(p) for p in parts]
     plain = "\n".join(items) if lead is None else _text(lead) + "\n".join(items)
     escaped = [html.escape(i) for i in items]
@@ -149,7 +152,7 @@ def heading(title: object, level: int = 2) -> HtmlText:
     '<h3>2024年 &lt;script&gt;x&lt;/script&gt;</h3>'
     """
     if level not in (1, 2, 3, 4):
-        raise ValueError(f"level must be 1, 2, 3 or 4, not {level!r}")
+        raise ValueError(_("level must be 1, 2, 3 or 4, not {level!r}").format(level=level))
     return HtmlText(f"<h{level}>{html.escape(_text(title))}</h{level}>", _text(title))
 
 

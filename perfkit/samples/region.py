@@ -36,6 +36,7 @@ import numpy as np
 import polars as pl
 import yaml
 
+from perfkit.i18n import _
 from perfkit.numbers import round_half_up
 from perfkit.samples._monitoring import monitoring_tables
 from perfkit.systems import System, load_system
@@ -972,9 +973,9 @@ def generate_sample(
     """
     years = tuple(sorted({int(y) for y in years}))
     if not years:
-        raise ValueError("years must not be empty")
+        raise ValueError(_("years must not be empty"))
     if not 1 <= n_departments <= len(DEPARTMENTS):
-        raise ValueError(f"n_departments must be between 1 and {len(DEPARTMENTS)}")
+        raise ValueError(_("n_departments must be between 1 and {n}").format(n=len(DEPARTMENTS)))
     rng = np.random.default_rng(seed)
     region = _Region(rng, years, n_departments)
     first = years[0]

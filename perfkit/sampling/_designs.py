@@ -139,8 +139,8 @@ def allocate(
         base = [min(minimum, s) for s in sizes]
         if sum(base) > n:
             raise PerfkitError(
-                _("a minimum of {minimum} per stratum needs {v1} picks, more than {n}").format(
-                    minimum=minimum, v1=sum(base), n=n
+                _("a minimum of {minimum} per stratum needs {picks} picks, more than {n}").format(
+                    minimum=minimum, picks=sum(base), n=n
                 )
             )
     out = list(base)

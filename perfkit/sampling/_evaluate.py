@@ -115,7 +115,7 @@ class Evaluation:
         return {**asdict(self), "sentences": self.sentences()}
 
     def sentences(self) -> list[str]:
-        """The results in plain Chinese.
+        """The results in plain sentences (in the chosen language).
 
         Examples
         --------
@@ -125,31 +125,75 @@ class Evaluation:
         >>> print(e.sentences()[1])
         在95%置信水平下，全部600个项目中自评虚高的项目比例不超过34.33%（点估计15.00%）。
         """
-        unit = "项目" if self.kind == "projects" else "部门"
+        unit = _("projects") if self.kind == "projects" else _("departments")
         conf = f"{self.confidence * 100:g}%"
-        th = f"{self.threshold:g}"
         out = [
-            f"本次复核{self.verified}个{unit}（必选{self.fixed}个，随机抽取{self.random}个），"
-            f"其中自评虚高（自评分高于复核分超过{th}分，或自评等级高于复核等级）的有"
-            f"{self.inflated}个，占{_pct(self.inflated / self.verified if self.verified else 0)}。"
+            _(
+                "This verification covered {verified} {unit} ({fixed} must-include, {random} "
+                "drawn at random); {inflated} of them inflated their self-evaluation (their own "
+                "score above the verified score by more than {threshold} points, or their own "
+                "grade above the verified grade), {share}."
+            ).format(
+                verified=self.verified,
+                unit=unit,
+                fixed=self.fixed,
+                random=self.random,
+                threshold=f"{self.threshold:g}",
+                inflated=self.inflated,
+                share=_pct(self.inflated / self.verified if self.verified else 0),
+            )
         ]
         if self.share_upper is not None:
             out.append(
-                f"在{conf}置信水平下，全部{self.population}个{unit}中自评虚高的{unit}比例不超过"
-                f"{_pct(self.share_upper)}（点估计{_pct(self.share_estimate or 0)}）。"
+                _(
+                    "At {confidence} confidence, the share of inflated {unit} among all "
+                    "{population} {unit} is at most {upper} (point estimate {estimate})."
+                ).format(
+                    confidence=conf,
+                    unit=unit,
+                    population=self.population,
+                    upper=_pct(self.share_upper),
+                    estimate=_pct(self.share_estimate or 0),
+                )
             )
         else:
-            out.append(f"样本中没有随机抽取的{unit}，无法推断总体中自评虚高的比例。")
+            out.append(
+                _(
+                    "The sample holds no {unit} drawn at random: the share of inflated "
+                    "self-evaluations in the population cannot be inferred."
+                ).format(unit=unit)
+            )
         if self.mean_inflation is not None:
-            text = f"按入样概率推算，全部{unit}自评得分平均比复核得分高{self.mean_inflation:.2f}分"
             if self.mean_low is not None and self.mean_high is not None:
-                text += f"，{conf}置信区间为[{self.mean_low:.2f}, {self.mean_high:.2f}]分"
-            out.append(text + "。")
+                text = _(
+                    "Weighted by the inclusion probabilities, the self-scores of all {unit} "
+                    "exceed the verified scores by {mean:.2f} points on average, "
+                    "{confidence} confidence interval [{low:.2f}, {high:.2f}] points."
+                ).format(
+                    unit=unit,
+                    mean=self.mean_inflation,
+                    confidence=conf,
+                    low=self.mean_low,
+                    high=self.mean_high,
+                )
+            else:
+                text = _(
+                    "Weighted by the inclusion probabilities, the self-scores of all {unit} "
+                    "exceed the verified scores by {mean:.2f} points on average."
+                ).format(unit=unit, mean=self.mean_inflation)
+            out.append(text)
         if self.stringer_rate is not None:
             out.append(
-                f"按资金加权（Stringer上限），在{conf}置信水平下，自评得分高估的资金加权比例不超过"
-                f"{_pct(self.stringer_rate)}，相当于{self.stringer_money:.2f}万元"
-                f"（总体资金{self.population_money:.2f}万元）。"
+                _(
+                    "Weighted by money (Stringer bound), at {confidence} confidence the "
+                    "money-weighted share of overstated self-scores is at most {rate}, "
+                    "{money:.2f} (10k yuan) (population money {population:.2f} (10k yuan))."
+                ).format(
+                    confidence=conf,
+                    rate=_pct(self.stringer_rate),
+                    money=self.stringer_money,
+                    population=self.population_money,
+                )
             )
         return out + self.notes
 
@@ -235,14 +279,17 @@ def evaluate(verification, *, threshold: float | str = 5, confidence: float = 0.
     )
     if zero:
         ev.notes.append(
-            f"按金额抽样无法抽中全年预算数为0的单位（{zero}个），推断范围为其余{population}个单位。"
+            _(
+                "A draw by money cannot pick the units with a full-year budget of 0 ({zero}): "
+                "the inference covers the other {population} units."
+            ).format(zero=zero, population=population)
         )
     strata = pl.DataFrame(draw["strata"]).select(
         "stratum", pl.col("available").cast(pl.Int64), pl.col("random").cast(pl.Int64)
     )
     n_rest = int(strata["available"].sum()) - zero
     if rand.height == 0:
-        ev.notes.append("样本全部为必选单位，只代表其自身。")
+        ev.notes.append(_("Every unit of the sample is a must-include: it stands only for itself."))
         ev.mean_inflation = float(fixed["y"].sum()) / population if population else None
         return ev
     y = rand["inflated"].cast(pl.Float64).to_numpy()

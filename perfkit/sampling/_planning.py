@@ -39,7 +39,7 @@ import numpy as np
 from scipy import stats
 
 from perfkit.errors import PerfkitError
-from perfkit.i18n import _
+from perfkit.i18n import N_, _
 from perfkit.numbers import round_half_up
 from perfkit.tables._contract import MAX_AMOUNT
 
@@ -96,29 +96,53 @@ class Plan:
         return asdict(self)
 
     def describe(self) -> str:
-        """The plan in one Chinese sentence.
+        """The plan in one sentence (in the chosen language).
 
         Examples
         --------
         >>> print(plan_attribute(0.95, 0.05).describe())
         在95%置信水平、可容忍偏差率5%、预期偏差0的条件下（二项分布），至少需抽取59个单位。
         """
-        expected = (
-            f"{_pct(self.expected)}" if self.expected < 1 else f"{self.expected:g}个"
-        )  # a rate or a count
-        model = {"binomial": "二项分布", "poisson": "泊松分布", "hypergeometric": "超几何分布"}
+        model = _(_MODELS[self.model])
         if self.money is not None:
-            return (
-                f"在{_pct(self.confidence)}置信水平下，总体金额{self.money}万元、可容忍错报"
-                f"{self.tolerable_misstatement}万元、预期错报{self.expected_misstatement}万元"
-                f"（货币单位抽样，{model[self.model]}），至少需抽取{self.n}个货币单位，"
-                f"抽样间隔{_trim(self.interval)}万元。"
+            return _(
+                "At {confidence} confidence, with population money of {money} (10k yuan), a "
+                "tolerable misstatement of {tolerable} (10k yuan) and an expected misstatement "
+                "of {expected} (10k yuan) (monetary-unit sampling, {model}), at least {n} "
+                "monetary units must be drawn, at a sampling interval of {interval} (10k yuan)."
+            ).format(
+                confidence=_pct(self.confidence),
+                money=self.money,
+                tolerable=self.tolerable_misstatement,
+                expected=self.expected_misstatement,
+                model=model,
+                n=self.n,
+                interval=_trim(self.interval),
             )
-        return (
-            f"在{_pct(self.confidence)}置信水平、可容忍偏差率{_pct(self.tolerable)}、"
-            f"预期偏差{expected if self.expected else '0'}的条件下（{model[self.model]}），"
-            f"至少需抽取{self.n}个单位。"
+        if not self.expected:
+            expected = "0"
+        elif self.expected < 1:  # a rate
+            expected = _pct(self.expected)
+        else:  # a count of deviations
+            expected = _("{count:g} (a count)").format(count=self.expected)
+        return _(
+            "At {confidence} confidence, with a tolerable deviation rate of {tolerable} and "
+            "expected deviations of {expected} ({model}), at least {n} units must be drawn."
+        ).format(
+            confidence=_pct(self.confidence),
+            tolerable=_pct(self.tolerable),
+            expected=expected,
+            model=model,
+            n=self.n,
         )
+
+
+#: The statistical models of a plan, for its description.
+_MODELS = {
+    "binomial": N_("binomial distribution"),
+    "poisson": N_("Poisson distribution"),
+    "hypergeometric": N_("hypergeometric distribution"),
+}
 
 
 def _pct(value: float) -> str:
@@ -145,8 +169,8 @@ def _fraction(value: Number, what: str) -> Fraction:
 def _check_rate(value: Fraction, what: str) -> None:
     if not 0 < value < 1:
         raise PerfkitError(
-            _("{what} must be between 0 and 1 (exclusive), not {v1:g}").format(
-                what=what, v1=float(value)
+            _("{what} must be between 0 and 1 (exclusive), not {value:g}").format(
+                what=what, value=float(value)
             )
         )
 
@@ -244,13 +268,13 @@ def plan_attribute(
     _check_rate(tol, _("the tolerable rate"))
     if exp < 0:
         raise PerfkitError(
-            _("expected errors must not be negative, not {v1:g}").format(v1=float(exp))
+            _("expected errors must not be negative, not {value:g}").format(value=float(exp))
         )
     if exp < 1 and exp >= tol:
         raise PerfkitError(
-            _("the expected rate {v1:g} must be below the tolerable rate {v2:g}").format(
-                v1=float(exp), v2=float(tol)
-            )
+            _(
+                "the expected rate {expected:g} must be below the tolerable rate {tolerable:g}"
+            ).format(expected=float(exp), tolerable=float(tol))
         )
     if model == "hypergeometric" and (population is None or population < 1):
         raise PerfkitError(_("the hypergeometric model needs the population size (--population)"))
@@ -355,9 +379,9 @@ def plan_mus(
     if x > MAX_MONEY:
         raise PerfkitError(
             _(
-                "the population's money must be at most {v1:,} 万元 (a million units of "
+                "the population's money must be at most {limit:,} 万元 (a million units of "
                 "the largest amount the data contract accepts)"
-            ).format(v1=MAX_MONEY)
+            ).format(limit=MAX_MONEY)
         )
     if not 0 < tm < x:
         raise PerfkitError(_("the tolerable misstatement must be above 0 and below the money"))

@@ -142,8 +142,8 @@ def population_from_scores(
     units = result.units
     if "budget_full_year" not in units.columns:
         raise PerfkitError(
-            _("system {v1} scores no projects; sampling needs project scores").format(
-                v1=result.system.name
+            _("system {system} scores no projects; sampling needs project scores").format(
+                system=result.system.name
             )
         )
     years = sorted(units.get_column("year").unique().to_list())

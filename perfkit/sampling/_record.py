@@ -166,7 +166,9 @@ class SelectionRecord:
             ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise PerfkitError(
-                _("{where} is not a perfkit selection record ({v1})").format(where=where, v1=FORMAT)
+                _("{where} is not a perfkit selection record ({format})").format(
+                    where=where, format=FORMAT
+                )
             )
         needed = ["seed", "design", "population", "draw", "picks"]
         missing = [k for k in needed if k not in data]

@@ -67,8 +67,14 @@ def reperform(record: SelectionRecord, population: Population) -> ReperformRepor
     notes: list[str] = []
     if population.kind != record.kind or population.year != record.year:
         differences.append(
-            f"population is {population.kind} of {population.year}, "
-            f"the record drew {record.kind} of {record.year}"
+            _(
+                "population is {kind} of {year}, the record drew {drawn_kind} of {drawn_year}"
+            ).format(
+                kind=population.kind,
+                year=population.year,
+                drawn_kind=record.kind,
+                drawn_year=record.year,
+            )
         )
     redraw = draw_sample(population, record.design_obj(), record.seed)
     new = redraw.record
@@ -76,19 +82,29 @@ def reperform(record: SelectionRecord, population: Population) -> ReperformRepor
     for key in ("n", "risk_picks", "certain_picks", "random_picks", "m", "interval", "start"):
         old_v, new_v = record.draw.get(key), new.draw.get(key)
         if old_v != new_v:
-            differences.append(f"draw {key}: recorded {old_v}, redraw {new_v}")
+            differences.append(
+                _("draw {key}: recorded {old_v}, redraw {new_v}").format(
+                    key=key, old_v=old_v, new_v=new_v
+                )
+            )
     differences += _pick_differences(record.picks, new.picks)
     for name, entry in record.inputs.items():
         now = new.inputs.get(name)
         if now and now.get("sha256") != entry.get("sha256"):
-            notes.append(f"input {name} file differs from the recorded one (SHA-256)")
+            notes.append(
+                _("input {name} file differs from the recorded one (SHA-256)").format(name=name)
+            )
     if record.perfkit_version != new.perfkit_version:
         notes.append(
-            f"perfkit {record.perfkit_version} drew the record; this is {new.perfkit_version}"
+            _("perfkit {perfkit_version} drew the record; this is {now}").format(
+                perfkit_version=record.perfkit_version, now=new.perfkit_version
+            )
         )
     if record.rng.get("numpy") != new.rng.get("numpy"):
         notes.append(
-            f"numpy {record.rng.get('numpy')} drew the record; this is {new.rng.get('numpy')}"
+            _("numpy {numpy} drew the record; this is {now}").format(
+                numpy=record.rng.get("numpy"), now=new.rng.get("numpy")
+            )
         )
     return ReperformReport(not differences, differences, notes, redraw)
 
@@ -101,7 +117,11 @@ def _population_differences(old: dict[str, Any], new: dict[str, Any]) -> list[st
         f"now {new.get('fingerprint', '')[:12]}…): the population changed since the draw"
     ]
     if old.get("units") != new.get("units"):
-        out.append(f"units: recorded {old.get('units')}, now {new.get('units')}")
+        out.append(
+            _("units: recorded {units}, now {now}").format(
+                units=old.get("units"), now=new.get("units")
+            )
+        )
     if old.get("money") != new.get("money"):
         out.append(f"money: recorded {old.get('money')} 万元, now {new.get('money')} 万元")
     old_data, new_data = old.get("data") or {}, new.get("data") or {}
@@ -112,9 +132,17 @@ def _population_differences(old: dict[str, Any], new: dict[str, Any]) -> list[st
     removed = before.join(after, on="unit_code", how="anti")["unit_code"].to_list()
     added = after.join(before, on="unit_code", how="anti")["unit_code"].to_list()
     if removed:
-        out.append(f"{len(removed)} unit(s) no longer in the population: {_few(removed)}")
+        out.append(
+            _("{n_removed} unit(s) no longer in the population: {removed}").format(
+                n_removed=len(removed), removed=_few(removed)
+            )
+        )
     if added:
-        out.append(f"{len(added)} unit(s) new in the population: {_few(added)}")
+        out.append(
+            _("{n_added} unit(s) new in the population: {added}").format(
+                n_added=len(added), added=_few(added)
+            )
+        )
     both = before.join(after, on="unit_code", suffix="_now")
     for column in before.columns:
         if column == "unit_code" or f"{column}_now" not in both.columns:
@@ -130,7 +158,11 @@ def _population_differences(old: dict[str, Any], new: dict[str, Any]) -> list[st
                 .iter_rows()
             ]
             more = f" (and {changed.height - 10} more)" if changed.height > 10 else ""
-            out.append(f"{column} changed for {changed.height} unit(s): {'; '.join(shown)}{more}")
+            out.append(
+                _("{column} changed for {height} unit(s): {shown}{more}").format(
+                    column=column, height=changed.height, shown="; ".join(shown), more=more
+                )
+            )
     return out
 
 
@@ -150,17 +182,33 @@ def _pick_differences(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> l
     dropped = [c for c in before if c not in after]
     extra = [c for c in after if c not in before]
     if dropped:
-        out.append(f"{len(dropped)} recorded pick(s) not drawn now: {_few(dropped)}")
+        out.append(
+            _("{n_dropped} recorded pick(s) not drawn now: {dropped}").format(
+                n_dropped=len(dropped), dropped=_few(dropped)
+            )
+        )
     if extra:
-        out.append(f"{len(extra)} pick(s) drawn now but not recorded: {_few(extra)}")
+        out.append(
+            _("{n_extra} pick(s) drawn now but not recorded: {extra}").format(
+                n_extra=len(extra), extra=_few(extra)
+            )
+        )
     for code in sorted(set(before) & set(after)):
         a, b = before[code], after[code]
         for key in ("stratum", "reason"):
             if a.get(key) != b.get(key):
-                out.append(f"pick {code}: {key} recorded {a.get(key)!r}, now {b.get(key)!r}")
+                out.append(
+                    _("pick {code}: {key} recorded {before!r}, now {now!r}").format(
+                        code=code, key=key, before=a.get(key), now=b.get(key)
+                    )
+                )
         pa, pb = a.get("inclusion_probability"), b.get("inclusion_probability")
         if (pa is None) != (pb is None) or (
             pa is not None and pb is not None and abs(float(pa) - float(pb)) > 1e-12
         ):
-            out.append(f"pick {code}: inclusion probability recorded {pa}, now {pb}")
+            out.append(
+                _("pick {code}: inclusion probability recorded {pa}, now {pb}").format(
+                    code=code, pa=pa, pb=pb
+                )
+            )
     return out

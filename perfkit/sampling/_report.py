@@ -1,35 +1,46 @@
-"""Plain-Chinese descriptions of a draw (抽样说明), for workbooks, notebooks and the CLI."""
+"""Plain descriptions of a draw (抽样说明), for workbooks, notebooks and the CLI.
+
+In the chosen language (the catalog's Chinese by default); the field workbook
+writes them in Chinese whatever the language, as its other labels.
+"""
 
 from __future__ import annotations
 
+from perfkit.i18n import N_, _
 from perfkit.sampling._record import SelectionRecord
 from perfkit.sampling._risk import parse_rule
 
 __all__ = ["design_text", "draw_summary"]
 
 _METHODS = {
-    "srs": "简单随机抽样",
-    "stratified": "分层随机抽样",
-    "pps": "按金额概率比例系统抽样（货币单位抽样，固定间隔、随机起点）",
-    "cell": "按金额概率比例分段随机抽样（货币单位抽样，每段随机一点）",
+    "srs": N_("simple random sampling"),
+    "stratified": N_("stratified random sampling"),
+    "pps": N_(
+        "systematic sampling with probability proportional to money (monetary-unit "
+        "sampling, fixed interval, random start)"
+    ),
+    "cell": N_(
+        "cell sampling with probability proportional to money (monetary-unit sampling, "
+        "one random point per cell)"
+    ),
 }
 _ALLOCATIONS = {
-    "proportional": "按比例分配",
-    "equal": "等额分配",
-    "minimum": "每层保底、余额按比例分配",
+    "proportional": N_("proportional allocation"),
+    "equal": N_("equal allocation"),
+    "minimum": N_("a minimum per stratum, the rest proportional"),
 }
 _STRATA = {
-    "dept_code": "部门",
-    "dept_name": "部门",
-    "category": "项目类别",
-    "grade": "复算等级",
-    "self_grade": "自评等级",
-    "amount_band": "金额区间",
+    "dept_code": N_("department"),
+    "dept_name": N_("department"),
+    "category": N_("project category"),
+    "grade": N_("recomputed grade"),
+    "self_grade": N_("self-grade"),
+    "amount_band": N_("amount band"),
 }
 
 
 def design_text(record: SelectionRecord) -> str:
-    """The design of a record in one Chinese phrase.
+    """The design of a record in one phrase (in the chosen language).
 
     Examples
     --------
@@ -41,27 +52,31 @@ def design_text(record: SelectionRecord) -> str:
     '分层随机抽样（按部门分层，按比例分配），样本量45个，风险必选规则：全年预算数为0，执行率无法计算'
     """
     d = record.design
-    text = _METHODS.get(d["method"], d["method"])
+    text = _(_METHODS[d["method"]]) if d["method"] in _METHODS else d["method"]
     if d["method"] == "stratified":
-        strata = _STRATA.get(d["strata"], d["strata"])
-        alloc = _ALLOCATIONS.get(d.get("allocation") or "proportional", "")
-        if d.get("allocation") == "minimum":
-            alloc = f"每层至少{d.get('minimum')}个、余额按比例分配"
-        text += f"（按{strata}分层，{alloc}）"
+        strata = _(_STRATA[d["strata"]]) if d["strata"] in _STRATA else d["strata"]
+        allocation = d.get("allocation") or "proportional"
+        alloc = _(_ALLOCATIONS[allocation]) if allocation in _ALLOCATIONS else ""
+        if allocation == "minimum":
+            alloc = _("at least {minimum} per stratum, the rest proportional").format(
+                minimum=d.get("minimum")
+            )
+        text += _(" (stratified by {strata}, {allocation})").format(strata=strata, allocation=alloc)
     kind, value = d["target"]["kind"], d["target"]["value"]
     if kind == "n":
-        text += f"，样本量{value}个"
+        text += _(", sample size {n}").format(n=value)
     elif kind == "share":
-        text += f"，抽取{float(value) * 100:g}%的单位"
+        text += _(", {share:g}% of the units drawn").format(share=float(value) * 100)
     else:
-        text += f"，资金覆盖率不低于{float(value) * 100:g}%"
+        text += _(", money coverage at least {coverage:g}%").format(coverage=float(value) * 100)
     if d.get("risk"):
-        text += "，风险必选规则：" + "；".join(parse_rule(r).describe() for r in d["risk"])
+        rules = _("; ").join(parse_rule(r).describe() for r in d["risk"])
+        text += _(", risk must-include rules: {rules}").format(rules=rules)
     return text
 
 
 def draw_summary(record: SelectionRecord) -> list[str]:
-    """A few Chinese sentences on what was drawn and why.
+    """A few sentences on what was drawn and why (in the chosen language).
 
     Examples
     --------
@@ -72,16 +87,36 @@ def draw_summary(record: SelectionRecord) -> list[str]:
     '2023年度共606个项目，全年预算数合计153003.99万元。'
     """
     pop, draw = record.population, record.draw
-    unit = "项目" if pop["kind"] == "projects" else "部门"
+    unit = _("projects") if pop["kind"] == "projects" else _("departments")
     lines = [
-        f"{pop['year']}年度共{pop['units']}个{unit}，全年预算数合计{pop['money']}万元。",
-        f"抽样方法：{design_text(record)}；随机数种子{record.seed}"
-        f"（numpy PCG64，numpy.random.default_rng）。",
-        f"共抽取{draw['n']}个{unit}：风险必选{draw['risk_picks']}个，金额达到抽样间隔必选"
-        f"{draw['certain_picks']}个，随机抽取{draw['random_picks']}个；抽中单位全年预算数合计"
-        f"{draw['picked_money']}万元。",
+        _("{year}: {units} {unit}, full-year budget {money} (10k yuan) in all.").format(
+            year=pop["year"], units=pop["units"], unit=unit, money=pop["money"]
+        ),
+        _("Method: {design}; random seed {seed} (numpy PCG64, numpy.random.default_rng).").format(
+            design=design_text(record), seed=record.seed
+        ),
+        _(
+            "{n} {unit} drawn: {risk} must-include by risk, {certain} must-include by an "
+            "amount reaching the sampling interval, {random} at random; the full-year budget "
+            "of the picks is {money} (10k yuan) in all."
+        ).format(
+            n=draw["n"],
+            unit=unit,
+            risk=draw["risk_picks"],
+            certain=draw["certain_picks"],
+            random=draw["random_picks"],
+            money=draw["picked_money"],
+        ),
     ]
     if draw.get("interval"):
-        start = f"，随机起点{draw['start']}万元" if draw.get("start") else ""
-        lines.append(f"抽样间隔{draw['interval']}万元{start}。")
+        if draw.get("start"):
+            lines.append(
+                _(
+                    "Sampling interval {interval} (10k yuan), random start {start} (10k yuan)."
+                ).format(interval=draw["interval"], start=draw["start"])
+            )
+        else:
+            lines.append(
+                _("Sampling interval {interval} (10k yuan).").format(interval=draw["interval"])
+            )
     return lines

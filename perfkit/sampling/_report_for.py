@@ -102,25 +102,41 @@ def _problems(
 ) -> list[str]:  # fmt: skip
     problems = []
     if units not in ("projects", "departments"):
-        problems.append(f"units 应为 projects 或 departments，而不是 {units!r}")
+        problems.append(
+            _("units must be projects or departments, not {units!r}").format(units=units)
+        )
     if design not in ("srs", "stratified", "pps", "cell"):
-        problems.append(f"design 应为 srs、stratified、pps 或 cell，而不是 {design!r}")
+        problems.append(
+            _("design must be srs, stratified, pps or cell, not {design!r}").format(design=design)
+        )
     if design == "stratified" and not strata:
-        problems.append("分层抽样需要 strata（如 dept_code）")
+        problems.append(_("stratified sampling needs strata (e.g. dept_code)"))
     if sum(x is not None for x in (n, share, coverage)) != 1:
-        problems.append("n、share、coverage 三者只能给一个")
+        problems.append(_("give exactly one of n, share and coverage"))
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.append(f"seed 应为非负整数，而不是 {seed!r}")
+        problems.append(
+            _("seed must be a whole number of 0 or more, not {seed!r}").format(seed=seed)
+        )
     if not 0 < confidence < 1:
-        problems.append(f"confidence 应在 0 和 1 之间，而不是 {confidence!r}")
+        problems.append(
+            _("confidence must be between 0 and 1, not {confidence!r}").format(
+                confidence=confidence
+            )
+        )
     if not isinstance(risk, list | tuple):
-        problems.append('risk 应为规则列表，如 ["budget_zero", "amount>=500"]')
+        problems.append(_('risk must be a list of rules, such as ["budget_zero", "amount>=500"]'))
     if find_table(str(data_dir), "projects") is None:
-        problems.append(f"{data_dir} 中没有 projects 表（projects.csv、.xlsx 或 .parquet）")
+        problems.append(
+            _("{data_dir} has no projects table (projects.csv, .xlsx or .parquet)").format(
+                data_dir=data_dir
+            )
+        )
     if results is not None and not Path(str(results)).is_file():
-        problems.append(f"复核结果文件 {results} 不存在")
+        problems.append(
+            _("the verification results file {results} does not exist").format(results=results)
+        )
     if record is not None and not Path(str(record)).is_file():
-        problems.append(f"抽样记录 {record} 不存在")
+        problems.append(_("the selection record {record} does not exist").format(record=record))
     return problems
 
 
@@ -186,7 +202,7 @@ def report_for(
         record,
     )  # fmt: skip
     if problems:
-        raise PerfkitError("参数有误：" + "；".join(problems))
+        raise PerfkitError(_("bad parameters: {problems}").format(problems=_("; ").join(problems)))
     projects = find_table(str(data_dir), "projects")
     population = load_population(projects, year=year, kind=units)  # type: ignore[arg-type]
     money = Decimal(population.money) / 10**6  # 万元, exact

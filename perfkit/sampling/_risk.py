@@ -198,8 +198,8 @@ def parse_rule(text: str) -> RiskRule:
     value = value.strip("'\"")
     if name not in FIELDS:
         raise PerfkitError(
-            _("risk rule {raw!r}: unknown field {name!r}; use one of {v1}").format(
-                raw=raw, name=name, v1=FIELDS
+            _("risk rule {raw!r}: unknown field {name!r}; use one of {fields}").format(
+                raw=raw, name=name, fields=FIELDS
             )
         )
     if name in _TEXT:
@@ -218,8 +218,8 @@ def parse_rule(text: str) -> RiskRule:
     number = parse_decimal(value, _("risk rule {raw!r}:").format(raw=raw))
     if abs(number) > LIMIT:  # the data contract's bound (also keeps quantize in range)
         raise PerfkitError(
-            _("risk rule {raw!r}: {value!r} is out of range (at most {v1:,})").format(
-                raw=raw, value=value, v1=LIMIT
+            _("risk rule {raw!r}: {value!r} is out of range (at most {limit:,})").format(
+                raw=raw, value=value, limit=LIMIT
             )
         )
     if number != number.quantize(Decimal(1).scaleb(-6)):
@@ -259,8 +259,8 @@ def risk_matches(frame: pl.DataFrame, rules: list[RiskRule]) -> pl.Series:
         ]
         if absent or empty:
             raise PerfkitError(
-                _("risk rule {v1!r} needs {choices}, which the population does not have").format(
-                    v1=rule.text, choices=", ".join(absent + empty)
+                _("risk rule {rule!r} needs {choices}, which the population does not have").format(
+                    rule=rule.text, choices=", ".join(absent + empty)
                 )
             )
     if not rules:

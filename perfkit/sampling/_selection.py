@@ -151,8 +151,8 @@ def stratum_column(frame: pl.DataFrame, design: Design) -> pl.Expr:
             if t == pl.String and c not in ("unit_code", "unit_name")
         ]
         raise PerfkitError(
-            _("unknown stratum column {v1!r}; use one of {choices}").format(
-                v1=design.strata, choices=", ".join([*usable, "amount_band"])
+            _("unknown stratum column {column!r}; use one of {choices}").format(
+                column=design.strata, choices=", ".join([*usable, "amount_band"])
             )
         )
     return pl.col(design.strata).cast(pl.String).fill_null("（空）")

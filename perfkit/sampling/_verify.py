@@ -175,7 +175,7 @@ def read_results(path: str | Path, record: SelectionRecord) -> FieldEntries:
             label,
             r,
             raw.header("year"),
-            _("year {y}, but the record drew {v1}").format(y=y, v1=record.year),
+            _("year {year}, but the record drew {drawn}").format(year=y, drawn=record.year),
         )
         for r, y in bad_year.select("_row", "year").iter_rows()
     ]

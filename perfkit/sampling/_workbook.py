@@ -41,7 +41,7 @@ import polars as pl
 
 from perfkit._limits import format_expr
 from perfkit.errors import InputError, Problem
-from perfkit.i18n import _
+from perfkit.i18n import _, use_language
 from perfkit.numbers import cents_to_float, parse_fixed, to_cents
 from perfkit.present._labels import REASON_LABELS
 from perfkit.sampling._record import SelectionRecord
@@ -303,7 +303,7 @@ def _notes_sheet(book, fmt, record: SelectionRecord, kind: str) -> None:
     rows = [
         ("年度", str(record.year)),
         ("抽样单位", "项目" if kind == "projects" else "部门整体"),
-        ("抽样方法", design_text(record)),
+        ("抽样方法", _design_in_chinese(record)),
         (
             "样本量",
             f"{draw['n']}（风险必选 {draw['risk_picks']}，金额必选 "
@@ -504,7 +504,7 @@ def read_field_workbook(
                 label,
                 None,
                 None,
-                _("no sheet {v1!r}: not a field workbook").format(v1=SUMMARY_SHEET),
+                _("no sheet {sheet!r}: not a field workbook").format(sheet=SUMMARY_SHEET),
             )
         )
     frames = []
@@ -536,7 +536,7 @@ def read_field_workbook(
                     where,
                     1,
                     "B1",
-                    _("unit {code} also has sheet {v1!r}").format(code=code, v1=seen[code]),
+                    _("unit {code} also has sheet {sheet!r}").format(code=code, sheet=seen[code]),
                 )
             )
             continue
@@ -674,3 +674,9 @@ def _read_unit_sheet(reader, sheet: str, where: str, kind: str):
 def points_to_float(frame: pl.DataFrame, column: str) -> pl.Expr:
     """Fixed-point points → float for display."""
     return cents_to_float(to_cents(pl.col(column)))
+
+
+def _design_in_chinese(record: SelectionRecord) -> str:
+    """The design as the workbook writes it: Chinese, as the workbook's other labels."""
+    with use_language("zh"):
+        return design_text(record)

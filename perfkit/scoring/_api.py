@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError, PerfkitError, Problem, problems_frame
+from perfkit.i18n import _
 from perfkit.scoring._assessment import CheckedAssessments, check_assessments, compute_assessments
 from perfkit.scoring._check import CheckedProjects, check_projects
 from perfkit.scoring._engine import compute_projects
@@ -81,12 +82,18 @@ def _check(
     if system.kind == "indicators":
         if projects is None or indicators is None:
             raise PerfkitError(
-                f"system {system.name} scores projects: give projects and indicators"
+                _("system {name} scores projects: give projects and indicators").format(
+                    name=system.name
+                )
             )
         p_raw, i_raw = read_tables((projects, "projects"), (indicators, "indicators"))
         return check_projects(p_raw, i_raw, system)
     if assessments is None:
-        raise PerfkitError(f"system {system.name} scores evaluator-entered items: give assessments")
+        raise PerfkitError(
+            _("system {name} scores evaluator-entered items: give assessments").format(
+                name=system.name
+            )
+        )
     return check_assessments(read_table(assessments, "assessments"), system)
 
 

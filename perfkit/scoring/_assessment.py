@@ -239,12 +239,18 @@ def check_assessments(raw: RawTable, system: System) -> CheckedAssessments:
     (48, [])
     """
     if system.kind != "assessments":
-        raise ValueError(f"system {system.name} is of kind {system.kind}, not assessments")
+        raise ValueError(
+            _("system {name} is of kind {kind}, not assessments").format(
+                name=system.name, kind=system.kind
+            )
+        )
     qualitative = [leaf for leaf in system.leaves() if isinstance(leaf.rule, QualitativeRule)]
     if qualitative:  # the loader refuses these; a System built around it is refused here
         raise SystemDefinitionError(
-            f"{system.name}: item {qualitative[0].id!r} ({qualitative[0].label}): a qualitative "
-            "rule is not allowed in an assessments system; use 'entered'"
+            _(
+                "{name}: item {id!r} ({label}): a qualitative rule is not "
+                "allowed in an assessments system; use 'entered'"
+            ).format(name=system.name, id=qualitative[0].id, label=qualitative[0].label)
         )
     typed, problems = check_table(raw)
     # ``score`` and ``value`` are optional columns: a table may give only one of them

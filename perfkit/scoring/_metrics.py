@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from perfkit.i18n import _
 from perfkit.numbers import round_half_up
 
 __all__ = ["execution_rate", "reduction_rate"]
@@ -14,7 +15,7 @@ def _percent(
 ) -> Decimal | None:
     num, den = Decimal(str(numerator)), Decimal(str(denominator))
     if num < 0 or den < 0:
-        raise ValueError("amounts must not be negative")
+        raise ValueError(_("amounts must not be negative"))
     if den == 0:
         return None
     return round_half_up(num * 100 / den, decimals)

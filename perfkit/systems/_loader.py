@@ -103,7 +103,7 @@ def system_from_dict(data: object, source: str = "<dict>") -> System:
     Traceback (most recent call last):
     ...
     perfkit.errors.SystemDefinitionError: x.yaml：指标体系有误：
-      title: Field required
+      title: 必填，但未给出
     ...
     """
     return validate_model(data, System, source=source, **_HOW)

@@ -25,6 +25,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from perfkit.config import StrictModel
+from perfkit.i18n import _
 from perfkit.numbers import two_decimals
 
 __all__ = [
@@ -99,14 +100,22 @@ class QualitativeLevel(StrictModel):
     @model_validator(mode="after")
     def _band(self) -> QualitativeLevel:
         if self.min_pct > self.max_pct:
-            raise ValueError(f"min_pct {self.min_pct} is above max_pct {self.max_pct}")
+            raise ValueError(
+                _("min_pct {min_pct} is above max_pct {max_pct}").format(
+                    min_pct=self.min_pct, max_pct=self.max_pct
+                )
+            )
         upper_ok = (
             self.default_pct <= self.max_pct
             if self.max_inclusive
             else (self.default_pct < self.max_pct)
         )
         if not (self.min_pct <= self.default_pct and upper_ok):
-            raise ValueError(f"default_pct {self.default_pct} is outside the level's band")
+            raise ValueError(
+                _("default_pct {default_pct} is outside the level's band").format(
+                    default_pct=self.default_pct
+                )
+            )
         return self
 
 
@@ -151,11 +160,17 @@ class QualitativeRule(StrictModel):
     @classmethod
     def _three(cls, levels: list[QualitativeLevel]) -> list[QualitativeLevel]:
         if len(levels) != 3:
-            raise ValueError(f"a qualitative rule has exactly three levels, not {len(levels)}")
+            raise ValueError(
+                _("a qualitative rule has exactly three levels, not {n_levels}").format(
+                    n_levels=len(levels)
+                )
+            )
         words = [w for lv in levels for w in (lv.phrase, *lv.aliases)]
         dup = {w for w in words if words.count(w) > 1}
         if dup:
-            raise ValueError(f"phrases used by more than one level: {sorted(dup)}")
+            raise ValueError(
+                _("phrases used by more than one level: {dup}").format(dup=sorted(dup))
+            )
         return levels
 
     def phrase_levels(self, key: Callable[[str], str] = str) -> dict[str, int]:
@@ -214,12 +229,12 @@ class SteppedRule(StrictModel):
     @classmethod
     def _ascending(cls, bands: list[Step]) -> list[Step]:
         if bands[-1].upto is not None:
-            raise ValueError("the last band must have no 'upto' (it takes every larger value)")
+            raise ValueError(_("the last band must have no 'upto' (it takes every larger value)"))
         bounds = [b.upto for b in bands[:-1]]
         if any(b is None for b in bounds):
-            raise ValueError("only the last band may omit 'upto'")
+            raise ValueError(_("only the last band may omit 'upto'"))
         if any(a >= b for a, b in itertools.pairwise(bounds)):
-            raise ValueError(f"band bounds must ascend: {bounds}")
+            raise ValueError(_("band bounds must ascend: {bounds}").format(bounds=bounds))
         return bands
 
 
@@ -328,32 +343,45 @@ class Node(StrictModel):
         shapes = sum([self.rule is not None, bool(self.children), self.from_data])
         if shapes != 1:
             raise ValueError(
-                f"node {self.id!r} ({self.label}) needs exactly one of 'rule', 'children' or "
-                "'from_data: true'"
+                _(
+                    "node {id!r} ({label}) needs exactly one of 'rule', 'children' "
+                    "or 'from_data: true'"
+                ).format(id=self.id, label=self.label)
             )
         if self.children:
             total = sum((c.points for c in self.children if not c.bonus), Decimal(0))
             if total != self.points:
                 raise ValueError(
-                    f"node {self.id!r} ({self.label}): children's points add up to {total}, "
-                    f"not {self.points}"
+                    _(
+                        "node {id!r} ({label}): children's points add up to {total}, not {points}"
+                    ).format(id=self.id, label=self.label, total=total, points=self.points)
                 )
         rule = self.rule
         if isinstance(rule, SteppedRule) and any(b.points > self.points for b in rule.bands):
-            raise ValueError(f"node {self.id!r}: a band gives more than the item's {self.points}")
+            raise ValueError(
+                _("node {id!r}: a band gives more than the item's {points}").format(
+                    id=self.id, points=self.points
+                )
+            )
         if isinstance(rule, ChecklistRule):
             total = sum((s.points for s in rule.items), Decimal(0))
             if total != self.points:
                 raise ValueError(
-                    f"node {self.id!r}: checklist sub-items add up to {total}, not {self.points}"
+                    _("node {id!r}: checklist sub-items add up to {total}, not {points}").format(
+                        id=self.id, total=total, points=self.points
+                    )
                 )
         if self.measure is not None and (rule is None or rule.kind not in _MEASURE_RULES):
             raise ValueError(
-                f"node {self.id!r}: a computed leaf (measure: {self.measure}) needs a rule "
-                f"that scores a value ({', '.join(_MEASURE_RULES)})"
+                _(
+                    "node {id!r}: a computed leaf (measure: {measure}) needs a "
+                    "rule that scores a value ({rules})"
+                ).format(id=self.id, measure=self.measure, rules=", ".join(_MEASURE_RULES))
             )
         if self.if_absent == "redistribute" and not self.redistribute_to:
-            raise ValueError(f"node {self.id!r}: if_absent: redistribute needs redistribute_to")
+            raise ValueError(
+                _("node {id!r}: if_absent: redistribute needs redistribute_to").format(id=self.id)
+            )
         return self
 
     def leaves(self) -> list[Node]:
@@ -496,42 +524,56 @@ class System(StrictModel):
     def _descending(cls, grades: list[GradeBand]) -> list[GradeBand]:
         mins = [g.min for g in grades]
         if any(a <= b for a, b in itertools.pairwise(mins)):
-            raise ValueError(f"grade bands must be listed from the highest bound down: {mins}")
+            raise ValueError(
+                _("grade bands must be listed from the highest bound down: {mins}").format(
+                    mins=mins
+                )
+            )
         names = [g.grade for g in grades]
         if len(set(names)) != len(names):
-            raise ValueError(f"grade names repeat: {names}")
+            raise ValueError(_("grade names repeat: {names}").format(names=names))
         return grades
 
     @model_validator(mode="after")
     def _consistent(self) -> System:
         base = sum((g.points for g in self.groups if not g.bonus), Decimal(0))
         if base != self.total:
-            raise ValueError(f"top-level groups add up to {base}, not total {self.total}")
+            raise ValueError(
+                _("top-level groups add up to {base}, not total {total}").format(
+                    base=base, total=self.total
+                )
+            )
         nodes = [n for g in self.groups for n in g.walk()]
         ids = [n.id for n in nodes]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ValueError(f"node ids repeat: {dup}")
+            raise ValueError(_("node ids repeat: {dup}").format(dup=dup))
         top = {g.id for g in self.groups}
         for g in self.groups:
             bad = [t for t in g.redistribute_to if t not in top or t == g.id]
             if bad:
-                raise ValueError(f"group {g.id!r}: redistribute_to names unknown groups {bad}")
+                raise ValueError(
+                    _("group {id!r}: redistribute_to names unknown groups {bad}").format(
+                        id=g.id, bad=bad
+                    )
+                )
         if self.kind == "indicators":
             execution = [n for n in nodes if isinstance(n.rule, ExecutionRateRule)]
             if len(execution) != 1:
-                raise ValueError("an indicators system needs exactly one execution_rate item")
+                raise ValueError(_("an indicators system needs exactly one execution_rate item"))
             if not any(g.from_data for g in self.groups):
-                raise ValueError("an indicators system needs at least one group with from_data")
+                raise ValueError(_("an indicators system needs at least one group with from_data"))
             if any(n.from_data for g in self.groups for n in g.walk()[1:]):
-                raise ValueError("from_data is allowed on top-level groups only")
+                raise ValueError(_("from_data is allowed on top-level groups only"))
         else:
             if any(n.from_data for n in nodes):
-                raise ValueError("from_data is only for kind: indicators")
+                raise ValueError(_("from_data is only for kind: indicators"))
             if any(isinstance(n.rule, ExecutionRateRule) for n in nodes):
                 raise ValueError(
-                    "execution_rate needs projects; in an assessments system use "
-                    "'positive' with target 100 on the entered rate"
+                    _(
+                        "execution_rate needs projects; in an assessments system use "
+                        "'positive' with target 100 on the entered rate"
+                    )
                 )
         for g in self.groups:
             for n in g.leaves():
@@ -542,16 +584,21 @@ class System(StrictModel):
                     and r.target is None
                 ):
                     raise ValueError(
-                        f"item {n.id!r}: a {r.kind} rule in an assessments system needs a target"
+                        _(
+                            "item {id!r}: a {kind} rule in an assessments system needs a target"
+                        ).format(id=n.id, kind=r.kind)
                     )
                 if self.kind == "assessments" and isinstance(r, QualitativeRule):
                     raise ValueError(
-                        f"item {n.id!r} ({n.label}): a qualitative rule scores an indicator's "
-                        "phrase and is not allowed in an assessments system; use 'entered'"
+                        _(
+                            "item {id!r} ({label}): a qualitative rule scores an "
+                            "indicator's phrase and is not allowed in an assessments "
+                            "system; use 'entered'"
+                        ).format(id=n.id, label=n.label)
                     )
         if self.grades[-1].min > 0:
             raise ValueError(
-                "the lowest grade band must start at 0 or below so every score gets a grade"
+                _("the lowest grade band must start at 0 or below so every score gets a grade")
             )
         return self
 

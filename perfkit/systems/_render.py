@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from perfkit.i18n import _
 from perfkit.present._labels import SEVERITY_LABELS
 from perfkit.systems._model import Node, System
 
@@ -17,49 +18,70 @@ def render_system(system: System) -> str:
     --------
     >>> from perfkit.systems import load_system
     >>> print(render_system(load_system("project-self-eval")).splitlines()[0])
-    项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators, total 100]
+    项目支出绩效自评（财预〔2020〕10号） [project-self-eval, kind: indicators, 总分 100]
     """
-    lines = [f"{system.title} [{system.name}, kind: {system.kind}, total {system.total}]"]
+    lines = [
+        _("{title} [{name}, kind: {kind}, total {total}]").format(
+            title=system.title, name=system.name, kind=system.kind, total=system.total
+        )
+    ]
     if system.description:
         lines.append(f"  {system.description.strip()}")
 
     def node(n: Node, depth: int) -> None:
         pad = "  " * depth
-        tag = " (加减分)" if n.bonus else ""
-        tag += f" [由数据计算: {n.measure}]" if n.measure else ""
+        tag = _(" (bonus or deduction)") if n.bonus else ""
+        tag += (
+            _(" [computed from the data: {measure}]").format(measure=n.measure) if n.measure else ""
+        )
+        head = _("{id} {label}: {points} points").format(id=n.id, label=n.label, points=n.points)
         if n.rule is not None:
-            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分 — {_rule_text(n.rule)}{tag}")
+            lines.append(f"{pad}{head} — {_rule_text(n.rule)}{tag}")
         elif n.from_data:
             extra = (
-                f"; 无指标时按比例并入 {', '.join(n.redistribute_to)}"
+                _("; without indicators, shared out in proportion to {groups}").format(
+                    groups=", ".join(n.redistribute_to)
+                )
                 if (n.if_absent == "redistribute")
                 else ""
             )
-            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分 — 指标来自数据{extra}")
+            lines.append(
+                _("{head} — indicators from the data{extra}").format(
+                    head=f"{pad}{head}", extra=extra
+                )
+            )
         else:
-            lines.append(f"{pad}{n.id} {n.label}: {n.points} 分{tag}")
+            lines.append(f"{pad}{head}{tag}")
             for child in n.children:
                 node(child, depth + 1)
 
-    lines.append("tree:")
+    lines.append(_("tree:"))
     for group in system.groups:
         node(group, 1)
     if system.kind == "indicators":
         lines.append(
-            "indicator rules: "
+            _("indicator rules: ")
             + ", ".join(f"{k} → {_rule_text(r)}" for k, r in system.indicator_rules.items())
         )
         oc = system.over_completion
-        action = oc.action if oc.action == "flag" else f"deduct {oc.deduct_pct}% of the points"
-        lines.append(f"over-completion: ≥ {oc.threshold_pct}% of target → {action}")
+        action = (
+            oc.action
+            if oc.action == "flag"
+            else _("deduct {pct}% of the points").format(pct=oc.deduct_pct)
+        )
+        lines.append(
+            _("over-completion: ≥ {threshold_pct}% of target → {action}").format(
+                threshold_pct=oc.threshold_pct, action=action
+            )
+        )
         severity = system.flags.severity
         lines.append(
-            "flag severity: "
+            _("flag severity: ")
             + ", ".join(f"{code} {SEVERITY_LABELS[level]}" for code, level in severity.items())
         )
-    lines.append("grades: " + ", ".join(f"{b.grade} ≥ {b.min}" for b in system.grades))
+    lines.append(_("grades: ") + ", ".join(f"{b.grade} ≥ {b.min}" for b in system.grades))
     lines.append(
-        "result use: " + ", ".join(f"{g}: {r.label}" for g, r in system.result_use.items())
+        _("result use: ") + ", ".join(f"{g}: {r.label}" for g, r in system.result_use.items())
     )
     return "\n".join(lines)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from perfkit.i18n import _
 from perfkit.numbers import LIMIT
 
 __all__ = [
@@ -115,7 +116,9 @@ class TableSpec:
         """
         unknown = [n for n in names if n not in {c.name for c in self.columns}]
         if unknown:
-            raise KeyError(f"{self.name} has no column(s) {unknown}")
+            raise KeyError(
+                _("{name} has no column(s) {unknown}").format(name=self.name, unknown=unknown)
+            )
         columns = tuple(replace(c, required=False) if c.name in names else c for c in self.columns)
         return TableSpec(self.name, self.label, columns, self.key, variant=variant)
 
@@ -338,7 +341,11 @@ def table_spec(name: str) -> TableSpec:
     try:
         return TABLES[name]
     except KeyError:
-        raise KeyError(f"unknown table {name!r}; the contract has {sorted(TABLES)}") from None
+        raise KeyError(
+            _("unknown table {name!r}; the contract has {tables}").format(
+                name=name, tables=sorted(TABLES)
+            )
+        ) from None
 
 
 #: The header languages a contract table can be written with (``--headers``).
@@ -362,7 +369,11 @@ def contract_headers(frame: pl.DataFrame, table: str, headers: str = "en") -> pl
     ['year', 'executed', 'note']
     """
     if headers not in HEADERS:
-        raise ValueError(f"headers must be one of {HEADERS}, not {headers!r}")
+        raise ValueError(
+            _("headers must be one of {choices}, not {headers!r}").format(
+                choices=HEADERS, headers=headers
+            )
+        )
     if headers == "en":
         return frame
     spec = table_spec(table)

@@ -31,6 +31,7 @@ from typing import Any
 
 from perfkit._limits import MAX_MERGED_CELLS, MAX_SHEET_CELLS, quoted
 from perfkit.errors import Problem
+from perfkit.i18n import _
 from perfkit.tables._workbook_guard import WorkbookScan, workbook_problems
 
 __all__ = ["SheetCells", "Workbook", "fill_merged", "open_problem", "open_workbook"]
@@ -87,7 +88,9 @@ class Workbook:
 
     def _sheet(self, name: str) -> Any:
         if name in self.refused or not self.ok:
-            raise ValueError(f"sheet {name!r} is refused or the workbook did not open")
+            raise ValueError(
+                _("sheet {name!r} is refused or the workbook did not open").format(name=name)
+            )
         return self._book.get_sheet_by_name(name)
 
     def merged_ranges(self, name: str) -> list[Range]:

@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from perfkit.errors import PerfkitError
+from perfkit.i18n import _
 
 __all__ = ["MAX_NAME_BYTES", "inside", "safe_filename", "unique_filename"]
 
@@ -84,7 +85,11 @@ def safe_filename(text: object, *, suffix: str = "", max_bytes: int = MAX_NAME_B
         name = "_" + name
     room = max_bytes - len(suffix.encode("utf-8"))
     if room < _HASH_LEN + 2:
-        raise ValueError(f"max_bytes {max_bytes} leaves no room for a name before {suffix!r}")
+        raise ValueError(
+            _("max_bytes {max_bytes} leaves no room for a name before {suffix!r}").format(
+                max_bytes=max_bytes, suffix=suffix
+            )
+        )
     if len(name.encode("utf-8")) > room:
         digest = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()
         name = _truncate(name, room - _HASH_LEN - 1).rstrip(".") + "~" + digest[:_HASH_LEN]
@@ -131,13 +136,14 @@ def inside(folder: str | Path, path: str | Path) -> Path:
     PosixPath('/srv/out/2024-D01/report.html')
     >>> inside("/srv/out", "/srv/out/X/../../P.xlsx")
     Traceback (most recent call last):
-    perfkit.errors.PerfkitError: 拒绝写入 /srv/out/X/../../P.xlsx：不在输出文件夹 /srv/out 内 ...
+    perfkit.errors.PerfkitError: 拒绝写入 /srv/out/X/../../P.xlsx：不在输出文件夹 /srv/out 内
     """
     root = Path(folder).resolve()
     target = Path(path).resolve()
     if target == root or not target.is_relative_to(root):
         raise PerfkitError(
-            f"拒绝写入 {path}：不在输出文件夹 {folder} 内"
-            " (refusing to write outside the output folder)"
+            _("refusing to write {path}: not inside the output folder {folder}").format(
+                path=path, folder=folder
+            )
         )
     return target

@@ -382,7 +382,7 @@ def _cell_index(ref: str) -> tuple[int, int]:
     """``"B3"`` → (row 3, column 2), both 1-based."""
     match = re.fullmatch(r"([A-Z]+)(\d+)", ref.replace("$", ""))
     if not match:
-        raise ValueError(f"bad cell reference {ref!r}")
+        raise ValueError(_("bad cell reference {ref!r}").format(ref=ref))
     col = 0
     for ch in match.group(1):
         col = col * 26 + ord(ch) - 64

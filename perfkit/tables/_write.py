@@ -48,7 +48,7 @@ import polars as pl
 
 from perfkit._processes import owner_tag, tag_is_dead
 from perfkit.errors import OutputError
-from perfkit.i18n import gettext
+from perfkit.i18n import _, gettext
 from perfkit.present._labels import column_label, translate_for_people
 from perfkit.tables._workbook_guard import column_name
 
@@ -315,7 +315,7 @@ def _temp_path(folder: Path, name: str, kind: str) -> Path:
 
 def _make_temp_dir(folder: Path, name: str) -> Path:
     """A new empty folder beside ``folder / name`` with the usual permissions (umask applies)."""
-    for _ in range(100):
+    for _attempt in range(100):
         path = _temp_path(folder, name, "partial")
         try:
             path.mkdir()
@@ -754,7 +754,11 @@ def _write_excel(
 
         for name, frame in {**sheets, **(notes or {})}.items():
             if frame.height + 1 > EXCEL_ROW_LIMIT:
-                raise ValueError(f"sheet {name!r} has {frame.height} rows, over Excel's limit")
+                raise ValueError(
+                    _("sheet {name!r} has {height} rows, over Excel's limit").format(
+                        name=name, height=frame.height
+                    )
+                )
             frame = translate_for_people(frame)  # text stays text: see text_format
             frame = _cut_long_text(frame, name[:31], label)
             sheet = workbook.add_worksheet(name[:31])

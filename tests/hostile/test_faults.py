@@ -59,7 +59,7 @@ def assert_cannot_write(result: Result, path: Path) -> None:
     """Exit 1, a message naming the path, and no traceback (no exception escaped)."""
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert f"无法写入 {path}" in result.output, result.output
+    assert f"cannot write {path}" in result.output, result.output
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
@@ -208,11 +208,11 @@ def immutable() -> Iterator[Callable[[Path], str]]:
             if done.returncode != 0:
                 pytest.skip(f"root ignores permissions and chattr +i failed: {done.stderr!r}")
             undo.append(lambda: subprocess.run(["chattr", "-i", str(path)], check=False))
-            return "不允许的操作"
+            return "operation not permitted"
         mode = path.stat().st_mode
         path.chmod(0o555 if path.is_dir() else 0o444)
         undo.append(lambda: path.chmod(mode))
-        return "权限不足"
+        return "permission denied"
 
     try:
         yield make
@@ -262,7 +262,7 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(
     assert str(squatter) in result.output
     result = invoke(*command_args(command, scored), "--out", squatter / "below")
     assert_cannot_write(result, squatter)
-    assert "已有同名文件" in result.output
+    assert "file exists" in result.output
     assert squatter.read_text(encoding="utf-8") == "a file, not a folder"
     assert not hidden(faults)
 
@@ -293,7 +293,7 @@ def test_score_into_the_blocked_fixture_changes_nothing(faults: Path) -> None:
     before = snapshot(out)
     result = invoke("score", "-p", VALID_P, "-i", VALID_I, "--out", out)
     assert_cannot_write(result, out / "scores.xlsx")
-    assert "已有同名文件夹" in result.output
+    assert "is a directory" in result.output
     assert snapshot(out) == before
     (out / "scores.xlsx" / "留着.txt").unlink()
     (out / "scores.xlsx").rmdir()
@@ -314,7 +314,7 @@ def test_a_folder_without_write_permission_is_a_clear_error(
     result = invoke(*command_args(command, scored), "--out", out)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "无法写入" in result.output and reason in result.output, result.output
+    assert "cannot write" in result.output and reason in result.output, result.output
     assert snapshot(out) == before
 
 
@@ -323,7 +323,7 @@ def test_a_log_file_that_cannot_be_opened_is_a_clear_error(faults: Path) -> None
     result = invoke("run", schedule_file(faults, ["D01"]), "-q", "--log", log)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert f"{log}：路径中有同名文件" in result.output, result.output
+    assert f"{log}: not a directory" in result.output, result.output
     assert not (faults / "out").exists()
 
 
@@ -420,7 +420,7 @@ def test_single_file_writes_clean_their_dead_temporary_files(faults: Path) -> No
     assert (folder / "index.html").read_text(encoding="utf-8") == "<p>完整</p>"
     assert not [n for n in hidden(folder) if n.startswith(".index.html.")]
     (folder / "manifest.json").mkdir()
-    with pytest.raises(OutputError, match=r"manifest\.json：已有同名文件夹"):
+    with pytest.raises(OutputError, match=r"manifest\.json: is a directory"):
         atomic_write_text(folder / "manifest.json", "{}")
     assert not [n for n in hidden(folder) if n.startswith(".manifest.json.")]
 
@@ -478,7 +478,7 @@ def test_the_lock_is_not_taken_over_while_a_previous_runs_process_lives(tmp_path
         result = invoke("run", schedule_file(tmp_path, ["D01"]), "-q")
         assert result.exit_code == 1, result.output
         assert isinstance(result.exception, SystemExit), repr(result.exception)
-        assert f"pid {sleeper.pid}" in result.output and "仍在运行" in result.output
+        assert f"pid {sleeper.pid}" in result.output and "still live" in result.output
         assert sorted(p.name for p in out.iterdir()) == [".perfkit-run.lock"]  # nothing run
         from perfkit.batch._lock import RunLock
 
@@ -491,7 +491,7 @@ def test_the_lock_is_not_taken_over_while_a_previous_runs_process_lives(tmp_path
         sleeper.wait()
     lock = RunLock(out).acquire()  # its processes are gone now: taken over, with a note
     try:
-        assert len(lock.notes) == 1 and "已接管运行锁" in lock.notes[0]
+        assert len(lock.notes) == 1 and "the run lock was taken over" in lock.notes[0]
         assert f"pid {dead_pid}" in lock.notes[0]
     finally:
         lock.release()
@@ -505,7 +505,7 @@ def test_a_stale_lock_of_the_fixture_is_taken_over_with_a_note(faults: Path) -> 
 
     lock = RunLock(faults / "stale-lock").acquire()
     lock.release()
-    assert "没有正常结束" in lock.notes[0]
+    assert "did not end normally" in lock.notes[0]
     again = RunLock(faults / "stale-lock").acquire()  # ended cleanly: no note
     again.release()
     assert again.notes == []
@@ -549,7 +549,7 @@ def test_a_report_whose_folder_cannot_be_replaced_fails_alone(
     assert str(out / "2024-D01") in runs["2024-D01"]["error"]["evalue"]
     assert reason in runs["2024-D01"]["error"]["evalue"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "无法写入" in index and "失败" in index
+    assert "cannot write" in index and "失败" in index
     assert snapshot(out / "2024-D01") == before  # the previous report is whole
     assert not hidden(out)
 
@@ -565,7 +565,7 @@ def test_a_file_where_a_report_folder_goes_is_kept_and_the_report_fails(
     runs = {r["name"]: r for r in manifest_of(out)["runs"]}
     assert runs["2024-D01"]["status"] == "skipped"  # resume still holds
     assert runs["2024-D02"]["status"] == "failed"
-    assert f"无法写入 {out / '2024-D02'}" in runs["2024-D02"]["error"]["evalue"]
+    assert f"cannot write {out / '2024-D02'}" in runs["2024-D02"]["error"]["evalue"]
     assert (out / "2024-D02").read_text(encoding="utf-8") == "用户自己的文件"
     assert not hidden(out)
 
@@ -617,7 +617,7 @@ def test_kill_9_of_a_run_leaves_no_process_and_the_next_run_completes(tmp_path: 
         assert again.proc.wait(timeout=1800) == 0, again.output()
     finally:
         again.cleanup()
-    assert "已接管运行锁" in again.output()
+    assert "the run lock was taken over" in again.output()
     assert complete_reports(out) == {f"2024-{d}" for d in DEPTS}
     assert not hidden(out)
     counts = manifest_of(out)["counts"]
@@ -654,7 +654,7 @@ def test_a_signal_stops_the_run_and_writes_what_it_has(
         run.cleanup()
     output = run.output()
     assert "Traceback" not in output, output
-    assert f"运行被 {signal.Signals(sig).name} 中断" in output
+    assert f"the run was interrupted by {signal.Signals(sig).name}" in output
     manifest = manifest_of(out)
     assert manifest["interrupted_by"] == signal.Signals(sig).name
     statuses = {r["name"]: r["status"] for r in manifest["runs"]}

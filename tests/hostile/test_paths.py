@@ -100,7 +100,7 @@ def test_inside_refuses_what_leaves_the_folder(tmp_path: Path) -> None:
         Path("/tmp/PWNED.xlsx"),
         out / "link" / "PWNED.xlsx",
     ):
-        with pytest.raises(PerfkitError, match="不在输出文件夹"):
+        with pytest.raises(PerfkitError, match="not inside the output folder"):
             inside(out, path)
 
 
