@@ -17,6 +17,7 @@ from perfkit.tables._write import file_sha256
 
 __all__ = [
     "CN_NUMBERS",
+    "EVALUATION_REPORT_OUTLINE",
     "GRADE_COLOURS",
     "bar_chart",
     "chart_png",
@@ -29,6 +30,19 @@ __all__ = [
 
 #: 一、二、… for headings (the official outline numbers its sections this way).
 CN_NUMBERS = "一二三四五六七八九十"
+
+#: The level-1 headings of an evaluation report, in order: the official outline of the
+#: department report and of the key-evaluation report alike (docs/documents.md).
+EVALUATION_REPORT_OUTLINE = [
+    "一、基本情况",
+    "二、绩效评价工作开展情况",
+    "三、综合评价情况及评价结论",
+    "四、绩效评价指标分析",
+    "五、主要经验及做法、存在的问题及原因分析",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+    "附件",
+]
 
 
 def money(value: float | Decimal | None) -> str:

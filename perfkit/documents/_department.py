@@ -22,6 +22,7 @@ import polars as pl
 
 import perfkit.compare as cmp
 from perfkit.documents._common import (
+    EVALUATION_REPORT_OUTLINE,
     bar_chart,
     chart_png,
     grade_figure,
@@ -44,16 +45,7 @@ from perfkit.tables._read import find_table, read_table
 __all__ = ["DEPARTMENT_OUTLINE", "department_report"]
 
 #: The level-1 headings of the department report, in order.
-DEPARTMENT_OUTLINE = [
-    "一、基本情况",
-    "二、绩效评价工作开展情况",
-    "三、综合评价情况及评价结论",
-    "四、绩效评价指标分析",
-    "五、主要经验及做法、存在的问题及原因分析",
-    "六、有关建议",
-    "七、其他需要说明的问题",
-    "附件",
-]
+DEPARTMENT_OUTLINE = EVALUATION_REPORT_OUTLINE
 
 
 def _note(notes: Notes, key: str, section: Section) -> None:

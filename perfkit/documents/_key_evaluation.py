@@ -23,7 +23,12 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit.documents._common import CN_NUMBERS, pct, system_tables
+from perfkit.documents._common import (
+    CN_NUMBERS,
+    EVALUATION_REPORT_OUTLINE,
+    pct,
+    system_tables,
+)
 from perfkit.documents._docx import write_docx
 from perfkit.documents._model import Document, Paragraph, Section, Table, placeholder
 from perfkit.documents._notes import NOTE_TITLES, Notes
@@ -45,16 +50,7 @@ __all__ = [
 ]
 
 #: The level-1 headings of the key-evaluation report, in order.
-KEY_EVALUATION_OUTLINE = [
-    "一、基本情况",
-    "二、绩效评价工作开展情况",
-    "三、综合评价情况及评价结论",
-    "四、绩效评价指标分析",
-    "五、主要经验及做法、存在的问题及原因分析",
-    "六、有关建议",
-    "七、其他需要说明的问题",
-    "附件",
-]
+KEY_EVALUATION_OUTLINE = EVALUATION_REPORT_OUTLINE
 
 _KIND = {"project": "项目支出", "department": "部门整体支出"}
 
