@@ -131,8 +131,9 @@ def format_expr(template: str, *args: pl.Expr | str) -> pl.Expr:
 
     Raises
     ------
-    ValueError
-        A stray brace, or placeholders and arguments that do not match.
+    TypeError
+        A stray brace, or placeholders and arguments that do not match: a wrong
+        call in perfkit's code (templates are never user text), so not a message.
 
     Examples
     --------
@@ -157,7 +158,7 @@ def format_expr(template: str, *args: pl.Expr | str) -> pl.Expr:
         if field.isdigit():
             index = int(field)
             if index >= len(exprs):
-                raise ValueError(f"format template {template!r}: no argument {index}")
+                raise TypeError(f"format template {template!r}: no argument {index}")
             used.add(index)
             values.append(exprs[index])
         else:
@@ -166,7 +167,7 @@ def format_expr(template: str, *args: pl.Expr | str) -> pl.Expr:
     if text or not parts:
         parts.append(pl.lit("".join(text), pl.String))
     if len(used) != len(exprs):
-        raise ValueError(f"format template {template!r} does not use its {len(exprs)} arguments")
+        raise TypeError(f"format template {template!r} does not use its {len(exprs)} arguments")
     joined = pl.concat_str(parts)
     first = (exprs or values)[:1]
     name = first[0].meta.output_name(raise_if_undetermined=False) if first else None
@@ -183,7 +184,7 @@ def _pieces(template: str) -> Iterator[tuple[str, str | None]]:
         if token in ("{{", "}}"):
             yield token[0], None
         elif match.group(1) is None:
-            raise ValueError(f"format template {template!r}: a single {token!r}")
+            raise TypeError(f"format template {template!r}: a single {token!r}")
         else:
             yield "", match.group(1).strip()
     yield template[at:], None

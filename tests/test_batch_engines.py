@@ -291,7 +291,7 @@ def test_no_kernel_is_started_while_the_run_is_stopping(tmp_path: Path) -> None:
     try:
         _kernels.kill_kernels()  # what the runner does on Ctrl-C / SIGTERM
         assert _kernels.stopping.is_set()
-        with pytest.raises(_engines.KernelStartError, match="stopped"):
+        with pytest.raises(_engines.KernelStartError, match="运行正在停止"):
             _engines.start_kernel("python3", str(ROOT))
         assert not _kernels.live_kernels()
         # the next run in this process starts afresh

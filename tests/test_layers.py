@@ -24,7 +24,7 @@ PACKAGE = ROOT / "perfkit"
 
 #: Floors, bottom to top: group → floor.  A group is a package or the foundation.
 FLOORS = {
-    "foundation": 0,  # _version, errors, numbers, config, _frames, _limits, _processes, i18n
+    "foundation": 0,  # _version, _deferred, errors, numbers, config, _frames, _limits, …
     "present": 1,  # labels, HTML tables, charts: words and shapes for people
     "tables": 2,  # the data contract, reading, validation, writing
     "systems": 2,  # indicator systems: model and loader
@@ -46,6 +46,7 @@ FLOORS = {
 }
 FOUNDATION = {
     "_version",
+    "_deferred",  # slow third-party imports deferred (standard library only)
     "errors",
     "numbers",
     "config",
