@@ -124,7 +124,6 @@ class KeyEvaluationReport:
         )
 
 
-
 def _no_money() -> pl.DataFrame:
     return pl.DataFrame(
         schema={
@@ -200,11 +199,14 @@ def _object_money(
         how="diagonal_relaxed",
     )
     money = members.group_by("unit_code", maintain_order=True).agg(*_SUMS)
-    money = kinds.select("unit_code").join(money, on="unit_code", how="inner", maintain_order="left")
+    money = kinds.select("unit_code").join(
+        money, on="unit_code", how="inner", maintain_order="left"
+    )
     if money.height < kinds.height or kinds.is_empty():
         return money, None
     once = members.unique("_once")
     return money, once.select(*_SUMS).row(0, named=True)
+
 
 def _problems(
     year: int,
@@ -227,7 +229,9 @@ def _problems(
         if path is not None and not Path(path).is_file():
             problems.append(_("{name}: no such file {path}").format(name=name, path=path))
     if data_dir is not None and not Path(data_dir).is_dir():
-        problems.append(_("data_dir: no such folder {path}").format(path=data_dir))
+        problems.append(
+            _("{option} {path}: no such folder").format(option="data_dir", path=data_dir)
+        )
     if units is not None and not all(isinstance(u, str) and u for u in units):
         problems.append(_("units must be a list of codes, or None for every object"))
     if not isinstance(system, str) or not system:
