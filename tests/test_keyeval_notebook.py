@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -25,6 +26,7 @@ def execute(tmp_path: Path, **parameters: object) -> tuple[nbformat.NotebookNode
         parameters={
             "workbook": str(KEY / "working_paper_filled.xlsx"),
             "survey": str(KEY / "survey.csv"),
+            "data_dir": str(KEY),
             "output_dir": str(out_dir),
             **parameters,
         },
@@ -42,7 +44,8 @@ def test_stored_notebook_is_clean_and_documented() -> None:
     assert params.metadata.get("tags") == ["parameters"]
     names = [line.split(":")[0] for line in params.source.splitlines() if line.strip()]
     assert names == [
-        "year", "units", "system", "workbook", "survey", "notes", "formats", "output_dir",
+        "year", "units", "system", "workbook", "survey", "data_dir", "notes", "formats",
+        "output_dir",
     ]  # fmt: skip
     for name in names:
         assert f"`{name}`" in nb.cells[0].source
@@ -61,6 +64,10 @@ def test_the_notebook_on_the_sample(tmp_path: Path) -> None:
         "key_evaluation.xlsx", "key_evaluation_items.csv", "key_evaluation_units.csv",
         "summary.json", "survey_summary.csv",
     ]  # fmt: skip
+    record = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    budgets = {o["unit_code"]: o["budget_full_year"] for o in record["objects"]}
+    assert budgets == {"P2022-D31-005": 60.8, "P2022-D12-006": 420.02}  # data/README.md's rows
+    assert record["budget_full_year"] == 480.82
 
 
 def test_bad_parameters_stop_with_every_reason(tmp_path: Path) -> None:

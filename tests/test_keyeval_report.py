@@ -7,13 +7,17 @@ leaves; the .docx is opened with python-docx, the PDF measured with pdfinfo.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import docx
+import openpyxl
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -26,7 +30,15 @@ from perfkit.documents import (
     key_evaluation_report,
     save_document,
 )
-from perfkit.keyeval import KeyEvaluation, evaluate_paper, read_survey, summarise_survey
+from perfkit.errors import PerfkitError
+from perfkit.keyeval import (
+    KeyEvaluation,
+    KeyEvaluationReport,
+    evaluate_paper,
+    read_survey,
+    report_for,
+    summarise_survey,
+)
 from tests.test_documents import ALL_NOTES, NEEDS_PDF, _body_text, _headings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +46,7 @@ KEY = ROOT / "data" / "sample" / "key_evaluation_2024"
 PAPER = KEY / "working_paper_filled.xlsx"
 DEPT_PAPER = KEY / "working_paper_department_filled.xlsx"
 SURVEY = KEY / "survey.csv"
+SAMPLE_PROJECTS = ROOT / "data" / "sample" / "projects.csv"
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +57,18 @@ def summary() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def projects(summary: pl.DataFrame) -> KeyEvaluation:
     return evaluate_paper(PAPER, satisfaction=summary)
+
+
+def _money_by_hand(code: str, kind: str, year: int = 2024) -> tuple[Decimal, Decimal]:
+    """An object's full-year budget and executed (万元), summed from data/sample's projects.csv."""
+    key = "project_code" if kind == "project" else "dept_code"
+    with SAMPLE_PROJECTS.open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["year"] == str(year) and r[key] == code]
+    assert rows, code
+    return (
+        sum((Decimal(r["budget_full_year"]) for r in rows), Decimal(0)),
+        sum((Decimal(r["executed"]) for r in rows), Decimal(0)),
+    )
 
 
 def _grade_by_hand(ev: KeyEvaluation, total: Decimal) -> str:
@@ -230,17 +255,25 @@ def test_the_schedule_runs_every_object_and_the_index_shows_scores(
     dept = evaluate_paper(DEPT_PAPER, satisfaction=summary)
     expected = {o.unit_code: o for o in (*projects.objects, *dept.objects)}
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    budgets: list[Decimal] = []
     for code, obj in expected.items():
         run = tmp_path / "out" / f"2024-{code}"
         record = json.loads((run / "summary.json").read_text(encoding="utf-8"))
         assert (record["dept_code"], record["score"], record["grade"]) == (
             code, float(obj.total), obj.grade,
         )  # fmt: skip
-        assert f"<td>{code}</td><td>{obj.name}</td><td>2024</td>" in index
-        assert f'<td class="num">{obj.total:.2f}</td><td>{obj.grade}</td>' in index
+        budget, executed = _money_by_hand(code, obj.kind)
+        assert (record["budget_full_year"], record["executed"]) == (float(budget), float(executed))
+        assert (
+            f"<td>{code}</td><td>{obj.name}</td><td>2024</td>"
+            f'<td class="num">{budget:,.2f}</td>'
+            f'<td class="num">{obj.total:.2f}</td><td>{obj.grade}</td>'
+        ) in index
+        budgets.append(budget)
         made = docx.Document(str(run / "report.docx"))
         assert _headings(made) == KEY_EVALUATION_OUTLINE
         assert f"评价等级为“{obj.grade}”" in _body_text(made)
+    assert f"{sum(budgets, Decimal(0)):,.2f}" in index  # the region's total budget
 
 
 def test_no_soffice_no_pdf_and_nothing_written(
@@ -255,3 +288,124 @@ def test_no_soffice_no_pdf_and_nothing_written(
     assert result.exit_code == 1 and "LibreOffice" in result.output
     assert not (tmp_path / "t").exists()
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_summary_gives_known_budgets_and_leaves_unknown_ones_out(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    lines = (KEY / "projects.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "P2022-D08-001" not in line]  # no rows for this object
+    assert len(kept) == len(lines) - 1
+    (data / "projects.csv").write_text("".join(kept), encoding="utf-8")
+
+    def run(out: str, **more: Any) -> KeyEvaluationReport:
+        return report_for(
+            year=2024, workbook=PAPER, survey=SURVEY, output_dir=tmp_path / out, **more
+        )
+
+    report = run("a", data_dir=data)
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
+    assert summary == report.summary()
+    objects = {o["unit_code"]: o for o in summary["objects"]}
+    assert "budget_full_year" not in objects["P2022-D08-001"]
+    assert "executed" not in objects["P2022-D08-001"]
+    for code in ("P2022-D31-005", "P2024-D04-004", "P2022-D12-006"):
+        budget, executed = _money_by_hand(code, "project")
+        assert (objects[code]["budget_full_year"], objects[code]["executed"]) == (
+            float(budget), float(executed),
+        )  # fmt: skip
+        assert objects[code]["n_projects"] == 1
+    assert "budget_full_year" not in summary  # one object unknown: no total, never a partial one
+    # every object known: the top level holds the sum, each object its own
+    whole = run("b", data_dir=KEY).summary()
+    sums = [_money_by_hand(o["unit_code"], "project") for o in whole["objects"]]
+    assert whole["budget_full_year"] == float(sum((b for b, _ in sums), Decimal(0)))
+    assert whole["executed"] == float(sum((e for _, e in sums), Decimal(0)))
+    assert whole["n_projects"] == 4
+    # no data folder: no money at all
+    bare = run("c", units="P2022-D31-005").summary()
+    assert bare["dept_code"] == "P2022-D31-005"
+    assert not {"budget_full_year", "executed", "n_projects"} & bare.keys()
+
+
+def test_a_missing_data_folder_is_a_bad_parameter(tmp_path: Path) -> None:
+    with pytest.raises(PerfkitError, match="data_dir"):
+        report_for(
+            year=2024, workbook=PAPER, output_dir=tmp_path / "o", data_dir=tmp_path / "nowhere"
+        )
+    assert not (tmp_path / "o").exists()
+
+
+def _judged_full_marks(sheet: openpyxl.worksheet.worksheet.Worksheet, least: float) -> int:
+    """The first judged leaf's row given full marks of at least ``least`` points."""
+    return next(
+        row
+        for row in range(6, sheet.max_row + 1)
+        if sheet.cell(row, 7).value == "评价人评分"
+        and isinstance(sheet.cell(row, 10).value, int | float)
+        and sheet.cell(row, 10).value == sheet.cell(row, 5).value >= least
+    )
+
+
+def test_one_changed_score_moves_the_total_grade_and_table_by_exactly_that(
+    tmp_path: Path, projects: KeyEvaluation, summary: pl.DataFrame
+) -> None:
+    code = "P2022-D31-005"
+    before = next(o for o in projects.objects if o.unit_code == code)
+    paper = tmp_path / "filled.xlsx"
+    shutil.copy(PAPER, paper)
+    book = openpyxl.load_workbook(paper)
+    sheet = next(ws for ws in book.worksheets if ws.title.startswith(code + " "))
+    row = _judged_full_marks(sheet, 2)
+    item = str(sheet.cell(row, 1).value)
+    points = Decimal(str(sheet.cell(row, 5).value))
+    old = Decimal(str(sheet.cell(row, 10).value))
+    assert old == points
+    cut = Decimal("2.0")
+    sheet.cell(row, 10).value = float(old - cut)
+    sheet.cell(row, 12).value = "论证材料不完整"  # a deduction needs its reason
+    book.save(paper)
+
+    after_ev = evaluate_paper(paper, satisfaction=summary)
+    after = next(o for o in after_ev.objects if o.unit_code == code)
+    assert after.total == before.total - cut
+    assert before.grade == _grade_by_hand(projects, before.total)
+    assert after.grade == _grade_by_hand(after_ev, after.total)
+    # the sample's object sits within 2 points above a band: the grade drops with it
+    assert after.grade != before.grade
+    # the other objects of the paper are untouched
+    others = [o for o in after_ev.objects if o.unit_code != code]
+    assert [(o.total, o.grade) for o in others] == [
+        (o.total, o.grade) for o in projects.objects if o.unit_code != code
+    ]
+    # the scored items: only that leaf's score and reason changed
+    key = ["unit_code", "item_id"]
+    was, now = projects.items.sort(key), after_ev.items.sort(key)
+    changed = was.with_row_index("_i").join(now, on=key, suffix="_new")
+    for column in was.columns:
+        if column in key:
+            continue
+        diff = changed.filter(pl.col(column).ne_missing(pl.col(f"{column}_new")))
+        moved = set(zip(diff.get_column("unit_code"), diff.get_column("item_id"), strict=True))
+        assert moved <= {(code, item)}, column
+    leaf = {(lf.item_id): lf for lf in after.leaves}[item]
+    assert leaf.score == old - cut and leaf.reason == "论证材料不完整"
+
+    def table(ev: KeyEvaluation) -> list[list[str]]:
+        made = docx.Document(io.BytesIO(docx_bytes(key_evaluation_report(ev, code))))
+        return [[c.text for c in r.cells] for r in _scoring_table(made).rows]
+
+    old_rows, new_rows = table(projects), table(after_ev)
+    assert len(old_rows) == len(new_rows)
+    differ = [i for i, (a, b) in enumerate(zip(old_rows, new_rows, strict=True)) if a != b]
+    at = next(i for i, r in enumerate(old_rows) if r[0] == item)
+    assert differ == [at, len(old_rows) - 1]  # that leaf and the 合计 row, nothing else
+    assert Decimal(old_rows[at][3]) - Decimal(new_rows[at][3]) == cut
+    assert new_rows[at][6] == "论证材料不完整"
+    cells = zip(old_rows[at], new_rows[at], strict=True)
+    assert [i for i, (a, b) in enumerate(cells) if a != b] == [3, 6]  # 得分, 扣分理由
+    assert Decimal(old_rows[-1][3]) - Decimal(new_rows[-1][3]) == cut
+    assert new_rows[-1][3] == f"{after.total:.2f}" and old_rows[-1][2] == new_rows[-1][2]
+    # the report's text follows
+    text = _body_text(docx.Document(io.BytesIO(docx_bytes(key_evaluation_report(after_ev, code)))))
+    assert f"绩效评价得分{after.total:.2f}分，评价等级为“{after.grade}”" in text

@@ -13,11 +13,14 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.errors import PerfkitError
+from perfkit.errors import InputError, PerfkitError, Problem
 from perfkit.i18n import _
 from perfkit.keyeval._paper import read_paper
 from perfkit.keyeval._result import KeyEvaluation, score_paper
 from perfkit.keyeval._survey import read_survey, summarise_survey
+from perfkit.numbers import fixed_to_float
+from perfkit.tables._read import find_table, read_table
+from perfkit.tables._validate import check_table
 from perfkit.tables._write import atomic_output, atomic_write_text, write_csv
 
 __all__ = ["KeyEvaluationReport", "report_for"]
@@ -25,29 +28,43 @@ __all__ = ["KeyEvaluationReport", "report_for"]
 
 @dataclass(eq=False)
 class KeyEvaluationReport:
-    """What the key-evaluation notebook shows: the result, the survey summary, the files."""
+    """What the key-evaluation notebook shows: the result, the survey summary, the files.
+
+    ``money`` has one row per object whose projects of the year are known (``unit_code``,
+    ``n_projects``, ``budget_full_year``, ``executed``: sums in 万元, not yet rounded); it
+    is empty without a data folder. ``money_all``: the same for all the objects together
+    (each project once), None unless every object's is known.
+    """
 
     result: KeyEvaluation
     survey: pl.DataFrame | None
     written: list[Path] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
+    money: pl.DataFrame = field(default_factory=lambda: _no_money())
+    money_all: dict[str, Any] | None = None  # every object's projects, each counted once
 
     def summary(self) -> dict[str, Any]:
         """What the batch runner's index shows (``summary.json``): the object's score and grade.
 
         One object: its code and name (also as ``dept_code``/``dept_name``, the index's
-        columns), year, ``score`` (the total) and ``grade``; several: ``objects``, a list
-        of those.
+        columns), year, ``score`` (the total) and ``grade``, and — when its projects of
+        the year are in the data folder — ``n_projects``, ``budget_full_year`` and
+        ``executed`` (万元, rounded to 0.01 as a department's summary writes them; left
+        out, never 0, when they cannot be known); several: ``objects``, a list of those,
+        and at the top level the money of all of them (each project counted once) when
+        every object's is known.
 
         Examples
         --------
         >>> import tempfile
         >>> r = report_for(year=2024, output_dir=tempfile.mkdtemp(), units=["P2022-D31-005"],
         ...     workbook="data/sample/key_evaluation_2024/working_paper_filled.xlsx",
-        ...     survey="data/sample/key_evaluation_2024/survey.csv")
-        >>> s = r.summary(); s["dept_code"], s["score"], s["grade"]
-        ('P2022-D31-005', 91.54, '优')
+        ...     survey="data/sample/key_evaluation_2024/survey.csv",
+        ...     data_dir="data/sample/key_evaluation_2024")
+        >>> s = r.summary(); s["dept_code"], s["score"], s["grade"], s["budget_full_year"]
+        ('P2022-D31-005', 91.54, '优', 60.8)
         """
+        money = {row["unit_code"]: row for row in self.money.iter_rows(named=True)}
         objects = [
             {
                 "dept_code": obj.unit_code,
@@ -60,12 +77,15 @@ class KeyEvaluationReport:
                 "score": float(obj.total),
                 "grade": obj.grade,
                 "result_use": obj.result_use,
+                **_money_keys(money.get(obj.unit_code)),
             }
             for obj in self.result.objects
         ]
         if len(objects) == 1:
             return objects[0]
-        return {"year": self.result.year, "system": self.result.system.name, "objects": objects}
+        top: dict[str, Any] = {"year": self.result.year, "system": self.result.system.name}
+        top.update(_money_keys(self.money_all))
+        return {**top, "objects": objects}
 
     @property
     def units(self) -> pl.DataFrame:
@@ -104,6 +124,90 @@ class KeyEvaluationReport:
         )
 
 
+def _no_money() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "unit_code": pl.String,
+            "n_projects": pl.UInt32,
+            "budget_full_year": pl.Float64,
+            "executed": pl.Float64,
+        }
+    )
+
+
+def _money_keys(row: dict[str, Any] | None) -> dict[str, Any]:
+    """The summary's money keys (none when the projects are not known).
+
+    Rounded as :meth:`perfkit.evaluation.DepartmentEvaluation.summary` writes a
+    department's: Python's ``round(sum, 2)`` of the float sum.
+    """
+    if row is None:
+        return {}
+    return {
+        "n_projects": int(row["n_projects"]),
+        "budget_full_year": round(row["budget_full_year"], 2),
+        "executed": round(row["executed"], 2),
+    }
+
+
+# as perfkit.evaluation sums a department's: each row's fixed point to float, then the sum
+_SUMS = (
+    pl.len().cast(pl.UInt32).alias("n_projects"),
+    fixed_to_float(pl.col("budget_full_year")).sum().alias("budget_full_year"),
+    fixed_to_float(pl.col("executed")).sum().alias("executed"),
+)
+
+
+def _object_money(
+    data_dir: str | Path, year: int, objects: pl.DataFrame
+) -> tuple[pl.DataFrame, dict[str, Any] | None]:
+    """Each object's projects of ``year`` in ``data_dir``: count, full-year budget, executed.
+
+    ``objects`` has ``unit_code`` and ``kind`` (``project``: the project's own rows;
+    ``department``: the department's projects). An object without rows is left out. The
+    second value is the money of all the objects' rows, each row once, when every object
+    has rows (else None).
+
+    Raises
+    ------
+    InputError
+        No projects table in ``data_dir``, or every problem of it (file, row, column).
+    """
+    path = find_table(data_dir, "projects")
+    if path is None:
+        raise InputError(
+            [Problem(str(data_dir), None, None, _("no projects table (.csv, .xlsx or .parquet)"))]
+        )
+    frame, problems = check_table(read_table(path, "projects"))
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    rows = frame.filter(pl.col("year") == year).with_row_index("_once")
+    kinds = objects.select("unit_code", "kind")
+    members = pl.concat(
+        [
+            rows.join(
+                kinds.filter(pl.col("kind") == "project"),
+                left_on="project_code",
+                right_on="unit_code",
+            ).with_columns(pl.col("project_code").alias("unit_code")),
+            rows.join(
+                kinds.filter(pl.col("kind") == "department"),
+                left_on="dept_code",
+                right_on="unit_code",
+            ).with_columns(pl.col("dept_code").alias("unit_code")),
+        ],
+        how="diagonal_relaxed",
+    )
+    money = members.group_by("unit_code", maintain_order=True).agg(*_SUMS)
+    money = kinds.select("unit_code").join(
+        money, on="unit_code", how="inner", maintain_order="left"
+    )
+    if money.height < kinds.height or kinds.is_empty():
+        return money, None
+    once = members.unique("_once")
+    return money, once.select(*_SUMS).row(0, named=True)
+
+
 def _problems(
     year: int,
     units: list[str] | None,
@@ -112,6 +216,7 @@ def _problems(
     survey: str | Path | None,
     notes: str | Path | None,
     output_dir: str | Path,
+    data_dir: str | Path | None = None,
 ) -> list[str]:
     problems = []
     if not isinstance(year, int) or not 1900 <= year <= 2200:
@@ -123,6 +228,10 @@ def _problems(
     for name, path in (("survey", survey), ("notes", notes)):
         if path is not None and not Path(path).is_file():
             problems.append(_("{name}: no such file {path}").format(name=name, path=path))
+    if data_dir is not None and not Path(data_dir).is_dir():
+        problems.append(
+            _("{option} {path}: no such folder").format(option="data_dir", path=data_dir)
+        )
     if units is not None and not all(isinstance(u, str) and u for u in units):
         problems.append(_("units must be a list of codes, or None for every object"))
     if not isinstance(system, str) or not system:
@@ -141,6 +250,7 @@ def report_for(
     system: str = "project-evaluation",
     survey: str | Path | None = None,
     notes: str | Path | None = None,
+    data_dir: str | Path | None = None,
 ) -> KeyEvaluationReport:
     """Check the parameters, read and score the filled working paper, write the results.
 
@@ -164,6 +274,11 @@ def report_for(
     notes : path, optional
         The evaluator's notes file for the report's text (checked to exist; the report
         is written by :func:`perfkit.documents.key_evaluation_files`).
+    data_dir : path, optional
+        The data folder the paper was prepared from: its ``projects`` table gives each
+        object's full-year budget and execution of the year for ``summary.json`` (the
+        batch index's 全年预算 column). Without it, or for an object without project
+        rows, the money is left out.
 
     Raises
     ------
@@ -182,7 +297,7 @@ def report_for(
     """
     if isinstance(units, str):
         units = [units] if units else None
-    problems = _problems(year, units, system, workbook, survey, notes, output_dir)
+    problems = _problems(year, units, system, workbook, survey, notes, output_dir, data_dir)
     if problems:
         raise PerfkitError(_("bad parameters:") + "\n" + "\n".join(problems))
     summary = summarise_survey(read_survey(survey)) if survey is not None else None
@@ -217,13 +332,18 @@ def report_for(
             filled.source,
         )
     result = score_paper(filled)
+    money, money_all = (
+        _object_money(data_dir, result.year, result.units)
+        if data_dir is not None
+        else (_no_money(), None)
+    )
     written = result.write(output_dir)
     if summary is not None:
         with atomic_output(Path(output_dir), owns=("survey_summary.csv",)) as tmp:
             write_csv(summary, tmp / "survey_summary.csv")
         written.append(Path(output_dir) / "survey_summary.csv")
     sources = [Path(workbook), *([Path(survey)] if survey is not None else [])]
-    report = KeyEvaluationReport(result, summary, written, sources)
+    report = KeyEvaluationReport(result, summary, written, sources, money, money_all)
     text = json.dumps(report.summary(), ensure_ascii=False, indent=2)
     written.append(atomic_write_text(Path(output_dir) / "summary.json", text))
     return report
